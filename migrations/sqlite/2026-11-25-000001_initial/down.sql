@@ -1,0 +1,11 @@
+DROP TABLE settings;
+DROP TABLE indicator_milestones;
+DROP TABLE idempotency_keys;
+DROP TABLE outbox;
+DROP TABLE audit_events;
+DROP TABLE notes;
+DROP TABLE contribution_tags;
+DROP TABLE tags;
+DROP TABLE contributions;
+DROP TABLE staff;
+DROP TABLE thematic_areas;

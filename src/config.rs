@@ -1,0 +1,258 @@
+//! Configuration from the environment (SPEC §9). Every variable has a default
+//! that runs on a fresh machine; a bad value names the variable.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MailTransport {
+    /// `smtp://` or `smtps://` URL, credentials and options included.
+    Smtp(String),
+    /// A directory that receives one `.eml` file per message.
+    File(PathBuf),
+    /// Nothing is queued or sent.
+    Off,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: SocketAddr,
+    pub public_url: String,
+    pub target: i64,
+    pub opens_at: Option<DateTime<Utc>>,
+    pub closes_at: Option<DateTime<Utc>>,
+    pub mail: MailTransport,
+    pub mail_from: String,
+    pub pseudonym_key: Option<String>,
+    pub cors_origins: Vec<String>,
+    pub trusted_proxies: Vec<IpAddr>,
+    pub retention_days: Option<u32>,
+    pub rate_limit_per_minute: u32,
+    pub mail_max_attempts: u32,
+    pub digest_hours: u32,
+    pub db_pool_size: u32,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{variable}: {message}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub message: String,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "rinasce.db";
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads every variable through `lookup`, so tests need not touch the
+    /// process environment. Empty values count as unset.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+        let bind: SocketAddr = parse_or(&get, "RINASCE_BIND", "127.0.0.1:8080".parse().unwrap(), |raw| {
+            raw.parse().map_err(|_| "expected host:port, e.g. 127.0.0.1:8080".to_owned())
+        })?;
+        let public_url = match get("RINASCE_PUBLIC_URL") {
+            Some(url) => parse_public_url(&url)?,
+            None => format!("http://{bind}"),
+        };
+        let opens_at = parse_optional(&get, "RINASCE_OPENS_AT", parse_timestamp)?;
+        let closes_at = parse_optional(&get, "RINASCE_CLOSES_AT", parse_timestamp)?;
+        if let (Some(opens), Some(closes)) = (opens_at, closes_at) {
+            if closes <= opens {
+                return Err(ConfigError {
+                    variable: "RINASCE_CLOSES_AT",
+                    message: "must be later than RINASCE_OPENS_AT".into(),
+                });
+            }
+        }
+        Ok(Config {
+            database_url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            bind,
+            public_url,
+            target: parse_or(&get, "RINASCE_TARGET", 300, |raw| positive(raw, 1_000_000_000))?,
+            opens_at,
+            closes_at,
+            mail: parse_or(&get, "RINASCE_MAIL", MailTransport::File("./mail".into()), parse_mail)?,
+            mail_from: parse_or(&get, "RINASCE_MAIL_FROM", "Rinasce Firenze <rinasce@localhost>".to_owned(), parse_mailbox)?,
+            pseudonym_key: parse_optional(&get, "RINASCE_PSEUDONYM_KEY", |raw| {
+                if raw.len() < 16 {
+                    Err("must be at least 16 characters long".to_owned())
+                } else {
+                    Ok(raw.to_owned())
+                }
+            })?,
+            cors_origins: parse_or(&get, "RINASCE_CORS_ORIGINS", Vec::new(), parse_origins)?,
+            trusted_proxies: parse_or(&get, "RINASCE_TRUSTED_PROXIES", Vec::new(), |raw| {
+                raw.split(',')
+                    .map(|part| part.trim().parse::<IpAddr>().map_err(|_| format!("{part:?} is not an IP address")))
+                    .collect()
+            })?,
+            retention_days: parse_optional(&get, "RINASCE_RETENTION_DAYS", |raw| positive(raw, 36_500))?,
+            rate_limit_per_minute: parse_or(&get, "RINASCE_RATE_LIMIT_PER_MINUTE", 30, |raw| positive(raw, 1_000_000))?,
+            mail_max_attempts: parse_or(&get, "RINASCE_MAIL_MAX_ATTEMPTS", 8, |raw| positive(raw, 100))?,
+            digest_hours: parse_or(&get, "RINASCE_DIGEST_HOURS", 24, |raw| positive(raw, 24 * 365))?,
+            db_pool_size: parse_or(&get, "RINASCE_DB_POOL_SIZE", 16, |raw| positive(raw, 1_000))?,
+        })
+    }
+
+    /// The domain of the sender address, used in Message-IDs.
+    pub fn mail_domain(&self) -> String {
+        let address = self.mail_from.rsplit_once('<').map_or(self.mail_from.as_str(), |(_, a)| a);
+        address
+            .trim_end_matches('>')
+            .rsplit_once('@')
+            .map_or("localhost", |(_, domain)| domain)
+            .to_owned()
+    }
+
+    /// Whether submissions are accepted at `now`.
+    pub fn consultation_open(&self, now: DateTime<Utc>) -> bool {
+        self.opens_at.is_none_or(|opens| now >= opens) && self.closes_at.is_none_or(|closes| now < closes)
+    }
+}
+
+fn parse_or<T>(
+    get: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: T,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<T, ConfigError> {
+    Ok(parse_optional(get, variable, parse)?.unwrap_or(default))
+}
+
+fn parse_optional<T>(
+    get: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<Option<T>, ConfigError> {
+    get(variable)
+        .map(|raw| parse(raw.trim()).map_err(|message| ConfigError { variable, message }))
+        .transpose()
+}
+
+fn positive<T: TryFrom<u64>>(raw: &str, max: u64) -> Result<T, String> {
+    raw.parse::<u64>()
+        .ok()
+        .filter(|n| (1..=max).contains(n))
+        .and_then(|n| T::try_from(n).ok())
+        .ok_or_else(|| format!("expected a whole number from 1 to {max}, got {raw:?}"))
+}
+
+fn parse_timestamp(raw: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(raw)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| format!("expected an RFC 3339 date-time such as 2026-12-01T00:00:00Z, got {raw:?}"))
+}
+
+fn parse_public_url(raw: &str) -> Result<String, ConfigError> {
+    let trimmed = raw.trim().trim_end_matches('/');
+    if trimmed.starts_with("http://") || trimmed.starts_with("https://") {
+        Ok(trimmed.to_owned())
+    } else {
+        Err(ConfigError {
+            variable: "RINASCE_PUBLIC_URL",
+            message: format!("expected an http:// or https:// URL, got {raw:?}"),
+        })
+    }
+}
+
+fn parse_mail(raw: &str) -> Result<MailTransport, String> {
+    if raw == "off" {
+        Ok(MailTransport::Off)
+    } else if let Some(dir) = raw.strip_prefix("file:") {
+        if dir.is_empty() {
+            Err("file: needs a directory, e.g. file:./mail".into())
+        } else {
+            Ok(MailTransport::File(dir.into()))
+        }
+    } else if raw.starts_with("smtp://") || raw.starts_with("smtps://") {
+        Ok(MailTransport::Smtp(raw.to_owned()))
+    } else {
+        Err(format!("expected smtp://…, smtps://…, file:DIR or off, got {raw:?}"))
+    }
+}
+
+fn parse_mailbox(raw: &str) -> Result<String, String> {
+    let address = raw
+        .rsplit_once('<')
+        .map(|(_, rest)| rest.trim_end_matches('>'))
+        .unwrap_or(raw);
+    if address.contains('@') && !raw.chars().any(char::is_control) {
+        Ok(raw.to_owned())
+    } else {
+        Err(format!("expected an address such as \"Rinasce Firenze <noreply@comune.fi.it>\", got {raw:?}"))
+    }
+}
+
+fn parse_origins(raw: &str) -> Result<Vec<String>, String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|origin| !origin.is_empty())
+        .map(|origin| {
+            if origin.starts_with("http://") || origin.starts_with("https://") {
+                Ok(origin.trim_end_matches('/').to_owned())
+            } else {
+                Err(format!("{origin:?} is not an origin such as https://www.comune.fi.it"))
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_run_on_a_fresh_machine() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.database_url, "rinasce.db");
+        assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.target, 300);
+        assert_eq!(config.mail, MailTransport::File("./mail".into()));
+        assert_eq!(config.rate_limit_per_minute, 30);
+        assert_eq!(config.mail_max_attempts, 8);
+        assert_eq!(config.digest_hours, 24);
+        assert!(config.consultation_open(Utc::now()));
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (variable, value) in [
+            ("RINASCE_BIND", "nowhere"),
+            ("RINASCE_TARGET", "0"),
+            ("RINASCE_TARGET", "many"),
+            ("RINASCE_OPENS_AT", "tomorrow"),
+            ("RINASCE_MAIL", "pigeon://x"),
+            ("RINASCE_RATE_LIMIT_PER_MINUTE", "-3"),
+            ("RINASCE_TRUSTED_PROXIES", "10.0.0.1,proxy"),
+            ("RINASCE_CORS_ORIGINS", "example.org"),
+            ("RINASCE_PUBLIC_URL", "ftp://x"),
+        ] {
+            let error = config(&[(variable, value)]).unwrap_err();
+            assert_eq!(error.variable, variable, "{value}");
+        }
+    }
+
+    #[test]
+    fn window_must_close_after_it_opens() {
+        let error = config(&[
+            ("RINASCE_OPENS_AT", "2026-12-01T00:00:00Z"),
+            ("RINASCE_CLOSES_AT", "2026-11-01T00:00:00Z"),
+        ])
+        .unwrap_err();
+        assert_eq!(error.variable, "RINASCE_CLOSES_AT");
+    }
+}

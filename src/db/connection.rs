@@ -1,0 +1,240 @@
+//! The connection type, the pool and the two ways of running queries
+//! (`Db::read`, `Db::write`) that every caller goes through.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+/// A connection to either backend; query code is written once against it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+/// Why a database call did not produce a result.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// No connection could be had in time: the database is down or overloaded.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+}
+
+impl DbError {
+    /// True when the error means the server could not reach the database,
+    /// as opposed to a query that failed on a live connection.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            DbError::Unavailable(_) => true,
+            DbError::Query(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::ClosedConnection,
+                _,
+            )) => true,
+            DbError::Query(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::Unknown,
+                info,
+            )) => {
+                let message = info.message();
+                message.contains("terminating connection")
+                    || message.contains("server closed the connection")
+                    || message.contains("no connection to the server")
+                    || message.contains("database is locked")
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Opens connections for r2d2, choosing the backend from the URL itself so
+/// that a failure says what happened (diesel's derived `establish` reports
+/// "Invalid connection url" when PostgreSQL is merely down).
+#[derive(Debug)]
+pub struct ConnectionManager {
+    url: String,
+    backend: Backend,
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, Self::Error> {
+        match self.backend {
+            Backend::Postgres => PgConnection::establish(&self.url)
+                .map(DbConnection::Pg)
+                .map_err(diesel::r2d2::Error::ConnectionError),
+            Backend::Sqlite => {
+                let path = self.url.strip_prefix("sqlite://").unwrap_or(&self.url);
+                let mut conn = SqliteConnection::establish(path)
+                    .map_err(diesel::r2d2::Error::ConnectionError)?;
+                // busy_timeout first: switching to WAL can itself wait on a lock.
+                // synchronous=FULL: a 201 means the row is on disk, even after
+                // a power cut, not only after the process dies.
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 5000;
+                     PRAGMA journal_mode = WAL;
+                     PRAGMA synchronous = FULL;
+                     PRAGMA foreign_keys = ON;",
+                )
+                .map_err(diesel::r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// Handle to the database shared by the HTTP handlers and the commands.
+#[derive(Clone)]
+pub struct Db {
+    pool: r2d2::Pool<ConnectionManager>,
+    backend: Backend,
+    /// SQLite has one writer at a time; taking turns in the process keeps
+    /// deferred transactions from failing with SQLITE_BUSY on lock upgrade.
+    sqlite_writer: Arc<Mutex<()>>,
+}
+
+impl Db {
+    /// Builds the pool without requiring the database to be up: the service
+    /// starts, answers 503 and recovers once the database comes back.
+    pub fn connect(url: &str, pool_size: u32) -> Db {
+        let backend = Backend::from_url(url);
+        let manager = ConnectionManager {
+            url: url.to_owned(),
+            backend,
+        };
+        let pool = r2d2::Pool::builder()
+            .max_size(pool_size)
+            .min_idle(Some(0))
+            // Short, so that requests fail fast with 503 while the database is down.
+            .connection_timeout(Duration::from_secs(3))
+            .test_on_check_out(backend == Backend::Postgres)
+            .build_unchecked(manager);
+        Db {
+            pool,
+            backend,
+            sqlite_writer: Arc::new(Mutex::new(())),
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    fn checkout(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, DbError> {
+        self.pool
+            .get()
+            .map_err(|error| DbError::Unavailable(error.to_string()))
+    }
+
+    /// Runs read-only work on a blocking thread.
+    pub async fn read<T, F>(&self, work: F) -> Result<T, DbError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let db = self.clone();
+        run_blocking(move || db.read_blocking(work)).await
+    }
+
+    /// Runs work in one transaction on a blocking thread; it commits when the
+    /// work returns `Ok` and rolls back otherwise.
+    pub async fn write<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + From<diesel::result::Error> + Send + 'static,
+    {
+        let db = self.clone();
+        run_blocking(move || db.write_blocking(work)).await
+    }
+
+    pub fn read_blocking<T, F>(&self, work: F) -> Result<T, DbError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, DbError>,
+    {
+        let mut conn = self.checkout()?;
+        work(&mut conn)
+    }
+
+    pub fn write_blocking<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E>,
+        E: From<DbError> + From<diesel::result::Error>,
+    {
+        let mut conn = self.checkout()?;
+        let _turn = match self.backend {
+            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres => None,
+        };
+        let conn: &mut DbConnection = &mut conn;
+        conn.transaction(work)
+    }
+
+    /// Applies the pending migrations of this backend.
+    pub fn migrate(&self) -> Result<Vec<String>, Box<dyn std::error::Error + Send + Sync>> {
+        let mut conn = self.checkout()?;
+        let applied = match &mut *conn {
+            DbConnection::Pg(pg) => pg.run_pending_migrations(POSTGRES_MIGRATIONS)?,
+            DbConnection::Sqlite(sqlite) => sqlite.run_pending_migrations(SQLITE_MIGRATIONS)?,
+        };
+        Ok(applied.iter().map(|version| version.to_string()).collect())
+    }
+
+    /// True when the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        self.read(|conn| {
+            conn.batch_execute("SELECT 1")?;
+            Ok(())
+        })
+        .await
+        .is_ok()
+    }
+}
+
+async fn run_blocking<T, E, F>(work: F) -> Result<T, E>
+where
+    F: FnOnce() -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: From<DbError> + Send + 'static,
+{
+    match actix_web::rt::task::spawn_blocking(work).await {
+        Ok(result) => result,
+        Err(join_error) => Err(DbError::Unavailable(format!("blocking task failed: {join_error}")).into()),
+    }
+}

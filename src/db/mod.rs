@@ -1,0 +1,11 @@
+//! Storage: one diesel codebase over SQLite (the default) and PostgreSQL.
+
+pub mod connection;
+pub mod contributions;
+pub mod idempotency;
+pub mod indicators;
+pub mod models;
+pub mod schema;
+pub mod thematic_areas;
+
+pub use connection::{Backend, Db, DbConnection, DbError};

@@ -1,0 +1,97 @@
+//! Rows as stored. Values are checked by the domain types before they get here.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{contributions, idempotency_keys, thematic_areas};
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = thematic_areas)]
+pub struct ThematicAreaRow {
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    pub position: i32,
+    pub active: bool,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Clone, Debug, Insertable)]
+#[diesel(table_name = thematic_areas)]
+pub struct NewThematicAreaRow<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub position: i32,
+    pub active: bool,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A whole contribution row, personal data included: never serialise it
+/// directly; the HTTP layer picks what each audience may see.
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = contributions)]
+pub struct ContributionRow {
+    pub seq: i64,
+    pub id: String,
+    pub channel: String,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub duplicate_of: Option<String>,
+    pub thematic_area: String,
+    pub title: String,
+    pub body: String,
+    pub search_text: String,
+    pub author_kind: String,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub organization_name: Option<String>,
+    pub email: Option<String>,
+    pub quartiere: Option<i16>,
+    pub contact_consent: bool,
+    pub privacy_notice_accepted: bool,
+    pub registered_by: Option<String>,
+    pub received_at: NaiveDateTime,
+    pub published_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+    pub personal_data_erased_at: Option<NaiveDateTime>,
+    pub version: i64,
+}
+
+#[derive(Clone, Debug, Insertable)]
+#[diesel(table_name = contributions)]
+pub struct NewContributionRow {
+    pub id: String,
+    pub channel: String,
+    pub status: String,
+    pub thematic_area: String,
+    pub title: String,
+    pub body: String,
+    pub search_text: String,
+    pub author_kind: String,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub organization_name: Option<String>,
+    pub email: Option<String>,
+    pub quartiere: Option<i16>,
+    pub contact_consent: bool,
+    pub privacy_notice_accepted: bool,
+    pub registered_by: Option<String>,
+    pub received_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+}
+
+#[derive(Clone, Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = idempotency_keys)]
+pub struct IdempotencyRow {
+    pub key: String,
+    pub request_hash: String,
+    pub contribution_id: String,
+    pub response_body: String,
+    pub created_at: NaiveDateTime,
+}

@@ -1,0 +1,160 @@
+//! Written by hand: `diesel print-schema` emits backend-specific types, while
+//! this one schema serves both SQLite and PostgreSQL.
+
+diesel::table! {
+    thematic_areas (code) {
+        code -> Text,
+        name -> Text,
+        description -> Text,
+        position -> Integer,
+        active -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    staff (id) {
+        id -> Text,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        token_hash -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        deactivated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    contributions (seq) {
+        seq -> BigInt,
+        id -> Text,
+        channel -> Text,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        duplicate_of -> Nullable<Text>,
+        thematic_area -> Text,
+        title -> Text,
+        body -> Text,
+        search_text -> Text,
+        author_kind -> Text,
+        given_name -> Nullable<Text>,
+        family_name -> Nullable<Text>,
+        organization_name -> Nullable<Text>,
+        email -> Nullable<Text>,
+        quartiere -> Nullable<SmallInt>,
+        contact_consent -> Bool,
+        privacy_notice_accepted -> Bool,
+        registered_by -> Nullable<Text>,
+        received_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+        personal_data_erased_at -> Nullable<Timestamp>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    tags (name) {
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contribution_tags (contribution_id, tag) {
+        contribution_id -> Text,
+        tag -> Text,
+    }
+}
+
+diesel::table! {
+    notes (id) {
+        id -> Text,
+        contribution_id -> Text,
+        author_id -> Text,
+        text -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_events (seq) {
+        seq -> BigInt,
+        id -> Text,
+        actor -> Text,
+        action -> Text,
+        target_type -> Text,
+        target_id -> Text,
+        from_value -> Nullable<Text>,
+        to_value -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        details -> Nullable<Text>,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (seq) {
+        seq -> BigInt,
+        id -> Text,
+        kind -> Text,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        message_id -> Text,
+        contribution_id -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (key) {
+        key -> Text,
+        request_hash -> Text,
+        contribution_id -> Text,
+        response_body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    indicator_milestones (target) {
+        target -> BigInt,
+        reached_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::joinable!(contribution_tags -> tags (tag));
+diesel::joinable!(notes -> staff (author_id));
+diesel::joinable!(contributions -> thematic_areas (thematic_area));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    thematic_areas,
+    staff,
+    contributions,
+    tags,
+    contribution_tags,
+    notes,
+    audit_events,
+    outbox,
+    idempotency_keys,
+    indicator_milestones,
+    settings,
+);

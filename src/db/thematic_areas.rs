@@ -1,0 +1,57 @@
+//! Thematic area queries.
+
+use chrono::Utc;
+use diesel::prelude::*;
+
+use super::models::{NewThematicAreaRow, ThematicAreaRow};
+use super::schema::thematic_areas;
+use super::{DbConnection, DbError};
+use crate::domain::thematic_area::SEED_AREAS;
+
+/// Inserts the nine areas of the document when the table is empty; a second
+/// run, or a run after admins changed the areas, does nothing.
+pub fn seed(conn: &mut DbConnection) -> Result<usize, DbError> {
+    let existing: i64 = thematic_areas::table.count().get_result(conn)?;
+    if existing > 0 {
+        return Ok(0);
+    }
+    let now = Utc::now().naive_utc();
+    let mut inserted = 0;
+    for (position, (code, name, description)) in SEED_AREAS.iter().enumerate() {
+        inserted += diesel::insert_into(thematic_areas::table)
+            .values(NewThematicAreaRow {
+                code,
+                name,
+                description,
+                position: position as i32 + 1,
+                active: true,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            })
+            .execute(conn)?;
+    }
+    Ok(inserted)
+}
+
+/// All areas in display order; only the active ones when asked.
+pub fn list(conn: &mut DbConnection, only_active: bool) -> Result<Vec<ThematicAreaRow>, DbError> {
+    let mut query = thematic_areas::table
+        .select(ThematicAreaRow::as_select())
+        .order((thematic_areas::position.asc(), thematic_areas::code.asc()))
+        .into_boxed();
+    if only_active {
+        query = query.filter(thematic_areas::active.eq(true));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// The area named `code` when it accepts contributions.
+pub fn find_active(conn: &mut DbConnection, code: &str) -> Result<Option<ThematicAreaRow>, DbError> {
+    Ok(thematic_areas::table
+        .filter(thematic_areas::code.eq(code))
+        .filter(thematic_areas::active.eq(true))
+        .select(ThematicAreaRow::as_select())
+        .first(conn)
+        .optional()?)
+}

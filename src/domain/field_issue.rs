@@ -1,0 +1,75 @@
+//! What can be wrong with one input field, independent of the language the
+//! message is finally written in.
+
+use crate::i18n::Language;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldIssue {
+    Required,
+    NotAllowed,
+    ExpectedString,
+    ExpectedBoolean,
+    ExpectedInteger,
+    ExpectedObject,
+    TooShort { min: usize },
+    TooLong { max: usize },
+    ControlCharacters,
+    InvalidEmail,
+    OutOfRange { min: i64, max: i64 },
+    MustBeTrue,
+    UnknownValue { allowed: Vec<String> },
+    UnknownThematicArea,
+    RequiredForOrganizations,
+    InvalidTimestamp,
+    InvalidCursor,
+}
+
+impl FieldIssue {
+    pub fn message(&self, language: Language) -> String {
+        use FieldIssue::*;
+        match (self, language) {
+            (Required, Language::It) => "campo obbligatorio".into(),
+            (Required, Language::En) => "is required".into(),
+            (NotAllowed, Language::It) => "campo non previsto".into(),
+            (NotAllowed, Language::En) => "is not an accepted field".into(),
+            (ExpectedString, Language::It) => "deve essere un testo".into(),
+            (ExpectedString, Language::En) => "must be a string".into(),
+            (ExpectedBoolean, Language::It) => "deve essere true o false".into(),
+            (ExpectedBoolean, Language::En) => "must be true or false".into(),
+            (ExpectedInteger, Language::It) => "deve essere un numero intero".into(),
+            (ExpectedInteger, Language::En) => "must be an integer".into(),
+            (ExpectedObject, Language::It) => "deve essere un oggetto JSON".into(),
+            (ExpectedObject, Language::En) => "must be a JSON object".into(),
+            (TooShort { min }, Language::It) => format!("deve contenere almeno {min} caratteri"),
+            (TooShort { min }, Language::En) => format!("must be at least {min} characters long"),
+            (TooLong { max }, Language::It) => format!("deve contenere al massimo {max} caratteri"),
+            (TooLong { max }, Language::En) => format!("must be at most {max} characters long"),
+            (ControlCharacters, Language::It) => "contiene caratteri di controllo non ammessi".into(),
+            (ControlCharacters, Language::En) => "contains control characters".into(),
+            (InvalidEmail, Language::It) => "non è un indirizzo e-mail valido".into(),
+            (InvalidEmail, Language::En) => "is not a valid e-mail address".into(),
+            (OutOfRange { min, max }, Language::It) => format!("deve essere compreso tra {min} e {max}"),
+            (OutOfRange { min, max }, Language::En) => format!("must be between {min} and {max}"),
+            (MustBeTrue, Language::It) => "occorre accettare l'informativa sulla privacy".into(),
+            (MustBeTrue, Language::En) => "the privacy notice must be accepted".into(),
+            (UnknownValue { allowed }, Language::It) => {
+                format!("valore non ammesso; valori possibili: {}", allowed.join(", "))
+            }
+            (UnknownValue { allowed }, Language::En) => {
+                format!("is not an accepted value; accepted values: {}", allowed.join(", "))
+            }
+            (UnknownThematicArea, Language::It) => "area tematica inesistente o non attiva".into(),
+            (UnknownThematicArea, Language::En) => "is not an active thematic area".into(),
+            (RequiredForOrganizations, Language::It) => {
+                "obbligatorio quando l'autore è un'associazione o un'organizzazione".into()
+            }
+            (RequiredForOrganizations, Language::En) => {
+                "is required when the author is an association or an organisation".into()
+            }
+            (InvalidTimestamp, Language::It) => "deve essere una data e ora RFC 3339".into(),
+            (InvalidTimestamp, Language::En) => "must be an RFC 3339 date-time".into(),
+            (InvalidCursor, Language::It) => "cursore non valido".into(),
+            (InvalidCursor, Language::En) => "is not a valid cursor".into(),
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! The PEG indicator: how many form contributions count toward the target,
+//! and how they break down. Computed from one grouped query.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{AuthorKind, ContributionStatus, Quartiere};
+
+/// Form contributions sharing area, quartiere, author kind, day and status.
+#[derive(Clone, Debug)]
+pub struct FormTally {
+    pub thematic_area: String,
+    pub quartiere: Option<i16>,
+    pub author_kind: String,
+    pub day: NaiveDate,
+    pub status: String,
+    pub count: i64,
+}
+
+/// An active area, in display order.
+#[derive(Clone, Debug)]
+pub struct AreaLabel {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Indicators {
+    /// The PEG target of contributions received through the form.
+    #[schema(format = Int64, minimum = 1, example = 300)]
+    pub target: i64,
+    /// Form contributions not marked spam or duplicate.
+    #[schema(format = Int64, minimum = 0, example = 212)]
+    pub counted: i64,
+    /// All form contributions.
+    #[schema(format = Int64, minimum = 0, example = 230)]
+    pub received: i64,
+    /// `counted` as a percentage of `target`, two decimals (may exceed 100).
+    #[schema(format = Double, minimum = 0, example = 70.67)]
+    pub percent: f64,
+    /// When `counted` first reached the target; stays set once reached.
+    pub reached_at: Option<DateTime<Utc>>,
+    pub window: ConsultationWindow,
+    /// Every active area, zeros included.
+    #[schema(max_items = 100)]
+    pub by_thematic_area: Vec<AreaCount>,
+    /// Quartieri 1–5, then contributions with no quartiere (`null`).
+    #[schema(max_items = 6)]
+    pub by_quartiere: Vec<QuartiereCount>,
+    #[schema(max_items = 4)]
+    pub by_author_kind: Vec<AuthorKindCount>,
+    /// One entry per day (UTC) from the first contribution to the last.
+    #[schema(max_items = 3660)]
+    pub daily: Vec<DailyCount>,
+    pub generated_at: DateTime<Utc>,
+}
+
+/// When submissions are accepted; `null` bounds are open.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ConsultationWindow {
+    pub opens_at: Option<DateTime<Utc>>,
+    pub closes_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AreaCount {
+    #[schema(max_length = 64, example = "mobilita-green")]
+    pub code: String,
+    #[schema(max_length = 200, example = "Mobilità green")]
+    pub name: String,
+    #[schema(format = Int64, minimum = 0)]
+    pub count: i64,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct QuartiereCount {
+    #[schema(format = Int32, minimum = 1, maximum = 5)]
+    pub quartiere: Option<u8>,
+    #[schema(format = Int64, minimum = 0)]
+    pub count: i64,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AuthorKindCount {
+    pub kind: AuthorKind,
+    #[schema(format = Int64, minimum = 0)]
+    pub count: i64,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct DailyCount {
+    pub date: NaiveDate,
+    #[schema(format = Int64, minimum = 0)]
+    pub count: i64,
+    #[schema(format = Int64, minimum = 0)]
+    pub cumulative: i64,
+}
+
+pub struct IndicatorInputs<'a> {
+    pub tallies: &'a [FormTally],
+    pub areas: &'a [AreaLabel],
+    pub target: i64,
+    pub reached_at: Option<DateTime<Utc>>,
+    pub window: ConsultationWindow,
+    pub now: DateTime<Utc>,
+}
+
+pub fn counts_toward_target(status: &str) -> bool {
+    ContributionStatus::parse(status).is_ok_and(ContributionStatus::is_counted)
+}
+
+pub fn compute(inputs: IndicatorInputs<'_>) -> Indicators {
+    let mut received = 0;
+    let mut counted = 0;
+    let mut by_area: BTreeMap<&str, i64> = BTreeMap::new();
+    let mut by_quartiere: BTreeMap<Option<i16>, i64> = BTreeMap::new();
+    let mut by_kind: BTreeMap<&str, i64> = BTreeMap::new();
+    let mut by_day: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+    for tally in inputs.tallies {
+        received += tally.count;
+        if !counts_toward_target(&tally.status) {
+            continue;
+        }
+        counted += tally.count;
+        *by_area.entry(&tally.thematic_area).or_default() += tally.count;
+        *by_quartiere.entry(tally.quartiere).or_default() += tally.count;
+        *by_kind.entry(&tally.author_kind).or_default() += tally.count;
+        *by_day.entry(tally.day).or_default() += tally.count;
+    }
+    Indicators {
+        target: inputs.target,
+        counted,
+        received,
+        percent: percent(counted, inputs.target),
+        reached_at: inputs.reached_at,
+        window: inputs.window,
+        by_thematic_area: inputs
+            .areas
+            .iter()
+            .map(|area| AreaCount {
+                code: area.code.clone(),
+                name: area.name.clone(),
+                count: by_area.get(area.code.as_str()).copied().unwrap_or(0),
+            })
+            .collect(),
+        by_quartiere: Quartiere::ALL
+            .iter()
+            .map(|q| Some(q.number()))
+            .chain([None])
+            .map(|quartiere| QuartiereCount {
+                quartiere,
+                count: by_quartiere
+                    .get(&quartiere.map(i16::from))
+                    .copied()
+                    .unwrap_or(0),
+            })
+            .collect(),
+        by_author_kind: AuthorKind::ALL
+            .iter()
+            .map(|&kind| AuthorKindCount {
+                kind,
+                count: by_kind.get(kind.as_str()).copied().unwrap_or(0),
+            })
+            .collect(),
+        daily: daily_series(&by_day),
+        generated_at: inputs.now,
+    }
+}
+
+fn percent(counted: i64, target: i64) -> f64 {
+    if target <= 0 {
+        return 0.0;
+    }
+    (counted as f64 * 10_000.0 / target as f64).round() / 100.0
+}
+
+/// A continuous day-by-day series, so that charts show quiet days as zeros.
+fn daily_series(by_day: &BTreeMap<NaiveDate, i64>) -> Vec<DailyCount> {
+    let (Some((&first, _)), Some((&last, _))) = (by_day.first_key_value(), by_day.last_key_value())
+    else {
+        return Vec::new();
+    };
+    let mut cumulative = 0;
+    first
+        .iter_days()
+        .take_while(|day| *day <= last)
+        .map(|date| {
+            let count = by_day.get(&date).copied().unwrap_or(0);
+            cumulative += count;
+            DailyCount {
+                date,
+                count,
+                cumulative,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tally(area: &str, status: &str, day: u32, count: i64) -> FormTally {
+        FormTally {
+            thematic_area: area.into(),
+            quartiere: Some(2),
+            author_kind: "citizen".into(),
+            day: NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
+            status: status.into(),
+            count,
+        }
+    }
+
+    #[test]
+    fn counts_all_but_spam_and_duplicates_and_fills_gaps() {
+        let tallies = [
+            tally("mobilita-green", "pending", 1, 2),
+            tally("mobilita-green", "spam", 1, 5),
+            tally("cultura-diffusa", "approved", 3, 1),
+            tally("cultura-diffusa", "duplicate", 3, 1),
+        ];
+        let areas = [
+            AreaLabel { code: "mobilita-green".into(), name: "Mobilità green".into() },
+            AreaLabel { code: "cultura-diffusa".into(), name: "Cultura diffusa".into() },
+            AreaLabel { code: "bambini-famiglie".into(), name: "Bambini".into() },
+        ];
+        let result = compute(IndicatorInputs {
+            tallies: &tallies,
+            areas: &areas,
+            target: 300,
+            reached_at: None,
+            window: ConsultationWindow { opens_at: None, closes_at: None },
+            now: Utc::now(),
+        });
+        assert_eq!(result.received, 9);
+        assert_eq!(result.counted, 3);
+        assert_eq!(result.percent, 1.0);
+        assert_eq!(
+            result.by_thematic_area.iter().map(|a| a.count).collect::<Vec<_>>(),
+            [2, 1, 0]
+        );
+        assert_eq!(
+            result.daily.iter().map(|d| (d.count, d.cumulative)).collect::<Vec<_>>(),
+            [(2, 2), (0, 2), (1, 3)]
+        );
+        assert_eq!(result.by_quartiere[1].count, 3);
+        assert_eq!(result.by_quartiere[5].quartiere, None);
+    }
+
+    #[test]
+    fn percent_has_two_decimals() {
+        assert_eq!(percent(212, 300), 70.67);
+        assert_eq!(percent(0, 300), 0.0);
+        assert_eq!(percent(450, 300), 150.0);
+    }
+}

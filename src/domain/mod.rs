@@ -1,0 +1,17 @@
+//! Domain types. Each parses raw input into a value that can only be valid,
+//! so code past the HTTP boundary never re-checks a title or an e-mail.
+
+pub mod contribution;
+pub mod field_issue;
+pub mod indicators;
+pub mod status;
+pub mod text;
+pub mod thematic_area;
+
+pub use contribution::{
+    AuthorKind, Channel, ContributionBody, ContributionTitle, EmailAddress, OrganizationName,
+    PersonName, Quartiere, Reference,
+};
+pub use field_issue::FieldIssue;
+pub use status::ContributionStatus;
+pub use thematic_area::ThematicAreaCode;

@@ -1,0 +1,272 @@
+//! The one error type of the API, rendered as RFC 9457 problem details.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::DbError;
+use crate::domain::FieldIssue;
+use crate::i18n::Language;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+/// Seconds a client should wait before trying again after a 503.
+const RETRY_AFTER_UNAVAILABLE: &str = "5";
+
+/// One invalid input field, named by its JSON path (`author.email`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldError {
+    pub field: String,
+    pub issue: FieldIssue,
+}
+
+/// What a client can be told went wrong.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("malformed request: {0}")]
+    MalformedJson(String),
+    #[error("invalid query parameter {0}")]
+    BadQuery(String),
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: String },
+    #[error("consultation closed")]
+    ConsultationClosed,
+    #[error("idempotency key reused with another body")]
+    IdempotencyKeyReused,
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("database unavailable")]
+    Unavailable,
+    #[error("internal error: {0}")]
+    Internal(String),
+    /// Any other HTTP error raised by the framework, kept with its status.
+    #[error("http error {0}")]
+    Http(StatusCode),
+}
+
+impl ApiError {
+    pub fn validation(field: impl Into<String>, issue: FieldIssue) -> ApiError {
+        ApiError::Validation(vec![FieldError {
+            field: field.into(),
+            issue,
+        }])
+    }
+
+    /// A short machine-friendly name, the last part of the problem `type`.
+    fn slug(&self) -> &'static str {
+        match self {
+            ApiError::MalformedJson(_) => "malformed-request",
+            ApiError::BadQuery(_) => "invalid-query",
+            ApiError::Validation(_) => "validation-error",
+            ApiError::NotFound => "not-found",
+            ApiError::MethodNotAllowed { .. } => "method-not-allowed",
+            ApiError::ConsultationClosed => "consultation-closed",
+            ApiError::IdempotencyKeyReused => "idempotency-key-reused",
+            ApiError::PayloadTooLarge => "payload-too-large",
+            ApiError::UnsupportedMediaType => "unsupported-media-type",
+            ApiError::Unavailable => "service-unavailable",
+            ApiError::Internal(_) => "internal-error",
+            ApiError::Http(_) => "http-error",
+        }
+    }
+
+    fn title(&self, language: Language) -> String {
+        let (it, en) = match self {
+            ApiError::MalformedJson(_) => ("Richiesta malformata", "Malformed request"),
+            ApiError::BadQuery(_) => ("Parametri non validi", "Invalid parameters"),
+            ApiError::Validation(_) => ("Dati non validi", "Invalid data"),
+            ApiError::NotFound => ("Risorsa non trovata", "Not found"),
+            ApiError::MethodNotAllowed { .. } => ("Metodo non consentito", "Method not allowed"),
+            ApiError::ConsultationClosed => ("Consultazione chiusa", "Consultation closed"),
+            ApiError::IdempotencyKeyReused => ("Chiave di idempotenza già usata", "Idempotency key reused"),
+            ApiError::PayloadTooLarge => ("Richiesta troppo grande", "Payload too large"),
+            ApiError::UnsupportedMediaType => ("Formato non supportato", "Unsupported media type"),
+            ApiError::Unavailable => ("Servizio temporaneamente non disponibile", "Service unavailable"),
+            ApiError::Internal(_) => ("Errore interno", "Internal error"),
+            ApiError::Http(status) => return generic_title(*status, language),
+        };
+        match language {
+            Language::It => it.to_owned(),
+            Language::En => en.to_owned(),
+        }
+    }
+
+    fn detail(&self, language: Language) -> String {
+        use Language::{En, It};
+        match (self, language) {
+            (ApiError::MalformedJson(reason), It) => format!("Il corpo non è un JSON valido: {reason}"),
+            (ApiError::MalformedJson(reason), En) => format!("The body is not valid JSON: {reason}"),
+            (ApiError::BadQuery(name), It) => format!("Il parametro «{name}» non è valido."),
+            (ApiError::BadQuery(name), En) => format!("The parameter \"{name}\" is not valid."),
+            (ApiError::Validation(errors), It) => format!("{} campi non validi.", errors.len()),
+            (ApiError::Validation(errors), En) => format!("{} invalid fields.", errors.len()),
+            (ApiError::NotFound, It) => "La risorsa richiesta non esiste.".into(),
+            (ApiError::NotFound, En) => "The requested resource does not exist.".into(),
+            (ApiError::MethodNotAllowed { allow }, It) => format!("Metodi ammessi: {allow}."),
+            (ApiError::MethodNotAllowed { allow }, En) => format!("Allowed methods: {allow}."),
+            (ApiError::ConsultationClosed, It) => "La consultazione non è aperta: non si accettano contributi.".into(),
+            (ApiError::ConsultationClosed, En) => "The consultation is not open: contributions are not accepted.".into(),
+            (ApiError::IdempotencyKeyReused, It) => "La chiave Idempotency-Key è già stata usata con un corpo diverso.".into(),
+            (ApiError::IdempotencyKeyReused, En) => "The Idempotency-Key was already used with a different body.".into(),
+            (ApiError::PayloadTooLarge, It) => "Il corpo della richiesta supera i 64 KiB.".into(),
+            (ApiError::PayloadTooLarge, En) => "The request body exceeds 64 KiB.".into(),
+            (ApiError::UnsupportedMediaType, It) => "Il corpo deve essere application/json.".into(),
+            (ApiError::UnsupportedMediaType, En) => "The body must be application/json.".into(),
+            (ApiError::Unavailable, It) => "Il database non risponde. Riprovare tra poco.".into(),
+            (ApiError::Unavailable, En) => "The database does not answer. Try again shortly.".into(),
+            (ApiError::Internal(_), It) => "Si è verificato un errore imprevisto.".into(),
+            (ApiError::Internal(_), En) => "An unexpected error occurred.".into(),
+            (ApiError::Http(status), _) => generic_title(*status, language),
+        }
+    }
+
+    /// The problem document in the given language.
+    pub fn problem(&self, language: Language) -> Problem {
+        let status = self.status_code();
+        let errors = match self {
+            ApiError::Validation(errors) => Some(
+                errors
+                    .iter()
+                    .map(|e| ProblemField {
+                        field: e.field.clone(),
+                        message: e.issue.message(language),
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        };
+        Problem {
+            problem_type: format!("/problems/{}", self.slug()),
+            title: self.title(language),
+            status: status.as_u16(),
+            detail: self.detail(language),
+            errors,
+        }
+    }
+
+    /// The full response in the given language, with the headers the status calls for.
+    pub fn response_in(&self, language: Language) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status_code());
+        response
+            .content_type(PROBLEM_JSON)
+            .insert_header((header::CONTENT_LANGUAGE, language.code()));
+        match self {
+            ApiError::MethodNotAllowed { allow } => {
+                response.insert_header((header::ALLOW, allow.as_str()));
+            }
+            ApiError::Unavailable => {
+                response.insert_header((header::RETRY_AFTER, RETRY_AFTER_UNAVAILABLE));
+            }
+            _ => {}
+        }
+        response.json(self.problem(language))
+    }
+}
+
+fn generic_title(status: StatusCode, language: Language) -> String {
+    match (status.as_u16(), language) {
+        (400, Language::It) => "Richiesta non valida".into(),
+        (404, Language::It) => "Risorsa non trovata".into(),
+        (405, Language::It) => "Metodo non consentito".into(),
+        (406, Language::It) => "Formato di risposta non disponibile".into(),
+        (408, Language::It) => "Tempo scaduto".into(),
+        (411, Language::It) => "Lunghezza richiesta mancante".into(),
+        (413, Language::It) => "Richiesta troppo grande".into(),
+        (414, Language::It) => "Indirizzo troppo lungo".into(),
+        (415, Language::It) => "Formato non supportato".into(),
+        (431, Language::It) => "Intestazioni troppo grandi".into(),
+        (500..=599, Language::It) => "Errore del server".into(),
+        (_, Language::It) => "Errore".into(),
+        (_, Language::En) => status.canonical_reason().unwrap_or("Error").to_owned(),
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::MalformedJson(_) => StatusCode::BAD_REQUEST,
+            ApiError::BadQuery(_) | ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::ConsultationClosed | ApiError::IdempotencyKeyReused => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Http(status) => *status,
+        }
+    }
+
+    /// Italian by default; the problem middleware re-renders it when the
+    /// client asked for English.
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(reason) = self {
+            tracing::error!(%reason, "internal error");
+        }
+        self.response_in(Language::It)
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(error: DbError) -> ApiError {
+        if error.is_unavailable() {
+            tracing::warn!(%error, "database unavailable");
+            ApiError::Unavailable
+        } else {
+            ApiError::Internal(error.to_string())
+        }
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> ApiError {
+        DbError::from(error).into()
+    }
+}
+
+/// RFC 9457 problem details.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI reference naming the kind of problem.
+    #[serde(rename = "type")]
+    #[schema(max_length = 200, example = "/problems/validation-error")]
+    pub problem_type: String,
+    /// Short summary of the kind of problem.
+    #[schema(max_length = 200, example = "Dati non validi")]
+    pub title: String,
+    /// The HTTP status code.
+    #[schema(format = Int32, minimum = 100, maximum = 599, example = 422)]
+    pub status: u16,
+    /// What went wrong in this request.
+    #[schema(max_length = 4000, example = "2 campi non validi.")]
+    pub detail: String,
+    /// Every invalid field, for validation failures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_items = 100)]
+    pub errors: Option<Vec<ProblemField>>,
+}
+
+/// One invalid field of a request.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ProblemField {
+    /// JSON path of the field, e.g. `author.email`.
+    #[schema(max_length = 200, example = "author.email")]
+    pub field: String,
+    /// Why the value was refused.
+    #[schema(max_length = 500, example = "non è un indirizzo e-mail valido")]
+    pub message: String,
+}
+
+/// Whether a response already carries a problem document.
+pub fn is_problem(content_type: Option<&HeaderValue>) -> bool {
+    content_type
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with(PROBLEM_JSON))
+}

@@ -1,0 +1,582 @@
+//! `/contributions`: the Rete Civica form posts here; the public reads
+//! published contributions here.
+
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::input::{boolean, integer, text, FieldErrors, JsonObject};
+use super::pagination::{self, Page};
+use super::AppState;
+use crate::clock;
+use crate::config::MailTransport;
+use crate::db::contributions::{self as queries, PublishedFilter, PublishedPosition};
+use crate::db::models::{ContributionRow, IdempotencyRow, NewContributionRow};
+use crate::db::{idempotency, indicators, thematic_areas, DbError};
+use crate::domain::text::search_fold;
+use crate::domain::{
+    AuthorKind, Channel, ContributionBody, ContributionStatus, ContributionTitle, EmailAddress,
+    FieldIssue, OrganizationName, PersonName, Quartiere, Reference, ThematicAreaCode,
+};
+use crate::error::{ApiError, Problem};
+use crate::mail::{messages::Acknowledgement, outbox};
+
+/// A contribution as the Rete Civica form sends it.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documents the body; the handler reads it field by field
+pub struct ContributionSubmission {
+    /// Code of an active thematic area.
+    #[schema(max_length = 64, example = "mobilita-green")]
+    thematic_area: String,
+    /// 5–150 characters after trimming, on one line.
+    #[schema(min_length = 5, max_length = 150, example = "Più piste ciclabili sui viali")]
+    title: String,
+    /// 20–5000 characters after trimming; newlines and tabs allowed.
+    #[schema(min_length = 20, max_length = 5000, example = "Testo del suggerimento con almeno venti caratteri.")]
+    body: String,
+    author: AuthorSubmission,
+    /// Must be `true`.
+    #[schema(example = true)]
+    privacy_notice_accepted: bool,
+    /// Whether the author agrees to be contacted again; `false` when absent.
+    #[schema(example = false)]
+    contact_consent: Option<bool>,
+}
+
+/// The author of a contribution.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct AuthorSubmission {
+    kind: AuthorKind,
+    #[schema(min_length = 1, max_length = 80, example = "Maria")]
+    given_name: String,
+    #[schema(min_length = 1, max_length = 80, example = "Rossi")]
+    family_name: String,
+    /// 2–200 characters; required unless `kind` is `citizen` (ignored for citizens).
+    #[schema(min_length = 2, max_length = 200, example = json!(null))]
+    organization_name: Option<String>,
+    #[schema(format = Email, max_length = 254, example = "maria.rossi@example.org")]
+    email: String,
+    /// Quartiere 1–5, or null.
+    #[schema(format = Int32, minimum = 1, maximum = 5, example = 2)]
+    quartiere: Option<i32>,
+}
+
+/// A valid submission.
+struct NewContribution {
+    thematic_area: ThematicAreaCode,
+    title: ContributionTitle,
+    body: ContributionBody,
+    kind: AuthorKind,
+    given_name: PersonName,
+    family_name: PersonName,
+    organization_name: Option<OrganizationName>,
+    email: EmailAddress,
+    quartiere: Option<Quartiere>,
+    contact_consent: bool,
+}
+
+const SUBMISSION_FIELDS: &[&str] = &[
+    "thematic_area",
+    "title",
+    "body",
+    "author",
+    "privacy_notice_accepted",
+    "contact_consent",
+];
+const AUTHOR_FIELDS: &[&str] = &[
+    "kind",
+    "given_name",
+    "family_name",
+    "organization_name",
+    "email",
+    "quartiere",
+];
+
+/// Reads a submission, collecting every failing field. The area is returned
+/// apart so that its existence can be checked against the database.
+fn parse_submission(value: Value, errors: &mut FieldErrors) -> Option<NewContribution> {
+    let mut object = JsonObject::read(value, "", SUBMISSION_FIELDS, errors)?;
+    let thematic_area = object.required("thematic_area", errors, text(ThematicAreaCode::parse));
+    let title = object.required("title", errors, text(ContributionTitle::parse));
+    let body = object.required("body", errors, text(ContributionBody::parse));
+    let author = parse_author(&mut object, errors);
+    let accepted = object.required("privacy_notice_accepted", errors, |v| match boolean(v)? {
+        true => Ok(()),
+        false => Err(FieldIssue::MustBeTrue),
+    });
+    let contact_consent = object.optional("contact_consent", errors, boolean);
+    let (kind, given_name, family_name, organization_name, email, quartiere) = author?;
+    accepted?;
+    Some(NewContribution {
+        thematic_area: thematic_area?,
+        title: title?,
+        body: body?,
+        kind,
+        given_name,
+        family_name,
+        organization_name,
+        email,
+        quartiere,
+        contact_consent: contact_consent?.unwrap_or(false),
+    })
+}
+
+type ParsedAuthor = (
+    AuthorKind,
+    PersonName,
+    PersonName,
+    Option<OrganizationName>,
+    EmailAddress,
+    Option<Quartiere>,
+);
+
+fn parse_author(parent: &mut JsonObject, errors: &mut FieldErrors) -> Option<ParsedAuthor> {
+    let mut author = parent.object("author", AUTHOR_FIELDS, errors)?;
+    let kind = author.required("kind", errors, text(AuthorKind::parse));
+    let given_name = author.required("given_name", errors, text(PersonName::parse));
+    let family_name = author.required("family_name", errors, text(PersonName::parse));
+    let organization_field = author.field_path("organization_name");
+    let organization_name = author.optional("organization_name", errors, |value| match value {
+        // The form may send an empty string for a field it does not show.
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        other => text(OrganizationName::parse)(other).map(Some),
+    });
+    let email = author.required("email", errors, text(EmailAddress::parse));
+    let quartiere = author.optional("quartiere", errors, |v| Quartiere::parse(integer(v)?));
+    let kind = kind?;
+    let organization_name = match (kind.is_organization(), organization_name?.flatten()) {
+        (true, None) => {
+            errors.add(organization_field, FieldIssue::RequiredForOrganizations);
+            return None;
+        }
+        // A citizen's contribution never carries an organisation name.
+        (false, _) => None,
+        (true, name) => name,
+    };
+    Some((kind, given_name?, family_name?, organization_name, email?, quartiere?))
+}
+
+/// The receipt given to the contributor.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SubmissionReceipt {
+    pub id: Uuid,
+    /// Receipt code to quote in any later contact.
+    #[schema(max_length = 20, example = "RF-000042")]
+    pub reference: String,
+    pub status: ContributionStatus,
+    pub received_at: DateTime<Utc>,
+}
+
+/// Why a submission's transaction did not commit.
+enum SubmitFailure {
+    Api(ApiError),
+    /// Another request stored the same Idempotency-Key first.
+    KeyTaken,
+}
+
+impl From<DbError> for SubmitFailure {
+    fn from(error: DbError) -> Self {
+        SubmitFailure::Api(error.into())
+    }
+}
+
+impl From<diesel::result::Error> for SubmitFailure {
+    fn from(error: diesel::result::Error) -> Self {
+        SubmitFailure::Api(error.into())
+    }
+}
+
+/// Submit a contribution
+///
+/// The Rete Civica form posts a suggestion on one thematic area. Every
+/// failing field is named in one answer. With an `Idempotency-Key`, sending
+/// the same body again returns the first answer and stores nothing new.
+/// An acknowledgement e-mail with the reference is queued in the same transaction.
+#[utoipa::path(
+    post,
+    path = "/contributions",
+    tag = "contributi",
+    operation_id = "submit_contribution",
+    params(
+        ("Idempotency-Key" = Option<String>, Header, description = "Client-chosen key (1–255 visible ASCII characters) that makes retries safe.", max_length = 255),
+    ),
+    request_body(content = ContributionSubmission, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Contribution received.", body = SubmissionReceipt,
+            headers(
+                ("Location" = String, description = "Where the contribution will be readable once published."),
+                ("Cache-Control" = String, description = "no-store: the answer concerns one person."),
+                ("X-RateLimit-Limit" = i32, description = "Submissions allowed per minute."),
+                ("X-RateLimit-Remaining" = i32, description = "Submissions left in the current minute."),
+                ("X-RateLimit-Reset" = i32, description = "Seconds until the limit resets."),
+            )),
+        (status = 400, description = "The body is not valid JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Consultation closed, or Idempotency-Key reused with another body.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 64 KiB.", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, all of them named.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many submissions from this address.", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = i32, description = "Seconds to wait."))),
+        (status = 503, description = "Database unavailable.", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = i32, description = "Seconds to wait."))),
+    )
+)]
+#[post("/contributions")]
+pub async fn submit_contribution(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    require_json(&request)?;
+    let value: Value = serde_json::from_slice(&body).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+    let idempotency = idempotency_key(&request)?.map(|key| (key, hex::encode(Sha256::digest(&body))));
+    if let Some((key, hash)) = &idempotency {
+        if let Some(response) = replay(&state, key, hash).await? {
+            return Ok(response);
+        }
+    }
+    if !state.config.consultation_open(clock::now()) {
+        return Err(ApiError::ConsultationClosed);
+    }
+    let mut errors = FieldErrors::default();
+    let parsed = parse_submission(value, &mut errors);
+    if !errors.is_empty() {
+        return Err(with_area_check(&state, parsed, errors).await);
+    }
+    let Some(submission) = parsed else {
+        return Err(errors.into_error());
+    };
+    let outcome = store_submission(&state, submission, idempotency.clone()).await;
+    match outcome {
+        Ok(receipt) => {
+            state.indicators.invalidate();
+            Ok(created(&receipt))
+        }
+        Err(SubmitFailure::Api(error)) => Err(error),
+        Err(SubmitFailure::KeyTaken) => {
+            let (key, hash) = idempotency.expect("a key was sent");
+            replay(&state, &key, &hash)
+                .await?
+                .ok_or_else(|| ApiError::Internal("idempotency key vanished".into()))
+        }
+    }
+}
+
+/// When other fields failed, the area is still checked so that one answer
+/// names every failing field.
+async fn with_area_check(state: &AppState, parsed: Option<NewContribution>, mut errors: FieldErrors) -> ApiError {
+    if let Some(area) = parsed.map(|p| p.thematic_area) {
+        match state.db.read(move |conn| thematic_areas::find_active(conn, area.as_str())).await {
+            Ok(None) => errors.add("thematic_area", FieldIssue::UnknownThematicArea),
+            Ok(Some(_)) => {}
+            Err(error) => return error.into(),
+        }
+    }
+    errors.into_error()
+}
+
+fn require_json(request: &HttpRequest) -> Result<(), ApiError> {
+    let is_json = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|essence| essence.trim().to_ascii_lowercase())
+        .is_some_and(|essence| essence == "application/json" || essence.ends_with("+json"));
+    if is_json {
+        Ok(())
+    } else {
+        Err(ApiError::UnsupportedMediaType)
+    }
+}
+
+fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = request.headers().get("Idempotency-Key") else {
+        return Ok(None);
+    };
+    match value.to_str() {
+        Ok(key) if (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) => {
+            Ok(Some(key.to_owned()))
+        }
+        Ok(key) if key.len() > 255 => Err(ApiError::validation(
+            "Idempotency-Key",
+            FieldIssue::TooLong { max: 255 },
+        )),
+        _ => Err(ApiError::validation("Idempotency-Key", FieldIssue::ControlCharacters)),
+    }
+}
+
+/// The stored answer for `key`, when the same body was sent before.
+async fn replay(state: &AppState, key: &str, hash: &str) -> Result<Option<HttpResponse>, ApiError> {
+    let key = key.to_owned();
+    let Some(stored) = state.db.read(move |conn| idempotency::find(conn, &key)).await? else {
+        return Ok(None);
+    };
+    if stored.request_hash != hash {
+        return Err(ApiError::IdempotencyKeyReused);
+    }
+    let receipt: SubmissionReceipt = serde_json::from_str(&stored.response_body)
+        .map_err(|e| ApiError::Internal(format!("stored idempotent answer unreadable: {e}")))?;
+    let mut response = created(&receipt);
+    response
+        .headers_mut()
+        .insert(header::HeaderName::from_static("idempotent-replayed"), header::HeaderValue::from_static("true"));
+    Ok(Some(response))
+}
+
+fn created(receipt: &SubmissionReceipt) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/contributions/{}", receipt.id)))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(receipt)
+}
+
+/// Stores the contribution, its idempotency record, its acknowledgement and,
+/// if this submission reached the target, the milestone: all or nothing.
+async fn store_submission(
+    state: &AppState,
+    submission: NewContribution,
+    idempotency: Option<(String, String)>,
+) -> Result<SubmissionReceipt, SubmitFailure> {
+    let config = state.config.clone();
+    state
+        .db
+        .write(move |conn| {
+            let Some(area) = thematic_areas::find_active(conn, submission.thematic_area.as_str())? else {
+                return Err(SubmitFailure::Api(ApiError::validation(
+                    "thematic_area",
+                    FieldIssue::UnknownThematicArea,
+                )));
+            };
+            let now = clock::now().naive_utc();
+            let row = queries::insert(conn, &new_row(&submission, Channel::Form, now))?;
+            let receipt = SubmissionReceipt {
+                id: parse_id(&row.id)?,
+                reference: Reference::from_sequence(row.seq).to_string(),
+                status: ContributionStatus::Pending,
+                received_at: clock::utc(row.received_at),
+            };
+            if let Some((key, request_hash)) = idempotency {
+                let remembered = idempotency::remember(
+                    conn,
+                    &IdempotencyRow {
+                        key,
+                        request_hash,
+                        contribution_id: row.id.clone(),
+                        response_body: serde_json::to_string(&receipt)
+                            .map_err(|e| SubmitFailure::Api(ApiError::Internal(e.to_string())))?,
+                        created_at: now,
+                    },
+                );
+                match remembered {
+                    Err(DbError::Query(diesel::result::Error::DatabaseError(
+                        diesel::result::DatabaseErrorKind::UniqueViolation,
+                        _,
+                    ))) => return Err(SubmitFailure::KeyTaken),
+                    other => other?,
+                }
+            }
+            if config.mail != MailTransport::Off {
+                let recipient_name = format!("{} {}", submission.given_name.as_str(), submission.family_name.as_str());
+                let message = Acknowledgement {
+                    recipient: submission.email.as_str(),
+                    recipient_name: &recipient_name,
+                    reference: &receipt.reference,
+                    thematic_area_name: &area.name,
+                    title: submission.title.as_str(),
+                    public_url: &config.public_url,
+                }
+                .render()
+                .map_err(|e| SubmitFailure::Api(ApiError::Internal(e.to_string())))?;
+                outbox::queue(conn, &message, Some(&row.id), &config.mail_domain(), now)?;
+            }
+            indicators::record_target_reached(conn, config.target)?;
+            Ok(receipt)
+        })
+        .await
+}
+
+fn parse_id(id: &str) -> Result<Uuid, SubmitFailure> {
+    Uuid::parse_str(id).map_err(|e| SubmitFailure::Api(ApiError::Internal(format!("stored id {id:?}: {e}"))))
+}
+
+fn new_row(submission: &NewContribution, channel: Channel, now: chrono::NaiveDateTime) -> NewContributionRow {
+    NewContributionRow {
+        id: Uuid::now_v7().to_string(),
+        channel: channel.as_str().to_owned(),
+        status: ContributionStatus::Pending.as_str().to_owned(),
+        thematic_area: submission.thematic_area.as_str().to_owned(),
+        title: submission.title.as_str().to_owned(),
+        body: submission.body.as_str().to_owned(),
+        search_text: search_fold(&format!("{}\n{}", submission.title.as_str(), submission.body.as_str())),
+        author_kind: submission.kind.as_str().to_owned(),
+        given_name: Some(submission.given_name.as_str().to_owned()),
+        family_name: Some(submission.family_name.as_str().to_owned()),
+        organization_name: submission.organization_name.as_ref().map(|o| o.as_str().to_owned()),
+        email: Some(submission.email.as_str().to_owned()),
+        quartiere: submission.quartiere.map(|q| i16::from(q.number())),
+        contact_consent: submission.contact_consent,
+        privacy_notice_accepted: true,
+        registered_by: None,
+        received_at: now,
+        updated_at: now,
+        version: 1,
+    }
+}
+
+/// A published contribution as the public sees it: no personal data.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicContribution {
+    pub id: Uuid,
+    #[schema(max_length = 20, example = "RF-000042")]
+    pub reference: String,
+    #[schema(max_length = 64, example = "mobilita-green")]
+    pub thematic_area: String,
+    #[schema(max_length = 150)]
+    pub title: String,
+    #[schema(max_length = 5000)]
+    pub body: String,
+    pub author_kind: AuthorKind,
+    /// The organisation's name; always null for citizens.
+    #[schema(max_length = 200)]
+    pub organization_name: Option<String>,
+    #[schema(format = Int32, minimum = 1, maximum = 5)]
+    pub quartiere: Option<u8>,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+impl PublicContribution {
+    fn from_row(row: ContributionRow) -> PublicContribution {
+        let author_kind = AuthorKind::parse(&row.author_kind).unwrap_or(AuthorKind::Citizen);
+        PublicContribution {
+            id: Uuid::parse_str(&row.id).unwrap_or_default(),
+            reference: Reference::from_sequence(row.seq).to_string(),
+            thematic_area: row.thematic_area,
+            title: row.title,
+            body: row.body,
+            organization_name: row.organization_name.filter(|_| author_kind.is_organization()),
+            author_kind,
+            quartiere: row.quartiere.and_then(|q| u8::try_from(q).ok()),
+            published_at: row.published_at.map(clock::utc),
+        }
+    }
+}
+
+/// Query of the public listing.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PublicListQuery {
+    /// Only this thematic area.
+    #[param(max_length = 64)]
+    thematic_area: Option<String>,
+    /// Only this quartiere (1–5).
+    #[param(value_type = Option<i32>, format = Int32, minimum = 1, maximum = 5)]
+    quartiere: Option<String>,
+    /// Words that must all appear in the title or text (case and accents ignored).
+    #[param(max_length = 200)]
+    q: Option<String>,
+    /// `next_cursor` of the previous page.
+    #[param(max_length = 200)]
+    cursor: Option<String>,
+    /// Items per page, 1–500 (default 50).
+    #[param(value_type = Option<i32>, format = Int32, minimum = 1, maximum = 500)]
+    limit: Option<String>,
+}
+
+/// List published contributions
+///
+/// Approved contributions, newest publication first, without personal data.
+#[utoipa::path(
+    get,
+    path = "/contributions",
+    tag = "contributi",
+    operation_id = "list_published_contributions",
+    params(PublicListQuery),
+    responses(
+        (status = 200, description = "One page of published contributions.", body = Page<PublicContribution>),
+        (status = 422, description = "Invalid parameters.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable.", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = i32, description = "Seconds to wait."))),
+    )
+)]
+#[get("/contributions")]
+pub async fn list_published_contributions(
+    state: web::Data<AppState>,
+    query: web::Query<PublicListQuery>,
+) -> Result<web::Json<Page<PublicContribution>>, ApiError> {
+    let mut errors = FieldErrors::default();
+    let limit = pagination::limit(query.limit.as_deref(), &mut errors);
+    let after = pagination::decode_cursor(query.cursor.as_deref(), 2, &mut errors).and_then(|parts| {
+        let published_at = DateTime::<Utc>::from_timestamp_micros(parts[0])?.naive_utc();
+        Some(PublishedPosition { published_at, seq: parts[1] })
+    });
+    let quartiere = query.quartiere.as_deref().and_then(|raw| {
+        match raw.trim().parse::<i64>().map_err(|_| FieldIssue::ExpectedInteger).and_then(Quartiere::parse) {
+            Ok(q) => Some(q),
+            Err(issue) => {
+                errors.add("quartiere", issue);
+                None
+            }
+        }
+    });
+    if query.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
+        errors.add("q", FieldIssue::TooLong { max: 200 });
+    }
+    let filter = PublishedFilter {
+        thematic_area: query.thematic_area.clone(),
+        quartiere,
+        text: query.q.clone(),
+    };
+    errors.finish(Some(()))?;
+    let rows = state
+        .db
+        .read(move |conn| queries::list_published(conn, &filter, after, limit))
+        .await?;
+    Ok(web::Json(Page::from_rows(
+        rows,
+        limit,
+        |row| {
+            let published = row.published_at.map(|t| t.and_utc().timestamp_micros()).unwrap_or(0);
+            vec![published, row.seq]
+        },
+        PublicContribution::from_row,
+    )))
+}
+
+/// Read a published contribution
+///
+/// One approved contribution, without personal data; 404 for any other.
+#[utoipa::path(
+    get,
+    path = "/contributions/{id}",
+    tag = "contributi",
+    operation_id = "show_published_contribution",
+    params(("id" = Uuid, Path, description = "Identifier of the contribution.")),
+    responses(
+        (status = 200, description = "The contribution.", body = PublicContribution),
+        (status = 404, description = "No published contribution has this id.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable.", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = i32, description = "Seconds to wait."))),
+    )
+)]
+#[get("/contributions/{id}")]
+pub async fn show_published_contribution(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<web::Json<PublicContribution>, ApiError> {
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?.to_string();
+    let row = state
+        .db
+        .read(move |conn| queries::find_published(conn, &id))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(web::Json(PublicContribution::from_row(row)))
+}

@@ -1,0 +1,29 @@
+//! `/indicators`: progress toward the PEG target, for the Mayor's office.
+
+use actix_web::{get, web};
+
+use super::AppState;
+use crate::domain::indicators::Indicators;
+use crate::error::{ApiError, Problem};
+
+/// Read the indicator
+///
+/// Form contributions counted toward the PEG target (all but spam and
+/// duplicates), all form contributions received, and their breakdowns by
+/// area, quartiere, author kind and day. Figures reflect a write within one second.
+#[utoipa::path(
+    get,
+    path = "/indicators",
+    tag = "indicatori",
+    operation_id = "show_indicators",
+    responses(
+        (status = 200, description = "The indicator and its breakdowns.", body = Indicators),
+        (status = 503, description = "Database unavailable.", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = i32, description = "Seconds to wait."))),
+    )
+)]
+#[get("/indicators")]
+pub async fn show_indicators(state: web::Data<AppState>) -> Result<web::Json<Indicators>, ApiError> {
+    let indicators = state.indicators.current(&state.db, &state.config).await?;
+    Ok(web::Json(Indicators::clone(&indicators)))
+}

@@ -1,0 +1,194 @@
+//! Reading a JSON request body field by field, so that one answer names
+//! every failing field (wrong types, missing and unknown fields included).
+
+use serde_json::{Map, Value};
+
+use crate::domain::FieldIssue;
+use crate::error::{ApiError, FieldError};
+
+/// Collects the failures of one request.
+#[derive(Default, Debug)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: impl Into<String>, issue: FieldIssue) {
+        self.0.push(FieldError {
+            field: field.into(),
+            issue,
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(value)` when nothing failed, otherwise a 422 naming every field.
+    pub fn finish<T>(self, value: Option<T>) -> Result<T, ApiError> {
+        match value {
+            Some(value) if self.0.is_empty() => Ok(value),
+            _ => Err(ApiError::Validation(self.0)),
+        }
+    }
+
+    pub fn into_error(self) -> ApiError {
+        ApiError::Validation(self.0)
+    }
+}
+
+/// A JSON object being read; `path` prefixes the names of its fields.
+pub struct JsonObject {
+    path: String,
+    fields: Map<String, Value>,
+}
+
+impl JsonObject {
+    /// Accepts `value` when it is an object whose keys are all in `accepted`;
+    /// each unknown key is reported, and reading goes on.
+    pub fn read(value: Value, path: &str, accepted: &[&str], errors: &mut FieldErrors) -> Option<JsonObject> {
+        let Value::Object(fields) = value else {
+            errors.add(display_path(path), FieldIssue::ExpectedObject);
+            return None;
+        };
+        for key in fields.keys().filter(|key| !accepted.contains(&key.as_str())) {
+            errors.add(join(path, key), FieldIssue::NotAllowed);
+        }
+        Some(JsonObject {
+            path: path.to_owned(),
+            fields,
+        })
+    }
+
+    /// A field that must be present and not null.
+    pub fn required<T>(
+        &mut self,
+        name: &str,
+        errors: &mut FieldErrors,
+        parse: impl FnOnce(Value) -> Result<T, FieldIssue>,
+    ) -> Option<T> {
+        match self.optional(name, errors, parse) {
+            Some(Some(value)) => Some(value),
+            Some(None) => {
+                errors.add(join(&self.path, name), FieldIssue::Required);
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// A field that may be absent or null (`Some(None)`); `None` when invalid.
+    pub fn optional<T>(
+        &mut self,
+        name: &str,
+        errors: &mut FieldErrors,
+        parse: impl FnOnce(Value) -> Result<T, FieldIssue>,
+    ) -> Option<Option<T>> {
+        match self.fields.remove(name) {
+            None | Some(Value::Null) => Some(None),
+            Some(value) => match parse(value) {
+                Ok(parsed) => Some(Some(parsed)),
+                Err(issue) => {
+                    errors.add(join(&self.path, name), issue);
+                    None
+                }
+            },
+        }
+    }
+
+    /// A nested object that must be present.
+    pub fn object(&mut self, name: &str, accepted: &[&str], errors: &mut FieldErrors) -> Option<JsonObject> {
+        let path = join(&self.path, name);
+        match self.fields.remove(name) {
+            None | Some(Value::Null) => {
+                errors.add(path, FieldIssue::Required);
+                None
+            }
+            Some(value) => JsonObject::read(value, &path, accepted, errors),
+        }
+    }
+
+    pub fn field_path(&self, name: &str) -> String {
+        join(&self.path, name)
+    }
+}
+
+fn join(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+fn display_path(path: &str) -> String {
+    if path.is_empty() {
+        "body".to_owned()
+    } else {
+        path.to_owned()
+    }
+}
+
+/// A string parsed by a domain constructor.
+pub fn text<T>(parse: impl FnOnce(&str) -> Result<T, FieldIssue>) -> impl FnOnce(Value) -> Result<T, FieldIssue> {
+    move |value| match value {
+        Value::String(text) => parse(&text),
+        _ => Err(FieldIssue::ExpectedString),
+    }
+}
+
+pub fn boolean(value: Value) -> Result<bool, FieldIssue> {
+    value.as_bool().ok_or(FieldIssue::ExpectedBoolean)
+}
+
+pub fn integer(value: Value) -> Result<i64, FieldIssue> {
+    match value {
+        Value::Number(number) if number.is_i64() => Ok(number.as_i64().unwrap_or_default()),
+        Value::Number(number) if number.is_u64() => Err(FieldIssue::OutOfRange {
+            min: i64::MIN,
+            max: i64::MAX,
+        }),
+        _ => Err(FieldIssue::ExpectedInteger),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn names_unknown_missing_and_mistyped_fields_at_once() {
+        let mut errors = FieldErrors::default();
+        let mut object = JsonObject::read(
+            json!({"a": 1, "extra": true, "nested": {"b": "x", "c": null}}),
+            "",
+            &["a", "b", "nested"],
+            &mut errors,
+        )
+        .unwrap();
+        assert_eq!(object.required("a", &mut errors, text(|s| Ok(s.to_owned()))), None);
+        assert_eq!(object.required("b", &mut errors, boolean), None);
+        let mut nested = object.object("nested", &["b"], &mut errors).unwrap();
+        assert_eq!(nested.optional("b", &mut errors, text(|s| Ok(s.len()))), Some(Some(1)));
+        let ApiError::Validation(list) = errors.into_error() else {
+            panic!("validation expected")
+        };
+        let fields: Vec<_> = list.iter().map(|e| (e.field.as_str(), e.issue.clone())).collect();
+        assert_eq!(
+            fields,
+            [
+                ("extra", FieldIssue::NotAllowed),
+                ("nested.c", FieldIssue::NotAllowed),
+                ("a", FieldIssue::ExpectedString),
+                ("b", FieldIssue::Required),
+            ]
+        );
+    }
+
+    #[test]
+    fn integers_refuse_floats_and_huge_numbers() {
+        assert_eq!(integer(json!(3)), Ok(3));
+        assert_eq!(integer(json!(3.5)), Err(FieldIssue::ExpectedInteger));
+        assert!(integer(json!(u64::MAX)).is_err());
+        assert_eq!(integer(json!("3")), Err(FieldIssue::ExpectedInteger));
+    }
+}

@@ -1,0 +1,87 @@
+//! The HTTP API: one file per resource, plus what every route shares.
+
+pub mod contributions;
+pub mod indicators;
+pub mod input;
+pub mod openapi;
+pub mod pagination;
+pub mod problems;
+pub mod status;
+pub mod thematic_areas;
+
+use std::sync::Arc;
+
+use actix_web::{web, App};
+use utoipa_actix_web::{scope, AppExt};
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::indicators::IndicatorCache;
+
+pub const API_BASE: &str = "/api/v1";
+/// Largest accepted request body (SPEC §3).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub indicators: IndicatorCache,
+}
+
+/// Registers every API route; the OpenAPI document is generated from the
+/// same registration, so the two cannot drift apart.
+fn api_routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    config
+        .service(status::show_status)
+        .service(thematic_areas::list_thematic_areas)
+        .service(contributions::submit_contribution)
+        .service(contributions::list_published_contributions)
+        .service(contributions::show_published_contribution)
+        .service(indicators::show_indicators);
+}
+
+/// Builds the application with every route and middleware; the OpenAPI
+/// document comes out of the same registration.
+pub fn application(
+    state: web::Data<AppState>,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let document = openapi_document();
+    let known_routes = web::Data::new(problems::KnownRoutes::from_document(&document));
+    // Registered before the API scope, which would otherwise answer 404 for
+    // `/api/v1/openapi.json`.
+    App::new()
+        .service(openapi::swagger_ui(document))
+        .route("/docs", web::get().to(openapi::docs_redirect))
+        .into_utoipa_app()
+        .service(scope::scope(API_BASE).configure(api_routes))
+        .into_app()
+        .app_data(state)
+        .app_data(known_routes)
+        .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+        .default_service(web::to(problems::no_route))
+        .wrap(actix_web::middleware::from_fn(problems::render_problems))
+        .wrap(
+            actix_web::middleware::DefaultHeaders::new()
+                .add(("X-Content-Type-Options", "nosniff")),
+        )
+        .wrap(tracing_actix_web::TracingLogger::default())
+}
+
+/// The OpenAPI document the server serves.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let (_, document) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::base_document())
+        .service(scope::scope(API_BASE).configure(api_routes))
+        .split_for_parts();
+    openapi::finish(document)
+}

@@ -1,0 +1,90 @@
+//! The OpenAPI document: generated from the handlers by utoipa, completed
+//! with what the Italian interoperability guidelines ask for.
+
+use utoipa::openapi::extensions::ExtensionsBuilder;
+use utoipa::openapi::server::{ServerBuilder, ServerVariableBuilder};
+use utoipa::openapi::{OpenApi as Document, Paths};
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use super::API_BASE;
+use crate::error::{Problem, ProblemField};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Rinasce Firenze — contributi",
+        version = "1.0.0",
+        description = "API del Comune di Firenze per raccogliere i contributi dei cittadini, delle associazioni culturali e delle associazioni di categoria a «Rinasce Firenze», la strategia partecipata per la ripartenza della città, e per seguire l'indicatore del PEG (300 contributi ricevuti tramite il modulo della Rete Civica). Gli errori seguono RFC 9457 (application/problem+json); i messaggi sono in italiano, in inglese con `Accept-Language: en`.",
+        contact(name = "Comune di Firenze — Rete Civica", email = "retecivica@comune.fi.it", url = "https://www.comune.fi.it"),
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
+    ),
+    tags(
+        (name = "contributi", description = "Invio dei contributi e consultazione di quelli pubblicati."),
+        (name = "aree-tematiche", description = "Le aree tematiche del documento «Rinasce Firenze»."),
+        (name = "indicatori", description = "Avanzamento verso l'obiettivo del PEG."),
+        (name = "stato", description = "Stato del servizio."),
+    ),
+    components(schemas(Problem, ProblemField)),
+)]
+struct BaseDocument;
+
+pub fn base_document() -> Document {
+    BaseDocument::openapi()
+}
+
+/// Adds what utoipa cannot derive, and moves the `/api/v1` prefix from the
+/// paths into the server URLs (the guidelines expect `/status` as a path).
+pub fn finish(mut document: Document) -> Document {
+    document.info.extensions = Some(
+        ExtensionsBuilder::new()
+            .add("x-summary", "Contributi dei cittadini a «Rinasce Firenze» e indicatore del PEG.")
+            .add("x-api-id", "d1f0c9a2-6f3e-4c1b-9a57-2b8e0e7a4c11")
+            .build(),
+    );
+    document.info.terms_of_service = Some("https://www.comune.fi.it/pagina/privacy".into());
+    document.servers = Some(vec![
+        ServerBuilder::new()
+            .url(API_BASE)
+            .description(Some("Questo server (sviluppo e prove)."))
+            .extensions(Some(ExtensionsBuilder::new().add("x-sandbox", true).build()))
+            .build(),
+        ServerBuilder::new()
+            .url(format!("https://{{host}}{API_BASE}"))
+            .description(Some("Produzione, dietro il proxy del Comune."))
+            .parameter(
+                "host",
+                ServerVariableBuilder::new()
+                    .default_value("rinasce.comune.fi.it")
+                    .description(Some("Nome host del servizio.")),
+            )
+            .build(),
+    ]);
+    let mut paths = Paths::new();
+    for (path, item) in std::mem::take(&mut document.paths.paths) {
+        let relative = path.strip_prefix(API_BASE).unwrap_or(&path).to_owned();
+        paths.paths.insert(relative, item);
+    }
+    document.paths = paths;
+    document
+}
+
+/// Swagger UI at `/docs`, served from the binary, and the document at
+/// `/api/v1/openapi.json`.
+pub fn swagger_ui(document: Document) -> SwaggerUi {
+    SwaggerUi::new("/docs/{_:.*}").url(format!("{API_BASE}/openapi.json"), document)
+}
+
+/// `/docs` → `/docs/`, where Swagger UI's relative asset links resolve.
+pub async fn docs_redirect() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::PermanentRedirect()
+        .insert_header((actix_web::http::header::LOCATION, "/docs/"))
+        .finish()
+}
+
+/// The document as committed in `openapi/openapi.json`.
+pub fn to_pretty_json(document: &Document) -> String {
+    let mut json = document.to_pretty_json().expect("the OpenAPI document serialises");
+    json.push('\n');
+    json
+}

@@ -1,0 +1,114 @@
+//! Cursor paging shared by every list: `limit` (default 50, max 500) and an
+//! opaque `cursor` that encodes where the previous page stopped.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::input::FieldErrors;
+use crate::domain::FieldIssue;
+
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 500;
+
+/// Parses the `limit` query parameter.
+pub fn limit(raw: Option<&str>, errors: &mut FieldErrors) -> i64 {
+    let Some(raw) = raw else {
+        return DEFAULT_LIMIT;
+    };
+    match raw.trim().parse::<i64>() {
+        Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+        Ok(_) => {
+            errors.add("limit", FieldIssue::OutOfRange { min: 1, max: MAX_LIMIT });
+            DEFAULT_LIMIT
+        }
+        Err(_) => {
+            errors.add("limit", FieldIssue::ExpectedInteger);
+            DEFAULT_LIMIT
+        }
+    }
+}
+
+/// Encodes a page position (a few integers) as an opaque token.
+pub fn encode_cursor(parts: &[i64]) -> String {
+    let joined = parts.iter().map(i64::to_string).collect::<Vec<_>>().join(":");
+    URL_SAFE_NO_PAD.encode(joined)
+}
+
+/// Decodes a token made by [`encode_cursor`] with `count` parts.
+pub fn decode_cursor(raw: Option<&str>, count: usize, errors: &mut FieldErrors) -> Option<Vec<i64>> {
+    let raw = raw?;
+    let parts = URL_SAFE_NO_PAD
+        .decode(raw.trim())
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| text.split(':').map(|p| p.parse::<i64>().ok()).collect::<Option<Vec<_>>>())
+        .filter(|parts| parts.len() == count);
+    if parts.is_none() {
+        errors.add("cursor", FieldIssue::InvalidCursor);
+    }
+    parts
+}
+
+/// One page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T: ToSchema> {
+    /// The items of this page.
+    #[schema(max_items = 500)]
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    #[schema(max_length = 200)]
+    pub next_cursor: Option<String>,
+}
+
+impl<T: ToSchema> Page<T> {
+    /// Builds a page from `limit + 1` fetched rows: the extra row only tells
+    /// that another page follows.
+    pub fn from_rows<R>(
+        mut rows: Vec<R>,
+        limit: i64,
+        position: impl Fn(&R) -> Vec<i64>,
+        item: impl Fn(R) -> T,
+    ) -> Page<T> {
+        let has_more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        let next_cursor = has_more
+            .then(|| rows.last().map(|last| encode_cursor(&position(last))))
+            .flatten();
+        Page {
+            items: rows.into_iter().map(item).collect(),
+            next_cursor,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_round_trips_and_rejects_garbage() {
+        let mut errors = FieldErrors::default();
+        let token = encode_cursor(&[1_700_000_000_000_000, 42]);
+        assert_eq!(
+            decode_cursor(Some(&token), 2, &mut errors),
+            Some(vec![1_700_000_000_000_000, 42])
+        );
+        assert!(errors.is_empty());
+        assert_eq!(decode_cursor(Some("%%%"), 2, &mut errors), None);
+        assert_eq!(decode_cursor(Some(&encode_cursor(&[1])), 2, &mut errors), None);
+        assert!(!errors.is_empty());
+    }
+
+    #[test]
+    fn limit_bounds() {
+        let mut errors = FieldErrors::default();
+        assert_eq!(limit(None, &mut errors), 50);
+        assert_eq!(limit(Some("500"), &mut errors), 500);
+        assert!(errors.is_empty());
+        limit(Some("501"), &mut errors);
+        limit(Some("abc"), &mut errors);
+        assert!(!errors.is_empty());
+    }
+}

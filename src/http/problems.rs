@@ -1,0 +1,122 @@
+//! Makes every error a problem document in the client's language, including
+//! the errors actix raises itself (unknown route, wrong method, body limits).
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::API_BASE;
+use crate::error::{is_problem, ApiError};
+use crate::i18n::Language;
+
+fn language_of(request: &HttpRequest) -> Language {
+    Language::from_accept_language(
+        request
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    )
+}
+
+/// Middleware: renders error responses as problem+json in the client's language.
+pub async fn render_problems(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // Routing itself never fails here: handler and extractor errors arrive
+    // as responses that still carry their error.
+    let language = language_of(request.request());
+    let response = next.call(request).await?.map_into_boxed_body();
+    let status = response.status();
+    if !status.is_client_error() && !status.is_server_error() {
+        return Ok(response);
+    }
+    if let Some(api_error) = response.response().error().and_then(|e| e.as_error::<ApiError>()) {
+        if language == Language::It {
+            return Ok(response);
+        }
+        let rendered = api_error.response_in(language);
+        return Ok(response.into_response(rendered));
+    }
+    if is_problem(response.headers().get(header::CONTENT_TYPE)) {
+        return Ok(response);
+    }
+    let mut rendered = framework_error(status).response_in(language);
+    for (name, value) in response.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH && !rendered.headers().contains_key(name) {
+            rendered.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    Ok(response.into_response(rendered))
+}
+
+/// The problem for an error status actix produced on its own.
+fn framework_error(status: StatusCode) -> ApiError {
+    match status {
+        StatusCode::NOT_FOUND => ApiError::NotFound,
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
+        StatusCode::SERVICE_UNAVAILABLE => ApiError::Unavailable,
+        other => ApiError::Http(other),
+    }
+}
+
+/// The documented routes, to tell a wrong method (405) from an unknown path (404).
+pub struct KnownRoutes(Vec<(Vec<String>, Vec<String>)>);
+
+impl KnownRoutes {
+    pub fn from_document(document: &utoipa::openapi::OpenApi) -> KnownRoutes {
+        let routes = document
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let full = format!("{API_BASE}{path}");
+                let segments = full.split('/').map(str::to_owned).collect();
+                let methods = methods_of(item);
+                (segments, methods)
+            })
+            .collect();
+        KnownRoutes(routes)
+    }
+
+    /// The methods allowed on `path`, if it is a known route.
+    fn allowed(&self, path: &str) -> Option<String> {
+        let segments: Vec<&str> = path.split('/').collect();
+        self.0
+            .iter()
+            .find(|(pattern, _)| {
+                pattern.len() == segments.len()
+                    && pattern
+                        .iter()
+                        .zip(&segments)
+                        .all(|(p, s)| (p.starts_with('{') && !s.is_empty()) || p == s)
+            })
+            .map(|(_, methods)| methods.join(", "))
+    }
+}
+
+fn methods_of(item: &utoipa::openapi::PathItem) -> Vec<String> {
+    [
+        ("GET", item.get.is_some()),
+        ("POST", item.post.is_some()),
+        ("PUT", item.put.is_some()),
+        ("PATCH", item.patch.is_some()),
+        ("DELETE", item.delete.is_some()),
+    ]
+    .into_iter()
+    .filter(|(_, present)| *present)
+    .map(|(method, _)| method.to_owned())
+    .collect()
+}
+
+/// Default service: 405 for a known path with another method, else 404.
+pub async fn no_route(request: HttpRequest, routes: web::Data<KnownRoutes>) -> HttpResponse {
+    let error = match routes.allowed(request.path()) {
+        Some(allow) => ApiError::MethodNotAllowed { allow },
+        None => ApiError::NotFound,
+    };
+    error.response_in(language_of(&request))
+}

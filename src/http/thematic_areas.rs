@@ -1,0 +1,66 @@
+//! `/thematic-areas`: the areas of the document, for the form's menu.
+
+use actix_web::{get, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::AppState;
+use crate::db::models::ThematicAreaRow;
+use crate::db::thematic_areas;
+use crate::error::{ApiError, Problem};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ThematicArea {
+    #[schema(max_length = 64, example = "mobilita-green")]
+    pub code: String,
+    #[schema(max_length = 200, example = "Mobilità green")]
+    pub name: String,
+    #[schema(max_length = 2000)]
+    pub description: String,
+    /// Display order, from 1.
+    #[schema(format = Int32, minimum = 0)]
+    pub position: i32,
+    /// Whether the area accepts contributions.
+    pub active: bool,
+}
+
+impl From<ThematicAreaRow> for ThematicArea {
+    fn from(row: ThematicAreaRow) -> Self {
+        ThematicArea {
+            code: row.code,
+            name: row.name,
+            description: row.description,
+            position: row.position,
+            active: row.active,
+        }
+    }
+}
+
+/// All thematic areas.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ThematicAreaList {
+    #[schema(max_items = 100)]
+    pub items: Vec<ThematicArea>,
+}
+
+/// List the thematic areas
+///
+/// Every thematic area in display order; inactive ones are listed with `active: false`.
+#[utoipa::path(
+    get,
+    path = "/thematic-areas",
+    tag = "aree-tematiche",
+    operation_id = "list_thematic_areas",
+    responses(
+        (status = 200, description = "The thematic areas.", body = ThematicAreaList),
+        (status = 503, description = "Database unavailable.", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = i32, description = "Seconds to wait."))),
+    )
+)]
+#[get("/thematic-areas")]
+pub async fn list_thematic_areas(state: web::Data<AppState>) -> Result<web::Json<ThematicAreaList>, ApiError> {
+    let rows = state.db.read(|conn| thematic_areas::list(conn, false)).await?;
+    Ok(web::Json(ThematicAreaList {
+        items: rows.into_iter().map(ThematicArea::from).collect(),
+    }))
+}

@@ -1,0 +1,100 @@
+//! The indicator as served to the API and the dashboard: one computation,
+//! cached so that many viewers cost about what one does.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::Mutex;
+
+use crate::clock;
+use crate::config::Config;
+use crate::db::{indicators as queries, thematic_areas, Db};
+use crate::domain::indicators::{compute, AreaLabel, ConsultationWindow, IndicatorInputs, Indicators};
+use crate::error::ApiError;
+
+/// How long figures may be served without recomputing. Writes made by this
+/// process show at once; writes by other processes within this time.
+const MAX_AGE: Duration = Duration::from_millis(500);
+
+struct Snapshot {
+    computed_at: Instant,
+    /// Value of the write counter when the computation started.
+    generation: u64,
+    indicators: Arc<Indicators>,
+}
+
+pub struct IndicatorCache {
+    writes: AtomicU64,
+    snapshot: Mutex<Option<Snapshot>>,
+}
+
+impl Default for IndicatorCache {
+    fn default() -> Self {
+        IndicatorCache {
+            writes: AtomicU64::new(0),
+            snapshot: Mutex::new(None),
+        }
+    }
+}
+
+impl IndicatorCache {
+    /// Called after every committed write that can change the figures.
+    pub fn invalidate(&self) {
+        self.writes.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Current figures; concurrent callers share one computation.
+    pub async fn current(&self, db: &Db, config: &Config) -> Result<Arc<Indicators>, ApiError> {
+        let wanted = self.writes.load(Ordering::SeqCst);
+        let mut snapshot = self.snapshot.lock().await;
+        if let Some(s) = snapshot.as_ref() {
+            if s.generation >= wanted && s.computed_at.elapsed() < MAX_AGE {
+                return Ok(s.indicators.clone());
+            }
+        }
+        let generation = self.writes.load(Ordering::SeqCst);
+        let indicators = Arc::new(compute_now(db, config).await?);
+        *snapshot = Some(Snapshot {
+            computed_at: Instant::now(),
+            generation,
+            indicators: indicators.clone(),
+        });
+        Ok(indicators)
+    }
+}
+
+async fn compute_now(db: &Db, config: &Config) -> Result<Indicators, ApiError> {
+    let target = config.target;
+    let (tallies, areas, mut reached_at) = db
+        .read(move |conn| {
+            let tallies = queries::form_tallies(conn)?;
+            let areas = thematic_areas::list(conn, true)?;
+            let reached_at = queries::reached_at(conn, target)?;
+            Ok((tallies, areas, reached_at))
+        })
+        .await?;
+    let areas: Vec<AreaLabel> = areas
+        .into_iter()
+        .map(|a| AreaLabel { code: a.code, name: a.name })
+        .collect();
+    let mut indicators = compute(IndicatorInputs {
+        tallies: &tallies,
+        areas: &areas,
+        target,
+        reached_at: reached_at.map(clock::utc),
+        window: ConsultationWindow {
+            opens_at: config.opens_at,
+            closes_at: config.closes_at,
+        },
+        now: clock::now(),
+    });
+    if indicators.counted >= target && reached_at.is_none() {
+        // Concurrent submissions can each miss the moment the target was
+        // reached; whoever notices first records it.
+        db.write(move |conn| queries::record_target_reached(conn, target)).await?;
+        reached_at = db.read(move |conn| queries::reached_at(conn, target)).await?;
+        indicators.reached_at = reached_at.map(clock::utc);
+    }
+    Ok(indicators)
+}

@@ -1,0 +1,14 @@
+//! Contributions service of "Rinasce Firenze", the participatory strategy of
+//! the Comune di Firenze.
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod http;
+pub mod i18n;
+pub mod indicators;
+pub mod mail;
+pub mod startup;

@@ -1,0 +1,73 @@
+//! Starting the service: database, migrations, seed, HTTP server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::{web, HttpServer};
+
+use crate::config::Config;
+use crate::db::{thematic_areas, Db};
+use crate::http::{self, AppState};
+use crate::indicators::IndicatorCache;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot prepare the database: {0}")]
+    Database(String),
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        address: String,
+        source: std::io::Error,
+    },
+}
+
+/// Opens the database, applies migrations and seeds the thematic areas.
+pub fn prepare_database(config: &Config) -> Result<Db, StartupError> {
+    let db = Db::connect(&config.database_url, config.db_pool_size);
+    let applied = db
+        .migrate()
+        .map_err(|e| StartupError::Database(e.to_string()))?;
+    for version in applied {
+        tracing::info!(%version, "migration applied");
+    }
+    let seeded = db
+        .write_blocking(thematic_areas::seed)
+        .map_err(|e| StartupError::Database(e.to_string()))?;
+    if seeded > 0 {
+        tracing::info!(seeded, "thematic areas seeded");
+    }
+    Ok(db)
+}
+
+/// A bound, not yet running server.
+pub struct Application {
+    pub port: u16,
+    pub server: Server,
+}
+
+impl Application {
+    /// Prepares the database and binds the listener (port 0 picks a free one).
+    pub fn build(config: Config) -> Result<Application, StartupError> {
+        let db = prepare_database(&config)?;
+        let listener = TcpListener::bind(config.bind).map_err(|source| StartupError::Bind {
+            address: config.bind.to_string(),
+            source,
+        })?;
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+        let state = web::Data::new(AppState {
+            db,
+            config: Arc::new(config),
+            indicators: IndicatorCache::default(),
+        });
+        let server = HttpServer::new(move || http::application(state.clone()))
+            .listen(listener)
+            .map_err(|source| StartupError::Bind {
+                address: format!("port {port}"),
+                source,
+            })?
+            .shutdown_timeout(30)
+            .run();
+        Ok(Application { port, server })
+    }
+}
