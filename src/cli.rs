@@ -7,7 +7,11 @@ use crate::http;
 use crate::startup::{prepare_database, Application};
 
 #[derive(Debug, Parser)]
-#[command(name = "rinasce", version, about = "Contributi a «Rinasce Firenze»: servizio e strumenti")]
+#[command(
+    name = "rinasce",
+    version,
+    about = "Contributi a «Rinasce Firenze»: servizio e strumenti"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -42,7 +46,10 @@ pub async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             println!("database up to date");
         }
         Command::Openapi => {
-            print!("{}", http::openapi::to_pretty_json(&http::openapi_document()));
+            print!(
+                "{}",
+                http::openapi::to_pretty_json(&http::openapi_document())
+            );
         }
     }
     Ok(())

@@ -54,9 +54,15 @@ impl Config {
     /// process environment. Empty values count as unset.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let get = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
-        let bind: SocketAddr = parse_or(&get, "RINASCE_BIND", "127.0.0.1:8080".parse().unwrap(), |raw| {
-            raw.parse().map_err(|_| "expected host:port, e.g. 127.0.0.1:8080".to_owned())
-        })?;
+        let bind: SocketAddr = parse_or(
+            &get,
+            "RINASCE_BIND",
+            "127.0.0.1:8080".parse().unwrap(),
+            |raw| {
+                raw.parse()
+                    .map_err(|_| "expected host:port, e.g. 127.0.0.1:8080".to_owned())
+            },
+        )?;
         let public_url = match get("RINASCE_PUBLIC_URL") {
             Some(url) => parse_public_url(&url)?,
             None => format!("http://{bind}"),
@@ -75,11 +81,23 @@ impl Config {
             database_url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             bind,
             public_url,
-            target: parse_or(&get, "RINASCE_TARGET", 300, |raw| positive(raw, 1_000_000_000))?,
+            target: parse_or(&get, "RINASCE_TARGET", 300, |raw| {
+                positive(raw, 1_000_000_000)
+            })?,
             opens_at,
             closes_at,
-            mail: parse_or(&get, "RINASCE_MAIL", MailTransport::File("./mail".into()), parse_mail)?,
-            mail_from: parse_or(&get, "RINASCE_MAIL_FROM", "Rinasce Firenze <rinasce@localhost>".to_owned(), parse_mailbox)?,
+            mail: parse_or(
+                &get,
+                "RINASCE_MAIL",
+                MailTransport::File("./mail".into()),
+                parse_mail,
+            )?,
+            mail_from: parse_or(
+                &get,
+                "RINASCE_MAIL_FROM",
+                "Rinasce Firenze <rinasce@localhost>".to_owned(),
+                parse_mailbox,
+            )?,
             pseudonym_key: parse_optional(&get, "RINASCE_PSEUDONYM_KEY", |raw| {
                 if raw.len() < 16 {
                     Err("must be at least 16 characters long".to_owned())
@@ -90,20 +108,35 @@ impl Config {
             cors_origins: parse_or(&get, "RINASCE_CORS_ORIGINS", Vec::new(), parse_origins)?,
             trusted_proxies: parse_or(&get, "RINASCE_TRUSTED_PROXIES", Vec::new(), |raw| {
                 raw.split(',')
-                    .map(|part| part.trim().parse::<IpAddr>().map_err(|_| format!("{part:?} is not an IP address")))
+                    .map(|part| {
+                        part.trim()
+                            .parse::<IpAddr>()
+                            .map_err(|_| format!("{part:?} is not an IP address"))
+                    })
                     .collect()
             })?,
-            retention_days: parse_optional(&get, "RINASCE_RETENTION_DAYS", |raw| positive(raw, 36_500))?,
-            rate_limit_per_minute: parse_or(&get, "RINASCE_RATE_LIMIT_PER_MINUTE", 30, |raw| positive(raw, 1_000_000))?,
-            mail_max_attempts: parse_or(&get, "RINASCE_MAIL_MAX_ATTEMPTS", 8, |raw| positive(raw, 100))?,
-            digest_hours: parse_or(&get, "RINASCE_DIGEST_HOURS", 24, |raw| positive(raw, 24 * 365))?,
+            retention_days: parse_optional(&get, "RINASCE_RETENTION_DAYS", |raw| {
+                positive(raw, 36_500)
+            })?,
+            rate_limit_per_minute: parse_or(&get, "RINASCE_RATE_LIMIT_PER_MINUTE", 30, |raw| {
+                positive(raw, 1_000_000)
+            })?,
+            mail_max_attempts: parse_or(&get, "RINASCE_MAIL_MAX_ATTEMPTS", 8, |raw| {
+                positive(raw, 100)
+            })?,
+            digest_hours: parse_or(&get, "RINASCE_DIGEST_HOURS", 24, |raw| {
+                positive(raw, 24 * 365)
+            })?,
             db_pool_size: parse_or(&get, "RINASCE_DB_POOL_SIZE", 16, |raw| positive(raw, 1_000))?,
         })
     }
 
     /// The domain of the sender address, used in Message-IDs.
     pub fn mail_domain(&self) -> String {
-        let address = self.mail_from.rsplit_once('<').map_or(self.mail_from.as_str(), |(_, a)| a);
+        let address = self
+            .mail_from
+            .rsplit_once('<')
+            .map_or(self.mail_from.as_str(), |(_, a)| a);
         address
             .trim_end_matches('>')
             .rsplit_once('@')
@@ -113,7 +146,8 @@ impl Config {
 
     /// Whether submissions are accepted at `now`.
     pub fn consultation_open(&self, now: DateTime<Utc>) -> bool {
-        self.opens_at.is_none_or(|opens| now >= opens) && self.closes_at.is_none_or(|closes| now < closes)
+        self.opens_at.is_none_or(|opens| now >= opens)
+            && self.closes_at.is_none_or(|closes| now < closes)
     }
 }
 
@@ -147,7 +181,9 @@ fn positive<T: TryFrom<u64>>(raw: &str, max: u64) -> Result<T, String> {
 fn parse_timestamp(raw: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(raw)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| format!("expected an RFC 3339 date-time such as 2026-12-01T00:00:00Z, got {raw:?}"))
+        .map_err(|_| {
+            format!("expected an RFC 3339 date-time such as 2026-12-01T00:00:00Z, got {raw:?}")
+        })
 }
 
 fn parse_public_url(raw: &str) -> Result<String, ConfigError> {
@@ -174,7 +210,9 @@ fn parse_mail(raw: &str) -> Result<MailTransport, String> {
     } else if raw.starts_with("smtp://") || raw.starts_with("smtps://") {
         Ok(MailTransport::Smtp(raw.to_owned()))
     } else {
-        Err(format!("expected smtp://…, smtps://…, file:DIR or off, got {raw:?}"))
+        Err(format!(
+            "expected smtp://…, smtps://…, file:DIR or off, got {raw:?}"
+        ))
     }
 }
 
@@ -186,7 +224,9 @@ fn parse_mailbox(raw: &str) -> Result<String, String> {
     if address.contains('@') && !raw.chars().any(char::is_control) {
         Ok(raw.to_owned())
     } else {
-        Err(format!("expected an address such as \"Rinasce Firenze <noreply@comune.fi.it>\", got {raw:?}"))
+        Err(format!(
+            "expected an address such as \"Rinasce Firenze <noreply@comune.fi.it>\", got {raw:?}"
+        ))
     }
 }
 
@@ -198,7 +238,9 @@ fn parse_origins(raw: &str) -> Result<Vec<String>, String> {
             if origin.starts_with("http://") || origin.starts_with("https://") {
                 Ok(origin.trim_end_matches('/').to_owned())
             } else {
-                Err(format!("{origin:?} is not an origin such as https://www.comune.fi.it"))
+                Err(format!(
+                    "{origin:?} is not an origin such as https://www.comune.fi.it"
+                ))
             }
         })
         .collect()
@@ -210,8 +252,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let vars: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let vars: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|name| vars.get(name).cloned())
     }
 

@@ -85,10 +85,15 @@ impl ApiError {
             ApiError::NotFound => ("Risorsa non trovata", "Not found"),
             ApiError::MethodNotAllowed { .. } => ("Metodo non consentito", "Method not allowed"),
             ApiError::ConsultationClosed => ("Consultazione chiusa", "Consultation closed"),
-            ApiError::IdempotencyKeyReused => ("Chiave di idempotenza già usata", "Idempotency key reused"),
+            ApiError::IdempotencyKeyReused => {
+                ("Chiave di idempotenza già usata", "Idempotency key reused")
+            }
             ApiError::PayloadTooLarge => ("Richiesta troppo grande", "Payload too large"),
             ApiError::UnsupportedMediaType => ("Formato non supportato", "Unsupported media type"),
-            ApiError::Unavailable => ("Servizio temporaneamente non disponibile", "Service unavailable"),
+            ApiError::Unavailable => (
+                "Servizio temporaneamente non disponibile",
+                "Service unavailable",
+            ),
             ApiError::Internal(_) => ("Errore interno", "Internal error"),
             ApiError::Http(status) => return generic_title(*status, language),
         };
@@ -101,8 +106,12 @@ impl ApiError {
     fn detail(&self, language: Language) -> String {
         use Language::{En, It};
         match (self, language) {
-            (ApiError::MalformedJson(reason), It) => format!("Il corpo non è un JSON valido: {reason}"),
-            (ApiError::MalformedJson(reason), En) => format!("The body is not valid JSON: {reason}"),
+            (ApiError::MalformedJson(reason), It) => {
+                format!("Il corpo non è un JSON valido: {reason}")
+            }
+            (ApiError::MalformedJson(reason), En) => {
+                format!("The body is not valid JSON: {reason}")
+            }
             (ApiError::BadQuery(name), It) => format!("Il parametro «{name}» non è valido."),
             (ApiError::BadQuery(name), En) => format!("The parameter \"{name}\" is not valid."),
             (ApiError::Validation(errors), It) => format!("{} campi non validi.", errors.len()),
@@ -111,16 +120,26 @@ impl ApiError {
             (ApiError::NotFound, En) => "The requested resource does not exist.".into(),
             (ApiError::MethodNotAllowed { allow }, It) => format!("Metodi ammessi: {allow}."),
             (ApiError::MethodNotAllowed { allow }, En) => format!("Allowed methods: {allow}."),
-            (ApiError::ConsultationClosed, It) => "La consultazione non è aperta: non si accettano contributi.".into(),
-            (ApiError::ConsultationClosed, En) => "The consultation is not open: contributions are not accepted.".into(),
-            (ApiError::IdempotencyKeyReused, It) => "La chiave Idempotency-Key è già stata usata con un corpo diverso.".into(),
-            (ApiError::IdempotencyKeyReused, En) => "The Idempotency-Key was already used with a different body.".into(),
+            (ApiError::ConsultationClosed, It) => {
+                "La consultazione non è aperta: non si accettano contributi.".into()
+            }
+            (ApiError::ConsultationClosed, En) => {
+                "The consultation is not open: contributions are not accepted.".into()
+            }
+            (ApiError::IdempotencyKeyReused, It) => {
+                "La chiave Idempotency-Key è già stata usata con un corpo diverso.".into()
+            }
+            (ApiError::IdempotencyKeyReused, En) => {
+                "The Idempotency-Key was already used with a different body.".into()
+            }
             (ApiError::PayloadTooLarge, It) => "Il corpo della richiesta supera i 64 KiB.".into(),
             (ApiError::PayloadTooLarge, En) => "The request body exceeds 64 KiB.".into(),
             (ApiError::UnsupportedMediaType, It) => "Il corpo deve essere application/json.".into(),
             (ApiError::UnsupportedMediaType, En) => "The body must be application/json.".into(),
             (ApiError::Unavailable, It) => "Il database non risponde. Riprovare tra poco.".into(),
-            (ApiError::Unavailable, En) => "The database does not answer. Try again shortly.".into(),
+            (ApiError::Unavailable, En) => {
+                "The database does not answer. Try again shortly.".into()
+            }
             (ApiError::Internal(_), It) => "Si è verificato un errore imprevisto.".into(),
             (ApiError::Internal(_), En) => "An unexpected error occurred.".into(),
             (ApiError::Http(status), _) => generic_title(*status, language),

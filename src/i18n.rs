@@ -50,9 +50,18 @@ mod tests {
     fn picks_the_preferred_supported_language() {
         assert_eq!(Language::from_accept_language(None), Language::It);
         assert_eq!(Language::from_accept_language(Some("en")), Language::En);
-        assert_eq!(Language::from_accept_language(Some("en-GB,en;q=0.9")), Language::En);
-        assert_eq!(Language::from_accept_language(Some("it-IT,en;q=0.5")), Language::It);
-        assert_eq!(Language::from_accept_language(Some("fr,en;q=0.3")), Language::En);
+        assert_eq!(
+            Language::from_accept_language(Some("en-GB,en;q=0.9")),
+            Language::En
+        );
+        assert_eq!(
+            Language::from_accept_language(Some("it-IT,en;q=0.5")),
+            Language::It
+        );
+        assert_eq!(
+            Language::from_accept_language(Some("fr,en;q=0.3")),
+            Language::En
+        );
         assert_eq!(Language::from_accept_language(Some("de")), Language::It);
         assert_eq!(Language::from_accept_language(Some("en;q=0")), Language::It);
     }

@@ -10,7 +10,9 @@ use tokio::sync::Mutex;
 use crate::clock;
 use crate::config::Config;
 use crate::db::{indicators as queries, thematic_areas, Db};
-use crate::domain::indicators::{compute, AreaLabel, ConsultationWindow, IndicatorInputs, Indicators};
+use crate::domain::indicators::{
+    compute, AreaLabel, ConsultationWindow, IndicatorInputs, Indicators,
+};
 use crate::error::ApiError;
 
 /// How long figures may be served without recomputing. Writes made by this
@@ -76,7 +78,10 @@ async fn compute_now(db: &Db, config: &Config) -> Result<Indicators, ApiError> {
         .await?;
     let areas: Vec<AreaLabel> = areas
         .into_iter()
-        .map(|a| AreaLabel { code: a.code, name: a.name })
+        .map(|a| AreaLabel {
+            code: a.code,
+            name: a.name,
+        })
         .collect();
     let mut indicators = compute(IndicatorInputs {
         tallies: &tallies,
@@ -92,8 +97,11 @@ async fn compute_now(db: &Db, config: &Config) -> Result<Indicators, ApiError> {
     if indicators.counted >= target && reached_at.is_none() {
         // Concurrent submissions can each miss the moment the target was
         // reached; whoever notices first records it.
-        db.write(move |conn| queries::record_target_reached(conn, target)).await?;
-        reached_at = db.read(move |conn| queries::reached_at(conn, target)).await?;
+        db.write(move |conn| queries::record_target_reached(conn, target))
+            .await?;
+        reached_at = db
+            .read(move |conn| queries::reached_at(conn, target))
+            .await?;
         indicators.reached_at = reached_at.map(clock::utc);
     }
     Ok(indicators)

@@ -235,6 +235,8 @@ where
 {
     match actix_web::rt::task::spawn_blocking(work).await {
         Ok(result) => result,
-        Err(join_error) => Err(DbError::Unavailable(format!("blocking task failed: {join_error}")).into()),
+        Err(join_error) => {
+            Err(DbError::Unavailable(format!("blocking task failed: {join_error}")).into())
+        }
     }
 }

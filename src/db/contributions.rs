@@ -9,7 +9,10 @@ use super::{DbConnection, DbError};
 use crate::domain::text::search_fold;
 use crate::domain::{ContributionStatus, Quartiere};
 
-pub fn insert(conn: &mut DbConnection, row: &NewContributionRow) -> Result<ContributionRow, DbError> {
+pub fn insert(
+    conn: &mut DbConnection,
+    row: &NewContributionRow,
+) -> Result<ContributionRow, DbError> {
     Ok(diesel::insert_into(contributions::table)
         .values(row)
         .returning(contributions::all_columns)
@@ -24,7 +27,10 @@ pub fn find_by_id(conn: &mut DbConnection, id: &str) -> Result<Option<Contributi
         .optional()?)
 }
 
-pub fn find_published(conn: &mut DbConnection, id: &str) -> Result<Option<ContributionRow>, DbError> {
+pub fn find_published(
+    conn: &mut DbConnection,
+    id: &str,
+) -> Result<Option<ContributionRow>, DbError> {
     Ok(contributions::table
         .filter(contributions::id.eq(id))
         .filter(contributions::status.eq(ContributionStatus::Approved.as_str()))
@@ -60,7 +66,10 @@ pub fn list_published(
     let mut query = contributions::table
         .filter(contributions::status.eq(ContributionStatus::Approved.as_str()))
         .select(ContributionRow::as_select())
-        .order((contributions::published_at.desc(), contributions::seq.desc()))
+        .order((
+            contributions::published_at.desc(),
+            contributions::seq.desc(),
+        ))
         .limit(limit + 1)
         .into_boxed();
     if let Some(area) = &filter.thematic_area {
@@ -74,9 +83,11 @@ pub fn list_published(
     }
     if let Some(position) = after {
         query = query.filter(
-            contributions::published_at.lt(position.published_at).or(contributions::published_at
-                .eq(position.published_at)
-                .and(contributions::seq.lt(position.seq))),
+            contributions::published_at
+                .lt(position.published_at)
+                .or(contributions::published_at
+                    .eq(position.published_at)
+                    .and(contributions::seq.lt(position.seq))),
         );
     }
     Ok(query.load(conn)?)

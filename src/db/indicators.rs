@@ -56,7 +56,8 @@ pub fn reached_at(conn: &mut DbConnection, target: i64) -> Result<Option<NaiveDa
         .optional()?)
 }
 
-const UNCOUNTED: [ContributionStatus; 2] = [ContributionStatus::Spam, ContributionStatus::Duplicate];
+const UNCOUNTED: [ContributionStatus; 2] =
+    [ContributionStatus::Spam, ContributionStatus::Duplicate];
 
 /// Records when the counted total first reached `target`, if it has and it
 /// was not recorded yet. The time is when the target-th counted contribution

@@ -47,7 +47,10 @@ pub fn list(conn: &mut DbConnection, only_active: bool) -> Result<Vec<ThematicAr
 }
 
 /// The area named `code` when it accepts contributions.
-pub fn find_active(conn: &mut DbConnection, code: &str) -> Result<Option<ThematicAreaRow>, DbError> {
+pub fn find_active(
+    conn: &mut DbConnection,
+    code: &str,
+) -> Result<Option<ThematicAreaRow>, DbError> {
     Ok(thematic_areas::table
         .filter(thematic_areas::code.eq(code))
         .filter(thematic_areas::active.eq(true))

@@ -62,7 +62,9 @@ impl EmailAddress {
     pub fn parse(raw: &str) -> Result<Self, FieldIssue> {
         let trimmed = raw.trim();
         if trimmed.chars().count() > Self::MAX_CHARS {
-            return Err(FieldIssue::TooLong { max: Self::MAX_CHARS });
+            return Err(FieldIssue::TooLong {
+                max: Self::MAX_CHARS,
+            });
         }
         if trimmed.chars().any(char::is_control) {
             return Err(FieldIssue::ControlCharacters);
@@ -83,7 +85,13 @@ impl EmailAddress {
 pub struct Quartiere(u8);
 
 impl Quartiere {
-    pub const ALL: [Quartiere; 5] = [Quartiere(1), Quartiere(2), Quartiere(3), Quartiere(4), Quartiere(5)];
+    pub const ALL: [Quartiere; 5] = [
+        Quartiere(1),
+        Quartiere(2),
+        Quartiere(3),
+        Quartiere(4),
+        Quartiere(5),
+    ];
 
     pub fn parse(number: i64) -> Result<Self, FieldIssue> {
         match u8::try_from(number) {
@@ -207,8 +215,14 @@ mod tests {
     #[test]
     fn reference_is_zero_padded_and_round_trips() {
         assert_eq!(Reference::from_sequence(42).to_string(), "RF-000042");
-        assert_eq!(Reference::from_sequence(1_234_567).to_string(), "RF-1234567");
-        assert_eq!(Reference::parse("rf-000042"), Some(Reference::from_sequence(42)));
+        assert_eq!(
+            Reference::from_sequence(1_234_567).to_string(),
+            "RF-1234567"
+        );
+        assert_eq!(
+            Reference::parse("rf-000042"),
+            Some(Reference::from_sequence(42))
+        );
         assert_eq!(Reference::parse("RF-"), None);
         assert_eq!(Reference::parse("RF-12a"), None);
     }
@@ -218,7 +232,10 @@ mod tests {
         assert!(EmailAddress::parse(" maria.rossi@example.org ").is_ok());
         assert_eq!(EmailAddress::parse("maria"), Err(FieldIssue::InvalidEmail));
         let long = format!("{}@example.org", "a".repeat(250));
-        assert_eq!(EmailAddress::parse(&long), Err(FieldIssue::TooLong { max: 254 }));
+        assert_eq!(
+            EmailAddress::parse(&long),
+            Err(FieldIssue::TooLong { max: 254 })
+        );
     }
 
     #[test]
@@ -230,7 +247,10 @@ mod tests {
 
     #[test]
     fn enums_parse_their_text() {
-        assert_eq!(AuthorKind::parse("trade_association"), Ok(AuthorKind::TradeAssociation));
+        assert_eq!(
+            AuthorKind::parse("trade_association"),
+            Ok(AuthorKind::TradeAssociation)
+        );
         assert!(Channel::parse("fax").is_err());
     }
 }

@@ -44,19 +44,29 @@ impl FieldIssue {
             (TooShort { min }, Language::En) => format!("must be at least {min} characters long"),
             (TooLong { max }, Language::It) => format!("deve contenere al massimo {max} caratteri"),
             (TooLong { max }, Language::En) => format!("must be at most {max} characters long"),
-            (ControlCharacters, Language::It) => "contiene caratteri di controllo non ammessi".into(),
+            (ControlCharacters, Language::It) => {
+                "contiene caratteri di controllo non ammessi".into()
+            }
             (ControlCharacters, Language::En) => "contains control characters".into(),
             (InvalidEmail, Language::It) => "non è un indirizzo e-mail valido".into(),
             (InvalidEmail, Language::En) => "is not a valid e-mail address".into(),
-            (OutOfRange { min, max }, Language::It) => format!("deve essere compreso tra {min} e {max}"),
+            (OutOfRange { min, max }, Language::It) => {
+                format!("deve essere compreso tra {min} e {max}")
+            }
             (OutOfRange { min, max }, Language::En) => format!("must be between {min} and {max}"),
             (MustBeTrue, Language::It) => "occorre accettare l'informativa sulla privacy".into(),
             (MustBeTrue, Language::En) => "the privacy notice must be accepted".into(),
             (UnknownValue { allowed }, Language::It) => {
-                format!("valore non ammesso; valori possibili: {}", allowed.join(", "))
+                format!(
+                    "valore non ammesso; valori possibili: {}",
+                    allowed.join(", ")
+                )
             }
             (UnknownValue { allowed }, Language::En) => {
-                format!("is not an accepted value; accepted values: {}", allowed.join(", "))
+                format!(
+                    "is not an accepted value; accepted values: {}",
+                    allowed.join(", ")
+                )
             }
             (UnknownThematicArea, Language::It) => "area tematica inesistente o non attiva".into(),
             (UnknownThematicArea, Language::En) => "is not an active thematic area".into(),

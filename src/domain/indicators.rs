@@ -223,27 +223,47 @@ mod tests {
             tally("cultura-diffusa", "duplicate", 3, 1),
         ];
         let areas = [
-            AreaLabel { code: "mobilita-green".into(), name: "Mobilità green".into() },
-            AreaLabel { code: "cultura-diffusa".into(), name: "Cultura diffusa".into() },
-            AreaLabel { code: "bambini-famiglie".into(), name: "Bambini".into() },
+            AreaLabel {
+                code: "mobilita-green".into(),
+                name: "Mobilità green".into(),
+            },
+            AreaLabel {
+                code: "cultura-diffusa".into(),
+                name: "Cultura diffusa".into(),
+            },
+            AreaLabel {
+                code: "bambini-famiglie".into(),
+                name: "Bambini".into(),
+            },
         ];
         let result = compute(IndicatorInputs {
             tallies: &tallies,
             areas: &areas,
             target: 300,
             reached_at: None,
-            window: ConsultationWindow { opens_at: None, closes_at: None },
+            window: ConsultationWindow {
+                opens_at: None,
+                closes_at: None,
+            },
             now: Utc::now(),
         });
         assert_eq!(result.received, 9);
         assert_eq!(result.counted, 3);
         assert_eq!(result.percent, 1.0);
         assert_eq!(
-            result.by_thematic_area.iter().map(|a| a.count).collect::<Vec<_>>(),
+            result
+                .by_thematic_area
+                .iter()
+                .map(|a| a.count)
+                .collect::<Vec<_>>(),
             [2, 1, 0]
         );
         assert_eq!(
-            result.daily.iter().map(|d| (d.count, d.cumulative)).collect::<Vec<_>>(),
+            result
+                .daily
+                .iter()
+                .map(|d| (d.count, d.cumulative))
+                .collect::<Vec<_>>(),
             [(2, 2), (0, 2), (1, 3)]
         );
         assert_eq!(result.by_quartiere[1].count, 3);

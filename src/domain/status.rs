@@ -33,12 +33,18 @@ impl ContributionStatus {
 
     /// Statuses that need a `status_reason` to be entered.
     pub fn requires_reason(self) -> bool {
-        matches!(self, ContributionStatus::Rejected | ContributionStatus::Hidden)
+        matches!(
+            self,
+            ContributionStatus::Rejected | ContributionStatus::Hidden
+        )
     }
 
     /// Whether a form contribution in this status counts toward the indicator.
     pub fn is_counted(self) -> bool {
-        !matches!(self, ContributionStatus::Spam | ContributionStatus::Duplicate)
+        !matches!(
+            self,
+            ContributionStatus::Spam | ContributionStatus::Duplicate
+        )
     }
 }
 

@@ -31,13 +31,49 @@ impl ThematicAreaCode {
 
 /// The areas seeded on first start: code, Italian name, description.
 pub const SEED_AREAS: [(&str, &str, &str); 9] = [
-    ("citta-policentrica", "Città policentrica", "Una città fatta di centri: i quartieri come luoghi di vita, servizi e identità."),
-    ("centro-storico-nuovo", "Un Centro storico nuovo", "Un centro storico da riabitare, oltre il turismo di massa."),
-    ("vivere-spazi-urbani", "Vivere gli spazi urbani", "Piazze, parchi e spazi pubblici da vivere in sicurezza."),
-    ("mobilita-green", "Mobilità green", "Tramvia, piste ciclabili, mobilità condivisa e pedonalità."),
-    ("sviluppo-economia-cittadina", "Sviluppo dell'economia cittadina", "Commercio, artigianato, impresa e lavoro dopo la pandemia."),
-    ("cultura-diffusa", "Cultura diffusa", "Cultura in tutti i quartieri, non solo nei luoghi simbolo."),
-    ("bambini-famiglie", "Bambini e famiglie al centro", "Scuola, servizi per l'infanzia e sostegno alle famiglie."),
-    ("cura-persona", "Cura della persona: welfare, casa, lavoro", "Welfare, diritto alla casa e lavoro."),
-    ("citta-intelligente", "Una città sempre più intelligente", "Servizi digitali, dati e innovazione."),
+    (
+        "citta-policentrica",
+        "Città policentrica",
+        "Una città fatta di centri: i quartieri come luoghi di vita, servizi e identità.",
+    ),
+    (
+        "centro-storico-nuovo",
+        "Un Centro storico nuovo",
+        "Un centro storico da riabitare, oltre il turismo di massa.",
+    ),
+    (
+        "vivere-spazi-urbani",
+        "Vivere gli spazi urbani",
+        "Piazze, parchi e spazi pubblici da vivere in sicurezza.",
+    ),
+    (
+        "mobilita-green",
+        "Mobilità green",
+        "Tramvia, piste ciclabili, mobilità condivisa e pedonalità.",
+    ),
+    (
+        "sviluppo-economia-cittadina",
+        "Sviluppo dell'economia cittadina",
+        "Commercio, artigianato, impresa e lavoro dopo la pandemia.",
+    ),
+    (
+        "cultura-diffusa",
+        "Cultura diffusa",
+        "Cultura in tutti i quartieri, non solo nei luoghi simbolo.",
+    ),
+    (
+        "bambini-famiglie",
+        "Bambini e famiglie al centro",
+        "Scuola, servizi per l'infanzia e sostegno alle famiglie.",
+    ),
+    (
+        "cura-persona",
+        "Cura della persona: welfare, casa, lavoro",
+        "Welfare, diritto alla casa e lavoro.",
+    ),
+    (
+        "citta-intelligente",
+        "Una città sempre più intelligente",
+        "Servizi digitali, dati e innovazione.",
+    ),
 ];

@@ -35,10 +35,18 @@ pub struct ContributionSubmission {
     #[schema(max_length = 64, example = "mobilita-green")]
     thematic_area: String,
     /// 5–150 characters after trimming, on one line.
-    #[schema(min_length = 5, max_length = 150, example = "Più piste ciclabili sui viali")]
+    #[schema(
+        min_length = 5,
+        max_length = 150,
+        example = "Più piste ciclabili sui viali"
+    )]
     title: String,
     /// 20–5000 characters after trimming; newlines and tabs allowed.
-    #[schema(min_length = 20, max_length = 5000, example = "Testo del suggerimento con almeno venti caratteri.")]
+    #[schema(
+        min_length = 20,
+        max_length = 5000,
+        example = "Testo del suggerimento con almeno venti caratteri."
+    )]
     body: String,
     author: AuthorSubmission,
     /// Must be `true`.
@@ -100,8 +108,7 @@ const AUTHOR_FIELDS: &[&str] = &[
     "quartiere",
 ];
 
-/// Reads a submission, collecting every failing field. The area is returned
-/// apart so that its existence can be checked against the database.
+/// Reads a submission, collecting every failing field.
 fn parse_submission(value: Value, errors: &mut FieldErrors) -> Option<NewContribution> {
     let mut object = JsonObject::read(value, "", SUBMISSION_FIELDS, errors)?;
     let thematic_area = object.required("thematic_area", errors, text(ThematicAreaCode::parse));
@@ -161,7 +168,14 @@ fn parse_author(parent: &mut JsonObject, errors: &mut FieldErrors) -> Option<Par
         (false, _) => None,
         (true, name) => name,
     };
-    Some((kind, given_name?, family_name?, organization_name, email?, quartiere?))
+    Some((
+        kind,
+        given_name?,
+        family_name?,
+        organization_name,
+        email?,
+        quartiere?,
+    ))
 }
 
 /// The receipt given to the contributor.
@@ -236,8 +250,10 @@ pub async fn submit_contribution(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     require_json(&request)?;
-    let value: Value = serde_json::from_slice(&body).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
-    let idempotency = idempotency_key(&request)?.map(|key| (key, hex::encode(Sha256::digest(&body))));
+    let value: Value =
+        serde_json::from_slice(&body).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+    let idempotency =
+        idempotency_key(&request)?.map(|key| (key, hex::encode(Sha256::digest(&body))));
     if let Some((key, hash)) = &idempotency {
         if let Some(response) = replay(&state, key, hash).await? {
             return Ok(response);
@@ -246,10 +262,14 @@ pub async fn submit_contribution(
     if !state.config.consultation_open(clock::now()) {
         return Err(ApiError::ConsultationClosed);
     }
+    let area = value
+        .get("thematic_area")
+        .and_then(Value::as_str)
+        .and_then(|code| ThematicAreaCode::parse(code).ok());
     let mut errors = FieldErrors::default();
     let parsed = parse_submission(value, &mut errors);
     if !errors.is_empty() {
-        return Err(with_area_check(&state, parsed, errors).await);
+        return Err(with_area_check(&state, area, errors).await);
     }
     let Some(submission) = parsed else {
         return Err(errors.into_error());
@@ -272,9 +292,17 @@ pub async fn submit_contribution(
 
 /// When other fields failed, the area is still checked so that one answer
 /// names every failing field.
-async fn with_area_check(state: &AppState, parsed: Option<NewContribution>, mut errors: FieldErrors) -> ApiError {
-    if let Some(area) = parsed.map(|p| p.thematic_area) {
-        match state.db.read(move |conn| thematic_areas::find_active(conn, area.as_str())).await {
+async fn with_area_check(
+    state: &AppState,
+    area: Option<ThematicAreaCode>,
+    mut errors: FieldErrors,
+) -> ApiError {
+    if let Some(area) = area {
+        match state
+            .db
+            .read(move |conn| thematic_areas::find_active(conn, area.as_str()))
+            .await
+        {
             Ok(None) => errors.add("thematic_area", FieldIssue::UnknownThematicArea),
             Ok(Some(_)) => {}
             Err(error) => return error.into(),
@@ -310,14 +338,21 @@ fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, ApiError> {
             "Idempotency-Key",
             FieldIssue::TooLong { max: 255 },
         )),
-        _ => Err(ApiError::validation("Idempotency-Key", FieldIssue::ControlCharacters)),
+        _ => Err(ApiError::validation(
+            "Idempotency-Key",
+            FieldIssue::ControlCharacters,
+        )),
     }
 }
 
 /// The stored answer for `key`, when the same body was sent before.
 async fn replay(state: &AppState, key: &str, hash: &str) -> Result<Option<HttpResponse>, ApiError> {
     let key = key.to_owned();
-    let Some(stored) = state.db.read(move |conn| idempotency::find(conn, &key)).await? else {
+    let Some(stored) = state
+        .db
+        .read(move |conn| idempotency::find(conn, &key))
+        .await?
+    else {
         return Ok(None);
     };
     if stored.request_hash != hash {
@@ -326,15 +361,19 @@ async fn replay(state: &AppState, key: &str, hash: &str) -> Result<Option<HttpRe
     let receipt: SubmissionReceipt = serde_json::from_str(&stored.response_body)
         .map_err(|e| ApiError::Internal(format!("stored idempotent answer unreadable: {e}")))?;
     let mut response = created(&receipt);
-    response
-        .headers_mut()
-        .insert(header::HeaderName::from_static("idempotent-replayed"), header::HeaderValue::from_static("true"));
+    response.headers_mut().insert(
+        header::HeaderName::from_static("idempotent-replayed"),
+        header::HeaderValue::from_static("true"),
+    );
     Ok(Some(response))
 }
 
 fn created(receipt: &SubmissionReceipt) -> HttpResponse {
     HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/contributions/{}", receipt.id)))
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/contributions/{}", receipt.id),
+        ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(receipt)
 }
@@ -350,7 +389,8 @@ async fn store_submission(
     state
         .db
         .write(move |conn| {
-            let Some(area) = thematic_areas::find_active(conn, submission.thematic_area.as_str())? else {
+            let Some(area) = thematic_areas::find_active(conn, submission.thematic_area.as_str())?
+            else {
                 return Err(SubmitFailure::Api(ApiError::validation(
                     "thematic_area",
                     FieldIssue::UnknownThematicArea,
@@ -385,7 +425,11 @@ async fn store_submission(
                 }
             }
             if config.mail != MailTransport::Off {
-                let recipient_name = format!("{} {}", submission.given_name.as_str(), submission.family_name.as_str());
+                let recipient_name = format!(
+                    "{} {}",
+                    submission.given_name.as_str(),
+                    submission.family_name.as_str()
+                );
                 let message = Acknowledgement {
                     recipient: submission.email.as_str(),
                     recipient_name: &recipient_name,
@@ -405,10 +449,15 @@ async fn store_submission(
 }
 
 fn parse_id(id: &str) -> Result<Uuid, SubmitFailure> {
-    Uuid::parse_str(id).map_err(|e| SubmitFailure::Api(ApiError::Internal(format!("stored id {id:?}: {e}"))))
+    Uuid::parse_str(id)
+        .map_err(|e| SubmitFailure::Api(ApiError::Internal(format!("stored id {id:?}: {e}"))))
 }
 
-fn new_row(submission: &NewContribution, channel: Channel, now: chrono::NaiveDateTime) -> NewContributionRow {
+fn new_row(
+    submission: &NewContribution,
+    channel: Channel,
+    now: chrono::NaiveDateTime,
+) -> NewContributionRow {
     NewContributionRow {
         id: Uuid::now_v7().to_string(),
         channel: channel.as_str().to_owned(),
@@ -416,11 +465,18 @@ fn new_row(submission: &NewContribution, channel: Channel, now: chrono::NaiveDat
         thematic_area: submission.thematic_area.as_str().to_owned(),
         title: submission.title.as_str().to_owned(),
         body: submission.body.as_str().to_owned(),
-        search_text: search_fold(&format!("{}\n{}", submission.title.as_str(), submission.body.as_str())),
+        search_text: search_fold(&format!(
+            "{}\n{}",
+            submission.title.as_str(),
+            submission.body.as_str()
+        )),
         author_kind: submission.kind.as_str().to_owned(),
         given_name: Some(submission.given_name.as_str().to_owned()),
         family_name: Some(submission.family_name.as_str().to_owned()),
-        organization_name: submission.organization_name.as_ref().map(|o| o.as_str().to_owned()),
+        organization_name: submission
+            .organization_name
+            .as_ref()
+            .map(|o| o.as_str().to_owned()),
         email: Some(submission.email.as_str().to_owned()),
         quartiere: submission.quartiere.map(|q| i16::from(q.number())),
         contact_consent: submission.contact_consent,
@@ -462,7 +518,9 @@ impl PublicContribution {
             thematic_area: row.thematic_area,
             title: row.title,
             body: row.body,
-            organization_name: row.organization_name.filter(|_| author_kind.is_organization()),
+            organization_name: row
+                .organization_name
+                .filter(|_| author_kind.is_organization()),
             author_kind,
             quartiere: row.quartiere.and_then(|q| u8::try_from(q).ok()),
             published_at: row.published_at.map(clock::utc),
@@ -514,12 +572,21 @@ pub async fn list_published_contributions(
 ) -> Result<web::Json<Page<PublicContribution>>, ApiError> {
     let mut errors = FieldErrors::default();
     let limit = pagination::limit(query.limit.as_deref(), &mut errors);
-    let after = pagination::decode_cursor(query.cursor.as_deref(), 2, &mut errors).and_then(|parts| {
-        let published_at = DateTime::<Utc>::from_timestamp_micros(parts[0])?.naive_utc();
-        Some(PublishedPosition { published_at, seq: parts[1] })
-    });
+    let after =
+        pagination::decode_cursor(query.cursor.as_deref(), 2, &mut errors).and_then(|parts| {
+            let published_at = DateTime::<Utc>::from_timestamp_micros(parts[0])?.naive_utc();
+            Some(PublishedPosition {
+                published_at,
+                seq: parts[1],
+            })
+        });
     let quartiere = query.quartiere.as_deref().and_then(|raw| {
-        match raw.trim().parse::<i64>().map_err(|_| FieldIssue::ExpectedInteger).and_then(Quartiere::parse) {
+        match raw
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| FieldIssue::ExpectedInteger)
+            .and_then(Quartiere::parse)
+        {
             Ok(q) => Some(q),
             Err(issue) => {
                 errors.add("quartiere", issue);
@@ -544,7 +611,10 @@ pub async fn list_published_contributions(
         rows,
         limit,
         |row| {
-            let published = row.published_at.map(|t| t.and_utc().timestamp_micros()).unwrap_or(0);
+            let published = row
+                .published_at
+                .map(|t| t.and_utc().timestamp_micros())
+                .unwrap_or(0);
             vec![published, row.seq]
         },
         PublicContribution::from_row,
@@ -572,7 +642,9 @@ pub async fn show_published_contribution(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<web::Json<PublicContribution>, ApiError> {
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?.to_string();
+    let id = Uuid::parse_str(&id)
+        .map_err(|_| ApiError::NotFound)?
+        .to_string();
     let row = state
         .db
         .read(move |conn| queries::find_published(conn, &id))

@@ -23,7 +23,9 @@ use crate::error::{ApiError, Problem};
     )
 )]
 #[get("/indicators")]
-pub async fn show_indicators(state: web::Data<AppState>) -> Result<web::Json<Indicators>, ApiError> {
+pub async fn show_indicators(
+    state: web::Data<AppState>,
+) -> Result<web::Json<Indicators>, ApiError> {
     let indicators = state.indicators.current(&state.db, &state.config).await?;
     Ok(web::Json(Indicators::clone(&indicators)))
 }

@@ -44,12 +44,20 @@ pub struct JsonObject {
 impl JsonObject {
     /// Accepts `value` when it is an object whose keys are all in `accepted`;
     /// each unknown key is reported, and reading goes on.
-    pub fn read(value: Value, path: &str, accepted: &[&str], errors: &mut FieldErrors) -> Option<JsonObject> {
+    pub fn read(
+        value: Value,
+        path: &str,
+        accepted: &[&str],
+        errors: &mut FieldErrors,
+    ) -> Option<JsonObject> {
         let Value::Object(fields) = value else {
             errors.add(display_path(path), FieldIssue::ExpectedObject);
             return None;
         };
-        for key in fields.keys().filter(|key| !accepted.contains(&key.as_str())) {
+        for key in fields
+            .keys()
+            .filter(|key| !accepted.contains(&key.as_str()))
+        {
             errors.add(join(path, key), FieldIssue::NotAllowed);
         }
         Some(JsonObject {
@@ -95,7 +103,12 @@ impl JsonObject {
     }
 
     /// A nested object that must be present.
-    pub fn object(&mut self, name: &str, accepted: &[&str], errors: &mut FieldErrors) -> Option<JsonObject> {
+    pub fn object(
+        &mut self,
+        name: &str,
+        accepted: &[&str],
+        errors: &mut FieldErrors,
+    ) -> Option<JsonObject> {
         let path = join(&self.path, name);
         match self.fields.remove(name) {
             None | Some(Value::Null) => {
@@ -128,7 +141,9 @@ fn display_path(path: &str) -> String {
 }
 
 /// A string parsed by a domain constructor.
-pub fn text<T>(parse: impl FnOnce(&str) -> Result<T, FieldIssue>) -> impl FnOnce(Value) -> Result<T, FieldIssue> {
+pub fn text<T>(
+    parse: impl FnOnce(&str) -> Result<T, FieldIssue>,
+) -> impl FnOnce(Value) -> Result<T, FieldIssue> {
     move |value| match value {
         Value::String(text) => parse(&text),
         _ => Err(FieldIssue::ExpectedString),
@@ -165,21 +180,30 @@ mod tests {
             &mut errors,
         )
         .unwrap();
-        assert_eq!(object.required("a", &mut errors, text(|s| Ok(s.to_owned()))), None);
+        assert_eq!(
+            object.required("a", &mut errors, text(|s| Ok(s.to_owned()))),
+            None
+        );
         assert_eq!(object.required("b", &mut errors, boolean), None);
         let mut nested = object.object("nested", &["b"], &mut errors).unwrap();
-        assert_eq!(nested.optional("b", &mut errors, text(|s| Ok(s.len()))), Some(Some(1)));
+        assert_eq!(
+            nested.optional("b", &mut errors, text(|s| Ok(s.len()))),
+            Some(Some(1))
+        );
         let ApiError::Validation(list) = errors.into_error() else {
             panic!("validation expected")
         };
-        let fields: Vec<_> = list.iter().map(|e| (e.field.as_str(), e.issue.clone())).collect();
+        let fields: Vec<_> = list
+            .iter()
+            .map(|e| (e.field.as_str(), e.issue.clone()))
+            .collect();
         assert_eq!(
             fields,
             [
                 ("extra", FieldIssue::NotAllowed),
-                ("nested.c", FieldIssue::NotAllowed),
                 ("a", FieldIssue::ExpectedString),
                 ("b", FieldIssue::Required),
+                ("nested.c", FieldIssue::NotAllowed),
             ]
         );
     }

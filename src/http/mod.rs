@@ -70,8 +70,7 @@ pub fn application(
         .default_service(web::to(problems::no_route))
         .wrap(actix_web::middleware::from_fn(problems::render_problems))
         .wrap(
-            actix_web::middleware::DefaultHeaders::new()
-                .add(("X-Content-Type-Options", "nosniff")),
+            actix_web::middleware::DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")),
         )
         .wrap(tracing_actix_web::TracingLogger::default())
 }

@@ -38,7 +38,10 @@ pub fn base_document() -> Document {
 pub fn finish(mut document: Document) -> Document {
     document.info.extensions = Some(
         ExtensionsBuilder::new()
-            .add("x-summary", "Contributi dei cittadini a «Rinasce Firenze» e indicatore del PEG.")
+            .add(
+                "x-summary",
+                "Contributi dei cittadini a «Rinasce Firenze» e indicatore del PEG.",
+            )
             .add("x-api-id", "d1f0c9a2-6f3e-4c1b-9a57-2b8e0e7a4c11")
             .build(),
     );
@@ -47,7 +50,9 @@ pub fn finish(mut document: Document) -> Document {
         ServerBuilder::new()
             .url(API_BASE)
             .description(Some("Questo server (sviluppo e prove)."))
-            .extensions(Some(ExtensionsBuilder::new().add("x-sandbox", true).build()))
+            .extensions(Some(
+                ExtensionsBuilder::new().add("x-sandbox", true).build(),
+            ))
             .build(),
         ServerBuilder::new()
             .url(format!("https://{{host}}{API_BASE}"))
@@ -84,7 +89,9 @@ pub async fn docs_redirect() -> actix_web::HttpResponse {
 
 /// The document as committed in `openapi/openapi.json`.
 pub fn to_pretty_json(document: &Document) -> String {
-    let mut json = document.to_pretty_json().expect("the OpenAPI document serialises");
+    let mut json = document
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises");
     json.push('\n');
     json
 }

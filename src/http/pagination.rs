@@ -20,7 +20,13 @@ pub fn limit(raw: Option<&str>, errors: &mut FieldErrors) -> i64 {
     match raw.trim().parse::<i64>() {
         Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
         Ok(_) => {
-            errors.add("limit", FieldIssue::OutOfRange { min: 1, max: MAX_LIMIT });
+            errors.add(
+                "limit",
+                FieldIssue::OutOfRange {
+                    min: 1,
+                    max: MAX_LIMIT,
+                },
+            );
             DEFAULT_LIMIT
         }
         Err(_) => {
@@ -32,18 +38,30 @@ pub fn limit(raw: Option<&str>, errors: &mut FieldErrors) -> i64 {
 
 /// Encodes a page position (a few integers) as an opaque token.
 pub fn encode_cursor(parts: &[i64]) -> String {
-    let joined = parts.iter().map(i64::to_string).collect::<Vec<_>>().join(":");
+    let joined = parts
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(":");
     URL_SAFE_NO_PAD.encode(joined)
 }
 
 /// Decodes a token made by [`encode_cursor`] with `count` parts.
-pub fn decode_cursor(raw: Option<&str>, count: usize, errors: &mut FieldErrors) -> Option<Vec<i64>> {
+pub fn decode_cursor(
+    raw: Option<&str>,
+    count: usize,
+    errors: &mut FieldErrors,
+) -> Option<Vec<i64>> {
     let raw = raw?;
     let parts = URL_SAFE_NO_PAD
         .decode(raw.trim())
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.split(':').map(|p| p.parse::<i64>().ok()).collect::<Option<Vec<_>>>())
+        .and_then(|text| {
+            text.split(':')
+                .map(|p| p.parse::<i64>().ok())
+                .collect::<Option<Vec<_>>>()
+        })
         .filter(|parts| parts.len() == count);
     if parts.is_none() {
         errors.add("cursor", FieldIssue::InvalidCursor);
@@ -97,7 +115,10 @@ mod tests {
         );
         assert!(errors.is_empty());
         assert_eq!(decode_cursor(Some("%%%"), 2, &mut errors), None);
-        assert_eq!(decode_cursor(Some(&encode_cursor(&[1])), 2, &mut errors), None);
+        assert_eq!(
+            decode_cursor(Some(&encode_cursor(&[1])), 2, &mut errors),
+            None
+        );
         assert!(!errors.is_empty());
     }
 

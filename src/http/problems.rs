@@ -33,7 +33,11 @@ pub async fn render_problems(
     if !status.is_client_error() && !status.is_server_error() {
         return Ok(response);
     }
-    if let Some(api_error) = response.response().error().and_then(|e| e.as_error::<ApiError>()) {
+    if let Some(api_error) = response
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<ApiError>())
+    {
         if language == Language::It {
             return Ok(response);
         }
@@ -45,7 +49,10 @@ pub async fn render_problems(
     }
     let mut rendered = framework_error(status).response_in(language);
     for (name, value) in response.headers() {
-        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH && !rendered.headers().contains_key(name) {
+        if name != header::CONTENT_TYPE
+            && name != header::CONTENT_LENGTH
+            && !rendered.headers().contains_key(name)
+        {
             rendered.headers_mut().insert(name.clone(), value.clone());
         }
     }

@@ -58,8 +58,13 @@ pub struct ThematicAreaList {
     )
 )]
 #[get("/thematic-areas")]
-pub async fn list_thematic_areas(state: web::Data<AppState>) -> Result<web::Json<ThematicAreaList>, ApiError> {
-    let rows = state.db.read(|conn| thematic_areas::list(conn, false)).await?;
+pub async fn list_thematic_areas(
+    state: web::Data<AppState>,
+) -> Result<web::Json<ThematicAreaList>, ApiError> {
+    let rows = state
+        .db
+        .read(|conn| thematic_areas::list(conn, false))
+        .await?;
     Ok(web::Json(ThematicAreaList {
         items: rows.into_iter().map(ThematicArea::from).collect(),
     }))

@@ -88,7 +88,10 @@ mod tests {
         assert!(message.subject.contains("RF-000042"));
         assert!(message.body_text.contains("RF-000042"));
         assert!(message.body_text.contains("Piste <script>"));
-        assert!(message.body_html.contains("Piste &#60;script&#62;") || message.body_html.contains("Piste &lt;script&gt;"));
+        assert!(
+            message.body_html.contains("Piste &#60;script&#62;")
+                || message.body_html.contains("Piste &lt;script&gt;")
+        );
         assert!(!message.body_html.contains("<b>Rossi"));
     }
 }

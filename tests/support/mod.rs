@@ -1,0 +1,255 @@
+//! Spawns the real server on port 0 against a fresh database for each test.
+//! `TEST_DATABASE_URL=postgres://…` runs the suite on PostgreSQL (a new
+//! database per test); without it, each test gets its own SQLite file.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use rinasce::config::{Config, MailTransport};
+use rinasce::db::Db;
+use rinasce::startup::Application;
+use serde_json::{json, Value};
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    pub database_url: String,
+    pub mail_dir: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+/// The backend the suite runs on, for messages.
+pub fn backend_name() -> &'static str {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if url.starts_with("postgres") => "postgres",
+        _ => "sqlite",
+    }
+}
+
+fn fresh_database_url(dir: &tempfile::TempDir) -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin_url) if admin_url.starts_with("postgres") => {
+            let name = format!("rinasce_test_{}", uuid::Uuid::new_v4().simple());
+            let mut admin = PgConnection::establish(&admin_url).unwrap_or_else(|e| {
+                panic!("TEST_DATABASE_URL is set but PostgreSQL is not reachable: {e}")
+            });
+            admin
+                .batch_execute(&format!("CREATE DATABASE {name}"))
+                .expect("create the test database");
+            let (base, _) = admin_url
+                .rsplit_once('/')
+                .expect("a database name in TEST_DATABASE_URL");
+            format!("{base}/{name}")
+        }
+        _ => dir.path().join("rinasce.db").display().to_string(),
+    }
+}
+
+/// Configuration of a test server; `adjust` changes what a test needs.
+pub fn test_config(database_url: &str, mail_dir: &std::path::Path) -> Config {
+    let mut config = Config::from_lookup(|_| None).expect("defaults are valid");
+    config.database_url = database_url.to_owned();
+    config.bind = "127.0.0.1:0".parse().unwrap();
+    config.mail = MailTransport::File(mail_dir.to_owned());
+    config.db_pool_size = 8;
+    config
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let database_url = fresh_database_url(&dir);
+        let mail_dir = dir.path().join("mail");
+        let mut config = test_config(&database_url, &mail_dir);
+        adjust(&mut config);
+        let pool_size = config.db_pool_size;
+        let application = Application::build(config).expect("the server starts");
+        let address = format!("http://127.0.0.1:{}", application.port);
+        actix_web::rt::spawn(application.server);
+        TestApp {
+            address,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            db: Db::connect(&database_url, pool_size),
+            database_url,
+            mail_dir,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn get_json(&self, path: &str) -> Value {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.expect("a JSON body")
+    }
+
+    /// Posts a raw body with the JSON content type.
+    pub async fn post_raw(&self, path: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn submit(&self, body: &Value) -> reqwest::Response {
+        self.post_raw("/api/v1/contributions", body.to_string())
+            .await
+    }
+
+    /// Submits and returns the receipt, failing the test unless it is a 201.
+    pub async fn submit_ok(&self, body: &Value) -> Value {
+        let response = self.submit(body).await;
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert_eq!(status, 201, "submission refused: {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// Runs SQL directly, as moderation will once its API exists.
+    pub fn execute_sql(&self, sql: &str) {
+        let sql = sql.to_owned();
+        self.db
+            .write_blocking(move |conn| -> Result<(), rinasce::db::DbError> {
+                conn.batch_execute(&sql)?;
+                Ok(())
+            })
+            .expect("SQL runs");
+    }
+
+    /// Publishes a contribution the way moderation will.
+    pub fn publish(&self, id: &str) {
+        self.execute_sql(&format!(
+            "UPDATE contributions SET status = 'approved', published_at = received_at WHERE id = '{id}'"
+        ));
+    }
+
+    pub fn set_status(&self, id: &str, status: &str) {
+        self.execute_sql(&format!(
+            "UPDATE contributions SET status = '{status}' WHERE id = '{id}'"
+        ));
+    }
+
+    /// Files written by the file mail transport, and rows queued in the outbox.
+    pub fn outbox(&self) -> Vec<(String, String, String)> {
+        use diesel::prelude::*;
+        use rinasce::db::schema::outbox;
+        self.db
+            .read_blocking(|conn| {
+                Ok(outbox::table
+                    .order(outbox::seq.asc())
+                    .select((outbox::recipient, outbox::subject, outbox::body_text))
+                    .load(conn)?)
+            })
+            .expect("outbox readable")
+    }
+
+    pub fn count_contributions(&self) -> i64 {
+        use diesel::prelude::*;
+        use rinasce::db::schema::contributions;
+        self.db
+            .read_blocking(|conn| Ok(contributions::table.count().get_result(conn)?))
+            .expect("count")
+    }
+}
+
+/// The SPEC's example submission.
+pub fn example_submission() -> Value {
+    json!({
+        "thematic_area": "mobilita-green",
+        "title": "Più piste ciclabili sui viali",
+        "body": "Testo del suggerimento: collegare i viali con una pista ciclabile protetta.",
+        "author": {
+            "kind": "citizen",
+            "given_name": "Maria",
+            "family_name": "Rossi",
+            "organization_name": null,
+            "email": "maria.rossi@example.org",
+            "quartiere": 2
+        },
+        "privacy_notice_accepted": true,
+        "contact_consent": false
+    })
+}
+
+/// Sets a field by its dotted path (`author.email`).
+pub fn with(mut body: Value, path: &str, value: Value) -> Value {
+    let mut target = &mut body;
+    let parts: Vec<&str> = path.split('.').collect();
+    for part in &parts[..parts.len() - 1] {
+        target = target.get_mut(*part).expect("path exists");
+    }
+    target[parts[parts.len() - 1]] = value;
+    body
+}
+
+/// Removes a field by its dotted path.
+pub fn without(mut body: Value, path: &str) -> Value {
+    let mut target = &mut body;
+    let parts: Vec<&str> = path.split('.').collect();
+    for part in &parts[..parts.len() - 1] {
+        target = target.get_mut(*part).expect("path exists");
+    }
+    target
+        .as_object_mut()
+        .unwrap()
+        .remove(parts[parts.len() - 1]);
+    body
+}
+
+/// Asserts a problem+json answer with `status`, returning its body.
+pub async fn assert_problem(response: reqwest::Response, status: u16) -> Value {
+    assert_eq!(response.status(), status, "status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    assert!(
+        content_type.starts_with("application/problem+json"),
+        "content type {content_type:?}"
+    );
+    let body: Value = response.json().await.expect("problem body is JSON");
+    assert_eq!(body["status"], status, "{body}");
+    assert!(
+        body["title"].is_string() && body["detail"].is_string() && body["type"].is_string(),
+        "{body}"
+    );
+    body
+}
+
+/// The fields named in a validation problem.
+pub fn failing_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| e["field"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
