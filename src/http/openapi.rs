@@ -87,11 +87,24 @@ pub async fn docs_redirect() -> actix_web::HttpResponse {
         .finish()
 }
 
-/// The document as committed in `openapi/openapi.json`.
+/// The document as committed in `openapi/openapi.json`: keys sorted, so
+/// that the output is the same at every run (utoipa keeps extensions in a
+/// hash map).
 pub fn to_pretty_json(document: &Document) -> String {
-    let mut json = document
-        .to_pretty_json()
-        .expect("the OpenAPI document serialises");
+    let value = serde_json::to_value(document).expect("the OpenAPI document serialises");
+    let mut json = serde_json::to_string_pretty(&sorted(value)).expect("JSON serialises");
     json.push('\n');
     json
+}
+
+fn sorted(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<(String, serde_json::Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        serde_json::Value::Array(items) => serde_json::Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
 }
