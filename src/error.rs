@@ -34,6 +34,16 @@ pub enum ApiError {
     NotFound,
     #[error("method not allowed")]
     MethodNotAllowed { allow: String },
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("role not allowed")]
+    Forbidden,
+    #[error("invalid transition from {from} to {to}")]
+    InvalidTransition { from: String, to: String },
+    #[error("stale version")]
+    PreconditionFailed,
+    #[error("If-Match required")]
+    PreconditionRequired,
     #[error("consultation closed")]
     ConsultationClosed,
     #[error("idempotency key reused with another body")]
@@ -67,6 +77,11 @@ impl ApiError {
             ApiError::Validation(_) => "validation-error",
             ApiError::NotFound => "not-found",
             ApiError::MethodNotAllowed { .. } => "method-not-allowed",
+            ApiError::Unauthorized => "unauthorized",
+            ApiError::Forbidden => "forbidden",
+            ApiError::InvalidTransition { .. } => "invalid-transition",
+            ApiError::PreconditionFailed => "stale-version",
+            ApiError::PreconditionRequired => "if-match-required",
             ApiError::ConsultationClosed => "consultation-closed",
             ApiError::IdempotencyKeyReused => "idempotency-key-reused",
             ApiError::PayloadTooLarge => "payload-too-large",
@@ -84,6 +99,13 @@ impl ApiError {
             ApiError::Validation(_) => ("Dati non validi", "Invalid data"),
             ApiError::NotFound => ("Risorsa non trovata", "Not found"),
             ApiError::MethodNotAllowed { .. } => ("Metodo non consentito", "Method not allowed"),
+            ApiError::Unauthorized => ("Autenticazione richiesta", "Authentication required"),
+            ApiError::Forbidden => ("Operazione non consentita", "Forbidden"),
+            ApiError::InvalidTransition { .. } => {
+                ("Cambio di stato non ammesso", "Invalid status transition")
+            }
+            ApiError::PreconditionFailed => ("Versione non aggiornata", "Stale version"),
+            ApiError::PreconditionRequired => ("If-Match obbligatorio", "If-Match required"),
             ApiError::ConsultationClosed => ("Consultazione chiusa", "Consultation closed"),
             ApiError::IdempotencyKeyReused => {
                 ("Chiave di idempotenza già usata", "Idempotency key reused")
@@ -120,6 +142,34 @@ impl ApiError {
             (ApiError::NotFound, En) => "The requested resource does not exist.".into(),
             (ApiError::MethodNotAllowed { allow }, It) => format!("Metodi ammessi: {allow}."),
             (ApiError::MethodNotAllowed { allow }, En) => format!("Allowed methods: {allow}."),
+            (ApiError::Unauthorized, It) => {
+                "Serve un token valido nell'intestazione Authorization: Bearer.".into()
+            }
+            (ApiError::Unauthorized, En) => {
+                "A valid token is required in the Authorization: Bearer header.".into()
+            }
+            (ApiError::Forbidden, It) => {
+                "Il ruolo del token non consente questa operazione.".into()
+            }
+            (ApiError::Forbidden, En) => "The token's role does not allow this operation.".into(),
+            (ApiError::InvalidTransition { from, to }, It) => {
+                format!("Un contributo in stato «{from}» non può passare a «{to}».")
+            }
+            (ApiError::InvalidTransition { from, to }, En) => {
+                format!("A contribution in status \"{from}\" cannot become \"{to}\".")
+            }
+            (ApiError::PreconditionFailed, It) => {
+                "Il contributo è stato modificato nel frattempo: rileggerlo e riprovare.".into()
+            }
+            (ApiError::PreconditionFailed, En) => {
+                "The contribution changed meanwhile: read it again and retry.".into()
+            }
+            (ApiError::PreconditionRequired, It) => {
+                "Inviare If-Match con l'ETag letto dal contributo.".into()
+            }
+            (ApiError::PreconditionRequired, En) => {
+                "Send If-Match with the ETag read from the contribution.".into()
+            }
             (ApiError::ConsultationClosed, It) => {
                 "La consultazione non è aperta: non si accettano contributi.".into()
             }
@@ -183,6 +233,9 @@ impl ApiError {
             ApiError::Unavailable => {
                 response.insert_header((header::RETRY_AFTER, RETRY_AFTER_UNAVAILABLE));
             }
+            ApiError::Unauthorized => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"rinasce\""));
+            }
             _ => {}
         }
         response.json(self.problem(language))
@@ -214,7 +267,13 @@ impl ResponseError for ApiError {
             ApiError::BadQuery(_) | ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::ConsultationClosed | ApiError::IdempotencyKeyReused => StatusCode::CONFLICT,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::ConsultationClosed
+            | ApiError::IdempotencyKeyReused
+            | ApiError::InvalidTransition { .. } => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,

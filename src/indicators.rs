@@ -73,7 +73,7 @@ async fn compute_now(db: &Db, config: &Config) -> Result<Indicators, ApiError> {
             let tallies = queries::form_tallies(conn)?;
             let areas = thematic_areas::list(conn, true)?;
             let reached_at = queries::reached_at(conn, target)?;
-            Ok((tallies, areas, reached_at))
+            Ok::<_, ApiError>((tallies, areas, reached_at))
         })
         .await?;
     let areas: Vec<AreaLabel> = areas

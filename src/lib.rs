@@ -1,6 +1,7 @@
 //! Contributions service of "Rinasce Firenze", the participatory strategy of
 //! the Comune di Firenze.
 
+pub mod accounts;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -11,4 +12,6 @@ pub mod http;
 pub mod i18n;
 pub mod indicators;
 pub mod mail;
+pub mod moderation;
+pub mod similar;
 pub mod startup;

@@ -59,6 +59,7 @@ impl Application {
             db,
             config: Arc::new(config),
             indicators: IndicatorCache::default(),
+            similarity: Default::default(),
         });
         let server = HttpServer::new(move || http::application(state.clone()))
             .listen(listener)

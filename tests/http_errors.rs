@@ -201,6 +201,7 @@ async fn status_is_503_with_retry_after_when_the_database_is_unreachable() {
         db: rinasce::db::Db::connect(&unreachable, 2),
         config: std::sync::Arc::new(config),
         indicators: Default::default(),
+        similarity: Default::default(),
     });
     let app = actix_web::test::init_service(rinasce::http::application(state)).await;
     for path in [

@@ -163,10 +163,11 @@ impl Db {
     }
 
     /// Runs read-only work on a blocking thread.
-    pub async fn read<T, F>(&self, work: F) -> Result<T, DbError>
+    pub async fn read<T, E, F>(&self, work: F) -> Result<T, E>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
+        E: From<DbError> + Send + 'static,
     {
         let db = self.clone();
         run_blocking(move || db.read_blocking(work)).await
@@ -184,9 +185,10 @@ impl Db {
         run_blocking(move || db.write_blocking(work)).await
     }
 
-    pub fn read_blocking<T, F>(&self, work: F) -> Result<T, DbError>
+    pub fn read_blocking<T, E, F>(&self, work: F) -> Result<T, E>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, DbError>,
+        F: FnOnce(&mut DbConnection) -> Result<T, E>,
+        E: From<DbError>,
     {
         let mut conn = self.checkout()?;
         work(&mut conn)
@@ -220,7 +222,7 @@ impl Db {
     pub async fn ping(&self) -> bool {
         self.read(|conn| {
             conn.batch_execute("SELECT 1")?;
-            Ok(())
+            Ok::<_, DbError>(())
         })
         .await
         .is_ok()

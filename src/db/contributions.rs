@@ -128,3 +128,178 @@ mod tests {
         assert!(text_patterns(Some("   ")).is_empty());
     }
 }
+
+type Backend = <DbConnection as diesel::Connection>::Backend;
+
+/// Filters of the moderation queue and of the research exports.
+#[derive(Clone, Debug, Default)]
+pub struct ModerationFilter {
+    /// Only these statuses (any when empty).
+    pub statuses: Vec<String>,
+    /// Never these statuses.
+    pub excluded_statuses: Vec<String>,
+    pub thematic_area: Option<String>,
+    pub tag: Option<String>,
+    pub quartiere: Option<i16>,
+    pub channel: Option<String>,
+    pub author_kind: Option<String>,
+    /// Words of the title or body, or a receipt reference (`RF-000042`).
+    pub text: Option<String>,
+    /// Received at or after.
+    pub received_from: Option<NaiveDateTime>,
+    /// Received before.
+    pub received_to: Option<NaiveDateTime>,
+}
+
+/// Position after which the next page of a moderation listing starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReceivedPosition {
+    pub received_at: NaiveDateTime,
+    pub seq: i64,
+}
+
+fn filtered(
+    filter: &ModerationFilter,
+) -> contributions::BoxedQuery<'static, Backend, ContributionRowSql> {
+    use super::schema::contribution_tags;
+    let mut query = contributions::table
+        .select(ContributionRow::as_select())
+        .into_boxed();
+    if !filter.statuses.is_empty() {
+        query = query.filter(contributions::status.eq_any(filter.statuses.clone()));
+    }
+    if !filter.excluded_statuses.is_empty() {
+        query = query.filter(contributions::status.ne_all(filter.excluded_statuses.clone()));
+    }
+    if let Some(area) = &filter.thematic_area {
+        query = query.filter(contributions::thematic_area.eq(area.clone()));
+    }
+    if let Some(tag) = &filter.tag {
+        let tagged = contribution_tags::table
+            .filter(contribution_tags::tag.eq(tag.clone()))
+            .select(contribution_tags::contribution_id);
+        query = query.filter(contributions::id.eq_any(tagged));
+    }
+    if let Some(quartiere) = filter.quartiere {
+        query = query.filter(contributions::quartiere.eq(quartiere));
+    }
+    if let Some(channel) = &filter.channel {
+        query = query.filter(contributions::channel.eq(channel.clone()));
+    }
+    if let Some(kind) = &filter.author_kind {
+        query = query.filter(contributions::author_kind.eq(kind.clone()));
+    }
+    if let Some(reference) = filter
+        .text
+        .as_deref()
+        .and_then(crate::domain::Reference::parse)
+    {
+        query = query.filter(contributions::seq.eq(reference.sequence()));
+    } else {
+        for pattern in text_patterns(filter.text.as_deref()) {
+            query = query.filter(contributions::search_text.like(pattern).escape('\\'));
+        }
+    }
+    if let Some(from) = filter.received_from {
+        query = query.filter(contributions::received_at.ge(from));
+    }
+    if let Some(to) = filter.received_to {
+        query = query.filter(contributions::received_at.lt(to));
+    }
+    query
+}
+
+type ContributionRowSql = diesel::dsl::AsSelect<ContributionRow, Backend>;
+
+/// One page of the moderation queue in order of arrival, `limit + 1` rows at most.
+pub fn list_for_moderation(
+    conn: &mut DbConnection,
+    filter: &ModerationFilter,
+    newest_first: bool,
+    after: Option<ReceivedPosition>,
+    limit: i64,
+) -> Result<Vec<ContributionRow>, DbError> {
+    let mut query = filtered(filter).limit(limit + 1);
+    query = if newest_first {
+        query.order((contributions::received_at.desc(), contributions::seq.desc()))
+    } else {
+        query.order((contributions::received_at.asc(), contributions::seq.asc()))
+    };
+    if let Some(position) = after {
+        let same_time = contributions::received_at.eq(position.received_at);
+        query = if newest_first {
+            query.filter(
+                contributions::received_at
+                    .lt(position.received_at)
+                    .or(same_time.and(contributions::seq.lt(position.seq))),
+            )
+        } else {
+            query.filter(
+                contributions::received_at
+                    .gt(position.received_at)
+                    .or(same_time.and(contributions::seq.gt(position.seq))),
+            )
+        };
+    }
+    Ok(query.load(conn)?)
+}
+
+/// What a moderation step changes; `None` leaves a column as it is.
+#[derive(Clone, Debug, Default, AsChangeset)]
+#[diesel(table_name = contributions)]
+pub struct ModerationChanges {
+    pub status: Option<String>,
+    pub status_reason: Option<Option<String>>,
+    pub duplicate_of: Option<Option<String>>,
+    pub thematic_area: Option<String>,
+    pub published_at: Option<Option<NaiveDateTime>>,
+}
+
+/// Applies `changes` if the row is still at `version`; false when someone
+/// else changed it first.
+pub fn update_if_version(
+    conn: &mut DbConnection,
+    id: &str,
+    version: i64,
+    changes: &ModerationChanges,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let updated = diesel::update(
+        contributions::table
+            .filter(contributions::id.eq(id))
+            .filter(contributions::version.eq(version)),
+    )
+    .set((
+        changes,
+        contributions::version.eq(version + 1),
+        contributions::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Title and body of contributions after `seq`, in order, for indexing.
+pub fn texts_after(
+    conn: &mut DbConnection,
+    seq: i64,
+    batch: i64,
+) -> Result<Vec<(i64, String, String, String)>, DbError> {
+    Ok(contributions::table
+        .filter(contributions::seq.gt(seq))
+        .order(contributions::seq.asc())
+        .limit(batch)
+        .select((
+            contributions::seq,
+            contributions::id,
+            contributions::title,
+            contributions::body,
+        ))
+        .load(conn)?)
+}
+
+pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<ContributionRow>, DbError> {
+    Ok(contributions::table
+        .filter(contributions::id.eq_any(ids))
+        .select(ContributionRow::as_select())
+        .load(conn)?)
+}

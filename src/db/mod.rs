@@ -1,11 +1,14 @@
 //! Storage: one diesel codebase over SQLite (the default) and PostgreSQL.
 
+pub mod audit;
 pub mod connection;
 pub mod contributions;
 pub mod idempotency;
 pub mod indicators;
 pub mod models;
 pub mod schema;
+pub mod staff;
+pub mod tags;
 pub mod thematic_areas;
 
 pub use connection::{Backend, Db, DbConnection, DbError};

@@ -58,3 +58,53 @@ pub fn find_active(
         .first(conn)
         .optional()?)
 }
+
+pub fn find(conn: &mut DbConnection, code: &str) -> Result<Option<ThematicAreaRow>, DbError> {
+    Ok(thematic_areas::table
+        .filter(thematic_areas::code.eq(code))
+        .select(ThematicAreaRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    row: &NewThematicAreaRow<'_>,
+) -> Result<ThematicAreaRow, DbError> {
+    Ok(diesel::insert_into(thematic_areas::table)
+        .values(row)
+        .returning(thematic_areas::all_columns)
+        .get_result(conn)?)
+}
+
+/// What an admin changes in an area; `None` leaves a column as it is.
+#[derive(Clone, Debug, Default, AsChangeset)]
+#[diesel(table_name = thematic_areas)]
+pub struct AreaChanges {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub position: Option<i32>,
+    pub active: Option<bool>,
+}
+
+/// Applies `changes` if the area is still at `version`.
+pub fn update_if_version(
+    conn: &mut DbConnection,
+    code: &str,
+    version: i64,
+    changes: &AreaChanges,
+    now: chrono::NaiveDateTime,
+) -> Result<bool, DbError> {
+    let updated = diesel::update(
+        thematic_areas::table
+            .filter(thematic_areas::code.eq(code))
+            .filter(thematic_areas::version.eq(version)),
+    )
+    .set((
+        changes,
+        thematic_areas::version.eq(version + 1),
+        thematic_areas::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}

@@ -11,6 +11,7 @@ pub enum FieldIssue {
     ExpectedBoolean,
     ExpectedInteger,
     ExpectedObject,
+    ExpectedArray,
     TooShort { min: usize },
     TooLong { max: usize },
     ControlCharacters,
@@ -22,6 +23,14 @@ pub enum FieldIssue {
     RequiredForOrganizations,
     InvalidTimestamp,
     InvalidCursor,
+    InvalidSlug,
+    ReasonRequired,
+    DuplicateOfItself,
+    DuplicateOfUnknown,
+    DuplicateOfDuplicate,
+    DuplicateOfRequired,
+    AlreadyExists,
+    TooManyItems { max: usize },
 }
 
 impl FieldIssue {
@@ -40,6 +49,8 @@ impl FieldIssue {
             (ExpectedInteger, Language::En) => "must be an integer".into(),
             (ExpectedObject, Language::It) => "deve essere un oggetto JSON".into(),
             (ExpectedObject, Language::En) => "must be a JSON object".into(),
+            (ExpectedArray, Language::It) => "deve essere un elenco JSON".into(),
+            (ExpectedArray, Language::En) => "must be a JSON array".into(),
             (TooShort { min }, Language::It) => format!("deve contenere almeno {min} caratteri"),
             (TooShort { min }, Language::En) => format!("must be at least {min} characters long"),
             (TooLong { max }, Language::It) => format!("deve contenere al massimo {max} caratteri"),
@@ -80,6 +91,36 @@ impl FieldIssue {
             (InvalidTimestamp, Language::En) => "must be an RFC 3339 date-time".into(),
             (InvalidCursor, Language::It) => "cursore non valido".into(),
             (InvalidCursor, Language::En) => "is not a valid cursor".into(),
+            (InvalidSlug, Language::It) => {
+                "deve contenere solo lettere minuscole, cifre e trattini (massimo 50)".into()
+            }
+            (InvalidSlug, Language::En) => {
+                "must be lowercase letters, digits and inner hyphens (at most 50)".into()
+            }
+            (ReasonRequired, Language::It) => "obbligatorio per questo stato".into(),
+            (ReasonRequired, Language::En) => "is required for this status".into(),
+            (DuplicateOfItself, Language::It) => {
+                "un contributo non può essere duplicato di sé stesso".into()
+            }
+            (DuplicateOfItself, Language::En) => "a contribution cannot duplicate itself".into(),
+            (DuplicateOfUnknown, Language::It) => "il contributo indicato non esiste".into(),
+            (DuplicateOfUnknown, Language::En) => "no such contribution".into(),
+            (DuplicateOfDuplicate, Language::It) => {
+                "il contributo indicato è a sua volta un duplicato".into()
+            }
+            (DuplicateOfDuplicate, Language::En) => {
+                "the contribution named is itself a duplicate".into()
+            }
+            (DuplicateOfRequired, Language::It) => {
+                "obbligatorio quando lo stato è duplicate".into()
+            }
+            (DuplicateOfRequired, Language::En) => {
+                "is required when the status is duplicate".into()
+            }
+            (AlreadyExists, Language::It) => "esiste già".into(),
+            (AlreadyExists, Language::En) => "already exists".into(),
+            (TooManyItems { max }, Language::It) => format!("al massimo {max} elementi"),
+            (TooManyItems { max }, Language::En) => format!("at most {max} items"),
         }
     }
 }

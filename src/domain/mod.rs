@@ -4,6 +4,8 @@
 pub mod contribution;
 pub mod field_issue;
 pub mod indicators;
+pub mod similarity;
+pub mod staff;
 pub mod status;
 pub mod text;
 pub mod thematic_area;
@@ -13,5 +15,6 @@ pub use contribution::{
     PersonName, Quartiere, Reference,
 };
 pub use field_issue::FieldIssue;
+pub use staff::{Role, TagName};
 pub use status::ContributionStatus;
 pub use thematic_area::ThematicAreaCode;

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::input::{boolean, integer, text, FieldErrors, JsonObject};
+use super::input::{boolean, integer, json_body, text, FieldErrors, JsonObject};
 use super::pagination::{self, Page};
 use super::AppState;
 use crate::clock;
@@ -77,28 +77,43 @@ pub struct AuthorSubmission {
     quartiere: Option<i32>,
 }
 
-/// A valid submission.
-struct NewContribution {
-    thematic_area: ThematicAreaCode,
-    title: ContributionTitle,
-    body: ContributionBody,
-    kind: AuthorKind,
-    given_name: PersonName,
-    family_name: PersonName,
-    organization_name: Option<OrganizationName>,
-    email: EmailAddress,
-    quartiere: Option<Quartiere>,
-    contact_consent: bool,
+/// A valid contribution, from the form or registered by a moderator.
+pub struct ContributionInput {
+    pub thematic_area: ThematicAreaCode,
+    pub title: ContributionTitle,
+    pub body: ContributionBody,
+    pub kind: AuthorKind,
+    pub given_name: Option<PersonName>,
+    pub family_name: Option<PersonName>,
+    pub organization_name: Option<OrganizationName>,
+    pub email: Option<EmailAddress>,
+    pub quartiere: Option<Quartiere>,
+    pub contact_consent: bool,
+    pub channel: Channel,
+    /// When it reached the Comune, if not now (offline contributions).
+    pub received_at: Option<chrono::NaiveDateTime>,
 }
 
-const SUBMISSION_FIELDS: &[&str] = &[
+/// Which body is being read: the public form's, or a moderator's
+/// registration of a contribution received elsewhere.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum SubmissionRules {
+    /// Names and e-mail required, privacy notice accepted, channel `form`.
+    Form,
+    /// `channel` other than `form`, optional `received_at`; the author may be
+    /// unknown (a paper note, a meeting), so names and e-mail are optional.
+    Offline,
+}
+
+const COMMON_FIELDS: &[&str] = &[
     "thematic_area",
     "title",
     "body",
     "author",
-    "privacy_notice_accepted",
     "contact_consent",
 ];
+const FORM_FIELDS: &[&str] = &["privacy_notice_accepted"];
+const OFFLINE_FIELDS: &[&str] = &["channel", "received_at"];
 const AUTHOR_FIELDS: &[&str] = &[
     "kind",
     "given_name",
@@ -108,55 +123,112 @@ const AUTHOR_FIELDS: &[&str] = &[
     "quartiere",
 ];
 
-/// Reads a submission, collecting every failing field.
-fn parse_submission(value: Value, errors: &mut FieldErrors) -> Option<NewContribution> {
-    let mut object = JsonObject::read(value, "", SUBMISSION_FIELDS, errors)?;
+/// Reads a contribution, collecting every failing field.
+pub fn parse_contribution(
+    value: Value,
+    rules: SubmissionRules,
+    errors: &mut FieldErrors,
+) -> Option<ContributionInput> {
+    let extra = match rules {
+        SubmissionRules::Form => FORM_FIELDS,
+        SubmissionRules::Offline => OFFLINE_FIELDS,
+    };
+    let accepted: Vec<&str> = COMMON_FIELDS.iter().chain(extra).copied().collect();
+    let mut object = JsonObject::read(value, "", &accepted, errors)?;
     let thematic_area = object.required("thematic_area", errors, text(ThematicAreaCode::parse));
     let title = object.required("title", errors, text(ContributionTitle::parse));
     let body = object.required("body", errors, text(ContributionBody::parse));
-    let author = parse_author(&mut object, errors);
-    let accepted = object.required("privacy_notice_accepted", errors, |v| match boolean(v)? {
-        true => Ok(()),
-        false => Err(FieldIssue::MustBeTrue),
-    });
+    let author = parse_author(&mut object, rules, errors);
     let contact_consent = object.optional("contact_consent", errors, boolean);
-    let (kind, given_name, family_name, organization_name, email, quartiere) = author?;
-    accepted?;
-    Some(NewContribution {
+    let (channel, received_at) = match rules {
+        SubmissionRules::Form => {
+            object.required("privacy_notice_accepted", errors, |v| match boolean(v)? {
+                true => Ok(()),
+                false => Err(FieldIssue::MustBeTrue),
+            })?;
+            (Some(Channel::Form), Some(None))
+        }
+        SubmissionRules::Offline => (
+            object.required(
+                "channel",
+                errors,
+                text(|raw| match Channel::parse(raw)? {
+                    Channel::Form => Err(FieldIssue::UnknownValue {
+                        allowed: vec!["event".into(), "email".into(), "paper".into()],
+                    }),
+                    channel => Ok(channel),
+                }),
+            ),
+            object.optional("received_at", errors, text(past_timestamp)),
+        ),
+    };
+    let author = author?;
+    Some(ContributionInput {
         thematic_area: thematic_area?,
         title: title?,
         body: body?,
-        kind,
-        given_name,
-        family_name,
-        organization_name,
-        email,
-        quartiere,
+        kind: author.kind,
+        given_name: author.given_name,
+        family_name: author.family_name,
+        organization_name: author.organization_name,
+        email: author.email,
+        quartiere: author.quartiere,
         contact_consent: contact_consent?.unwrap_or(false),
+        channel: channel?,
+        received_at: received_at?,
     })
 }
 
-type ParsedAuthor = (
-    AuthorKind,
-    PersonName,
-    PersonName,
-    Option<OrganizationName>,
-    EmailAddress,
-    Option<Quartiere>,
-);
+fn past_timestamp(raw: &str) -> Result<chrono::NaiveDateTime, FieldIssue> {
+    let time = DateTime::parse_from_rfc3339(raw.trim())
+        .map_err(|_| FieldIssue::InvalidTimestamp)?
+        .with_timezone(&Utc);
+    if time > clock::now() {
+        return Err(FieldIssue::InvalidTimestamp);
+    }
+    Ok(time.naive_utc())
+}
 
-fn parse_author(parent: &mut JsonObject, errors: &mut FieldErrors) -> Option<ParsedAuthor> {
+struct ParsedAuthor {
+    kind: AuthorKind,
+    given_name: Option<PersonName>,
+    family_name: Option<PersonName>,
+    organization_name: Option<OrganizationName>,
+    email: Option<EmailAddress>,
+    quartiere: Option<Quartiere>,
+}
+
+fn parse_author(
+    parent: &mut JsonObject,
+    rules: SubmissionRules,
+    errors: &mut FieldErrors,
+) -> Option<ParsedAuthor> {
     let mut author = parent.object("author", AUTHOR_FIELDS, errors)?;
     let kind = author.required("kind", errors, text(AuthorKind::parse));
-    let given_name = author.required("given_name", errors, text(PersonName::parse));
-    let family_name = author.required("family_name", errors, text(PersonName::parse));
+    let (given_name, family_name, email) = match rules {
+        SubmissionRules::Form => (
+            author
+                .required("given_name", errors, text(PersonName::parse))
+                .map(Some),
+            author
+                .required("family_name", errors, text(PersonName::parse))
+                .map(Some),
+            author
+                .required("email", errors, text(EmailAddress::parse))
+                .map(Some),
+        ),
+        SubmissionRules::Offline => (
+            author.optional("given_name", errors, text(PersonName::parse)),
+            author.optional("family_name", errors, text(PersonName::parse)),
+            author.optional("email", errors, text(EmailAddress::parse)),
+        ),
+    };
     let organization_field = author.field_path("organization_name");
     let organization_name = author.optional("organization_name", errors, |value| match value {
         // The form may send an empty string for a field it does not show.
         Value::String(s) if s.trim().is_empty() => Ok(None),
         other => text(OrganizationName::parse)(other).map(Some),
     });
-    let email = author.required("email", errors, text(EmailAddress::parse));
     let quartiere = author.optional("quartiere", errors, |v| Quartiere::parse(integer(v)?));
     let kind = kind?;
     let organization_name = match (kind.is_organization(), organization_name?.flatten()) {
@@ -168,14 +240,14 @@ fn parse_author(parent: &mut JsonObject, errors: &mut FieldErrors) -> Option<Par
         (false, _) => None,
         (true, name) => name,
     };
-    Some((
+    Some(ParsedAuthor {
         kind,
-        given_name?,
-        family_name?,
+        given_name: given_name?,
+        family_name: family_name?,
         organization_name,
-        email?,
-        quartiere?,
-    ))
+        email: email?,
+        quartiere: quartiere?,
+    })
 }
 
 /// The receipt given to the contributor.
@@ -249,9 +321,7 @@ pub async fn submit_contribution(
     request: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    require_json(&request)?;
-    let value: Value =
-        serde_json::from_slice(&body).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+    let value = json_body(&request, &body)?;
     let idempotency =
         idempotency_key(&request)?.map(|key| (key, hex::encode(Sha256::digest(&body))));
     if let Some((key, hash)) = &idempotency {
@@ -267,7 +337,7 @@ pub async fn submit_contribution(
         .and_then(Value::as_str)
         .and_then(|code| ThematicAreaCode::parse(code).ok());
     let mut errors = FieldErrors::default();
-    let parsed = parse_submission(value, &mut errors);
+    let parsed = parse_contribution(value, SubmissionRules::Form, &mut errors);
     if !errors.is_empty() {
         return Err(with_area_check(&state, area, errors).await);
     }
@@ -309,21 +379,6 @@ async fn with_area_check(
         }
     }
     errors.into_error()
-}
-
-fn require_json(request: &HttpRequest) -> Result<(), ApiError> {
-    let is_json = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|essence| essence.trim().to_ascii_lowercase())
-        .is_some_and(|essence| essence == "application/json" || essence.ends_with("+json"));
-    if is_json {
-        Ok(())
-    } else {
-        Err(ApiError::UnsupportedMediaType)
-    }
 }
 
 fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, ApiError> {
@@ -382,7 +437,7 @@ fn created(receipt: &SubmissionReceipt) -> HttpResponse {
 /// if this submission reached the target, the milestone: all or nothing.
 async fn store_submission(
     state: &AppState,
-    submission: NewContribution,
+    submission: ContributionInput,
     idempotency: Option<(String, String)>,
 ) -> Result<SubmissionReceipt, SubmitFailure> {
     let config = state.config.clone();
@@ -397,7 +452,7 @@ async fn store_submission(
                 )));
             };
             let now = clock::now().naive_utc();
-            let row = queries::insert(conn, &new_row(&submission, Channel::Form, now))?;
+            let row = queries::insert(conn, &new_row(&submission, None, now))?;
             let receipt = SubmissionReceipt {
                 id: parse_id(&row.id)?,
                 reference: Reference::from_sequence(row.seq).to_string(),
@@ -424,14 +479,15 @@ async fn store_submission(
                     other => other?,
                 }
             }
-            if config.mail != MailTransport::Off {
-                let recipient_name = format!(
-                    "{} {}",
-                    submission.given_name.as_str(),
-                    submission.family_name.as_str()
-                );
+            if let (Some(email), true) = (&submission.email, config.mail != MailTransport::Off) {
+                let recipient_name = [&submission.given_name, &submission.family_name]
+                    .into_iter()
+                    .flatten()
+                    .map(PersonName::as_str)
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 let message = Acknowledgement {
-                    recipient: submission.email.as_str(),
+                    recipient: email.as_str(),
                     recipient_name: &recipient_name,
                     reference: &receipt.reference,
                     thematic_area_name: &area.name,
@@ -453,36 +509,40 @@ fn parse_id(id: &str) -> Result<Uuid, SubmitFailure> {
         .map_err(|e| SubmitFailure::Api(ApiError::Internal(format!("stored id {id:?}: {e}"))))
 }
 
-fn new_row(
-    submission: &NewContribution,
-    channel: Channel,
+/// The row for a valid contribution; `registered_by` names the moderator
+/// who registered an offline one.
+pub fn new_row(
+    input: &ContributionInput,
+    registered_by: Option<&str>,
     now: chrono::NaiveDateTime,
 ) -> NewContributionRow {
+    let text = |value: &Option<PersonName>| value.as_ref().map(|v| v.as_str().to_owned());
     NewContributionRow {
         id: Uuid::now_v7().to_string(),
-        channel: channel.as_str().to_owned(),
+        channel: input.channel.as_str().to_owned(),
         status: ContributionStatus::Pending.as_str().to_owned(),
-        thematic_area: submission.thematic_area.as_str().to_owned(),
-        title: submission.title.as_str().to_owned(),
-        body: submission.body.as_str().to_owned(),
+        thematic_area: input.thematic_area.as_str().to_owned(),
+        title: input.title.as_str().to_owned(),
+        body: input.body.as_str().to_owned(),
         search_text: search_fold(&format!(
             "{}\n{}",
-            submission.title.as_str(),
-            submission.body.as_str()
+            input.title.as_str(),
+            input.body.as_str()
         )),
-        author_kind: submission.kind.as_str().to_owned(),
-        given_name: Some(submission.given_name.as_str().to_owned()),
-        family_name: Some(submission.family_name.as_str().to_owned()),
-        organization_name: submission
+        author_kind: input.kind.as_str().to_owned(),
+        given_name: text(&input.given_name),
+        family_name: text(&input.family_name),
+        organization_name: input
             .organization_name
             .as_ref()
             .map(|o| o.as_str().to_owned()),
-        email: Some(submission.email.as_str().to_owned()),
-        quartiere: submission.quartiere.map(|q| i16::from(q.number())),
-        contact_consent: submission.contact_consent,
-        privacy_notice_accepted: true,
-        registered_by: None,
-        received_at: now,
+        email: input.email.as_ref().map(|e| e.as_str().to_owned()),
+        quartiere: input.quartiere.map(|q| i16::from(q.number())),
+        contact_consent: input.contact_consent,
+        // Only the form shows the online privacy notice.
+        privacy_notice_accepted: input.channel == Channel::Form,
+        registered_by: registered_by.map(str::to_owned),
+        received_at: input.received_at.unwrap_or(now),
         updated_at: now,
         version: 1,
     }

@@ -1,10 +1,28 @@
 //! Reading a JSON request body field by field, so that one answer names
 //! every failing field (wrong types, missing and unknown fields included).
 
+use actix_web::http::header;
+use actix_web::HttpRequest;
 use serde_json::{Map, Value};
 
 use crate::domain::FieldIssue;
 use crate::error::{ApiError, FieldError};
+
+/// The request body as JSON: 415 unless the content type is JSON
+/// (`application/json` or any `+json` type), 400 when it does not parse.
+pub fn json_body(request: &HttpRequest, body: &[u8]) -> Result<Value, ApiError> {
+    let is_json = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|essence| essence.trim().to_ascii_lowercase())
+        .is_some_and(|essence| essence == "application/json" || essence.ends_with("+json"));
+    if !is_json {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    serde_json::from_slice(body).map_err(|e| ApiError::MalformedJson(e.to_string()))
+}
 
 /// Collects the failures of one request.
 #[derive(Default, Debug)]
@@ -117,6 +135,12 @@ impl JsonObject {
             }
             Some(value) => JsonObject::read(value, &path, accepted, errors),
         }
+    }
+
+    /// Whether the field is present (null included), for merge-patch
+    /// bodies where null means "clear".
+    pub fn has(&self, name: &str) -> bool {
+        self.fields.contains_key(name)
     }
 
     pub fn field_path(&self, name: &str) -> String {

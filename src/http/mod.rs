@@ -1,8 +1,11 @@
 //! The HTTP API: one file per resource, plus what every route shares.
 
+pub mod admin;
+pub mod auth;
 pub mod contributions;
 pub mod indicators;
 pub mod input;
+pub mod moderation;
 pub mod openapi;
 pub mod pagination;
 pub mod problems;
@@ -17,6 +20,7 @@ use utoipa_actix_web::{scope, AppExt};
 use crate::config::Config;
 use crate::db::Db;
 use crate::indicators::IndicatorCache;
+use crate::similar::SimilarityIndex;
 
 pub const API_BASE: &str = "/api/v1";
 /// Largest accepted request body (SPEC §3).
@@ -27,6 +31,7 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub indicators: IndicatorCache,
+    pub similarity: SimilarityIndex,
 }
 
 /// Registers every API route; the OpenAPI document is generated from the
@@ -38,7 +43,22 @@ fn api_routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(contributions::submit_contribution)
         .service(contributions::list_published_contributions)
         .service(contributions::show_published_contribution)
-        .service(indicators::show_indicators);
+        .service(indicators::show_indicators)
+        .service(moderation::list_moderation_queue)
+        .service(moderation::register_offline_contribution)
+        .service(moderation::apply_bulk_action)
+        .service(moderation::list_tags)
+        .service(moderation::show_moderation_contribution)
+        .service(moderation::moderate_contribution)
+        .service(moderation::add_note)
+        .service(moderation::show_contribution_history)
+        .service(moderation::list_similar_contributions)
+        .service(admin::list_staff)
+        .service(admin::create_staff)
+        .service(admin::deactivate_staff)
+        .service(admin::create_thematic_area)
+        .service(admin::change_thematic_area)
+        .service(admin::list_audit_events);
 }
 
 /// Builds the application with every route and middleware; the OpenAPI

@@ -2,6 +2,7 @@
 //! with what the Italian interoperability guidelines ask for.
 
 use utoipa::openapi::extensions::ExtensionsBuilder;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::server::{ServerBuilder, ServerVariableBuilder};
 use utoipa::openapi::{OpenApi as Document, Paths};
 use utoipa::OpenApi;
@@ -24,6 +25,8 @@ use crate::error::{Problem, ProblemField};
         (name = "aree-tematiche", description = "Le aree tematiche del documento «Rinasce Firenze»."),
         (name = "indicatori", description = "Avanzamento verso l'obiettivo del PEG."),
         (name = "stato", description = "Stato del servizio."),
+        (name = "moderazione", description = "Revisione dei contributi (ruolo moderator)."),
+        (name = "amministrazione", description = "Account del personale, aree tematiche e registro di audit (ruolo admin)."),
     ),
     components(schemas(Problem, ProblemField)),
 )]
@@ -65,13 +68,40 @@ pub fn finish(mut document: Document) -> Document {
             )
             .build(),
     ]);
+    let components = document.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some(
+                    "Token del personale, creato con `rinasce staff add` o da un admin.",
+                ))
+                .build(),
+        ),
+    );
     let mut paths = Paths::new();
     for (path, item) in std::mem::take(&mut document.paths.paths) {
         let relative = path.strip_prefix(API_BASE).unwrap_or(&path).to_owned();
         paths.paths.insert(relative, item);
     }
     document.paths = paths;
+    drop_unreferenced_schemas(&mut document);
     document
+}
+
+/// utoipa inlines generic pages (`Page<AuditEvent>`), which can leave a
+/// schema registered but unused; unused components are noise to clients.
+fn drop_unreferenced_schemas(document: &mut Document) {
+    let text = serde_json::to_string(&document.paths).unwrap_or_default();
+    let Some(components) = document.components.as_mut() else {
+        return;
+    };
+    let schemas_text = serde_json::to_string(&components.schemas).unwrap_or_default();
+    components.schemas.retain(|name, _| {
+        let reference = format!("\"#/components/schemas/{name}\"");
+        text.contains(&reference) || schemas_text.contains(&reference)
+    });
 }
 
 /// Swagger UI at `/docs`, served from the binary, and the document at
@@ -104,7 +134,9 @@ fn sorted(value: serde_json::Value) -> serde_json::Value {
             entries.sort_by(|a, b| a.0.cmp(&b.0));
             serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
         }
-        serde_json::Value::Array(items) => serde_json::Value::Array(items.into_iter().map(sorted).collect()),
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.into_iter().map(sorted).collect())
+        }
         other => other,
     }
 }

@@ -11,7 +11,7 @@ use super::API_BASE;
 use crate::error::{is_problem, ApiError};
 use crate::i18n::Language;
 
-fn language_of(request: &HttpRequest) -> Language {
+pub fn language_of(request: &HttpRequest) -> Language {
     Language::from_accept_language(
         request
             .headers()

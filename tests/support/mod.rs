@@ -159,10 +159,12 @@ impl TestApp {
         use rinasce::db::schema::outbox;
         self.db
             .read_blocking(|conn| {
-                Ok(outbox::table
-                    .order(outbox::seq.asc())
-                    .select((outbox::recipient, outbox::subject, outbox::body_text))
-                    .load(conn)?)
+                Ok::<_, rinasce::db::DbError>(
+                    outbox::table
+                        .order(outbox::seq.asc())
+                        .select((outbox::recipient, outbox::subject, outbox::body_text))
+                        .load(conn)?,
+                )
             })
             .expect("outbox readable")
     }
@@ -171,7 +173,9 @@ impl TestApp {
         use diesel::prelude::*;
         use rinasce::db::schema::contributions;
         self.db
-            .read_blocking(|conn| Ok(contributions::table.count().get_result(conn)?))
+            .read_blocking(|conn| {
+                Ok::<_, rinasce::db::DbError>(contributions::table.count().get_result(conn)?)
+            })
             .expect("count")
     }
 }

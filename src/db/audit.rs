@@ -1,0 +1,105 @@
+//! The audit log: append-only. Nothing here updates or deletes a row.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::schema::audit_events;
+use super::{DbConnection, DbError};
+
+/// The actor recorded for changes made by the server itself.
+pub const SYSTEM_ACTOR: &str = "system";
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = audit_events)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub id: String,
+    pub actor: String,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: String,
+    pub from_value: Option<String>,
+    pub to_value: Option<String>,
+    pub reason: Option<String>,
+    pub details: Option<String>,
+    pub occurred_at: NaiveDateTime,
+}
+
+/// One event to append.
+#[derive(Clone, Debug, Default)]
+pub struct AuditEntry<'a> {
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub target_type: &'a str,
+    pub target_id: &'a str,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub reason: Option<String>,
+    /// JSON text with whatever else the event needs (filters of an export…).
+    pub details: Option<String>,
+}
+
+pub fn record(
+    conn: &mut DbConnection,
+    entry: AuditEntry<'_>,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::insert_into(audit_events::table)
+        .values((
+            audit_events::id.eq(Uuid::now_v7().to_string()),
+            audit_events::actor.eq(entry.actor),
+            audit_events::action.eq(entry.action),
+            audit_events::target_type.eq(entry.target_type),
+            audit_events::target_id.eq(entry.target_id),
+            audit_events::from_value.eq(entry.from),
+            audit_events::to_value.eq(entry.to),
+            audit_events::reason.eq(entry.reason),
+            audit_events::details.eq(entry.details),
+            audit_events::occurred_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    pub since: Option<NaiveDateTime>,
+}
+
+/// Events in the order they happened, `limit + 1` at most, after `after_seq`.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &AuditFilter,
+    after_seq: Option<i64>,
+    limit: i64,
+) -> Result<Vec<AuditRow>, DbError> {
+    let mut query = audit_events::table
+        .select(AuditRow::as_select())
+        .order(audit_events::seq.asc())
+        .limit(limit + 1)
+        .into_boxed();
+    if let Some(actor) = &filter.actor {
+        query = query.filter(audit_events::actor.eq(actor.clone()));
+    }
+    if let Some(action) = &filter.action {
+        query = query.filter(audit_events::action.eq(action.clone()));
+    }
+    if let Some(target_type) = &filter.target_type {
+        query = query.filter(audit_events::target_type.eq(target_type.clone()));
+    }
+    if let Some(target_id) = &filter.target_id {
+        query = query.filter(audit_events::target_id.eq(target_id.clone()));
+    }
+    if let Some(since) = filter.since {
+        query = query.filter(audit_events::occurred_at.ge(since));
+    }
+    if let Some(seq) = after_seq {
+        query = query.filter(audit_events::seq.gt(seq));
+    }
+    Ok(query.load(conn)?)
+}

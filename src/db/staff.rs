@@ -1,0 +1,87 @@
+//! Staff accounts.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::staff;
+use super::{DbConnection, DbError};
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = staff)]
+pub struct StaffRow {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub token_hash: String,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub deactivated_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = staff)]
+pub struct NewStaffRow<'a> {
+    pub id: &'a str,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: &'a str,
+    pub token_hash: &'a str,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &NewStaffRow<'_>) -> Result<StaffRow, DbError> {
+    Ok(diesel::insert_into(staff::table)
+        .values(row)
+        .returning(staff::all_columns)
+        .get_result(conn)?)
+}
+
+/// The active account holding the token with this hash.
+pub fn find_active_by_token_hash(
+    conn: &mut DbConnection,
+    hash: &str,
+) -> Result<Option<StaffRow>, DbError> {
+    Ok(staff::table
+        .filter(staff::token_hash.eq(hash))
+        .filter(staff::active.eq(true))
+        .select(StaffRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<StaffRow>, DbError> {
+    Ok(staff::table
+        .filter(staff::id.eq(id))
+        .select(StaffRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn email_taken(conn: &mut DbConnection, email: &str) -> Result<bool, DbError> {
+    let count: i64 = staff::table
+        .filter(staff::email.eq(email))
+        .count()
+        .get_result(conn)?;
+    Ok(count > 0)
+}
+
+pub fn list(conn: &mut DbConnection) -> Result<Vec<StaffRow>, DbError> {
+    Ok(staff::table
+        .order(staff::created_at.asc())
+        .select(StaffRow::as_select())
+        .load(conn)?)
+}
+
+/// Deactivates an account; its token stops working at once.
+pub fn deactivate(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<bool, DbError> {
+    let changed = diesel::update(
+        staff::table
+            .filter(staff::id.eq(id))
+            .filter(staff::active.eq(true)),
+    )
+    .set((staff::active.eq(false), staff::deactivated_at.eq(Some(now))))
+    .execute(conn)?;
+    Ok(changed == 1)
+}

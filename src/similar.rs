@@ -1,0 +1,104 @@
+//! Near-duplicate search for moderators. Every contribution's MinHash
+//! signature is kept in memory (256 bytes each) and extended with the rows
+//! added since the last search; the best candidates are then scored exactly
+//! from their text. Contributions' text never changes after submission, so
+//! the index only grows.
+
+use std::sync::{Arc, Mutex};
+
+use crate::db::contributions;
+use crate::db::models::ContributionRow;
+use crate::db::{Db, DbConnection, DbError};
+use crate::domain::similarity::{Fingerprint, Signature};
+
+/// How many contributions are scored exactly after the MinHash shortlist.
+const SHORTLIST: usize = 50;
+const INDEX_BATCH: i64 = 5_000;
+
+#[derive(Default)]
+struct Index {
+    last_seq: i64,
+    entries: Vec<(i64, String, Signature)>,
+}
+
+#[derive(Clone, Default)]
+pub struct SimilarityIndex {
+    index: Arc<Mutex<Index>>,
+}
+
+fn text_of(title: &str, body: &str) -> String {
+    format!("{title}\n{body}")
+}
+
+impl SimilarityIndex {
+    /// Up to `limit` other contributions most alike `id`, best first, with a
+    /// score in 0–1; `None` when `id` does not exist.
+    pub async fn similar_to(
+        &self,
+        db: &Db,
+        id: String,
+        limit: usize,
+    ) -> Result<Option<Vec<(ContributionRow, f64)>>, DbError> {
+        let index = self.index.clone();
+        db.read(move |conn| {
+            let Some(target) = contributions::find_by_id(conn, &id)? else {
+                return Ok(None);
+            };
+            let fingerprint = Fingerprint::of(&text_of(&target.title, &target.body));
+            let shortlist = {
+                let mut index = index
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                refresh(conn, &mut index)?;
+                shortlist(&index, &target.id, &Signature::of(&fingerprint))
+            };
+            let mut scored: Vec<(ContributionRow, f64)> =
+                contributions::find_many(conn, &shortlist)?
+                    .into_iter()
+                    .map(|row| {
+                        let score = fingerprint
+                            .similarity(&Fingerprint::of(&text_of(&row.title, &row.body)));
+                        (row, score)
+                    })
+                    .filter(|(_, score)| *score > 0.0)
+                    .collect();
+            scored.sort_by(|(a, x), (b, y)| y.total_cmp(x).then(a.seq.cmp(&b.seq)));
+            scored.truncate(limit);
+            Ok(Some(scored))
+        })
+        .await
+    }
+}
+
+fn refresh(conn: &mut DbConnection, index: &mut Index) -> Result<(), DbError> {
+    loop {
+        let batch = contributions::texts_after(conn, index.last_seq, INDEX_BATCH)?;
+        let Some(&(last, ..)) = batch.last() else {
+            return Ok(());
+        };
+        for (seq, id, title, body) in batch {
+            let signature = Signature::of(&Fingerprint::of(&text_of(&title, &body)));
+            index.entries.push((seq, id, signature));
+        }
+        index.last_seq = last;
+    }
+}
+
+fn shortlist(index: &Index, target_id: &str, signature: &Signature) -> Vec<String> {
+    let mut candidates: Vec<(f64, i64, &str)> = index
+        .entries
+        .iter()
+        .filter(|(_, id, _)| id != target_id)
+        .map(|(seq, id, other)| (signature.estimate(other), *seq, id.as_str()))
+        .filter(|(estimate, ..)| *estimate > 0.0)
+        .collect();
+    let keep = SHORTLIST.min(candidates.len());
+    if keep < candidates.len() {
+        candidates.select_nth_unstable_by(keep, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        candidates.truncate(keep);
+    }
+    candidates
+        .into_iter()
+        .map(|(_, _, id)| id.to_owned())
+        .collect()
+}
