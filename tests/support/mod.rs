@@ -257,3 +257,31 @@ pub fn failing_fields(problem: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+impl TestApp {
+    /// Creates a staff account with `role` and returns its bearer token.
+    pub fn staff_token(&self, role: &str) -> String {
+        use rinasce::accounts::{self, NewStaff};
+        use rinasce::domain::{EmailAddress, PersonName, Role};
+        let email = format!("{role}-{}@comune.example.org", uuid::Uuid::new_v4().simple());
+        let new = NewStaff {
+            email: EmailAddress::parse(&email).unwrap(),
+            name: PersonName::parse(&format!("Staff {role}")).unwrap(),
+            role: Role::parse(role).unwrap(),
+        };
+        let (_, token) = self
+            .db
+            .write_blocking(|conn| {
+                accounts::create(conn, "test", &new, rinasce::clock::now().naive_utc())
+            })
+            .expect("staff account created");
+        token.as_str().to_owned()
+    }
+
+    /// A request builder with the staff token set.
+    pub fn as_staff(&self, method: reqwest::Method, path: &str, token: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+    }
+}
