@@ -207,8 +207,20 @@ fn parse_mail(raw: &str) -> Result<MailTransport, String> {
         } else {
             Ok(MailTransport::File(dir.into()))
         }
-    } else if raw.starts_with("smtp://") || raw.starts_with("smtps://") {
-        Ok(MailTransport::Smtp(raw.to_owned()))
+    } else if let Some(rest) = raw
+        .strip_prefix("smtp://")
+        .or_else(|| raw.strip_prefix("smtps://"))
+    {
+        let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+        if host.is_empty()
+            || host.starts_with(':')
+            || host.starts_with('/')
+            || host.starts_with('?')
+        {
+            Err(format!("{raw:?} names no SMTP host"))
+        } else {
+            Ok(MailTransport::Smtp(raw.to_owned()))
+        }
     } else {
         Err(format!(
             "expected smtp://…, smtps://…, file:DIR or off, got {raw:?}"
@@ -280,6 +292,8 @@ mod tests {
             ("RINASCE_TARGET", "many"),
             ("RINASCE_OPENS_AT", "tomorrow"),
             ("RINASCE_MAIL", "pigeon://x"),
+            ("RINASCE_MAIL", "smtp://"),
+            ("RINASCE_MAIL", "smtps://user:pw@:465"),
             ("RINASCE_RATE_LIMIT_PER_MINUTE", "-3"),
             ("RINASCE_TRUSTED_PROXIES", "10.0.0.1,proxy"),
             ("RINASCE_CORS_ORIGINS", "example.org"),

@@ -136,7 +136,9 @@ impl ApiError {
             }
             (ApiError::BadQuery(name), It) => format!("Il parametro «{name}» non è valido."),
             (ApiError::BadQuery(name), En) => format!("The parameter \"{name}\" is not valid."),
+            (ApiError::Validation(errors), It) if errors.len() == 1 => "1 campo non valido.".into(),
             (ApiError::Validation(errors), It) => format!("{} campi non validi.", errors.len()),
+            (ApiError::Validation(errors), En) if errors.len() == 1 => "1 invalid field.".into(),
             (ApiError::Validation(errors), En) => format!("{} invalid fields.", errors.len()),
             (ApiError::NotFound, It) => "La risorsa richiesta non esiste.".into(),
             (ApiError::NotFound, En) => "The requested resource does not exist.".into(),
@@ -225,7 +227,8 @@ impl ApiError {
         let mut response = HttpResponse::build(self.status_code());
         response
             .content_type(PROBLEM_JSON)
-            .insert_header((header::CONTENT_LANGUAGE, language.code()));
+            .insert_header((header::CONTENT_LANGUAGE, language.code()))
+            .insert_header((header::VARY, "Accept-Language"));
         match self {
             ApiError::MethodNotAllowed { allow } => {
                 response.insert_header((header::ALLOW, allow.as_str()));

@@ -219,3 +219,61 @@ async fn status_is_503_with_retry_after_when_the_database_is_unreachable() {
         );
     }
 }
+
+#[actix_web::test]
+async fn control_characters_and_odd_query_strings_are_422_not_500() {
+    let app = TestApp::spawn().await;
+    for query in [
+        "q=%00",
+        "q=a%00b",
+        "thematic_area=%00",
+        "q=%1b%5b31m",
+        "limit=1&limit=2",
+        "limit=-1",
+        "limit=99999999999999999999",
+        "cursor=LTkyMjMzNzIwMzY4NTQ3NzU4MDg6MQ",
+        "cursor=MjUzNDAyMzAwODAwMDAwMDAwOjU",
+    ] {
+        let problem = assert_problem(
+            app.get(&format!("/api/v1/contributions?{query}")).await,
+            422,
+        )
+        .await;
+        assert!(problem["detail"].is_string(), "{query}");
+    }
+    let long = "a".repeat(201);
+    let problem = assert_problem(
+        app.get(&format!("/api/v1/contributions?q={long}")).await,
+        422,
+    )
+    .await;
+    assert_eq!(failing_fields(&problem), ["q"]);
+}
+
+#[actix_web::test]
+async fn head_answers_like_get_without_a_body() {
+    let app = TestApp::spawn().await;
+    for path in [
+        "/api/v1/status",
+        "/api/v1/indicators",
+        "/api/v1/thematic-areas",
+    ] {
+        let response = app.client.head(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert!(response.bytes().await.unwrap().is_empty());
+    }
+    let missing = app
+        .client
+        .head(app.url("/api/v1/nothing"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+}
+
+#[actix_web::test]
+async fn translated_answers_vary_by_language() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/api/v1/nothing").await;
+    assert_eq!(response.headers()["vary"], "Accept-Language");
+}

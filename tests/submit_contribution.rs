@@ -144,7 +144,7 @@ async fn wrong_json_types_are_refused() {
     }
     for body in [json!([]), json!("text"), json!(null), json!(12)] {
         let problem = assert_problem(app.submit(&body).await, 422).await;
-        assert_eq!(failing_fields(&problem), ["body"], "{body}");
+        assert_eq!(failing_fields(&problem), ["$"], "{body}");
     }
     assert_eq!(app.count_contributions(), 0);
 }
@@ -463,4 +463,61 @@ async fn with_mail_off_nothing_is_queued() {
     let app = TestApp::spawn_with(|config| config.mail = rinasce::config::MailTransport::Off).await;
     app.submit_ok(&example_submission()).await;
     assert!(app.outbox().is_empty());
+}
+
+#[actix_web::test]
+async fn invisible_or_letterless_text_is_refused() {
+    let app = TestApp::spawn().await;
+    for (field, value) in [
+        ("title", "\u{200b}\u{200b}\u{200b}\u{200b}\u{200b}"),
+        ("author.given_name", "\u{2060}"),
+        ("author.family_name", "Rossi\u{202e}"),
+        ("body", &"\u{0301}".repeat(25)),
+        ("title", "!!!!! ?????"),
+    ] {
+        let problem = assert_problem(
+            app.submit(&with(example_submission(), field, json!(value)))
+                .await,
+            422,
+        )
+        .await;
+        assert_eq!(failing_fields(&problem), [field], "{value:?}");
+    }
+    app.submit_ok(&with(
+        example_submission(),
+        "title",
+        json!("Famiglie 👨\u{200d}👩\u{200d}👧 al parco"),
+    ))
+    .await;
+}
+
+#[actix_web::test]
+async fn the_same_json_with_other_spacing_is_the_same_idempotent_request() {
+    let app = TestApp::spawn().await;
+    let send = |body: String| {
+        app.client
+            .post(app.url("/api/v1/contributions"))
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", "spacing")
+            .body(body)
+            .send()
+    };
+    let compact = send(example_submission().to_string()).await.unwrap();
+    assert_eq!(compact.status(), 201);
+    let pretty = send(serde_json::to_string_pretty(&example_submission()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(pretty.status(), 201);
+    assert_eq!(app.count_contributions(), 1);
+    let bad_key = app
+        .client
+        .post(app.url("/api/v1/contributions"))
+        .header("Content-Type", "application/json")
+        .header("Idempotency-Key", "a b")
+        .body(example_submission().to_string())
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(bad_key, 422).await;
+    assert_eq!(failing_fields(&problem), ["Idempotency-Key"]);
 }

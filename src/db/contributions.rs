@@ -47,11 +47,11 @@ pub struct PublishedFilter {
     pub text: Option<String>,
 }
 
-/// Position after which the next page of the public listing starts
-/// (newest publication first).
+/// Where a page stopped in a listing ordered by a time and the sequence
+/// (publication time for the public, arrival time for moderators).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PublishedPosition {
-    pub published_at: NaiveDateTime,
+pub struct Position {
+    pub at: NaiveDateTime,
     pub seq: i64,
 }
 
@@ -60,7 +60,7 @@ pub struct PublishedPosition {
 pub fn list_published(
     conn: &mut DbConnection,
     filter: &PublishedFilter,
-    after: Option<PublishedPosition>,
+    after: Option<Position>,
     limit: i64,
 ) -> Result<Vec<ContributionRow>, DbError> {
     let mut query = contributions::table
@@ -84,9 +84,9 @@ pub fn list_published(
     if let Some(position) = after {
         query = query.filter(
             contributions::published_at
-                .lt(position.published_at)
+                .lt(position.at)
                 .or(contributions::published_at
-                    .eq(position.published_at)
+                    .eq(position.at)
                     .and(contributions::seq.lt(position.seq))),
         );
     }
@@ -151,13 +151,6 @@ pub struct ModerationFilter {
     pub received_to: Option<NaiveDateTime>,
 }
 
-/// Position after which the next page of a moderation listing starts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ReceivedPosition {
-    pub received_at: NaiveDateTime,
-    pub seq: i64,
-}
-
 fn filtered(
     filter: &ModerationFilter,
 ) -> contributions::BoxedQuery<'static, Backend, ContributionRowSql> {
@@ -216,7 +209,7 @@ pub fn list_for_moderation(
     conn: &mut DbConnection,
     filter: &ModerationFilter,
     newest_first: bool,
-    after: Option<ReceivedPosition>,
+    after: Option<Position>,
     limit: i64,
 ) -> Result<Vec<ContributionRow>, DbError> {
     let mut query = filtered(filter).limit(limit + 1);
@@ -226,17 +219,17 @@ pub fn list_for_moderation(
         query.order((contributions::received_at.asc(), contributions::seq.asc()))
     };
     if let Some(position) = after {
-        let same_time = contributions::received_at.eq(position.received_at);
+        let same_time = contributions::received_at.eq(position.at);
         query = if newest_first {
             query.filter(
                 contributions::received_at
-                    .lt(position.received_at)
+                    .lt(position.at)
                     .or(same_time.and(contributions::seq.lt(position.seq))),
             )
         } else {
             query.filter(
                 contributions::received_at
-                    .gt(position.received_at)
+                    .gt(position.at)
                     .or(same_time.and(contributions::seq.gt(position.seq))),
             )
         };

@@ -24,6 +24,8 @@ pub enum FieldIssue {
     InvalidTimestamp,
     InvalidCursor,
     InvalidSlug,
+    NoVisibleText,
+    InvalidIdempotencyKey,
     ReasonRequired,
     DuplicateOfItself,
     DuplicateOfUnknown,
@@ -51,7 +53,9 @@ impl FieldIssue {
             (ExpectedObject, Language::En) => "must be a JSON object".into(),
             (ExpectedArray, Language::It) => "deve essere un elenco JSON".into(),
             (ExpectedArray, Language::En) => "must be a JSON array".into(),
+            (TooShort { min: 1 }, Language::It) => "deve contenere almeno 1 carattere".into(),
             (TooShort { min }, Language::It) => format!("deve contenere almeno {min} caratteri"),
+            (TooShort { min: 1 }, Language::En) => "must be at least 1 character long".into(),
             (TooShort { min }, Language::En) => format!("must be at least {min} characters long"),
             (TooLong { max }, Language::It) => format!("deve contenere al massimo {max} caratteri"),
             (TooLong { max }, Language::En) => format!("must be at most {max} characters long"),
@@ -91,6 +95,18 @@ impl FieldIssue {
             (InvalidTimestamp, Language::En) => "must be an RFC 3339 date-time".into(),
             (InvalidCursor, Language::It) => "cursore non valido".into(),
             (InvalidCursor, Language::En) => "is not a valid cursor".into(),
+            (NoVisibleText, Language::It) => {
+                "deve contenere almeno una lettera, una cifra o un simbolo".into()
+            }
+            (NoVisibleText, Language::En) => {
+                "must contain at least one letter, digit or symbol".into()
+            }
+            (InvalidIdempotencyKey, Language::It) => {
+                "deve avere da 1 a 255 caratteri ASCII visibili".into()
+            }
+            (InvalidIdempotencyKey, Language::En) => {
+                "must be 1 to 255 visible ASCII characters".into()
+            }
             (InvalidSlug, Language::It) => {
                 "deve contenere solo lettere minuscole, cifre e trattini (massimo 50)".into()
             }

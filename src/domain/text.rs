@@ -17,8 +17,14 @@ pub fn bounded_text(raw: &str, min: usize, max: usize, lines: Lines) -> Result<S
     let text: String = raw.trim().nfc().collect();
     // Carriage returns from form posts are line breaks, not control characters.
     let text = text.replace("\r\n", "\n");
-    if text.chars().any(|c| is_forbidden_control(c, lines)) {
+    if text
+        .chars()
+        .any(|c| is_forbidden_control(c, lines) || is_invisible_format(c))
+    {
         return Err(FieldIssue::ControlCharacters);
+    }
+    if min > 0 && !text.chars().any(is_meaningful) {
+        return Err(FieldIssue::NoVisibleText);
     }
     let length = text.chars().count();
     if length < min {
@@ -35,6 +41,25 @@ fn is_forbidden_control(c: char, lines: Lines) -> bool {
         return false;
     }
     c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// A letter, a digit, or a non-ASCII symbol such as an emoji: what makes a
+/// text more than punctuation, spaces and stray accents.
+fn is_meaningful(c: char) -> bool {
+    c.is_alphanumeric()
+        || (!c.is_ascii()
+            && !c.is_whitespace()
+            && !unicode_normalization::char::is_combining_mark(c))
+}
+
+/// Zero-width and bidirectional formatting characters: invisible, so a
+/// title of five of them would pass the length rule, and bidi overrides can
+/// disguise a name. The zero-width joiner stays: emoji sequences need it.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}' | '\u{200C}' | '\u{200E}' | '\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
 }
 
 /// Lowercase without diacritics, so that "Mobilità" matches "mobilita" on
@@ -82,6 +107,33 @@ mod tests {
             bounded_text("ciao\r\n\tmondo", 1, 100, Lines::Multi).unwrap(),
             "ciao\n\tmondo"
         );
+    }
+
+    #[test]
+    fn invisible_text_is_refused() {
+        assert_eq!(
+            bounded_text(&"\u{200b}".repeat(5), 5, 150, Lines::Single),
+            Err(FieldIssue::ControlCharacters)
+        );
+        assert_eq!(
+            bounded_text("Maria\u{202e}issoR", 1, 80, Lines::Single),
+            Err(FieldIssue::ControlCharacters)
+        );
+        assert_eq!(
+            bounded_text(&"\u{0301}".repeat(20), 20, 5000, Lines::Multi),
+            Err(FieldIssue::NoVisibleText)
+        );
+        assert_eq!(
+            bounded_text("..... !!!", 5, 150, Lines::Single),
+            Err(FieldIssue::NoVisibleText)
+        );
+        assert!(bounded_text(
+            "Famiglia 👨\u{200d}👩\u{200d}👧 al parco",
+            5,
+            150,
+            Lines::Single
+        )
+        .is_ok());
     }
 
     #[test]

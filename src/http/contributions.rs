@@ -10,12 +10,14 @@ use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::input::{boolean, integer, json_body, text, FieldErrors, JsonObject};
+use super::input::{
+    boolean, integer, json_body, query_quartiere, query_text, text, FieldErrors, JsonObject,
+};
 use super::pagination::{self, Page};
 use super::AppState;
 use crate::clock;
 use crate::config::MailTransport;
-use crate::db::contributions::{self as queries, PublishedFilter, PublishedPosition};
+use crate::db::contributions::{self as queries, PublishedFilter};
 use crate::db::models::{ContributionRow, IdempotencyRow, NewContributionRow};
 use crate::db::{idempotency, indicators, thematic_areas, DbError};
 use crate::domain::text::search_fold;
@@ -296,21 +298,13 @@ impl From<diesel::result::Error> for SubmitFailure {
     ),
     request_body(content = ContributionSubmission, content_type = "application/json"),
     responses(
-        (status = 201, description = "Contribution received.", body = SubmissionReceipt,
-            headers(
-                ("Location" = String, description = "Where the contribution will be readable once published."),
-                ("Cache-Control" = String, description = "no-store: the answer concerns one person."),
-                ("X-RateLimit-Limit" = i32, description = "Submissions allowed per minute."),
-                ("X-RateLimit-Remaining" = i32, description = "Submissions left in the current minute."),
-                ("X-RateLimit-Reset" = i32, description = "Seconds until the limit resets."),
-            )),
+        (status = 201, description = "Contribution received. `Location` names where it will be readable once published; a replayed answer carries `Idempotent-Replayed: true`.", body = SubmissionReceipt),
         (status = 400, description = "The body is not valid JSON.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Consultation closed, or Idempotency-Key reused with another body.", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over 64 KiB.", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not JSON.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, all of them named.", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many submissions from this address.", body = Problem, content_type = "application/problem+json",
-            headers(("Retry-After" = i32, description = "Seconds to wait."))),
+
         (status = 503, description = "Database unavailable.", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = i32, description = "Seconds to wait."))),
     )
@@ -322,8 +316,14 @@ pub async fn submit_contribution(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let value = json_body(&request, &body)?;
-    let idempotency =
-        idempotency_key(&request)?.map(|key| (key, hex::encode(Sha256::digest(&body))));
+    // The hash is of the parsed body (keys sorted), so the same JSON sent with
+    // other spacing or key order is the same request.
+    let idempotency = idempotency_key(&request)?.map(|key| {
+        (
+            key,
+            hex::encode(Sha256::digest(value.to_string().as_bytes())),
+        )
+    });
     if let Some((key, hash)) = &idempotency {
         if let Some(response) = replay(&state, key, hash).await? {
             return Ok(response);
@@ -389,13 +389,9 @@ fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, ApiError> {
         Ok(key) if (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) => {
             Ok(Some(key.to_owned()))
         }
-        Ok(key) if key.len() > 255 => Err(ApiError::validation(
-            "Idempotency-Key",
-            FieldIssue::TooLong { max: 255 },
-        )),
         _ => Err(ApiError::validation(
             "Idempotency-Key",
-            FieldIssue::ControlCharacters,
+            FieldIssue::InvalidIdempotencyKey,
         )),
     }
 }
@@ -632,35 +628,11 @@ pub async fn list_published_contributions(
 ) -> Result<web::Json<Page<PublicContribution>>, ApiError> {
     let mut errors = FieldErrors::default();
     let limit = pagination::limit(query.limit.as_deref(), &mut errors);
-    let after =
-        pagination::decode_cursor(query.cursor.as_deref(), 2, &mut errors).and_then(|parts| {
-            let published_at = DateTime::<Utc>::from_timestamp_micros(parts[0])?.naive_utc();
-            Some(PublishedPosition {
-                published_at,
-                seq: parts[1],
-            })
-        });
-    let quartiere = query.quartiere.as_deref().and_then(|raw| {
-        match raw
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| FieldIssue::ExpectedInteger)
-            .and_then(Quartiere::parse)
-        {
-            Ok(q) => Some(q),
-            Err(issue) => {
-                errors.add("quartiere", issue);
-                None
-            }
-        }
-    });
-    if query.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
-        errors.add("q", FieldIssue::TooLong { max: 200 });
-    }
+    let after = pagination::decode_time_cursor(query.cursor.as_deref(), &mut errors);
     let filter = PublishedFilter {
-        thematic_area: query.thematic_area.clone(),
-        quartiere,
-        text: query.q.clone(),
+        thematic_area: query_text(query.thematic_area.as_deref(), "thematic_area", &mut errors),
+        quartiere: query_quartiere(query.quartiere.as_deref(), &mut errors),
+        text: query_text(query.q.as_deref(), "q", &mut errors),
     };
     errors.finish(Some(()))?;
     let rows = state
@@ -670,13 +642,7 @@ pub async fn list_published_contributions(
     Ok(web::Json(Page::from_rows(
         rows,
         limit,
-        |row| {
-            let published = row
-                .published_at
-                .map(|t| t.and_utc().timestamp_micros())
-                .unwrap_or(0);
-            vec![published, row.seq]
-        },
+        |row| pagination::time_cursor(row.published_at.unwrap_or(row.received_at), row.seq),
         PublicContribution::from_row,
     )))
 }

@@ -5,7 +5,7 @@ use actix_web::http::header;
 use actix_web::HttpRequest;
 use serde_json::{Map, Value};
 
-use crate::domain::FieldIssue;
+use crate::domain::{FieldIssue, Quartiere};
 use crate::error::{ApiError, FieldError};
 
 /// The request body as JSON: 415 unless the content type is JSON
@@ -156,11 +156,52 @@ fn join(path: &str, name: &str) -> String {
     }
 }
 
+/// The JSON path of the whole body is `$`, so it cannot be confused with a
+/// field named `body`.
 fn display_path(path: &str) -> String {
     if path.is_empty() {
-        "body".to_owned()
+        "$".to_owned()
     } else {
         path.to_owned()
+    }
+}
+
+/// Longest free-text query parameter accepted.
+const MAX_QUERY_TEXT: usize = 200;
+
+/// A free-text query parameter: at most 200 characters, no control
+/// characters (PostgreSQL refuses NUL bytes, SQLite would match anything).
+pub fn query_text(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> Option<String> {
+    let raw = raw?;
+    if raw.chars().any(char::is_control) {
+        errors.add(field, FieldIssue::ControlCharacters);
+        None
+    } else if raw.chars().count() > MAX_QUERY_TEXT {
+        errors.add(
+            field,
+            FieldIssue::TooLong {
+                max: MAX_QUERY_TEXT,
+            },
+        );
+        None
+    } else {
+        Some(raw.to_owned())
+    }
+}
+
+/// The `quartiere` query parameter.
+pub fn query_quartiere(raw: Option<&str>, errors: &mut FieldErrors) -> Option<Quartiere> {
+    let parsed = raw?
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| FieldIssue::ExpectedInteger)
+        .and_then(Quartiere::parse);
+    match parsed {
+        Ok(quartiere) => Some(quartiere),
+        Err(issue) => {
+            errors.add("quartiere", issue);
+            None
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod contributions;
+pub mod head;
 pub mod indicators;
 pub mod input;
 pub mod moderation;
@@ -19,6 +20,7 @@ use utoipa_actix_web::{scope, AppExt};
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::error::ApiError;
 use crate::indicators::IndicatorCache;
 use crate::similar::SimilarityIndex;
 
@@ -87,8 +89,13 @@ pub fn application(
         .app_data(state)
         .app_data(known_routes)
         .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+        .app_data(web::QueryConfig::default().error_handler(|error, _| {
+            // A repeated or undecodable parameter: name it rather than a bare 400.
+            ApiError::BadQuery(error.to_string()).into()
+        }))
         .default_service(web::to(problems::no_route))
         .wrap(actix_web::middleware::from_fn(problems::render_problems))
+        .wrap(actix_web::middleware::from_fn(head::answer_head_as_get))
         .wrap(
             actix_web::middleware::DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")),
         )

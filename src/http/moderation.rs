@@ -11,19 +11,18 @@ use uuid::Uuid;
 
 use super::auth::Staff;
 use super::contributions::{parse_contribution, SubmissionRules};
-use super::input::{json_body, text, FieldErrors, JsonObject};
+use super::input::{json_body, query_quartiere, query_text, text, FieldErrors, JsonObject};
 use super::pagination::{self, Page};
 use super::AppState;
 use crate::clock;
 use crate::db::audit::{self, AuditEntry, AuditFilter, AuditRow};
-use crate::db::contributions::{self as queries, ModerationFilter, ReceivedPosition};
+use crate::db::contributions::{self as queries, ModerationFilter};
 use crate::db::models::ContributionRow;
 use crate::db::tags::{self, NoteRow};
 use crate::db::{thematic_areas, DbConnection};
 use crate::domain::text::{bounded_text, Lines};
 use crate::domain::{
-    AuthorKind, Channel, ContributionStatus, FieldIssue, Quartiere, Reference, Role, TagName,
-    ThematicAreaCode,
+    AuthorKind, Channel, ContributionStatus, FieldIssue, Reference, Role, TagName, ThematicAreaCode,
 };
 use crate::error::{ApiError, Problem};
 use crate::moderation::{self, ModerationRequest};
@@ -237,28 +236,21 @@ impl ModerationQuery {
                 .collect::<Result<Vec<_>, _>>()
         })
         .unwrap_or_default();
-        if self.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
-            errors.add("q", FieldIssue::TooLong { max: 200 });
-        }
+
         ModerationFilter {
             statuses,
             excluded_statuses: Vec::new(),
-            thematic_area: self.thematic_area.clone(),
-            tag: self.tag.clone(),
-            quartiere: parse_field(self.quartiere.as_deref(), "quartiere", errors, |raw| {
-                let number = raw
-                    .trim()
-                    .parse::<i64>()
-                    .map_err(|_| FieldIssue::ExpectedInteger)?;
-                Quartiere::parse(number).map(|q| i16::from(q.number()))
-            }),
+            thematic_area: query_text(self.thematic_area.as_deref(), "thematic_area", errors),
+            tag: query_text(self.tag.as_deref(), "tag", errors),
+            quartiere: query_quartiere(self.quartiere.as_deref(), errors)
+                .map(|q| i16::from(q.number())),
             channel: parse_field(self.channel.as_deref(), "channel", errors, |raw| {
                 Channel::parse(raw).map(|c| c.as_str().to_owned())
             }),
             author_kind: parse_field(self.author_kind.as_deref(), "author_kind", errors, |raw| {
                 AuthorKind::parse(raw).map(|k| k.as_str().to_owned())
             }),
-            text: self.q.clone(),
+            text: query_text(self.q.as_deref(), "q", errors),
             received_from: parse_field(
                 self.received_from.as_deref(),
                 "received_from",
@@ -320,13 +312,7 @@ pub async fn list_moderation_queue(
     let filter = query.filter(&mut errors);
     let newest_first = query.newest_first(&mut errors);
     let limit = pagination::limit(query.limit.as_deref(), &mut errors);
-    let after =
-        pagination::decode_cursor(query.cursor.as_deref(), 2, &mut errors).and_then(|parts| {
-            Some(ReceivedPosition {
-                received_at: DateTime::<Utc>::from_timestamp_micros(parts[0])?.naive_utc(),
-                seq: parts[1],
-            })
-        });
+    let after = pagination::decode_time_cursor(query.cursor.as_deref(), &mut errors);
     errors.finish(Some(()))?;
     let (rows, items) = state
         .db
@@ -334,7 +320,7 @@ pub async fn list_moderation_queue(
             let rows = queries::list_for_moderation(conn, &filter, newest_first, after, limit)?;
             let positions: Vec<Vec<i64>> = rows
                 .iter()
-                .map(|r| vec![r.received_at.and_utc().timestamp_micros(), r.seq])
+                .map(|r| pagination::time_cursor(r.received_at, r.seq))
                 .collect();
             Ok::<_, ApiError>((positions, views(conn, rows)?))
         })

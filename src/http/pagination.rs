@@ -7,6 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::input::FieldErrors;
+use crate::db::contributions::Position;
 use crate::domain::FieldIssue;
 
 pub const DEFAULT_LIMIT: i64 = 50;
@@ -67,6 +68,30 @@ pub fn decode_cursor(
         errors.add("cursor", FieldIssue::InvalidCursor);
     }
     parts
+}
+
+/// Earliest and latest times a cursor may carry: what both backends store
+/// and compare the same way.
+const CURSOR_YEARS: std::ops::RangeInclusive<i32> = 1970..=9999;
+
+/// Encodes the position of the last row of a page ordered by time and sequence.
+pub fn time_cursor(at: chrono::NaiveDateTime, seq: i64) -> Vec<i64> {
+    vec![at.and_utc().timestamp_micros(), seq]
+}
+
+/// Decodes a cursor made from [`time_cursor`].
+pub fn decode_time_cursor(raw: Option<&str>, errors: &mut FieldErrors) -> Option<Position> {
+    let parts = decode_cursor(raw, 2, errors)?;
+    let at = chrono::DateTime::<chrono::Utc>::from_timestamp_micros(parts[0])
+        .map(|t| t.naive_utc())
+        .filter(|t| CURSOR_YEARS.contains(&chrono::Datelike::year(t)));
+    match at {
+        Some(at) => Some(Position { at, seq: parts[1] }),
+        None => {
+            errors.add("cursor", FieldIssue::InvalidCursor);
+            None
+        }
+    }
 }
 
 /// One page of a list.

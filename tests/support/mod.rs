@@ -263,7 +263,10 @@ impl TestApp {
     pub fn staff_token(&self, role: &str) -> String {
         use rinasce::accounts::{self, NewStaff};
         use rinasce::domain::{EmailAddress, PersonName, Role};
-        let email = format!("{role}-{}@comune.example.org", uuid::Uuid::new_v4().simple());
+        let email = format!(
+            "{role}-{}@comune.example.org",
+            uuid::Uuid::new_v4().simple()
+        );
         let new = NewStaff {
             email: EmailAddress::parse(&email).unwrap(),
             name: PersonName::parse(&format!("Staff {role}")).unwrap(),
@@ -279,7 +282,12 @@ impl TestApp {
     }
 
     /// A request builder with the staff token set.
-    pub fn as_staff(&self, method: reqwest::Method, path: &str, token: &str) -> reqwest::RequestBuilder {
+    pub fn as_staff(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+    ) -> reqwest::RequestBuilder {
         self.client
             .request(method, self.url(path))
             .bearer_auth(token)
