@@ -61,7 +61,7 @@ pub async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 docs = %format!("{}/docs/", config.public_url),
                 "rinasce listening"
             );
-            application.server.await?;
+            application.run().await?;
         }
         Command::Migrate => {
             let config = Config::from_env()?;

@@ -32,6 +32,8 @@ pub struct Config {
     pub retention_days: Option<u32>,
     pub rate_limit_per_minute: u32,
     pub mail_max_attempts: u32,
+    /// Wait after a first failed delivery; doubles at each further attempt.
+    pub mail_retry_base: std::time::Duration,
     pub digest_hours: u32,
     pub db_pool_size: u32,
 }
@@ -124,6 +126,12 @@ impl Config {
             mail_max_attempts: parse_or(&get, "RINASCE_MAIL_MAX_ATTEMPTS", 8, |raw| {
                 positive(raw, 100)
             })?,
+            mail_retry_base: std::time::Duration::from_millis(parse_or(
+                &get,
+                "RINASCE_MAIL_RETRY_MS",
+                30_000,
+                |raw| positive(raw, 86_400_000),
+            )?),
             digest_hours: parse_or(&get, "RINASCE_DIGEST_HOURS", 24, |raw| {
                 positive(raw, 24 * 365)
             })?,

@@ -9,11 +9,12 @@ use tokio::sync::Mutex;
 
 use crate::clock;
 use crate::config::Config;
-use crate::db::{indicators as queries, thematic_areas, Db};
+use crate::db::{indicators as queries, thematic_areas, Db, DbConnection};
 use crate::domain::indicators::{
     compute, AreaLabel, ConsultationWindow, IndicatorInputs, Indicators,
 };
 use crate::error::ApiError;
+use crate::mail::{notices, MailContext};
 
 /// How long figures may be served without recomputing. Writes made by this
 /// process show at once; writes by other processes within this time.
@@ -47,7 +48,12 @@ impl IndicatorCache {
     }
 
     /// Current figures; concurrent callers share one computation.
-    pub async fn current(&self, db: &Db, config: &Config) -> Result<Arc<Indicators>, ApiError> {
+    pub async fn current(
+        &self,
+        db: &Db,
+        config: &Config,
+        mail: &MailContext,
+    ) -> Result<Arc<Indicators>, ApiError> {
         let wanted = self.writes.load(Ordering::SeqCst);
         let mut snapshot = self.snapshot.lock().await;
         if let Some(s) = snapshot.as_ref() {
@@ -56,7 +62,7 @@ impl IndicatorCache {
             }
         }
         let generation = self.writes.load(Ordering::SeqCst);
-        let indicators = Arc::new(compute_now(db, config).await?);
+        let indicators = Arc::new(compute_now(db, config, mail).await?);
         *snapshot = Some(Snapshot {
             computed_at: Instant::now(),
             generation,
@@ -66,7 +72,21 @@ impl IndicatorCache {
     }
 }
 
-async fn compute_now(db: &Db, config: &Config) -> Result<Indicators, ApiError> {
+/// Records the moment the target was reached, if it just was, and tells the
+/// admins, in the caller's transaction.
+pub fn record_milestone(
+    conn: &mut DbConnection,
+    mail: &MailContext,
+    target: i64,
+    now: chrono::NaiveDateTime,
+) -> Result<(), ApiError> {
+    if let Some(reached_at) = queries::record_target_reached(conn, target)? {
+        notices::target_reached(conn, mail, target, reached_at, now)?;
+    }
+    Ok(())
+}
+
+async fn compute_now(db: &Db, config: &Config, mail: &MailContext) -> Result<Indicators, ApiError> {
     let target = config.target;
     let (tallies, areas, mut reached_at) = db
         .read(move |conn| {
@@ -97,7 +117,8 @@ async fn compute_now(db: &Db, config: &Config) -> Result<Indicators, ApiError> {
     if indicators.counted >= target && reached_at.is_none() {
         // Concurrent submissions can each miss the moment the target was
         // reached; whoever notices first records it.
-        db.write(move |conn| queries::record_target_reached(conn, target))
+        let mail = mail.clone();
+        db.write(move |conn| record_milestone(conn, &mail, target, clock::now().naive_utc()))
             .await?;
         reached_at = db
             .read(move |conn| queries::reached_at(conn, target))

@@ -8,9 +8,11 @@ use chrono::NaiveDateTime;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::contributions::{self, ModerationChanges};
 use crate::db::models::ContributionRow;
-use crate::db::{indicators, tags, thematic_areas, DbConnection};
+use crate::db::{tags, thematic_areas, DbConnection};
 use crate::domain::{ContributionStatus, FieldIssue, TagName, ThematicAreaCode};
 use crate::error::{ApiError, FieldError};
+use crate::indicators::record_milestone;
+use crate::mail::{notices, MailContext};
 
 /// What a moderator asks to change. Each field is optional.
 #[derive(Clone, Debug, Default)]
@@ -37,15 +39,22 @@ pub struct Applied {
 /// Applies `request` to contribution `id`, as `actor`, if it is still at
 /// `expected_version` (any version when `None`). Runs inside the caller's
 /// transaction: the change and its audit events commit together.
+/// What a moderation step needs besides the request.
+pub struct StepContext<'a> {
+    pub actor: &'a str,
+    pub target: i64,
+    pub mail: &'a MailContext,
+    pub now: NaiveDateTime,
+}
+
 pub fn apply(
     conn: &mut DbConnection,
-    actor: &str,
+    step: &StepContext<'_>,
     id: &str,
     expected_version: Option<i64>,
     request: &ModerationRequest,
-    target: i64,
-    now: NaiveDateTime,
 ) -> Result<Applied, ApiError> {
+    let (actor, now) = (step.actor, step.now);
     let row = contributions::find_by_id(conn, id)?.ok_or(ApiError::NotFound)?;
     if expected_version.is_some_and(|version| version != row.version) {
         return Err(ApiError::PreconditionFailed);
@@ -179,9 +188,18 @@ pub fn apply(
         .is_some_and(|next| next.is_counted() != current.is_counted())
         || changes.thematic_area.is_some();
     if indicator_changed {
-        indicators::record_target_reached(conn, target)?;
+        record_milestone(conn, step.mail, step.target, now)?;
     }
     let row = contributions::find_by_id(conn, id)?.ok_or(ApiError::NotFound)?;
+    // The author hears once when published (not again after hide and
+    // re-publish) and when rejected, with the reason.
+    match new_status {
+        Some(ContributionStatus::Approved) if changes.published_at.is_some() => {
+            notices::outcome(conn, step.mail, &row, true, now)?;
+        }
+        Some(ContributionStatus::Rejected) => notices::outcome(conn, step.mail, &row, false, now)?,
+        _ => {}
+    }
     Ok(Applied {
         row,
         indicator_changed,

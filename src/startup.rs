@@ -10,11 +10,16 @@ use crate::config::Config;
 use crate::db::{thematic_areas, Db};
 use crate::http::{self, AppState};
 use crate::indicators::IndicatorCache;
+use crate::mail::transport::Transport;
+use crate::mail::worker::{MailWorker, WorkerSettings};
+use crate::mail::MailContext;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error("cannot prepare the database: {0}")]
     Database(String),
+    #[error("{0}")]
+    Mail(String),
     #[error("cannot listen on {address}: {source}")]
     Bind {
         address: String,
@@ -40,16 +45,28 @@ pub fn prepare_database(config: &Config) -> Result<Db, StartupError> {
     Ok(db)
 }
 
-/// A bound, not yet running server.
+/// A bound server and its mail worker, not yet running.
 pub struct Application {
     pub port: u16,
-    pub server: Server,
+    server: Server,
+    worker: Option<MailWorker>,
 }
 
 impl Application {
     /// Prepares the database and binds the listener (port 0 picks a free one).
+    /// Must be called inside the actix runtime: the mail worker starts here.
     pub fn build(config: Config) -> Result<Application, StartupError> {
         let db = prepare_database(&config)?;
+        let mail = MailContext::from_config(&config);
+        let transport = Transport::from_config(&config.mail).map_err(StartupError::Mail)?;
+        let worker = mail.enabled.then(|| {
+            MailWorker::spawn(
+                db.clone(),
+                transport,
+                mail.clone(),
+                WorkerSettings::from_config(&config),
+            )
+        });
         let listener = TcpListener::bind(config.bind).map_err(|source| StartupError::Bind {
             address: config.bind.to_string(),
             source,
@@ -60,6 +77,7 @@ impl Application {
             config: Arc::new(config),
             indicators: IndicatorCache::default(),
             similarity: Default::default(),
+            mail,
         });
         let server = HttpServer::new(move || http::application(state.clone()))
             .listen(listener)
@@ -69,6 +87,20 @@ impl Application {
             })?
             .shutdown_timeout(30)
             .run();
-        Ok(Application { port, server })
+        Ok(Application {
+            port,
+            server,
+            worker,
+        })
+    }
+
+    /// Serves until SIGTERM or SIGINT: actix stops accepting, finishes the
+    /// requests in flight, then the mail worker finishes its message.
+    pub async fn run(self) -> std::io::Result<()> {
+        let served = self.server.await;
+        if let Some(worker) = self.worker {
+            worker.stop().await;
+        }
+        served
     }
 }

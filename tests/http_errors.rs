@@ -202,6 +202,7 @@ async fn status_is_503_with_retry_after_when_the_database_is_unreachable() {
         config: std::sync::Arc::new(config),
         indicators: Default::default(),
         similarity: Default::default(),
+        mail: rinasce::mail::MailContext::from_config(&test_config(&unreachable, dir.path())),
     });
     let app = actix_web::test::init_service(rinasce::http::application(state)).await;
     for path in [

@@ -296,3 +296,15 @@ pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<Contribu
         .select(ContributionRow::as_select())
         .load(conn)?)
 }
+
+/// How many contributions wait for review, and since when.
+pub fn pending_summary(conn: &mut DbConnection) -> Result<(i64, Option<NaiveDateTime>), DbError> {
+    let pending =
+        contributions::table.filter(contributions::status.eq(ContributionStatus::Pending.as_str()));
+    let count: i64 = pending.count().get_result(conn)?;
+    let oldest: Option<NaiveDateTime> = contributions::table
+        .filter(contributions::status.eq(ContributionStatus::Pending.as_str()))
+        .select(diesel::dsl::min(contributions::received_at))
+        .first(conn)?;
+    Ok((count, oldest))
+}

@@ -7,6 +7,7 @@ pub mod idempotency;
 pub mod indicators;
 pub mod models;
 pub mod schema;
+pub mod settings;
 pub mod staff;
 pub mod tags;
 pub mod thematic_areas;

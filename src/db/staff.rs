@@ -85,3 +85,17 @@ pub fn deactivate(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Resu
     .execute(conn)?;
     Ok(changed == 1)
 }
+
+/// Active accounts with one of `roles`, for notices.
+pub fn list_active_with_roles(
+    conn: &mut DbConnection,
+    roles: &[crate::domain::Role],
+) -> Result<Vec<StaffRow>, DbError> {
+    let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    Ok(staff::table
+        .filter(staff::active.eq(true))
+        .filter(staff::role.eq_any(roles))
+        .order(staff::created_at.asc())
+        .select(StaffRow::as_select())
+        .load(conn)?)
+}

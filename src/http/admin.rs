@@ -23,6 +23,7 @@ use crate::db::thematic_areas::{self, AreaChanges};
 use crate::domain::text::{bounded_text, Lines};
 use crate::domain::{EmailAddress, FieldIssue, PersonName, Role, ThematicAreaCode};
 use crate::error::{ApiError, Problem};
+use crate::mail::outbox::{self, OutboxRow};
 
 const ADMINS: &[Role] = &[Role::Admin];
 
@@ -538,4 +539,185 @@ pub async fn list_audit_events(
     )
     .await?;
     Ok(no_store(&mut HttpResponse::Ok()).json(page))
+}
+
+/// An e-mail in the outbox.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutboxMessage {
+    pub id: Uuid,
+    /// `acknowledgement`, `outcome`, `digest` or `target_reached`.
+    #[schema(max_length = 50, example = "acknowledgement")]
+    pub kind: String,
+    #[schema(max_length = 254)]
+    pub recipient: String,
+    #[schema(max_length = 300)]
+    pub subject: String,
+    #[schema(max_length = 300)]
+    pub message_id: String,
+    pub contribution_id: Option<Uuid>,
+    /// `pending`, `sent`, `failed` or `cancelled`.
+    #[schema(max_length = 20, example = "pending")]
+    pub status: String,
+    #[schema(format = Int32, minimum = 0)]
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    #[schema(max_length = 5000)]
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+impl From<OutboxRow> for OutboxMessage {
+    fn from(row: OutboxRow) -> Self {
+        OutboxMessage {
+            id: Uuid::parse_str(&row.id).unwrap_or_default(),
+            kind: row.kind,
+            recipient: row.recipient,
+            subject: row.subject,
+            message_id: row.message_id,
+            contribution_id: row
+                .contribution_id
+                .as_deref()
+                .and_then(|id| Uuid::parse_str(id).ok()),
+            status: row.status,
+            attempts: row.attempts,
+            next_attempt_at: clock::utc(row.next_attempt_at),
+            last_error: row.last_error,
+            created_at: clock::utc(row.created_at),
+            sent_at: row.sent_at.map(clock::utc),
+        }
+    }
+}
+
+/// Filters of the outbox listing.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OutboxQuery {
+    /// `pending`, `sent`, `failed` or `cancelled`.
+    #[param(max_length = 20)]
+    status: Option<String>,
+    #[param(max_length = 200)]
+    cursor: Option<String>,
+    #[param(value_type = Option<i32>, format = Int32, minimum = 1, maximum = 500)]
+    limit: Option<String>,
+}
+
+const OUTBOX_STATUSES: [&str; 4] = [
+    outbox::PENDING,
+    outbox::SENT,
+    outbox::FAILED,
+    outbox::CANCELLED,
+];
+
+/// List the e-mail outbox
+///
+/// Messages oldest first, with attempts and the last delivery error.
+#[utoipa::path(
+    get,
+    path = "/admin/outbox",
+    tag = "amministrazione",
+    operation_id = "list_outbox",
+    params(OutboxQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "One page of messages.", body = Page<OutboxMessage>),
+        (status = 401, description = "Missing or invalid token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins read the outbox.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/outbox")]
+pub async fn list_outbox(
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<OutboxQuery>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(ADMINS)?;
+    let mut errors = FieldErrors::default();
+    let status = query
+        .status
+        .as_deref()
+        .and_then(|raw| match OUTBOX_STATUSES.contains(&raw) {
+            true => Some(raw.to_owned()),
+            false => {
+                errors.add(
+                    "status",
+                    FieldIssue::UnknownValue {
+                        allowed: OUTBOX_STATUSES.map(str::to_owned).to_vec(),
+                    },
+                );
+                None
+            }
+        });
+    let limit = super::pagination::limit(query.limit.as_deref(), &mut errors);
+    let after =
+        super::pagination::decode_cursor(query.cursor.as_deref(), 1, &mut errors).map(|p| p[0]);
+    errors.finish(Some(()))?;
+    let rows = state
+        .db
+        .read(move |conn| outbox::list(conn, status.as_deref(), after, limit))
+        .await?;
+    let page = Page::from_rows(rows, limit, |row| vec![row.seq], OutboxMessage::from);
+    Ok(no_store(&mut HttpResponse::Ok()).json(page))
+}
+
+/// Retry an e-mail
+///
+/// Puts a failed (or pending) message back in the queue, due now, with a
+/// fresh count of attempts. A message already sent cannot be retried (409).
+#[utoipa::path(
+    post,
+    path = "/admin/outbox/{id}/retry",
+    tag = "amministrazione",
+    operation_id = "retry_outbox_message",
+    params(("id" = Uuid, Path, description = "Identifier of the message.")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The message, queued again.", body = OutboxMessage),
+        (status = 401, description = "Missing or invalid token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins manage the outbox.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such message.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The message was sent or cancelled.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/outbox/{id}/retry")]
+pub async fn retry_outbox_message(
+    staff: Staff,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(ADMINS)?;
+    let id = Uuid::parse_str(&id)
+        .map_err(|_| ApiError::NotFound)?
+        .to_string();
+    let row = state
+        .db
+        .write(move |conn| {
+            let row = outbox::find(conn, &id)?.ok_or(ApiError::NotFound)?;
+            if row.status == outbox::SENT || row.status == outbox::CANCELLED {
+                return Err(ApiError::InvalidTransition {
+                    from: row.status,
+                    to: outbox::PENDING.to_owned(),
+                });
+            }
+            let now = clock::now().naive_utc();
+            outbox::requeue(conn, &id, now)?;
+            audit::record(
+                conn,
+                AuditEntry {
+                    actor: &staff.id,
+                    action: "outbox_retried",
+                    target_type: "outbox",
+                    target_id: &id,
+                    from: Some(row.status),
+                    to: Some(outbox::PENDING.to_owned()),
+                    reason: row.last_error,
+                    ..AuditEntry::default()
+                },
+                now,
+            )?;
+            outbox::find(conn, &id)?.ok_or(ApiError::NotFound)
+        })
+        .await?;
+    Ok(no_store(&mut HttpResponse::Ok()).json(OutboxMessage::from(row)))
 }

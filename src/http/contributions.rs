@@ -16,17 +16,17 @@ use super::input::{
 use super::pagination::{self, Page};
 use super::AppState;
 use crate::clock;
-use crate::config::MailTransport;
 use crate::db::contributions::{self as queries, PublishedFilter};
 use crate::db::models::{ContributionRow, IdempotencyRow, NewContributionRow};
-use crate::db::{idempotency, indicators, thematic_areas, DbError};
+use crate::db::{idempotency, thematic_areas, DbError};
 use crate::domain::text::search_fold;
 use crate::domain::{
     AuthorKind, Channel, ContributionBody, ContributionStatus, ContributionTitle, EmailAddress,
     FieldIssue, OrganizationName, PersonName, Quartiere, Reference, ThematicAreaCode,
 };
 use crate::error::{ApiError, Problem};
-use crate::mail::{messages::Acknowledgement, outbox};
+use crate::indicators::record_milestone;
+use crate::mail::notices;
 
 /// A contribution as the Rete Civica form sends it.
 #[derive(Deserialize, ToSchema)]
@@ -436,7 +436,7 @@ async fn store_submission(
     submission: ContributionInput,
     idempotency: Option<(String, String)>,
 ) -> Result<SubmissionReceipt, SubmitFailure> {
-    let config = state.config.clone();
+    let (mail, target) = (state.mail.clone(), state.config.target);
     state
         .db
         .write(move |conn| {
@@ -475,26 +475,8 @@ async fn store_submission(
                     other => other?,
                 }
             }
-            if let (Some(email), true) = (&submission.email, config.mail != MailTransport::Off) {
-                let recipient_name = [&submission.given_name, &submission.family_name]
-                    .into_iter()
-                    .flatten()
-                    .map(PersonName::as_str)
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let message = Acknowledgement {
-                    recipient: email.as_str(),
-                    recipient_name: &recipient_name,
-                    reference: &receipt.reference,
-                    thematic_area_name: &area.name,
-                    title: submission.title.as_str(),
-                    public_url: &config.public_url,
-                }
-                .render()
-                .map_err(|e| SubmitFailure::Api(ApiError::Internal(e.to_string())))?;
-                outbox::queue(conn, &message, Some(&row.id), &config.mail_domain(), now)?;
-            }
-            indicators::record_target_reached(conn, config.target)?;
+            notices::acknowledge(conn, &mail, &row, &area.name, now).map_err(SubmitFailure::Api)?;
+            record_milestone(conn, &mail, target, now).map_err(SubmitFailure::Api)?;
             Ok(receipt)
         })
         .await

@@ -26,6 +26,9 @@ use crate::error::{ApiError, Problem};
 pub async fn show_indicators(
     state: web::Data<AppState>,
 ) -> Result<web::Json<Indicators>, ApiError> {
-    let indicators = state.indicators.current(&state.db, &state.config).await?;
+    let indicators = state
+        .indicators
+        .current(&state.db, &state.config, &state.mail)
+        .await?;
     Ok(web::Json(Indicators::clone(&indicators)))
 }

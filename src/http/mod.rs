@@ -22,6 +22,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::indicators::IndicatorCache;
+use crate::mail::MailContext;
 use crate::similar::SimilarityIndex;
 
 pub const API_BASE: &str = "/api/v1";
@@ -34,6 +35,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub indicators: IndicatorCache,
     pub similarity: SimilarityIndex,
+    pub mail: MailContext,
 }
 
 /// Registers every API route; the OpenAPI document is generated from the
@@ -60,7 +62,9 @@ fn api_routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(admin::deactivate_staff)
         .service(admin::create_thematic_area)
         .service(admin::change_thematic_area)
-        .service(admin::list_audit_events);
+        .service(admin::list_audit_events)
+        .service(admin::list_outbox)
+        .service(admin::retry_outbox_message);
 }
 
 /// Builds the application with every route and middleware; the OpenAPI

@@ -25,7 +25,7 @@ use crate::domain::{
     AuthorKind, Channel, ContributionStatus, FieldIssue, Reference, Role, TagName, ThematicAreaCode,
 };
 use crate::error::{ApiError, Problem};
-use crate::moderation::{self, ModerationRequest};
+use crate::moderation::{self, ModerationRequest, StepContext};
 
 const MODERATORS: &[Role] = &[Role::Moderator];
 
@@ -499,12 +499,17 @@ pub async fn moderate_contribution(
     let change = JsonObject::read(value, "", PATCH_FIELDS, &mut errors)
         .map(|mut object| parse_request(&mut object, &mut errors));
     let change = errors.finish(change)?;
-    let target = state.config.target;
+    let (target, mail) = (state.config.target, state.mail.clone());
     let (view, indicator_changed) = state
         .db
         .write(move |conn| {
-            let now = clock::now().naive_utc();
-            let applied = moderation::apply(conn, &staff.id, &id, expected, &change, target, now)?;
+            let step = StepContext {
+                actor: &staff.id,
+                target,
+                mail: &mail,
+                now: clock::now().naive_utc(),
+            };
+            let applied = moderation::apply(conn, &step, &id, expected, &change)?;
             Ok::<_, ApiError>((view(conn, applied.row)?, applied.indicator_changed))
         })
         .await?;
@@ -985,20 +990,18 @@ async fn apply_one(
     change: &ModerationRequest,
 ) -> Result<(), ApiError> {
     let id = contribution_id(raw_id)?;
-    let (actor, change, target) = (staff.id.clone(), change.clone(), state.config.target);
+    let (actor, change) = (staff.id.clone(), change.clone());
+    let (target, mail) = (state.config.target, state.mail.clone());
     state
         .db
         .write(move |conn| {
-            moderation::apply(
-                conn,
-                &actor,
-                &id,
-                None,
-                &change,
+            let step = StepContext {
+                actor: &actor,
                 target,
-                clock::now().naive_utc(),
-            )
-            .map(|_| ())
+                mail: &mail,
+                now: clock::now().naive_utc(),
+            };
+            moderation::apply(conn, &step, &id, None, &change).map(|_| ())
         })
         .await
 }

@@ -1,4 +1,5 @@
-//! The messages the service sends, in Italian, as plain text and HTML.
+//! The messages the service sends: Italian, plain text plus HTML, from
+//! templates compiled into the binary (HTML-escaped by askama).
 
 use askama::Template;
 
@@ -13,59 +14,136 @@ pub struct Message {
     pub body_html: String,
 }
 
-#[derive(Template)]
-#[template(path = "mail/acknowledgement.txt", escape = "none")]
-struct AcknowledgementText<'a> {
-    recipient_name: &'a str,
-    reference: &'a str,
-    thematic_area_name: &'a str,
-    title: &'a str,
-    public_url: &'a str,
+/// Declares the plain-text and HTML templates of one message over the same
+/// fields, and a `render` that fills both.
+macro_rules! message_templates {
+    ($name:ident, $text:literal, $html:literal { $($field:ident : $type:ty),+ $(,)? }) => {
+        pub struct $name {
+            $(pub $field: $type,)+
+        }
+
+        impl $name {
+            #[allow(clippy::too_many_arguments)]
+            pub fn new($($field: impl Into<$type>),+) -> Self {
+                $name { $($field: $field.into(),)+ }
+            }
+
+            fn render_parts(&self) -> Result<(String, String), askama::Error> {
+                #[derive(Template)]
+                #[template(path = $text, escape = "none")]
+                struct Text<'b> { $($field: &'b $type),+ }
+
+                #[derive(Template)]
+                #[template(path = $html)]
+                struct Html<'b> { $($field: &'b $type),+ }
+
+                Ok((
+                    Text { $($field: &self.$field),+ }.render()?,
+                    Html { $($field: &self.$field),+ }.render()?,
+                ))
+            }
+        }
+    };
 }
 
-#[derive(Template)]
-#[template(path = "mail/acknowledgement.html")]
-struct AcknowledgementHtml<'a> {
-    recipient_name: &'a str,
-    reference: &'a str,
-    thematic_area_name: &'a str,
-    title: &'a str,
-    public_url: &'a str,
+message_templates!(Acknowledgement, "mail/acknowledgement.txt", "mail/acknowledgement.html" {
+    recipient_name: String,
+    reference: String,
+    thematic_area_name: String,
+    title: String,
+    public_url: String,
+});
+
+message_templates!(Outcome, "mail/outcome.txt", "mail/outcome.html" {
+    recipient_name: String,
+    reference: String,
+    title: String,
+    approved: bool,
+    reason: String,
+    link: String,
+    public_url: String,
+});
+
+message_templates!(Digest, "mail/digest.txt", "mail/digest.html" {
+    recipient_name: String,
+    pending: i64,
+    oldest: String,
+    queue_link: String,
+});
+
+message_templates!(TargetReached, "mail/target_reached.txt", "mail/target_reached.html" {
+    recipient_name: String,
+    target: i64,
+    reached_at: String,
+    dashboard_link: String,
+});
+
+fn message(
+    kind: &'static str,
+    recipient: &str,
+    subject: String,
+    parts: (String, String),
+) -> Message {
+    Message {
+        kind,
+        recipient: recipient.to_owned(),
+        subject,
+        body_text: parts.0,
+        body_html: parts.1,
+    }
 }
 
-/// What an acknowledgement is about.
-pub struct Acknowledgement<'a> {
-    pub recipient: &'a str,
-    pub recipient_name: &'a str,
-    pub reference: &'a str,
-    pub thematic_area_name: &'a str,
-    pub title: &'a str,
-    pub public_url: &'a str,
+impl Acknowledgement {
+    pub fn render(&self, recipient: &str) -> Result<Message, askama::Error> {
+        let subject = format!("Rinasce Firenze: contributo ricevuto ({})", self.reference);
+        Ok(message(
+            "acknowledgement",
+            recipient,
+            subject,
+            self.render_parts()?,
+        ))
+    }
 }
 
-impl Acknowledgement<'_> {
-    pub fn render(&self) -> Result<Message, askama::Error> {
-        let text = AcknowledgementText {
-            recipient_name: self.recipient_name,
-            reference: self.reference,
-            thematic_area_name: self.thematic_area_name,
-            title: self.title,
-            public_url: self.public_url,
+impl Outcome {
+    pub fn render(&self, recipient: &str) -> Result<Message, askama::Error> {
+        let subject = if self.approved {
+            format!(
+                "Rinasce Firenze: contributo pubblicato ({})",
+                self.reference
+            )
+        } else {
+            format!(
+                "Rinasce Firenze: contributo non pubblicato ({})",
+                self.reference
+            )
         };
-        let html = AcknowledgementHtml {
-            recipient_name: self.recipient_name,
-            reference: self.reference,
-            thematic_area_name: self.thematic_area_name,
-            title: self.title,
-            public_url: self.public_url,
-        };
-        Ok(Message {
-            kind: "acknowledgement",
-            recipient: self.recipient.to_owned(),
-            subject: format!("Rinasce Firenze: contributo ricevuto ({})", self.reference),
-            body_text: text.render()?,
-            body_html: html.render()?,
-        })
+        Ok(message("outcome", recipient, subject, self.render_parts()?))
+    }
+}
+
+impl Digest {
+    pub fn render(&self, recipient: &str) -> Result<Message, askama::Error> {
+        let subject = format!(
+            "Rinasce Firenze: {} contributi in attesa di revisione",
+            self.pending
+        );
+        Ok(message("digest", recipient, subject, self.render_parts()?))
+    }
+}
+
+impl TargetReached {
+    pub fn render(&self, recipient: &str) -> Result<Message, askama::Error> {
+        let subject = format!(
+            "Rinasce Firenze: raggiunto l'obiettivo di {} contributi",
+            self.target
+        );
+        Ok(message(
+            "target_reached",
+            recipient,
+            subject,
+            self.render_parts()?,
+        ))
     }
 }
 
@@ -75,23 +153,50 @@ mod tests {
 
     #[test]
     fn acknowledgement_names_the_reference_and_escapes_html() {
-        let message = Acknowledgement {
-            recipient: "maria@example.org",
-            recipient_name: "Maria <b>Rossi</b>",
-            reference: "RF-000042",
-            thematic_area_name: "Mobilità green",
-            title: "Piste <script>",
-            public_url: "http://localhost:8080",
-        }
-        .render()
+        let message = Acknowledgement::new(
+            "Maria <b>Rossi</b>",
+            "RF-000042",
+            "Mobilità green",
+            "Piste <script>",
+            "http://localhost:8080",
+        )
+        .render("maria@example.org")
         .unwrap();
         assert!(message.subject.contains("RF-000042"));
         assert!(message.body_text.contains("RF-000042"));
         assert!(message.body_text.contains("Piste <script>"));
-        assert!(
-            message.body_html.contains("Piste &#60;script&#62;")
-                || message.body_html.contains("Piste &lt;script&gt;")
-        );
+        assert!(!message.body_html.contains("<script>"));
         assert!(!message.body_html.contains("<b>Rossi"));
+    }
+
+    #[test]
+    fn outcomes_say_published_or_why_not() {
+        let approved = Outcome::new(
+            "Maria",
+            "RF-000001",
+            "Titolo",
+            true,
+            "",
+            "http://x/c/1",
+            "http://x",
+        )
+        .render("m@example.org")
+        .unwrap();
+        assert!(approved.subject.contains("pubblicato"));
+        assert!(approved.body_text.contains("http://x/c/1"));
+        let rejected = Outcome::new(
+            "Maria",
+            "RF-000002",
+            "Titolo",
+            false,
+            "Fuori tema",
+            "",
+            "http://x",
+        )
+        .render("m@example.org")
+        .unwrap();
+        assert!(rejected.subject.contains("non pubblicato"));
+        assert!(rejected.body_text.contains("Fuori tema"));
+        assert!(rejected.body_html.contains("Fuori tema"));
     }
 }

@@ -1,7 +1,33 @@
-//! E-mail: messages rendered from templates compiled into the binary, and the
-//! outbox they are queued in, in the same transaction as their event.
+//! E-mail: messages rendered from templates compiled into the binary, the
+//! outbox they are queued in (in the same transaction as their event), the
+//! transports and the worker that delivers them.
 
 pub mod messages;
+pub mod notices;
 pub mod outbox;
+pub mod transport;
+pub mod worker;
 
 pub use messages::Message;
+
+use crate::config::{Config, MailTransport};
+
+/// What queueing a message needs to know of the configuration.
+#[derive(Clone, Debug)]
+pub struct MailContext {
+    /// False with `RINASCE_MAIL=off`: nothing is queued.
+    pub enabled: bool,
+    pub public_url: String,
+    /// Domain of the sender, used in Message-IDs.
+    pub domain: String,
+}
+
+impl MailContext {
+    pub fn from_config(config: &Config) -> MailContext {
+        MailContext {
+            enabled: config.mail != MailTransport::Off,
+            public_url: config.public_url.clone(),
+            domain: config.mail_domain(),
+        }
+    }
+}

@@ -37,3 +37,151 @@ pub fn queue(
         .execute(conn)?;
     Ok(id)
 }
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+pub struct OutboxRow {
+    pub seq: i64,
+    pub id: String,
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub message_id: String,
+    pub contribution_id: Option<String>,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub locked_until: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+pub const PENDING: &str = "pending";
+pub const SENT: &str = "sent";
+pub const FAILED: &str = "failed";
+pub const CANCELLED: &str = "cancelled";
+
+/// Claims up to `batch` due messages until `lease_until`. On PostgreSQL the
+/// rows are locked with `FOR UPDATE SKIP LOCKED`, so processes sharing the
+/// database never claim the same row; the lease lets another process take
+/// over a message whose claimer died. Run inside a transaction.
+pub fn claim_due(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+    batch: i64,
+) -> Result<Vec<OutboxRow>, DbError> {
+    let due = outbox::table
+        .filter(outbox::status.eq(PENDING))
+        .filter(outbox::next_attempt_at.le(now))
+        .filter(
+            outbox::locked_until
+                .is_null()
+                .or(outbox::locked_until.lt(now)),
+        )
+        .order(outbox::seq.asc())
+        .limit(batch)
+        .select(outbox::id);
+    let ids: Vec<String> = match conn {
+        DbConnection::Pg(pg) => due.for_update().skip_locked().load(pg)?,
+        DbConnection::Sqlite(sqlite) => due.load(sqlite)?,
+    };
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+        .set(outbox::locked_until.eq(Some(lease_until)))
+        .execute(conn)?;
+    Ok(outbox::table
+        .filter(outbox::id.eq_any(&ids))
+        .order(outbox::seq.asc())
+        .select(OutboxRow::as_select())
+        .load(conn)?)
+}
+
+pub fn mark_sent(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<(), DbError> {
+    diesel::update(outbox::table.filter(outbox::id.eq(id)))
+        .set((
+            outbox::status.eq(SENT),
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::sent_at.eq(Some(now)),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records a failed attempt: retried at `retry_at`, or `failed` for good
+/// when `give_up`.
+pub fn mark_attempt_failed(
+    conn: &mut DbConnection,
+    id: &str,
+    error: &str,
+    retry_at: NaiveDateTime,
+    give_up: bool,
+) -> Result<(), DbError> {
+    diesel::update(outbox::table.filter(outbox::id.eq(id)))
+        .set((
+            outbox::status.eq(if give_up { FAILED } else { PENDING }),
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::next_attempt_at.eq(retry_at),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(Some(error)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Gives claimed messages back without counting an attempt (shutdown).
+pub fn release(conn: &mut DbConnection, ids: &[String]) -> Result<(), DbError> {
+    diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
+        .set(outbox::locked_until.eq(None::<NaiveDateTime>))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Messages by status, oldest first, `limit + 1` at most after `after_seq`.
+pub fn list(
+    conn: &mut DbConnection,
+    status: Option<&str>,
+    after_seq: Option<i64>,
+    limit: i64,
+) -> Result<Vec<OutboxRow>, DbError> {
+    let mut query = outbox::table
+        .select(OutboxRow::as_select())
+        .order(outbox::seq.asc())
+        .limit(limit + 1)
+        .into_boxed();
+    if let Some(status) = status {
+        query = query.filter(outbox::status.eq(status.to_owned()));
+    }
+    if let Some(seq) = after_seq {
+        query = query.filter(outbox::seq.gt(seq));
+    }
+    Ok(query.load(conn)?)
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<OutboxRow>, DbError> {
+    Ok(outbox::table
+        .filter(outbox::id.eq(id))
+        .select(OutboxRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Puts a failed message back in the queue, due now, with a fresh set of attempts.
+pub fn requeue(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<(), DbError> {
+    diesel::update(outbox::table.filter(outbox::id.eq(id)))
+        .set((
+            outbox::status.eq(PENDING),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(now),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

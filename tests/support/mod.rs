@@ -72,7 +72,7 @@ impl TestApp {
         let pool_size = config.db_pool_size;
         let application = Application::build(config).expect("the server starts");
         let address = format!("http://127.0.0.1:{}", application.port);
-        actix_web::rt::spawn(application.server);
+        actix_web::rt::spawn(application.run());
         TestApp {
             address,
             client: reqwest::Client::builder()

@@ -1,0 +1,140 @@
+//! Queueing each kind of message for its event, inside the event's transaction.
+
+use chrono::NaiveDateTime;
+
+use super::messages::{Acknowledgement, Digest, Outcome, TargetReached};
+use super::{outbox, MailContext, Message};
+use crate::db::models::ContributionRow;
+use crate::db::{staff, DbConnection};
+use crate::domain::{Reference, Role};
+use crate::error::ApiError;
+
+fn queue(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    message: Result<Message, askama::Error>,
+    contribution_id: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    let message = message.map_err(|e| ApiError::Internal(format!("mail template: {e}")))?;
+    outbox::queue(conn, &message, contribution_id, &context.domain, now)?;
+    Ok(())
+}
+
+fn author_name(row: &ContributionRow) -> String {
+    let name = [&row.given_name, &row.family_name]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ");
+    if name.is_empty() {
+        "contributore, contributrice".to_owned()
+    } else {
+        name
+    }
+}
+
+/// The acknowledgement of a new contribution, when its author gave an e-mail.
+pub fn acknowledge(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    row: &ContributionRow,
+    thematic_area_name: &str,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    let Some(email) = row.email.as_deref().filter(|_| context.enabled) else {
+        return Ok(());
+    };
+    let message = Acknowledgement::new(
+        author_name(row),
+        Reference::from_sequence(row.seq).to_string(),
+        thematic_area_name,
+        row.title.as_str(),
+        context.public_url.as_str(),
+    )
+    .render(email);
+    queue(conn, context, message, Some(&row.id), now)
+}
+
+/// The outcome sent when a contribution is published or rejected.
+pub fn outcome(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    row: &ContributionRow,
+    approved: bool,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    let Some(email) = row.email.as_deref().filter(|_| context.enabled) else {
+        return Ok(());
+    };
+    let link = format!("{}/api/v1/contributions/{}", context.public_url, row.id);
+    let message = Outcome::new(
+        author_name(row),
+        Reference::from_sequence(row.seq).to_string(),
+        row.title.as_str(),
+        approved,
+        row.status_reason.clone().unwrap_or_default(),
+        if approved { link } else { String::new() },
+        context.public_url.as_str(),
+    )
+    .render(email);
+    queue(conn, context, message, Some(&row.id), now)
+}
+
+/// The notice to every active admin that the target was reached.
+pub fn target_reached(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    target: i64,
+    reached_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    if !context.enabled {
+        return Ok(());
+    }
+    let when = reached_at.format("%d/%m/%Y alle %H:%M UTC").to_string();
+    for admin in staff::list_active_with_roles(conn, &[Role::Admin])? {
+        let message = TargetReached::new(
+            admin.name.as_str(),
+            target,
+            when.as_str(),
+            format!("{}/cruscotto", context.public_url),
+        )
+        .render(&admin.email);
+        queue(conn, context, message, None, now)?;
+    }
+    Ok(())
+}
+
+/// The digest of the pending queue to every active moderator and admin.
+pub fn digest(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    pending: i64,
+    oldest: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> Result<usize, ApiError> {
+    if !context.enabled || pending == 0 {
+        return Ok(0);
+    }
+    let oldest = oldest
+        .map(|t| t.format("%d/%m/%Y").to_string())
+        .unwrap_or_default();
+    let queue_link = format!(
+        "{}/api/v1/moderation/contributions?status=pending",
+        context.public_url
+    );
+    let recipients = staff::list_active_with_roles(conn, &[Role::Moderator, Role::Admin])?;
+    for member in &recipients {
+        let message = Digest::new(
+            member.name.as_str(),
+            pending,
+            oldest.as_str(),
+            queue_link.as_str(),
+        )
+        .render(&member.email);
+        queue(conn, context, message, None, now)?;
+    }
+    Ok(recipients.len())
+}

@@ -1,0 +1,224 @@
+//! The delivery worker: claims due messages, sends them, records the
+//! outcome, retries with exponential back-off and jitter, and queues the
+//! moderators' digest when it is due.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use rand::Rng;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::outbox::{self, OutboxRow};
+use super::transport::{build_message, Transport};
+use super::{notices, MailContext};
+use crate::clock;
+use crate::config::Config;
+use crate::db::{contributions, settings, Db};
+use crate::error::ApiError;
+
+/// Messages claimed at a time.
+const BATCH: i64 = 20;
+/// How long a claim lasts before another process may take the message over.
+const LEASE: TimeDelta = TimeDelta::minutes(5);
+/// Longest wait between two attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(6 * 3600);
+const DIGEST_KEY: &str = "digest_last_queued_at";
+
+#[derive(Clone)]
+pub struct WorkerSettings {
+    pub from: String,
+    pub max_attempts: u32,
+    /// Wait after the first failed attempt; doubles at each further one.
+    pub retry_base: Duration,
+    /// Pause when nothing is due.
+    pub poll: Duration,
+    pub digest_every: Duration,
+}
+
+impl WorkerSettings {
+    pub fn from_config(config: &Config) -> WorkerSettings {
+        WorkerSettings {
+            from: config.mail_from.clone(),
+            max_attempts: config.mail_max_attempts,
+            retry_base: config.mail_retry_base,
+            poll: Duration::from_secs(1),
+            digest_every: Duration::from_secs(u64::from(config.digest_hours) * 3600),
+        }
+    }
+}
+
+/// A running worker; `stop` lets it finish the message in hand.
+pub struct MailWorker {
+    stop: watch::Sender<bool>,
+    handle: JoinHandle<()>,
+}
+
+impl MailWorker {
+    pub fn spawn(
+        db: Db,
+        transport: Transport,
+        context: MailContext,
+        settings: WorkerSettings,
+    ) -> MailWorker {
+        let (stop, stopped) = watch::channel(false);
+        let worker = Worker {
+            db,
+            transport: Arc::new(transport),
+            context,
+            settings,
+            stopped,
+        };
+        let handle = tokio::spawn(worker.run());
+        MailWorker { stop, handle }
+    }
+
+    /// Stops claiming, finishes the message being sent, gives back the rest.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.handle.await;
+    }
+}
+
+struct Worker {
+    db: Db,
+    transport: Arc<Transport>,
+    context: MailContext,
+    settings: WorkerSettings,
+    stopped: watch::Receiver<bool>,
+}
+
+impl Worker {
+    fn stopping(&self) -> bool {
+        *self.stopped.borrow()
+    }
+
+    async fn run(mut self) {
+        tracing::info!("mail worker started");
+        while !self.stopping() {
+            if let Err(error) = self.queue_digest_if_due().await {
+                tracing::warn!(%error, "digest not queued");
+            }
+            let delivered = match self.deliver_batch().await {
+                Ok(count) => count,
+                Err(error) => {
+                    tracing::warn!(%error, "outbox unavailable");
+                    0
+                }
+            };
+            if delivered == 0 {
+                let _ = tokio::time::timeout(self.settings.poll, self.stopped.changed()).await;
+            }
+        }
+        tracing::info!("mail worker stopped");
+    }
+
+    /// Sends what is due; returns how many messages were handled.
+    async fn deliver_batch(&self) -> Result<usize, ApiError> {
+        let now = clock::now().naive_utc();
+        let claimed: Vec<OutboxRow> = self
+            .db
+            .write(move |conn| outbox::claim_due(conn, now, now + LEASE, BATCH))
+            .await?;
+        let count = claimed.len();
+        let mut rows = claimed.into_iter();
+        for row in rows.by_ref() {
+            self.deliver(row).await?;
+            if self.stopping() {
+                break;
+            }
+        }
+        let unsent: Vec<String> = rows.map(|row| row.id).collect();
+        if !unsent.is_empty() {
+            self.db
+                .write(move |conn| outbox::release(conn, &unsent))
+                .await?;
+        }
+        Ok(count)
+    }
+
+    async fn deliver(&self, row: OutboxRow) -> Result<(), ApiError> {
+        let outcome = match build_message(&row, &self.settings.from) {
+            Ok(message) => self.transport.send(message).await,
+            Err(error) => Err(error),
+        };
+        let now = clock::now().naive_utc();
+        let id = row.id.clone();
+        match outcome {
+            Ok(()) => {
+                tracing::info!(outbox_id = %row.id, kind = %row.kind, "e-mail sent");
+                self.db
+                    .write(move |conn| outbox::mark_sent(conn, &id, now))
+                    .await?;
+            }
+            Err(error) => {
+                let attempts = u32::try_from(row.attempts).unwrap_or(0) + 1;
+                let give_up = attempts >= self.settings.max_attempts;
+                let retry_at = now + backoff(self.settings.retry_base, attempts);
+                tracing::warn!(outbox_id = %row.id, attempts, give_up, %error, "e-mail not sent");
+                self.db
+                    .write(move |conn| {
+                        outbox::mark_attempt_failed(conn, &id, &error, retry_at, give_up)
+                    })
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Queues the digest when the period has passed since the last one;
+    /// compare-and-set on the stored time keeps processes from doubling it.
+    async fn queue_digest_if_due(&self) -> Result<(), ApiError> {
+        let context = self.context.clone();
+        let every = TimeDelta::from_std(self.settings.digest_every).unwrap_or(TimeDelta::hours(24));
+        self.db
+            .write(move |conn| {
+                let now = clock::now();
+                let stored = settings::get_or_insert(conn, DIGEST_KEY, &now.to_rfc3339())?;
+                let last = DateTime::parse_from_rfc3339(&stored)
+                    .map(|t| t.with_timezone(&Utc))
+                    .unwrap_or(now);
+                if now - last < every
+                    || !settings::compare_and_set(conn, DIGEST_KEY, &stored, &now.to_rfc3339())?
+                {
+                    return Ok(());
+                }
+                let (pending, oldest) = contributions::pending_summary(conn)?;
+                let sent = notices::digest(conn, &context, pending, oldest, now.naive_utc())?;
+                if sent > 0 {
+                    tracing::info!(pending, recipients = sent, "digest queued");
+                }
+                Ok::<_, ApiError>(())
+            })
+            .await
+    }
+}
+
+/// `base × 2^(attempts − 1)`, at most six hours, times a random 0.8–1.2 so
+/// that messages failing together do not retry together.
+pub fn backoff(base: Duration, attempts: u32) -> TimeDelta {
+    let exponent = attempts.saturating_sub(1).min(20);
+    let plain = base.saturating_mul(1 << exponent).min(MAX_BACKOFF);
+    let jitter = rand::rng().random_range(0.8..1.2);
+    TimeDelta::from_std(plain.mul_f64(jitter)).unwrap_or(TimeDelta::hours(6))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_a_ceiling() {
+        let base = Duration::from_secs(30);
+        for (attempts, plain) in [(1, 30.0), (2, 60.0), (3, 120.0), (10, 15_360.0)] {
+            let wait = backoff(base, attempts).num_milliseconds() as f64 / 1000.0;
+            let plain: f64 = f64::min(plain, 21_600.0);
+            assert!(
+                wait >= plain * 0.8 && wait <= plain * 1.2,
+                "{attempts}: {wait}"
+            );
+        }
+        assert!(backoff(base, 40).num_seconds() <= 6 * 3600 * 12 / 10);
+    }
+}
