@@ -33,7 +33,7 @@ pub fn create(
     }
     let token = AccessToken::generate();
     let id = Uuid::now_v7().to_string();
-    let row = staff::insert(
+    let inserted = staff::insert(
         conn,
         &NewStaffRow {
             id: &id,
@@ -44,7 +44,14 @@ pub fn create(
             active: true,
             created_at: now,
         },
-    )?;
+    );
+    let row = match inserted {
+        // Another request created the same account meanwhile.
+        Err(error) if error.is_unique_violation() => {
+            return Err(ApiError::validation("email", FieldIssue::AlreadyExists))
+        }
+        other => other?,
+    };
     audit::record(
         conn,
         AuditEntry {

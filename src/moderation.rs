@@ -167,19 +167,34 @@ pub fn apply(
         return Err(ApiError::Validation(errors));
     }
 
-    let tags_changed = apply_tags(conn, actor, id, request, now, &mut events)?;
+    let tag_change = plan_tags(conn, id, request)?;
     let anything = new_status.is_some()
         || changes.status_reason.is_some()
         || changes.thematic_area.is_some()
-        || tags_changed;
+        || tag_change.is_some();
     if !anything {
         return Ok(Applied {
             row,
             indicator_changed: false,
         });
     }
+    // The version check comes first: a concurrent step loses here with 412,
+    // before it touches the tags the winner is writing.
     if !contributions::update_if_version(conn, id, row.version, &changes, now)? {
         return Err(ApiError::PreconditionFailed);
+    }
+    if let Some(change) = tag_change {
+        tags::add_tags(conn, id, &change.added, now)?;
+        tags::remove_tags(conn, id, &change.removed)?;
+        events.push(AuditEntry {
+            actor,
+            action: "tags_changed",
+            target_type: "contribution",
+            target_id: id,
+            from: Some(change.before),
+            to: Some(change.after),
+            ..AuditEntry::default()
+        });
     }
     for event in events {
         audit::record(conn, event, now)?;
@@ -224,17 +239,22 @@ fn check_original(
     })
 }
 
-/// Replaces, adds and removes tags; records one event with the old and new sets.
-fn apply_tags<'a>(
+/// A change of a contribution's tags, worked out before anything is written.
+struct TagChange {
+    added: Vec<String>,
+    removed: Vec<String>,
+    before: String,
+    after: String,
+}
+
+/// Replacing, adding and removing tags; `None` when the set stays the same.
+fn plan_tags(
     conn: &mut DbConnection,
-    actor: &'a str,
-    id: &'a str,
+    id: &str,
     request: &ModerationRequest,
-    now: NaiveDateTime,
-    events: &mut Vec<AuditEntry<'a>>,
-) -> Result<bool, ApiError> {
+) -> Result<Option<TagChange>, ApiError> {
     if request.tags.is_none() && request.add_tags.is_empty() && request.remove_tags.is_empty() {
-        return Ok(false);
+        return Ok(None);
     }
     let before: BTreeSet<String> = tags::tags_of(conn, &[id.to_owned()])?
         .remove(id)
@@ -250,20 +270,13 @@ fn apply_tags<'a>(
         after.remove(tag.as_str());
     }
     if after == before {
-        return Ok(false);
+        return Ok(None);
     }
-    let added: Vec<String> = after.difference(&before).cloned().collect();
-    let removed: Vec<String> = before.difference(&after).cloned().collect();
-    tags::add_tags(conn, id, &added, now)?;
-    tags::remove_tags(conn, id, &removed)?;
-    events.push(AuditEntry {
-        actor,
-        action: "tags_changed",
-        target_type: "contribution",
-        target_id: id,
-        from: Some(before.into_iter().collect::<Vec<_>>().join(",")),
-        to: Some(after.into_iter().collect::<Vec<_>>().join(",")),
-        ..AuditEntry::default()
-    });
-    Ok(true)
+    let join = |set: &BTreeSet<String>| set.iter().cloned().collect::<Vec<_>>().join(",");
+    Ok(Some(TagChange {
+        added: after.difference(&before).cloned().collect(),
+        removed: before.difference(&after).cloned().collect(),
+        before: join(&before),
+        after: join(&after),
+    }))
 }

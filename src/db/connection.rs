@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
 use diesel::r2d2::{self, ManageConnection};
 use diesel::sqlite::SqliteConnection;
@@ -48,6 +48,18 @@ pub enum DbError {
 }
 
 impl DbError {
+    /// True when a unique constraint refused the write: a concurrent request
+    /// created the same thing first.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(
+            self,
+            DbError::Query(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _
+            ))
+        )
+    }
+
     /// True when the error means the server could not reach the database,
     /// as opposed to a query that failed on a live connection.
     pub fn is_unavailable(&self) -> bool {
@@ -205,7 +217,10 @@ impl Db {
             Backend::Postgres => None,
         };
         let conn: &mut DbConnection = &mut conn;
-        conn.transaction(work)
+        match conn {
+            DbConnection::Pg(_) => conn.transaction(work),
+            DbConnection::Sqlite(_) => immediate_transaction(conn, work),
+        }
     }
 
     /// Applies the pending migrations of this backend.
@@ -226,6 +241,35 @@ impl Db {
         })
         .await
         .is_ok()
+    }
+}
+
+/// SQLite transaction that takes the write lock at `BEGIN IMMEDIATE`: a
+/// deferred one that reads first fails at once with SQLITE_BUSY, without
+/// waiting, when another process writes meanwhile.
+fn immediate_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<DbError> + From<diesel::result::Error>,
+{
+    fn inner(conn: &mut DbConnection) -> &mut SqliteConnection {
+        match conn {
+            DbConnection::Sqlite(sqlite) => sqlite,
+            DbConnection::Pg(_) => unreachable!("called for SQLite connections only"),
+        }
+    }
+    AnsiTransactionManager::begin_transaction_sql(inner(conn), "BEGIN IMMEDIATE")?;
+    match work(conn) {
+        Ok(value) => {
+            AnsiTransactionManager::commit_transaction(inner(conn))?;
+            Ok(value)
+        }
+        Err(error) => {
+            // The work's error is what the caller needs; a failed rollback
+            // leaves the connection broken, and r2d2 will replace it.
+            let _ = AnsiTransactionManager::rollback_transaction(inner(conn));
+            Err(error)
+        }
     }
 }
 

@@ -330,7 +330,7 @@ pub async fn create_thematic_area(
                 }
             };
             let now = clock::now().naive_utc();
-            let row = thematic_areas::insert(
+            let inserted = thematic_areas::insert(
                 conn,
                 &NewThematicAreaRow {
                     code: code.as_str(),
@@ -342,7 +342,14 @@ pub async fn create_thematic_area(
                     created_at: now,
                     updated_at: now,
                 },
-            )?;
+            );
+            let row = match inserted {
+                // Another request created the same area meanwhile.
+                Err(error) if error.is_unique_violation() => {
+                    return Err(ApiError::validation("code", FieldIssue::AlreadyExists))
+                }
+                other => other?,
+            };
             audit::record(
                 conn,
                 AuditEntry {

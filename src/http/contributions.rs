@@ -188,7 +188,8 @@ fn past_timestamp(raw: &str) -> Result<chrono::NaiveDateTime, FieldIssue> {
     if time > clock::now() {
         return Err(FieldIssue::InvalidTimestamp);
     }
-    Ok(time.naive_utc())
+    // Microseconds: what PostgreSQL keeps, and what paging cursors carry.
+    Ok(chrono::SubsecRound::trunc_subsecs(time, 6).naive_utc())
 }
 
 struct ParsedAuthor {

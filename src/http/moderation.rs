@@ -437,7 +437,11 @@ fn parse_request(object: &mut JsonObject, errors: &mut FieldErrors) -> Moderatio
         None
     };
     let thematic_area = object.optional("thematic_area", errors, text(ThematicAreaCode::parse));
-    let tags = object.optional("tags", errors, tag_list);
+    // In a merge patch `"tags": null` clears the set.
+    let clears_tags = object.has("tags");
+    let tags = object
+        .optional("tags", errors, tag_list)
+        .map(|tags| tags.or_else(|| clears_tags.then(Vec::new)));
     let add_tags = object.optional("add_tags", errors, tag_list);
     let remove_tags = object.optional("remove_tags", errors, tag_list);
     ModerationRequest {

@@ -124,10 +124,10 @@ impl Outcome {
 
 impl Digest {
     pub fn render(&self, recipient: &str) -> Result<Message, askama::Error> {
-        let subject = format!(
-            "Rinasce Firenze: {} contributi in attesa di revisione",
-            self.pending
-        );
+        let subject = match self.pending {
+            1 => "Rinasce Firenze: 1 contributo in attesa di revisione".to_owned(),
+            n => format!("Rinasce Firenze: {n} contributi in attesa di revisione"),
+        };
         Ok(message("digest", recipient, subject, self.render_parts()?))
     }
 }

@@ -3,6 +3,8 @@
 //! database per test); without it, each test gets its own SQLite file.
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use std::path::PathBuf;
 
 use diesel::connection::SimpleConnection;

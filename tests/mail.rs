@@ -1,0 +1,499 @@
+//! E-mail through the outbox, against a real SMTP server the tests start.
+
+mod support;
+
+use std::time::Duration;
+
+use rinasce::config::MailTransport;
+use rinasce::mail::outbox::{self, OutboxRow};
+use serde_json::{json, Value};
+use support::smtp::{Received, SmtpSink};
+use support::*;
+
+fn outbox_rows(app: &TestApp) -> Vec<OutboxRow> {
+    app.db
+        .read_blocking(|conn| outbox::list(conn, None, None, 1000))
+        .expect("outbox readable")
+}
+
+/// Waits (bounded) until `done` holds; the worker runs in the background.
+async fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    for _ in 0..200 {
+        if let Some(value) = check() {
+            return value;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn smtp_app_config(url: String) -> impl FnOnce(&mut rinasce::config::Config) {
+    move |config| {
+        config.mail = MailTransport::Smtp(url);
+        config.mail_retry_base = Duration::from_millis(100);
+        config.mail_max_attempts = 3;
+    }
+}
+
+fn parsed(data: &str) -> mailparse::ParsedMail<'_> {
+    mailparse::parse_mail(data.as_bytes()).expect("a valid message")
+}
+
+fn header(mail: &mailparse::ParsedMail<'_>, name: &str) -> String {
+    use mailparse::MailHeaderMap;
+    mail.headers.get_first_value(name).unwrap_or_default()
+}
+
+/// The plain-text and HTML parts of a message.
+fn parts(mail: &mailparse::ParsedMail<'_>) -> (String, String) {
+    assert_eq!(mail.ctype.mimetype, "multipart/alternative");
+    let text = mail
+        .subparts
+        .iter()
+        .find(|p| p.ctype.mimetype == "text/plain")
+        .expect("a text part");
+    let html = mail
+        .subparts
+        .iter()
+        .find(|p| p.ctype.mimetype == "text/html")
+        .expect("an HTML part");
+    (text.get_body().unwrap(), html.get_body().unwrap())
+}
+
+#[actix_web::test]
+async fn the_acknowledgement_is_delivered_with_recipient_subject_reference_and_both_parts() {
+    let sink = SmtpSink::start().await;
+    let app = TestApp::spawn_with(smtp_app_config(sink.url())).await;
+    let receipt = app.submit_ok(&example_submission()).await;
+    let received: Vec<Received> = eventually("delivery", || {
+        Some(sink.received()).filter(|r| !r.is_empty())
+    })
+    .await;
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].recipients, ["maria.rossi@example.org"]);
+    let mail = parsed(&received[0].data);
+    assert!(header(&mail, "Subject").contains("RF-000001"));
+    assert_eq!(header(&mail, "To"), "maria.rossi@example.org");
+    let (text, html) = parts(&mail);
+    assert!(text.contains("RF-000001") && text.contains("Mobilità green"));
+    assert!(html.contains("RF-000001"));
+    let rows = eventually("sent status", || {
+        let rows = outbox_rows(&app);
+        (rows[0].status == "sent").then_some(rows)
+    })
+    .await;
+    assert_eq!(header(&mail, "Message-ID"), rows[0].message_id);
+    assert_eq!(rows[0].contribution_id.as_deref(), receipt["id"].as_str());
+}
+
+#[actix_web::test]
+async fn nothing_is_lost_or_doubled_while_the_smtp_server_is_down() {
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let app = TestApp::spawn_with(|config| {
+        smtp_app_config(format!("smtp://127.0.0.1:{port}"))(config);
+        config.mail_max_attempts = 50;
+    })
+    .await;
+    for _ in 0..3 {
+        app.submit_ok(&example_submission()).await;
+    }
+    eventually("failed attempts while down", || {
+        let rows = outbox_rows(&app);
+        rows.iter()
+            .all(|r| r.attempts >= 1 && r.status == "pending")
+            .then_some(())
+    })
+    .await;
+    let sink = SmtpSink::start_on(port).await;
+    eventually("delivery after the outage", || {
+        (sink.received().len() >= 3).then_some(())
+    })
+    .await;
+    eventually("every row sent", || {
+        outbox_rows(&app)
+            .iter()
+            .all(|r| r.status == "sent")
+            .then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let mut ids: Vec<String> = sink
+        .received()
+        .iter()
+        .map(|r| header(&parsed(&r.data), "Message-ID"))
+        .collect();
+    assert_eq!(ids.len(), 3, "none lost, none twice");
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 3);
+}
+
+#[actix_web::test]
+async fn a_refused_address_ends_failed_after_the_set_attempts_and_a_manual_retry_delivers_it() {
+    let sink = SmtpSink::start().await;
+    sink.refuse("nobody@example.org");
+    let app = TestApp::spawn_with(smtp_app_config(sink.url())).await;
+    let admin = app.staff_token("admin");
+    app.submit_ok(&with(
+        example_submission(),
+        "author.email",
+        json!("nobody@example.org"),
+    ))
+    .await;
+    let failed = eventually("failed status", || {
+        outbox_rows(&app)
+            .into_iter()
+            .find(|r| r.recipient == "nobody@example.org" && r.status == "failed")
+    })
+    .await;
+    assert_eq!(failed.attempts, 3);
+    assert!(
+        failed.last_error.as_deref().unwrap_or("").contains("550"),
+        "{:?}",
+        failed.last_error
+    );
+
+    let listed: Value = app
+        .as_staff(
+            reqwest::Method::GET,
+            "/api/v1/admin/outbox?status=failed",
+            &admin,
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+    assert_eq!(listed["items"][0]["attempts"], 3);
+
+    sink.accept_again("nobody@example.org");
+    let retried = app
+        .as_staff(
+            reqwest::Method::POST,
+            &format!("/api/v1/admin/outbox/{}/retry", failed.id),
+            &admin,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(retried.status(), 200);
+    eventually("delivery after retry", || {
+        sink.received()
+            .iter()
+            .any(|r| r.recipients == ["nobody@example.org"])
+            .then_some(())
+    })
+    .await;
+    let again = app
+        .as_staff(
+            reqwest::Method::POST,
+            &format!("/api/v1/admin/outbox/{}/retry", failed.id),
+            &admin,
+        )
+        .send()
+        .await
+        .unwrap();
+    eventually("sent status", || {
+        outbox_rows(&app)
+            .into_iter()
+            .find(|r| r.id == failed.id && r.status == "sent")
+    })
+    .await;
+    assert!(again.status() == 200 || again.status() == 409);
+    let moderator = app.staff_token("moderator");
+    let forbidden = app
+        .as_staff(reqwest::Method::GET, "/api/v1/admin/outbox", &moderator)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(forbidden, 403).await;
+}
+
+#[actix_web::test]
+async fn the_file_transport_writes_valid_eml_files() {
+    let app = TestApp::spawn().await;
+    app.submit_ok(&example_submission()).await;
+    let file = eventually(".eml file", || {
+        std::fs::read_dir(&app.mail_dir)
+            .ok()?
+            .filter_map(Result::ok)
+            .find(|entry| entry.path().extension().is_some_and(|e| e == "eml"))
+            .map(|entry| entry.path())
+    })
+    .await;
+    let data = std::fs::read_to_string(file).unwrap();
+    let mail = parsed(&data);
+    assert!(header(&mail, "Subject").contains("RF-000001"));
+    assert!(header(&mail, "From").contains("rinasce@localhost"));
+    assert!(header(&mail, "Message-ID").starts_with('<'));
+    let (text, html) = parts(&mail);
+    assert!(text.contains("Gentile Maria Rossi"));
+    assert!(html.contains("<html lang=\"it\">"));
+}
+
+#[actix_web::test]
+async fn a_crlf_in_a_stored_subject_cannot_inject_a_header() {
+    let sink = SmtpSink::start().await;
+    let app = TestApp::spawn_with(smtp_app_config(sink.url())).await;
+    let message = rinasce::mail::Message {
+        kind: "acknowledgement",
+        recipient: "maria.rossi@example.org".into(),
+        subject: "Oggetto\r\nBcc: spia@example.org".into(),
+        body_text: "testo".into(),
+        body_html: "<p>testo</p>".into(),
+    };
+    app.db
+        .write_blocking(|conn| {
+            outbox::queue(
+                conn,
+                &message,
+                None,
+                "localhost",
+                rinasce::clock::now().naive_utc(),
+            )
+        })
+        .unwrap();
+    let received = eventually("delivery", || {
+        Some(sink.received()).filter(|r| !r.is_empty())
+    })
+    .await;
+    assert_eq!(received[0].recipients, ["maria.rossi@example.org"]);
+    let mail = parsed(&received[0].data);
+    use mailparse::MailHeaderMap;
+    assert!(mail.headers.get_first_value("Bcc").is_none());
+}
+
+#[actix_web::test]
+async fn moderation_outcomes_and_the_target_notice_reach_their_recipients() {
+    let sink = SmtpSink::start().await;
+    let app = TestApp::spawn_with(|config| {
+        smtp_app_config(sink.url())(config);
+        config.target = 2;
+    })
+    .await;
+    let admin = app.staff_token("admin");
+    let moderator = app.staff_token("moderator");
+    let first = app.submit_ok(&example_submission()).await;
+    let second = app
+        .submit_ok(&with(
+            example_submission(),
+            "author.email",
+            json!("luca@example.org"),
+        ))
+        .await;
+    for (receipt, patch) in [
+        (&first, json!({"status": "approved"})),
+        (
+            &second,
+            json!({"status": "rejected", "status_reason": "Fuori tema rispetto al documento"}),
+        ),
+    ] {
+        let response = app
+            .as_staff(
+                reqwest::Method::PATCH,
+                &format!(
+                    "/api/v1/moderation/contributions/{}",
+                    receipt["id"].as_str().unwrap()
+                ),
+                &moderator,
+            )
+            .header("Content-Type", "application/merge-patch+json")
+            .header("If-Match", "\"v1\"")
+            .body(patch.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
+    let received = eventually("two acks, two outcomes, one target notice", || {
+        Some(sink.received()).filter(|r| r.len() >= 5)
+    })
+    .await;
+    let subjects: Vec<(Vec<String>, String, String)> = received
+        .iter()
+        .map(|r| {
+            let mail = parsed(&r.data);
+            (
+                r.recipients.clone(),
+                header(&mail, "Subject"),
+                parts(&mail).0,
+            )
+        })
+        .collect();
+    let find = |needle: &str| {
+        subjects
+            .iter()
+            .filter(|(_, s, _)| s.contains(needle))
+            .collect::<Vec<_>>()
+    };
+    let published = find("contributo pubblicato");
+    assert_eq!(published.len(), 1);
+    assert_eq!(published[0].0, ["maria.rossi@example.org"]);
+    assert!(
+        published[0].2.contains(first["id"].as_str().unwrap()),
+        "link to the contribution"
+    );
+    let rejected = find("non pubblicato");
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0].0, ["luca@example.org"]);
+    assert!(rejected[0].2.contains("Fuori tema rispetto al documento"));
+    let target = find("obiettivo");
+    assert_eq!(target.len(), 1, "sent once");
+    assert!(target[0].0[0].starts_with("admin-"));
+    let _ = admin;
+    // A third submission does not announce the target again.
+    app.submit_ok(&example_submission()).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        sink.received()
+            .iter()
+            .filter(|r| header(&parsed(&r.data), "Subject").contains("obiettivo"))
+            .count(),
+        1
+    );
+}
+
+#[actix_web::test]
+async fn the_digest_goes_to_moderators_and_admins_only_when_the_queue_is_not_empty() {
+    let sink = SmtpSink::start().await;
+    let app = TestApp::spawn_with(smtp_app_config(sink.url())).await;
+    app.staff_token("moderator");
+    app.staff_token("admin");
+    app.staff_token("researcher");
+    app.submit_ok(&example_submission()).await;
+    // The last digest was two days ago: one is due.
+    let two_days_ago = (rinasce::clock::now() - chrono::TimeDelta::days(2)).to_rfc3339();
+    app.execute_sql(&format!(
+        "DELETE FROM settings WHERE key = 'digest_last_queued_at'; \
+         INSERT INTO settings (key, value) VALUES ('digest_last_queued_at', '{two_days_ago}')"
+    ));
+    let digests = eventually("digests", || {
+        let digests: Vec<Received> = sink
+            .received()
+            .into_iter()
+            .filter(|r| header(&parsed(&r.data), "Subject").contains("in attesa"))
+            .collect();
+        (digests.len() >= 2).then_some(digests)
+    })
+    .await;
+    assert_eq!(digests.len(), 2, "moderator and admin, not the researcher");
+    assert!(parts(&parsed(&digests[0].data))
+        .0
+        .contains("c'è 1 contributo in attesa"));
+}
+
+/// A `rinasce serve` process, killed when dropped.
+struct ServerProcess {
+    child: std::process::Child,
+    address: String,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start_process(
+    database_url: &str,
+    smtp: &str,
+    mail_dir: &std::path::Path,
+) -> ServerProcess {
+    let port = free_port();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_rinasce"))
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("RINASCE_BIND", format!("127.0.0.1:{port}"))
+        .env("RINASCE_MAIL", smtp)
+        .env("RINASCE_MAIL_RETRY_MS", "100")
+        .env("RUST_LOG", "warn")
+        .current_dir(mail_dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("rinasce starts");
+    let process = ServerProcess {
+        child,
+        address: format!("http://127.0.0.1:{port}"),
+    };
+    let client = reqwest::Client::new();
+    for _ in 0..100 {
+        if client
+            .get(format!("{}/api/v1/status", process.address))
+            .send()
+            .await
+            .is_ok()
+        {
+            return process;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("rinasce did not answer on {}", process.address);
+}
+
+#[actix_web::test]
+async fn two_processes_on_one_database_send_each_acknowledgement_exactly_once() {
+    let sink = SmtpSink::start().await;
+    // The test app prepares the database; two real processes share it.
+    let app = TestApp::spawn_with(|config| config.mail = MailTransport::Off).await;
+    let first = start_process(
+        &app.database_url,
+        &sink.url(),
+        &app.mail_dir.parent().unwrap().to_path_buf(),
+    )
+    .await;
+    let second = start_process(
+        &app.database_url,
+        &sink.url(),
+        &app.mail_dir.parent().unwrap().to_path_buf(),
+    )
+    .await;
+    let client = reqwest::Client::new();
+    let body = example_submission().to_string();
+    let posts = (0..20).map(|i| {
+        let address = if i % 2 == 0 {
+            &first.address
+        } else {
+            &second.address
+        };
+        client
+            .post(format!("{address}/api/v1/contributions"))
+            .header("Content-Type", "application/json")
+            .body(body.clone())
+            .send()
+    });
+    for response in futures::future::join_all(posts).await {
+        assert_eq!(response.unwrap().status(), 201);
+    }
+    eventually("20 deliveries", || {
+        (sink.received().len() >= 20).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let mut ids: Vec<String> = sink
+        .received()
+        .iter()
+        .map(|r| header(&parsed(&r.data), "Message-ID"))
+        .collect();
+    assert_eq!(ids.len(), 20, "each acknowledgement exactly once");
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 20);
+    assert!(outbox_rows(&app)
+        .iter()
+        .all(|r| r.status == "sent" && r.attempts == 1));
+}

@@ -1,0 +1,1470 @@
+//! The moderators' API: queue, review with ETags, tags, notes, history,
+//! offline registration, bulk actions and near-duplicates.
+
+mod support;
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+use serde_json::{json, Value};
+use support::*;
+
+const QUEUE: &str = "/api/v1/moderation/contributions";
+
+fn id_of(value: &Value) -> String {
+    value["id"].as_str().expect("an id").to_owned()
+}
+
+fn header(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_owned())
+}
+
+/// GET on a staff route, asserting a 200 JSON answer.
+async fn staff_json(app: &TestApp, token: &str, path: &str) -> Value {
+    let response = app.as_staff(Method::GET, path, token).send().await.unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert_eq!(status, 200, "GET {path}: {text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The queue filtered by `query`, as references in the order listed.
+async fn queue_refs(app: &TestApp, token: &str, query: &str) -> Vec<String> {
+    let page = staff_json(app, token, &format!("{QUEUE}?{query}")).await;
+    assert_eq!(page["next_cursor"], Value::Null, "{query}");
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["reference"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The moderation view of one contribution and its ETag.
+async fn detail(app: &TestApp, token: &str, id: &str) -> (Value, String) {
+    let response = app
+        .as_staff(Method::GET, &format!("{QUEUE}/{id}"), token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let etag = header(&response, "etag").expect("an ETag");
+    (response.json().await.unwrap(), etag)
+}
+
+async fn patch(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    if_match: Option<&str>,
+    body: Value,
+) -> reqwest::Response {
+    let mut request = app
+        .as_staff(Method::PATCH, &format!("{QUEUE}/{id}"), token)
+        .header("Content-Type", "application/merge-patch+json")
+        .body(body.to_string());
+    if let Some(etag) = if_match {
+        request = request.header("If-Match", etag);
+    }
+    request.send().await.unwrap()
+}
+
+/// PATCH at the current version, asserting a 200; returns the new record.
+async fn patch_ok(app: &TestApp, token: &str, id: &str, body: Value) -> Value {
+    let (_, etag) = detail(app, token, id).await;
+    let response = patch(app, token, id, Some(&etag), body.clone()).await;
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert_eq!(status, 200, "PATCH {body}: {text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+async fn post_json(app: &TestApp, token: &str, path: &str, body: &Value) -> reqwest::Response {
+    app.as_staff(Method::POST, path, token)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn offline(channel: &str) -> Value {
+    json!({
+        "channel": channel,
+        "thematic_area": "citta-intelligente",
+        "title": "Wi-fi gratuito nelle piazze",
+        "body": "Proposta raccolta all'assemblea del Quartiere: wi-fi pubblico nelle piazze principali.",
+        "author": {"kind": "citizen", "quartiere": 4}
+    })
+}
+
+/// Polls the indicator until `counted` is `expected` (at most ~1.5 s), then
+/// returns it for the assertions.
+async fn indicators_when_counted(app: &TestApp, expected: i64) -> Value {
+    let deadline = Instant::now() + Duration::from_millis(1500);
+    loop {
+        let indicators = app.get_json("/api/v1/indicators").await;
+        if indicators["counted"] == expected || Instant::now() > deadline {
+            return indicators;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn organisation(kind: &str, name: &str) -> Value {
+    with(
+        with(example_submission(), "author.kind", json!(kind)),
+        "author.organization_name",
+        json!(name),
+    )
+}
+
+#[actix_web::test]
+async fn the_queue_lists_everything_with_personal_data() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff_token("moderator");
+    let first = app.submit_ok(&example_submission()).await;
+    let second = app
+        .submit_ok(&with(
+            example_submission(),
+            "author.email",
+            json!("luca.bianchi@example.org"),
+        ))
+        .await;
+    patch_ok(&app, &moderator, &id_of(&second), json!({"status": "spam"})).await;
+
+    let response = app
+        .as_staff(Method::GET, QUEUE, &moderator)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        header(&response, "cache-control").as_deref(),
+        Some("no-store")
+    );
+    let page: Value = response.json().await.unwrap();
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "spam stays in the queue");
+    assert_eq!(page["next_cursor"], Value::Null);
+    let item = &items[0];
+    assert_eq!(item["id"], first["id"]);
+    assert_eq!(item["reference"], "RF-000001");
+    assert_eq!(item["channel"], "form");
+    assert_eq!(item["status"], "pending");
+    assert_eq!(item["received_at"], first["received_at"]);
+    assert_eq!(
+        item["author"],
+        json!({
+            "kind": "citizen", "given_name": "Maria", "family_name": "Rossi",
+            "organization_name": null, "email": "maria.rossi@example.org", "quartiere": 2
+        })
+    );
+    assert_eq!(item["tags"], json!([]));
+    assert_eq!(item["notes"], json!([]));
+    assert_eq!(item["version"], 1);
+    assert_eq!(item["status_reason"], Value::Null);
+    assert_eq!(item["duplicate_of"], Value::Null);
+    assert_eq!(items[1]["status"], "spam");
+    assert_eq!(items[1]["author"]["email"], "luca.bianchi@example.org");
+}
+
+#[actix_web::test]
+async fn every_filter_narrows_the_queue() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff_token("moderator");
+    // RF-000001: a citizen on cycling, approved and tagged.
+    let a = app.submit_ok(&example_submission()).await;
+    // RF-000002: a trade association on culture, marked spam.
+    let b = with(
+        with(
+            organisation("trade_association", "Confcommercio Firenze"),
+            "thematic_area",
+            json!("cultura-diffusa"),
+        ),
+        "author.quartiere",
+        json!(5),
+    );
+    let b = with(
+        with(b, "title", json!("Biblioteche aperte la domenica")),
+        "body",
+        json!("Aprire le biblioteche di quartiere anche la domenica pomeriggio."),
+    );
+    let b = app.submit_ok(&b).await;
+    // RF-000003: a cultural association with no quartiere, pending.
+    let c = app
+        .submit_ok(&with(
+            with(
+                with(
+                    with(
+                        organisation("cultural_association", "Amici dei musei"),
+                        "title",
+                        json!("Musei gratuiti per le famiglie"),
+                    ),
+                    "body",
+                    json!("Ingresso gratuito ai musei civici per le famiglie con bambini."),
+                ),
+                "thematic_area",
+                json!("bambini-famiglie"),
+            ),
+            "author.quartiere",
+            Value::Null,
+        ))
+        .await;
+    // RF-000004: received on paper long ago, pending.
+    let d = post_json(
+        &app,
+        &moderator,
+        QUEUE,
+        &with(
+            offline("paper"),
+            "received_at",
+            json!("2020-06-01T10:00:00Z"),
+        ),
+    )
+    .await;
+    assert_eq!(d.status(), 201);
+    patch_ok(
+        &app,
+        &moderator,
+        &id_of(&a),
+        json!({"status": "approved", "tags": ["piste-ciclabili"]}),
+    )
+    .await;
+    patch_ok(&app, &moderator, &id_of(&b), json!({"status": "spam"})).await;
+    assert_eq!(c["reference"], "RF-000003");
+
+    let cases: &[(&str, &[&str])] = &[
+        ("", &["RF-000004", "RF-000001", "RF-000002", "RF-000003"]),
+        ("status=pending", &["RF-000004", "RF-000003"]),
+        ("status=approved,spam", &["RF-000001", "RF-000002"]),
+        ("status=hidden", &[]),
+        ("thematic_area=cultura-diffusa", &["RF-000002"]),
+        ("thematic_area=cura-persona", &[]),
+        ("tag=piste-ciclabili", &["RF-000001"]),
+        ("tag=nessuno", &[]),
+        ("quartiere=5", &["RF-000002"]),
+        ("quartiere=4", &["RF-000004"]),
+        ("channel=paper", &["RF-000004"]),
+        ("channel=form", &["RF-000001", "RF-000002", "RF-000003"]),
+        ("channel=email", &[]),
+        ("author_kind=trade_association", &["RF-000002"]),
+        ("author_kind=citizen", &["RF-000004", "RF-000001"]),
+        ("q=biblioteche", &["RF-000002"]),
+        ("q=PIU%20piste", &["RF-000001"]),
+        ("q=mobilit%C3%A0%20inesistente", &[]),
+        ("q=RF-000002", &["RF-000002"]),
+        (
+            "received_from=2021-01-01T00:00:00Z",
+            &["RF-000001", "RF-000002", "RF-000003"],
+        ),
+        ("received_to=2021-01-01T00:00:00Z", &["RF-000004"]),
+        // received_from is inclusive, received_to exclusive.
+        (
+            "received_from=2020-06-01T10:00:00Z&received_to=2020-06-01T10:00:01Z",
+            &["RF-000004"],
+        ),
+        ("received_to=2020-06-01T10:00:00Z", &[]),
+        (
+            "sort=-received_at",
+            &["RF-000003", "RF-000002", "RF-000001", "RF-000004"],
+        ),
+        (
+            "sort=received_at",
+            &["RF-000004", "RF-000001", "RF-000002", "RF-000003"],
+        ),
+        ("status=pending&channel=form", &["RF-000003"]),
+        (
+            "status=pending,approved&sort=-received_at",
+            &["RF-000003", "RF-000001", "RF-000004"],
+        ),
+    ];
+    for (query, expected) in cases {
+        assert_eq!(
+            queue_refs(&app, &moderator, query).await,
+            *expected,
+            "{query}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn invalid_filters_are_named_in_a_422() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff_token("moderator");
+    app.submit_ok(&example_submission()).await;
+    let long_q = "a".repeat(201);
+    let cases = [
+        ("status=published", "status"),
+        ("status=pending,nope", "status"),
+        ("quartiere=6", "quartiere"),
+        ("quartiere=centro", "quartiere"),
+        ("channel=fax", "channel"),
+        ("author_kind=robot", "author_kind"),
+        ("received_from=ieri", "received_from"),
+        ("received_to=2024-13-01T00:00:00Z", "received_to"),
+        ("sort=title", "sort"),
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+        ("limit=dieci", "limit"),
+        ("cursor=%25%25%25", "cursor"),
+        (&format!("q={long_q}") as &str, "q"),
+    ];
+    for (query, field) in cases {
+        let response = app
+            .as_staff(Method::GET, &format!("{QUEUE}?{query}"), &moderator)
+            .send()
+            .await
+            .unwrap();
+        let problem = assert_problem(response, 422).await;
+        assert_eq!(failing_fields(&problem), [field], "{query}");
+    }
+    let response = app
+        .as_staff(
+            Method::GET,
+            &format!("{QUEUE}?status=x&channel=y&sort=z"),
+            &moderator,
+        )
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(response, 422).await;
+    let mut fields = failing_fields(&problem);
+    fields.sort();
+    assert_eq!(
+        fields,
+        ["channel", "sort", "status"],
+        "every parameter at once"
+    );
+}
+
+/// Walks the queue with `limit=2`, submitting a new contribution between pages.
+async fn walk(app: &TestApp, token: &str, sort: &str) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..50 {
+        let mut path = format!("{QUEUE}?limit=2&sort={sort}");
+        if let Some(cursor) = &cursor {
+            path.push_str(&format!("&cursor={cursor}"));
+        }
+        let page = staff_json(app, token, &path).await;
+        let items = page["items"].as_array().unwrap();
+        assert!(items.len() <= 2);
+        seen.extend(items.iter().map(id_of));
+        app.submit_ok(&example_submission()).await;
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return seen,
+        }
+    }
+    panic!("paging does not end: {seen:?}");
+}
+
+#[actix_web::test]
+async fn cursor_paging_visits_every_item_once_while_new_ones_arrive() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff_token("moderator");
+    for _ in 0..5 {
+        app.submit_ok(&example_submission()).await;
+    }
+    for sort in ["received_at", "-received_at"] {
+        let before: Vec<String> = staff_json(&app, &moderator, &format!("{QUEUE}?limit=500")).await
+            ["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(id_of)
+            .collect();
+        let seen = walk(&app, &moderator, sort).await;
+        let unique: HashSet<&String> = seen.iter().collect();
+        assert_eq!(unique.len(), seen.len(), "{sort}: an item seen twice");
+        for id in &before {
+            assert!(seen.contains(id), "{sort}: {id} skipped");
+        }
+        if sort == "-received_at" {
+            // Newest first: what arrives meanwhile sorts before the cursor.
+            assert_eq!(seen.len(), before.len(), "{sort}");
+            let mut expected = before.clone();
+            expected.reverse();
+            assert_eq!(seen, expected);
+        } else {
+            // Oldest first: what arrives meanwhile is listed at the end, once.
+            assert_eq!(seen[..before.len()], before[..]);
+        }
+    }
+}
+
+#[actix_web::test]
+async fn patch_needs_the_current_etag() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff_token("moderator");
+    let id = id_of(&app.submit_ok(&example_submission()).await);
+
+    let response = app
+        .as_staff(Method::GET, &format!("{QUEUE}/{id}"), &moderator)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "etag").as_deref(), Some("\"v1\""));
+    assert_eq!(
+        header(&response, "cache-control").as_deref(),
+        Some("no-store")
+    );
+    let record: Value = response.json().await.unwrap();
+    assert_eq!(record["version"], 1);
+    assert_eq!(record["author"]["email"], "maria.rossi@example.org");
+
+    let approve = json!({"status": "approved"});
+    assert_problem(
+        patch(&app, &moderator, &id, None, approve.clone()).await,
+        428,
+    )
+    .await;
+    for stale in ["\"v2\"", "\"v0\"", "qualcosa"] {
+        assert_problem(
+            patch(&app, &moderator, &id, Some(stale), approve.clone()).await,
+            412,
+        )
+        .await;
+    }
+    assert_problem(app.get(&format!("/api/v1/contributions/{id}")).await, 404).await;
+
+    let response = patch(&app, &moderator, &id, Some("\"v1\""), approve.clone()).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "etag").as_deref(), Some("\"v2\""));
+    let record: Value = response.json().await.unwrap();
+    assert_eq!(record["status"], "approved");
+    assert_eq!(record["version"], 2);
+    assert!(record["published_at"].is_string());
+
+    let public = app.get_json(&format!("/api/v1/contributions/{id}")).await;
+    assert_eq!(public["id"], id.as_str());
+    assert_eq!(public["published_at"], record["published_at"]);
+    // The same If-Match again is stale now.
+    assert_problem(
+        patch(&app, &moderator, &id, Some("\"v1\""), approve).await,
+        412,
+    )
+    .await;
+    let (record, etag) = detail(&app, &moderator, &id).await;
+    assert_eq!(
+        (record["version"].clone(), etag.as_str()),
+        (json!(2), "\"v2\"")
+    );
+
+    // Unknown ids.
+    let unknown = uuid::Uuid::new_v4();
+    assert_problem(
+        patch(
+            &app,
+            &moderator,
+            &unknown.to_string(),
+            Some("\"v1\""),
+            json!({}),
+        )
+        .await,
+        404,
+    )
+    .await;
+    for path in [format!("{QUEUE}/{unknown}"), format!("{QUEUE}/non-un-uuid")] {
+        let response = app
+            .as_staff(Method::GET, &path, &moderator)
+            .send()
+            .await
+            .unwrap();
+        assert_problem(response, 404).await;
+    }
+}
+
+#[actix_web::test]
+async fn transitions_outside_the_status_machine_are_conflicts() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff_token("moderator");
+    let id = id_of(&app.submit_ok(&example_submission()).await);
+    let conflict = |from: &'static str, to: &'static str| {
+        let (app, moderator, id) = (&app, &moderator, &id);
+        async move {
+            let (_, etag) = detail(app, moderator, id).await;
+            let response = patch(
+                app,
+                moderator,
+                id,
+                Some(&etag),
+                json!({"status": to, "status_reason": "Motivo"}),
+            )
+            .await;
+            let problem = assert_problem(response, 409).await;
+            assert_eq!(
+                problem["type"], "/problems/invalid-transition",
+                "{from} -> {to}"
+            );
+            let (record, after) = detail(app, moderator, id).await;
+            assert_eq!(after, etag, "{from} -> {to} changed nothing");
+            assert_eq!(record["status"], from);
+        }
+    };
+    conflict("pending", "hidden").await;
+    patch_ok(&app, &moderator, &id, json!({"status": "approved"})).await;
+    conflict("approved", "pending").await;
+    conflict("approved", "rejected").await;
+    conflict("approved", "spam").await;
+    patch_ok(
+        &app,
+        &moderator,
+        &id,
+        json!({"status": "hidden", "status_reason": "Linguaggio offensivo"}),
+    )
+    .await;
+    conflict("hidden", "pending").await;
+    conflict("hidden", "duplicate").await;
+    patch_ok(&app, &moderator, &id, json!({"status": "approved"})).await;
+    let other = id_of(&app.submit_ok(&example_submission()).await);
+    patch_ok(
+        &app,
+        &moderator,
+        &other,
+        json!({"status": "rejected", "status_reason": "Fuori tema"}),
+    )
+    .await;
+    let (_, etag) = detail(&app, &moderator, &other).await;
+    for to in ["approved", "spam", "hidden"] {
+        assert_problem(
+            patch(&app, &moderator, &other, Some(&etag), json!({"status": to})).await,
+            409,
+        )
+        .await;
+    }
+    patch_ok(&app, &moderator, &other, json!({"status": "pending"})).await;
+    let (record, _) = detail(&app, &moderator, &other).await;
+    assert_eq!(record["status"], "pending");
+    assert_eq!(record["status_reason"], Value::Null);
+}
+
+#[actix_web::test]
+async fn reasons_duplicates_and_bodies_are_validated() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff_token("moderator");
+    let original = id_of(&app.submit_ok(&example_submission()).await);
+    let copy = id_of(&app.submit_ok(&example_submission()).await);
+    let third = id_of(&app.submit_ok(&example_submission()).await);
+
+    let refused = |id: String, body: Value, field: &'static str| {
+        let (app, moderator) = (&app, &moderator);
+        async move {
+            let (_, etag) = detail(app, moderator, &id).await;
+            let problem = assert_problem(
+                patch(app, moderator, &id, Some(&etag), body.clone()).await,
+                422,
+            )
+            .await;
+            assert_eq!(failing_fields(&problem), [field], "{body}");
+            let (_, after) = detail(app, moderator, &id).await;
+            assert_eq!(after, etag, "{body} changed nothing");
+        }
+    };
+    refused(
+        original.clone(),
+        json!({"status": "rejected"}),
+        "status_reason",
+    )
+    .await;
+    refused(
+        original.clone(),
+        json!({"status": "rejected", "status_reason": "   "}),
+        "status_reason",
+    )
+    .await;
+    refused(
+        original.clone(),
+        json!({"status": "rejected", "status_reason": null}),
+        "status_reason",
+    )
+    .await;
+    refused(copy.clone(), json!({"status": "duplicate"}), "duplicate_of").await;
+    refused(
+        copy.clone(),
+        json!({"status": "duplicate", "duplicate_of": copy}),
+        "duplicate_of",
+    )
+    .await;
+    refused(
+        copy.clone(),
+        json!({"status": "duplicate", "duplicate_of": uuid::Uuid::new_v4().to_string()}),
+        "duplicate_of",
+    )
+    .await;
+    refused(
+        copy.clone(),
+        json!({"status": "duplicate", "duplicate_of": "RF-000001"}),
+        "duplicate_of",
+    )
+    .await;
+    refused(copy.clone(), json!({"colore": "rosso"}), "colore").await;
+    refused(copy.clone(), json!({"status": "pubblicato"}), "status").await;
+    refused(copy.clone(), json!({"status": 3}), "status").await;
+    refused(
+        copy.clone(),
+        json!({"thematic_area": "sport"}),
+        "thematic_area",
+    )
+    .await;
+    refused(copy.clone(), json!({"tags": "piste"}), "tags").await;
+
+    // Valid: copy duplicates the original; third may not duplicate the copy.
+    let record = patch_ok(
+        &app,
+        &moderator,
+        &copy,
+        json!({"status": "duplicate", "duplicate_of": original}),
+    )
+    .await;
+    assert_eq!(record["status"], "duplicate");
+    assert_eq!(record["duplicate_of"], original.as_str());
+    refused(
+        third.clone(),
+        json!({"status": "duplicate", "duplicate_of": copy}),
+        "duplicate_of",
+    )
+    .await;
+    let record = patch_ok(
+        &app,
+        &moderator,
+        &original,
+        json!({"status": "rejected", "status_reason": "Fuori tema"}),
+    )
+    .await;
+    assert_eq!(record["status_reason"], "Fuori tema");
+
+    // Not JSON at all, and malformed JSON.
+    let (_, etag) = detail(&app, &moderator, &third).await;
+    let response = app
+        .as_staff(Method::PATCH, &format!("{QUEUE}/{third}"), &moderator)
+        .header("If-Match", &etag)
+        .header("Content-Type", "text/plain")
+        .body("status=approved")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(response, 415).await;
+    let response = app
+        .as_staff(Method::PATCH, &format!("{QUEUE}/{third}"), &moderator)
+        .header("If-Match", &etag)
+        .header("Content-Type", "application/merge-patch+json")
+        .body("{\"status\":")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(response, 400).await;
+    let (record, _) = detail(&app, &moderator, &third).await;
+    assert_eq!(record["status"], "pending");
+}
+
+#[actix_web::test]
+async fn approval_publishes_and_hiding_withdraws() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff_token("moderator");
+    let id = id_of(&app.submit_ok(&example_submission()).await);
+    let public_ids = || async {
+        app.get_json("/api/v1/contributions").await["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(id_of)
+            .collect::<Vec<_>>()
+    };
+    assert!(public_ids().await.is_empty());
+    patch_ok(&app, &moderator, &id, json!({"status": "approved"})).await;
+    assert_eq!(public_ids().await, [id.as_str()]);
+    let record = patch_ok(
+        &app,
+        &moderator,
+        &id,
+        json!({"status": "hidden", "status_reason": "Segnalazione di un cittadino"}),
+    )
+    .await;
+    assert_eq!(record["status_reason"], "Segnalazione di un cittadino");
+    assert!(public_ids().await.is_empty());
+    assert_problem(app.get(&format!("/api/v1/contributions/{id}")).await, 404).await;
+    let record = patch_ok(&app, &moderator, &id, json!({"status": "approved"})).await;
+    assert_eq!(record["status_reason"], Value::Null);
+    assert_eq!(public_ids().await, [id.as_str()]);
+    let public = app.get_json(&format!("/api/v1/contributions/{id}")).await;
+    assert!(!public.to_string().contains("maria.rossi"), "{public}");
+}
+
+#[actix_web::test]
+async fn tags_replace_the_set_and_are_counted() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff_token("moderator");
+    let first = id_of(&app.submit_ok(&example_submission()).await);
+    let second = id_of(&app.submit_ok(&example_submission()).await);
+
+    let record = patch_ok(
+        &app,
+        &moderator,
+        &first,
+        json!({"tags": ["viali", "piste-ciclabili"]}),
+    )
+    .await;
+    assert_eq!(record["tags"], json!(["piste-ciclabili", "viali"]));
+    let record = patch_ok(
+        &app,
+        &moderator,
+        &first,
+        json!({"tags": ["viali", "zona30"]}),
+    )
+    .await;
+    assert_eq!(
+        record["tags"],
+        json!(["viali", "zona30"]),
+        "the set is replaced"
+    );
+    patch_ok(&app, &moderator, &second, json!({"tags": ["viali"]})).await;
+
+    for bad in ["Città", "Viali", "piste ciclabili", "-viali", "", "a--b"] {
+        let (_, etag) = detail(&app, &moderator, &second).await;
+        let response = patch(
+            &app,
+            &moderator,
+            &second,
+            Some(&etag),
+            json!({"tags": ["viali", bad]}),
+        )
+        .await;
+        let problem = assert_problem(response, 422).await;
+        assert_eq!(failing_fields(&problem), ["tags"], "{bad:?}");
+    }
+    let (record, _) = detail(&app, &moderator, &second).await;
+    assert_eq!(record["tags"], json!(["viali"]));
+
+    let tags = staff_json(&app, &moderator, "/api/v1/moderation/tags").await;
+    assert_eq!(
+        tags["items"],
+        json!([
+            {"tag": "piste-ciclabili", "count": 0},
+            {"tag": "viali", "count": 2},
+            {"tag": "zona30", "count": 1}
+        ])
+    );
+    assert_eq!(
+        queue_refs(&app, &moderator, "tag=viali").await,
+        ["RF-000001", "RF-000002"]
+    );
+    assert_eq!(
+        queue_refs(&app, &moderator, "tag=zona30").await,
+        ["RF-000001"]
+    );
+
+    // An empty list clears the set.
+    let record = patch_ok(&app, &moderator, &first, json!({"tags": []})).await;
+    assert_eq!(record["tags"], json!([]));
+    assert_eq!(
+        queue_refs(&app, &moderator, "tag=zona30").await,
+        Vec::<String>::new()
+    );
+}
+
+#[actix_web::test]
+async fn a_null_tags_member_clears_the_set() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff_token("moderator");
+    let id = id_of(&app.submit_ok(&example_submission()).await);
+    patch_ok(&app, &moderator, &id, json!({"tags": ["viali"]})).await;
+    let record = patch_ok(&app, &moderator, &id, json!({"tags": null})).await;
+    assert_eq!(record["tags"], json!([]));
+}
+
+#[actix_web::test]
+async fn notes_are_added_and_shown_to_staff_only() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff_token("moderator");
+    let id = id_of(&app.submit_ok(&example_submission()).await);
+    let notes = format!("{QUEUE}/{id}/notes");
+
+    let response = post_json(
+        &app,
+        &moderator,
+        &notes,
+        &json!({"text": "Sentire l'ufficio mobilità.\nRichiamare l'autrice."}),
+    )
+    .await;
+    assert_eq!(response.status(), 201);
+    let note: Value = response.json().await.unwrap();
+    assert_eq!(
+        note["text"],
+        "Sentire l'ufficio mobilità.\nRichiamare l'autrice."
+    );
+    assert_eq!(note["author_name"], "Staff moderator");
+    assert!(note["id"].is_string() && note["created_at"].is_string());
+    let second: Value = post_json(&app, &moderator, &notes, &json!({"text": "Seconda nota"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    let (record, etag) = detail(&app, &moderator, &id).await;
+    assert_eq!(etag, "\"v1\"", "a note is not a change of the contribution");
+    let listed = record["notes"].as_array().unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0], note);
+    assert_eq!(listed[1]["id"], second["id"]);
+
+    for (body, field) in [
+        (json!({"text": ""}), "text"),
+        (json!({"text": "   "}), "text"),
+        (json!({}), "text"),
+        (json!({"text": "x".repeat(5001)}), "text"),
+        (json!({"text": "ok", "private": true}), "private"),
+    ] {
+        let problem = assert_problem(post_json(&app, &moderator, &notes, &body).await, 422).await;
+        assert_eq!(failing_fields(&problem), [field], "{body}");
+    }
+    let unknown = format!("{QUEUE}/{}/notes", uuid::Uuid::new_v4());
+    assert_problem(
+        post_json(&app, &moderator, &unknown, &json!({"text": "Nota"})).await,
+        404,
+    )
+    .await;
+
+    // Published, the contribution still shows no note to the public.
+    patch_ok(&app, &moderator, &id, json!({"status": "approved"})).await;
+    let public = app.get("/api/v1/contributions").await.text().await.unwrap();
+    assert!(
+        !public.contains("Seconda nota") && !public.contains("notes"),
+        "{public}"
+    );
+}
+
+#[actix_web::test]
+async fn the_history_lists_every_change_with_its_actor() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff_token("moderator");
+    let id = id_of(&app.submit_ok(&example_submission()).await);
+    patch_ok(
+        &app,
+        &moderator,
+        &id,
+        json!({"thematic_area": "cultura-diffusa"}),
+    )
+    .await;
+    patch_ok(&app, &moderator, &id, json!({"tags": ["eventi", "musei"]})).await;
+    let note: Value = post_json(
+        &app,
+        &moderator,
+        &format!("{QUEUE}/{id}/notes"),
+        &json!({"text": "Area sbagliata nel modulo"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let actor = note["author_id"].as_str().unwrap().to_owned();
+    patch_ok(
+        &app,
+        &moderator,
+        &id,
+        json!({"status": "rejected", "status_reason": "Fuori tema"}),
+    )
+    .await;
+    patch_ok(&app, &moderator, &id, json!({"status": "pending"})).await;
+    let (record, _) = detail(&app, &moderator, &id).await;
+    assert_eq!(record["thematic_area"], "cultura-diffusa");
+
+    let response = app
+        .as_staff(Method::GET, &format!("{QUEUE}/{id}/history"), &moderator)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        header(&response, "cache-control").as_deref(),
+        Some("no-store")
+    );
+    let history: Value = response.json().await.unwrap();
+    let events = history["items"].as_array().unwrap();
+    let summary: Vec<(&str, Value, Value, Value)> = events
+        .iter()
+        .map(|e| {
+            assert_eq!(e["actor"], actor.as_str(), "{e}");
+            assert_eq!(e["target_id"], id.as_str(), "{e}");
+            assert!(e["occurred_at"].is_string(), "{e}");
+            (
+                e["action"].as_str().unwrap(),
+                e["from"].clone(),
+                e["to"].clone(),
+                e["reason"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "thematic_area_changed",
+                json!("mobilita-green"),
+                json!("cultura-diffusa"),
+                Value::Null
+            ),
+            (
+                "tags_changed",
+                json!(""),
+                json!("eventi,musei"),
+                Value::Null
+            ),
+            ("note_added", Value::Null, note["id"].clone(), Value::Null),
+            (
+                "status_changed",
+                json!("pending"),
+                json!("rejected"),
+                json!("Fuori tema")
+            ),
+            (
+                "status_changed",
+                json!("rejected"),
+                json!("pending"),
+                Value::Null
+            ),
+        ]
+    );
+    // Paged one at a time, the same events.
+    let mut paged = Vec::new();
+    let mut path = format!("{QUEUE}/{id}/history?limit=1");
+    loop {
+        let page = staff_json(&app, &moderator, &path).await;
+        paged.extend(page["items"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("{QUEUE}/{id}/history?limit=1&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(&paged, events);
+
+    let unknown = format!("{QUEUE}/{}/history", uuid::Uuid::new_v4());
+    let response = app
+        .as_staff(Method::GET, &unknown, &moderator)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(response, 404).await;
+}
+
+#[actix_web::test]
+async fn concurrent_patches_with_the_same_etag_let_exactly_one_win() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff_token("moderator");
+    for _ in 0..5 {
+        let id = id_of(&app.submit_ok(&example_submission()).await);
+        let (first, second) = futures::join!(
+            patch(
+                &app,
+                &moderator,
+                &id,
+                Some("\"v1\""),
+                json!({"status": "approved"})
+            ),
+            patch(
+                &app,
+                &moderator,
+                &id,
+                Some("\"v1\""),
+                json!({"status": "spam"})
+            ),
+        );
+        let mut statuses = [first.status().as_u16(), second.status().as_u16()];
+        let winner = if statuses[0] == 200 {
+            "approved"
+        } else {
+            "spam"
+        };
+        let loser = if statuses[0] == 200 { second } else { first };
+        statuses.sort();
+        assert_eq!(statuses, [200, 412]);
+        assert_problem(loser, 412).await;
+        let (record, etag) = detail(&app, &moderator, &id).await;
+        assert_eq!(record["status"], winner);
+        assert_eq!(etag, "\"v2\"");
+    }
+}
+
+#[actix_web::test]
+async fn concurrent_tag_changes_with_the_same_etag_let_exactly_one_win() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff_token("moderator");
+    for _ in 0..10 {
+        let id = id_of(&app.submit_ok(&example_submission()).await);
+        let (first, second) = futures::join!(
+            patch(
+                &app,
+                &moderator,
+                &id,
+                Some("\"v1\""),
+                json!({"tags": ["viali", "primo"]})
+            ),
+            patch(
+                &app,
+                &moderator,
+                &id,
+                Some("\"v1\""),
+                json!({"tags": ["viali", "secondo"]})
+            ),
+        );
+        let mut statuses = [first.status().as_u16(), second.status().as_u16()];
+        statuses.sort();
+        assert_eq!(statuses, [200, 412]);
+        let (record, _) = detail(&app, &moderator, &id).await;
+        assert_eq!(record["tags"].as_array().unwrap().len(), 2, "{record}");
+    }
+}
+
+#[actix_web::test]
+async fn spam_and_duplicates_leave_the_indicator() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff_token("moderator");
+    let ids: Vec<String> = {
+        let mut ids = Vec::new();
+        for _ in 0..3 {
+            ids.push(id_of(&app.submit_ok(&example_submission()).await));
+        }
+        ids
+    };
+    let indicators = indicators_when_counted(&app, 3).await;
+    assert_eq!(
+        (
+            indicators["counted"].clone(),
+            indicators["received"].clone()
+        ),
+        (json!(3), json!(3))
+    );
+
+    patch_ok(&app, &moderator, &ids[0], json!({"status": "spam"})).await;
+    let indicators = indicators_when_counted(&app, 2).await;
+    assert_eq!(indicators["counted"], 2);
+    assert_eq!(indicators["received"], 3);
+
+    patch_ok(
+        &app,
+        &moderator,
+        &ids[1],
+        json!({"status": "duplicate", "duplicate_of": ids[2]}),
+    )
+    .await;
+    let indicators = indicators_when_counted(&app, 1).await;
+    assert_eq!(indicators["counted"], 1);
+    assert_eq!(indicators["received"], 3);
+    let areas = indicators["by_thematic_area"].as_array().unwrap();
+    let mobility = areas
+        .iter()
+        .find(|a| a["code"] == "mobilita-green")
+        .unwrap();
+    assert_eq!(mobility["count"], 1);
+
+    // Rejected and approved still count.
+    patch_ok(
+        &app,
+        &moderator,
+        &ids[2],
+        json!({"status": "rejected", "status_reason": "Fuori tema"}),
+    )
+    .await;
+    assert_eq!(indicators_when_counted(&app, 1).await["counted"], 1);
+
+    patch_ok(&app, &moderator, &ids[0], json!({"status": "pending"})).await;
+    assert_eq!(indicators_when_counted(&app, 2).await["counted"], 2);
+    let record = patch_ok(&app, &moderator, &ids[1], json!({"status": "pending"})).await;
+    assert_eq!(record["duplicate_of"], Value::Null);
+    let indicators = indicators_when_counted(&app, 3).await;
+    assert_eq!(indicators["counted"], 3);
+    assert_eq!(indicators["received"], 3);
+}
+
+#[actix_web::test]
+async fn offline_contributions_are_registered_but_never_counted() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff_token("moderator");
+    app.submit_ok(&example_submission()).await;
+
+    // On paper, anonymous, received last year.
+    let response = post_json(
+        &app,
+        &moderator,
+        QUEUE,
+        &with(
+            offline("paper"),
+            "received_at",
+            json!("2024-03-15T09:30:00Z"),
+        ),
+    )
+    .await;
+    assert_eq!(response.status(), 201);
+    let location = header(&response, "location").expect("Location");
+    assert_eq!(header(&response, "etag").as_deref(), Some("\"v1\""));
+    let paper: Value = response.json().await.unwrap();
+    assert_eq!(location, format!("{QUEUE}/{}", id_of(&paper)));
+    assert_eq!(paper["channel"], "paper");
+    assert_eq!(paper["status"], "pending");
+    assert_eq!(paper["reference"], "RF-000002");
+    assert_eq!(paper["received_at"], "2024-03-15T09:30:00Z");
+    assert_eq!(paper["author"]["given_name"], Value::Null);
+    assert_eq!(paper["author"]["email"], Value::Null);
+    assert_eq!(paper["author"]["quartiere"], 4);
+    assert!(paper["registered_by"].is_string());
+
+    // At an event, with the author's names and e-mail.
+    let event = with(
+        with(
+            with(offline("event"), "author.given_name", json!("Giulia")),
+            "author.family_name",
+            json!("Verdi"),
+        ),
+        "author.email",
+        json!("giulia.verdi@example.org"),
+    );
+    let event: Value = post_json(&app, &moderator, QUEUE, &event)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(event["channel"], "event");
+    assert_eq!(event["author"]["email"], "giulia.verdi@example.org");
+    // By e-mail, received now.
+    let response = post_json(&app, &moderator, QUEUE, &offline("email")).await;
+    assert_eq!(response.status(), 201);
+    let email: Value = response.json().await.unwrap();
+    assert!(email["received_at"].as_str().unwrap() > event["received_at"].as_str().unwrap());
+
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+    for (body, field) in [
+        (with(offline("paper"), "channel", json!("form")), "channel"),
+        (with(offline("paper"), "channel", json!("fax")), "channel"),
+        (without(offline("paper"), "channel"), "channel"),
+        (
+            with(offline("paper"), "received_at", json!(tomorrow)),
+            "received_at",
+        ),
+        (
+            with(offline("paper"), "received_at", json!("15/03/2024")),
+            "received_at",
+        ),
+        (
+            with(offline("paper"), "privacy_notice_accepted", json!(true)),
+            "privacy_notice_accepted",
+        ),
+        (
+            with(offline("paper"), "author.email", json!("non-una-email")),
+            "author.email",
+        ),
+        (
+            with(offline("paper"), "thematic_area", json!("sport")),
+            "thematic_area",
+        ),
+        (with(offline("paper"), "title", json!("Wi")), "title"),
+    ] {
+        let problem = assert_problem(post_json(&app, &moderator, QUEUE, &body).await, 422).await;
+        assert_eq!(failing_fields(&problem), [field], "{body}");
+    }
+    assert_eq!(app.count_contributions(), 4);
+
+    assert_eq!(
+        queue_refs(&app, &moderator, "channel=paper").await,
+        ["RF-000002"]
+    );
+    assert_eq!(
+        queue_refs(&app, &moderator, "channel=event").await,
+        ["RF-000003"]
+    );
+    assert_eq!(
+        queue_refs(&app, &moderator, "channel=email").await,
+        ["RF-000004"]
+    );
+    assert_eq!(
+        queue_refs(&app, &moderator, "").await,
+        ["RF-000002", "RF-000001", "RF-000003", "RF-000004"],
+        "ordered by when they reached the Comune"
+    );
+
+    let indicators = app.get_json("/api/v1/indicators").await;
+    assert_eq!(indicators["counted"], 1);
+    assert_eq!(indicators["received"], 1);
+    // Approved, an offline contribution is published but still not counted
+    // (the next form submission refreshes the figures).
+    patch_ok(
+        &app,
+        &moderator,
+        &id_of(&paper),
+        json!({"status": "approved"}),
+    )
+    .await;
+    app.submit_ok(&example_submission()).await;
+    let indicators = indicators_when_counted(&app, 2).await;
+    assert_eq!(indicators["counted"], 2);
+    assert_eq!(indicators["received"], 2);
+    let public = app
+        .get_json(&format!("/api/v1/contributions/{}", id_of(&paper)))
+        .await;
+    assert_eq!(public["reference"], "RF-000002");
+}
+
+#[actix_web::test]
+async fn bulk_actions_report_one_outcome_per_id_in_order() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff_token("moderator");
+    let a = id_of(&app.submit_ok(&example_submission()).await);
+    let b = id_of(&app.submit_ok(&example_submission()).await);
+    let approved = id_of(&app.submit_ok(&example_submission()).await);
+    patch_ok(&app, &moderator, &approved, json!({"status": "approved"})).await;
+    let unknown = uuid::Uuid::new_v4().to_string();
+    let bulk = "/api/v1/moderation/bulk-actions";
+
+    let response = post_json(
+        &app,
+        &moderator,
+        bulk,
+        &json!({"ids": [a, "non-un-id", approved, unknown, b], "status": "spam", "add_tags": ["ondata-spam"]}),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let outcome: Value = response.json().await.unwrap();
+    let items = outcome["items"].as_array().unwrap();
+    let summary: Vec<(&str, &str, Value)> = items
+        .iter()
+        .map(|i| {
+            (
+                i["id"].as_str().unwrap(),
+                i["outcome"].as_str().unwrap(),
+                i["problem"]["status"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (a.as_str(), "applied", Value::Null),
+            ("non-un-id", "failed", json!(404)),
+            (approved.as_str(), "failed", json!(409)),
+            (unknown.as_str(), "failed", json!(404)),
+            (b.as_str(), "applied", Value::Null),
+        ]
+    );
+    for item in items.iter().filter(|i| i["outcome"] == "failed") {
+        let problem = &item["problem"];
+        assert!(
+            problem["type"].is_string()
+                && problem["title"].is_string()
+                && problem["detail"].is_string(),
+            "{item}"
+        );
+    }
+    for id in [&a, &b] {
+        let (record, etag) = detail(&app, &moderator, id).await;
+        assert_eq!(record["status"], "spam");
+        assert_eq!(record["tags"], json!(["ondata-spam"]));
+        assert_eq!(etag, "\"v2\"");
+    }
+    let (record, _) = detail(&app, &moderator, &approved).await;
+    assert_eq!(record["status"], "approved");
+    assert_eq!(
+        record["tags"],
+        json!([]),
+        "a failed item is not half-applied"
+    );
+    assert_eq!(indicators_when_counted(&app, 1).await["counted"], 1);
+
+    // Tags only; a reason-less rejection fails item by item.
+    let outcome: Value = post_json(
+        &app,
+        &moderator,
+        bulk,
+        &json!({"ids": [a, approved], "remove_tags": ["ondata-spam"], "add_tags": ["rivisto"]}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(outcome["items"][0]["outcome"], "applied");
+    assert_eq!(outcome["items"][1]["outcome"], "applied");
+    assert_eq!(
+        detail(&app, &moderator, &a).await.0["tags"],
+        json!(["rivisto"])
+    );
+    assert_eq!(
+        detail(&app, &moderator, &approved).await.0["tags"],
+        json!(["rivisto"])
+    );
+    let pending = id_of(&app.submit_ok(&example_submission()).await);
+    let outcome: Value = post_json(
+        &app,
+        &moderator,
+        bulk,
+        &json!({"ids": [pending], "status": "rejected"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(outcome["items"][0]["outcome"], "failed");
+    assert_eq!(outcome["items"][0]["problem"]["status"], 422);
+    assert_eq!(
+        detail(&app, &moderator, &pending).await.0["status"],
+        "pending"
+    );
+
+    // Invalid requests are refused whole.
+    for (body, field) in [
+        (json!({"ids": [], "status": "spam"}), "ids"),
+        (json!({"status": "spam"}), "ids"),
+        (json!({"ids": "tutti", "status": "spam"}), "ids"),
+        (json!({"ids": [a], "status": "cestinato"}), "status"),
+        (json!({"ids": [a], "add_tags": ["Città"]}), "add_tags"),
+        (json!({"ids": [a], "tags": ["x"]}), "tags"),
+    ] {
+        let problem = assert_problem(post_json(&app, &moderator, bulk, &body).await, 422).await;
+        assert_eq!(failing_fields(&problem), [field], "{body}");
+    }
+    let response = app
+        .as_staff(Method::POST, bulk, &moderator)
+        .header("Content-Type", "text/plain")
+        .body("ids=1")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(response, 415).await;
+    assert_eq!(detail(&app, &moderator, &a).await.0["status"], "spam");
+}
+
+#[actix_web::test]
+async fn similar_ranks_a_lightly_edited_copy_first() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff_token("moderator");
+    let original = id_of(
+        &app.submit_ok(&with(
+            with(
+                example_submission(),
+                "title",
+                json!("Più piste ciclabili sui viali di circonvallazione"),
+            ),
+            "body",
+            json!("Chiedo piste ciclabili protette e illuminate sui viali, collegate alla tramvia e ai parcheggi scambiatori."),
+        ))
+        .await,
+    );
+    for (title, body) in [
+        (
+            "Biblioteche aperte la domenica",
+            "Aprire le biblioteche di quartiere anche la domenica pomeriggio, con attività per bambini.",
+        ),
+        (
+            "Più alberi nelle piazze",
+            "Piantare alberi nelle piazze dei quartieri per avere ombra d'estate e aria più pulita.",
+        ),
+    ] {
+        app.submit_ok(&with(
+            with(example_submission(), "title", json!(title)),
+            "body",
+            json!(body),
+        ))
+        .await;
+    }
+    let path = format!("{QUEUE}/{original}/similar");
+    let before = staff_json(&app, &moderator, &path).await;
+    assert!(
+        before["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["score"].as_f64().unwrap() < 0.5),
+        "{before}"
+    );
+
+    // Submitted after the first search: the index must pick it up.
+    let copy = app
+        .submit_ok(&with(
+            with(
+                example_submission(),
+                "title",
+                json!("PIU' PISTE CICLABILI sui viali di circonvallazione!"),
+            ),
+            "body",
+            json!("Chiedo piste ciclabili protette, illuminate, sui viali; collegate alla tramvia e ai parcheggi scambiatori"),
+        ))
+        .await;
+    let similar = staff_json(&app, &moderator, &path).await;
+    let items = similar["items"].as_array().unwrap();
+    assert!(!items.is_empty() && items.len() <= 10);
+    assert_eq!(items[0]["id"], copy["id"]);
+    assert_eq!(items[0]["reference"], copy["reference"]);
+    assert_eq!(items[0]["status"], "pending");
+    assert_eq!(items[0]["thematic_area"], "mobilita-green");
+    let best = items[0]["score"].as_f64().unwrap();
+    assert!(best > 0.7 && best <= 1.0, "{best}");
+    let scores: Vec<f64> = items.iter().map(|i| i["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert!(scores.iter().all(|s| (0.0..=1.0).contains(s)), "{scores:?}");
+    assert!(
+        items.iter().all(|i| i["id"] != original.as_str()),
+        "the contribution itself is excluded"
+    );
+    // And the other way round.
+    let reverse = staff_json(
+        &app,
+        &moderator,
+        &format!("{QUEUE}/{}/similar", id_of(&copy)),
+    )
+    .await;
+    assert_eq!(reverse["items"][0]["id"], original.as_str());
+    assert_eq!(reverse["items"][0]["score"], items[0]["score"]);
+
+    for id in [uuid::Uuid::new_v4().to_string(), "RF-000001".to_owned()] {
+        let response = app
+            .as_staff(Method::GET, &format!("{QUEUE}/{id}/similar"), &moderator)
+            .send()
+            .await
+            .unwrap();
+        assert_problem(response, 404).await;
+    }
+}
+
+#[actix_web::test]
+async fn offline_times_are_kept_to_the_microsecond_and_paging_ends() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff_token("moderator");
+    let mut received = Vec::new();
+    for _ in 0..2 {
+        let response = post_json(
+            &app,
+            &moderator,
+            QUEUE,
+            &with(
+                offline("paper"),
+                "received_at",
+                json!("2024-03-15T09:30:00.123456789Z"),
+            ),
+        )
+        .await;
+        assert_eq!(response.status(), 201);
+        let record: Value = response.json().await.unwrap();
+        received.push(record["received_at"].clone());
+    }
+    app.submit_ok(&example_submission()).await;
+    let mut seen = Vec::new();
+    let mut path = format!("{QUEUE}?limit=1");
+    for _ in 0..10 {
+        let page = staff_json(&app, &moderator, &path).await;
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["reference"].as_str().unwrap().to_owned()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("{QUEUE}?limit=1&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["RF-000001", "RF-000002", "RF-000003"]);
+    // Both backends keep microseconds, as the server's own clock does.
+    assert_eq!(received, vec![json!("2024-03-15T09:30:00.123456Z"); 2]);
+}
