@@ -453,13 +453,13 @@ async fn two_processes_on_one_database_send_each_acknowledgement_exactly_once() 
     let first = start_process(
         &app.database_url,
         &sink.url(),
-        &app.mail_dir.parent().unwrap().to_path_buf(),
+        app.mail_dir.parent().unwrap(),
     )
     .await;
     let second = start_process(
         &app.database_url,
         &sink.url(),
-        &app.mail_dir.parent().unwrap().to_path_buf(),
+        app.mail_dir.parent().unwrap(),
     )
     .await;
     let client = reqwest::Client::new();
