@@ -6,6 +6,7 @@ use crate::accounts::{self, NewStaff, COMMAND_LINE_ACTOR};
 use crate::clock;
 use crate::config::Config;
 use crate::domain::{EmailAddress, PersonName, Role};
+use crate::erasure;
 use crate::error::ApiError;
 use crate::http;
 use crate::startup::{prepare_database, Application};
@@ -29,6 +30,17 @@ pub enum Command {
     Migrate,
     /// Print the OpenAPI document the server serves.
     Openapi,
+    /// Erase a person's name and e-mail from every contribution they sent
+    /// (GDPR art. 17) and cancel e-mails queued to them.
+    Erase {
+        #[arg(long)]
+        email: String,
+    },
+    /// Export the contributions for research: the same files as
+    /// GET /api/v1/exports/contributions, to --output or standard output.
+    Export(ExportArgs),
+    /// Insert realistic synthetic contributions (demos and benchmarks).
+    DemoData(DemoDataArgs),
     /// Manage staff accounts.
     Staff {
         #[command(subcommand)]
@@ -97,6 +109,26 @@ pub async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             println!("token (shown only now; keep it secret):");
             println!("{}", token.as_str());
         }
+        Command::Erase { email } => {
+            let address = EmailAddress::parse(&email)
+                .map_err(|_| format!("--email: {email:?} is not an e-mail address"))?;
+            let config = Config::from_env()?;
+            let db = prepare_database(&config)?;
+            let report = db.write_blocking(|conn| {
+                erasure::erase_email(
+                    conn,
+                    COMMAND_LINE_ACTOR,
+                    address.as_str(),
+                    clock::now().naive_utc(),
+                )
+            })?;
+            println!(
+                "erased: {} contributions, {} queued e-mails cancelled",
+                report.contributions_affected, report.emails_cancelled
+            );
+        }
+        Command::Export(args) => export(args)?,
+        Command::DemoData(args) => demo_data(args)?,
         Command::Openapi => {
             print!(
                 "{}",
@@ -104,5 +136,148 @@ pub async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             );
         }
     }
+    Ok(())
+}
+
+/// `rinasce export`: the moderation filters, as in the API.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// csv, xlsx, json or ndjson.
+    #[arg(long)]
+    pub format: String,
+    /// File to write; standard output when absent.
+    #[arg(long)]
+    pub output: Option<std::path::PathBuf>,
+    /// Add given_name, family_name and email (written to the audit log).
+    #[arg(long)]
+    pub include_personal_data: bool,
+    /// Only these statuses, comma-separated (default: every status but spam).
+    #[arg(long)]
+    pub status: Option<String>,
+    #[arg(long)]
+    pub thematic_area: Option<String>,
+    #[arg(long)]
+    pub tag: Option<String>,
+    #[arg(long)]
+    pub quartiere: Option<String>,
+    #[arg(long)]
+    pub channel: Option<String>,
+    #[arg(long)]
+    pub author_kind: Option<String>,
+    /// Words of the title or text, or a reference such as RF-000042.
+    #[arg(long)]
+    pub q: Option<String>,
+    /// Received at or after this time (RFC 3339).
+    #[arg(long)]
+    pub received_from: Option<String>,
+    /// Received before this time (RFC 3339).
+    #[arg(long)]
+    pub received_to: Option<String>,
+}
+
+/// `rinasce demo-data`.
+#[derive(Debug, clap::Args)]
+pub struct DemoDataArgs {
+    /// How many contributions to insert.
+    #[arg(long)]
+    pub count: u64,
+    /// Seed of the generator: the same seed gives the same data.
+    #[arg(long, default_value_t = 2021)]
+    pub seed: u64,
+}
+
+fn export(args: ExportArgs) -> Result<(), Box<dyn std::error::Error>> {
+    use crate::exports::{self, Export, ExportFormat, ExportRequest, Pseudonymiser};
+    use crate::http::input::FieldErrors;
+    use crate::http::moderation::ModerationQuery;
+
+    let format = ExportFormat::parse(&args.format)
+        .map_err(|_| "--format must be csv, xlsx, json or ndjson")?;
+    let query = ModerationQuery {
+        status: args.status,
+        thematic_area: args.thematic_area,
+        tag: args.tag,
+        quartiere: args.quartiere,
+        channel: args.channel,
+        author_kind: args.author_kind,
+        q: args.q,
+        received_from: args.received_from,
+        received_to: args.received_to,
+        ..ModerationQuery::default()
+    };
+    let mut errors = FieldErrors::default();
+    let filter = query.filter(&mut errors);
+    if let Err(ApiError::Validation(failures)) = errors.finish(Some(())) {
+        let messages: Vec<String> = failures
+            .iter()
+            .map(|f| {
+                format!(
+                    "--{}: {}",
+                    f.field.replace('_', "-"),
+                    f.issue.message(crate::i18n::Language::En)
+                )
+            })
+            .collect();
+        return Err(messages.join("; ").into());
+    }
+    let config = Config::from_env()?;
+    let db = prepare_database(&config)?;
+    let request = ExportRequest::new(format, filter, args.include_personal_data);
+    let pseudonymiser = Pseudonymiser::load(&db, config.pseudonym_key.as_deref())?;
+    let mut export = Export::new(request, pseudonymiser);
+    let result = db.read_blocking(|conn| match (&args.output, format) {
+        (Some(path), ExportFormat::Xlsx) => export.write_xlsx(conn, path),
+        (Some(path), _) => export.write(conn, std::fs::File::create(path)?),
+        (None, _) => export.write(conn, std::io::stdout().lock()),
+    });
+    if args.include_personal_data {
+        db.write_blocking(|conn| {
+            exports::record_personal_export(
+                conn,
+                COMMAND_LINE_ACTOR,
+                export.request(),
+                export.rows(),
+                result.is_ok(),
+                clock::now().naive_utc(),
+            )
+        })?;
+    }
+    result?;
+    let target = args
+        .output
+        .as_ref()
+        .map_or("standard output".to_owned(), |p| p.display().to_string());
+    eprintln!("exported {} contributions to {target}", export.rows());
+    Ok(())
+}
+
+fn demo_data(args: DemoDataArgs) -> Result<(), Box<dyn std::error::Error>> {
+    use crate::demo::{self, DemoOptions};
+
+    let config = Config::from_env()?;
+    let db = prepare_database(&config)?;
+    let options = DemoOptions::window(
+        args.count,
+        args.seed,
+        config.opens_at.map(|t| t.naive_utc()),
+        config.closes_at.map(|t| t.naive_utc()),
+        clock::now().naive_utc(),
+    );
+    let started = std::time::Instant::now();
+    let mut next_report = 100_000;
+    let summary = demo::generate(&db, &options, |done| {
+        if done >= next_report {
+            eprintln!("{done} contributions inserted");
+            next_report += 100_000;
+        }
+    })?;
+    println!(
+        "inserted {} demo contributions by about {} authors, received {} – {}, in {:.1} s",
+        summary.inserted,
+        summary.authors,
+        options.from.format("%Y-%m-%d"),
+        options.to.format("%Y-%m-%d"),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -54,6 +54,8 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("database unavailable")]
     Unavailable,
+    #[error("too many requests")]
+    TooManyRequests { retry_after: u64 },
     #[error("internal error: {0}")]
     Internal(String),
     /// Any other HTTP error raised by the framework, kept with its status.
@@ -87,6 +89,7 @@ impl ApiError {
             ApiError::PayloadTooLarge => "payload-too-large",
             ApiError::UnsupportedMediaType => "unsupported-media-type",
             ApiError::Unavailable => "service-unavailable",
+            ApiError::TooManyRequests { .. } => "too-many-requests",
             ApiError::Internal(_) => "internal-error",
             ApiError::Http(_) => "http-error",
         }
@@ -116,6 +119,7 @@ impl ApiError {
                 "Servizio temporaneamente non disponibile",
                 "Service unavailable",
             ),
+            ApiError::TooManyRequests { .. } => ("Troppe richieste", "Too many requests"),
             ApiError::Internal(_) => ("Errore interno", "Internal error"),
             ApiError::Http(status) => return generic_title(*status, language),
         };
@@ -188,6 +192,14 @@ impl ApiError {
             (ApiError::PayloadTooLarge, En) => "The request body exceeds 64 KiB.".into(),
             (ApiError::UnsupportedMediaType, It) => "Il corpo deve essere application/json.".into(),
             (ApiError::UnsupportedMediaType, En) => "The body must be application/json.".into(),
+            (ApiError::TooManyRequests { retry_after }, It) => {
+                format!("Troppi invii da questo indirizzo: riprovare tra {retry_after} secondi.")
+            }
+            (ApiError::TooManyRequests { retry_after }, En) => {
+                format!(
+                    "Too many submissions from this address: try again in {retry_after} seconds."
+                )
+            }
             (ApiError::Unavailable, It) => "Il database non risponde. Riprovare tra poco.".into(),
             (ApiError::Unavailable, En) => {
                 "The database does not answer. Try again shortly.".into()
@@ -236,6 +248,9 @@ impl ApiError {
             ApiError::Unavailable => {
                 response.insert_header((header::RETRY_AFTER, RETRY_AFTER_UNAVAILABLE));
             }
+            ApiError::TooManyRequests { retry_after } => {
+                response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+            }
             ApiError::Unauthorized => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"rinasce\""));
             }
@@ -280,6 +295,7 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Http(status) => *status,
         }
@@ -289,7 +305,7 @@ impl ResponseError for ApiError {
     /// client asked for English.
     fn error_response(&self) -> HttpResponse {
         if let ApiError::Internal(reason) = self {
-            tracing::error!(%reason, "internal error");
+            tracing::error!(reason = %mask_email_addresses(reason), "internal error");
         }
         self.response_in(Language::It)
     }
@@ -345,9 +361,39 @@ pub struct ProblemField {
     pub message: String,
 }
 
+/// Replaces e-mail addresses in a message (a database error can quote the
+/// value that broke a constraint) so that logs carry no personal data.
+pub fn mask_email_addresses(text: &str) -> String {
+    text.split_inclusive(|c: char| c.is_whitespace() || "()'\",;<>=".contains(c))
+        .map(|token| {
+            let word =
+                token.trim_end_matches(|c: char| c.is_whitespace() || "()'\",;<>=".contains(c));
+            if word.contains('@') && word.len() > 2 {
+                token.replacen(word, "[e-mail]", 1)
+            } else {
+                token.to_owned()
+            }
+        })
+        .collect()
+}
+
 /// Whether a response already carries a problem document.
 pub fn is_problem(content_type: Option<&HeaderValue>) -> bool {
     content_type
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with(PROBLEM_JSON))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_email_addresses;
+
+    #[test]
+    fn e_mail_addresses_are_masked_in_log_messages() {
+        assert_eq!(
+            mask_email_addresses("Key (email)=(maria.rossi@example.org) already exists."),
+            "Key (email)=([e-mail]) already exists."
+        );
+        assert_eq!(mask_email_addresses("no address here"), "no address here");
+    }
 }

@@ -8,6 +8,8 @@ use actix_web::{web, HttpServer};
 
 use crate::config::Config;
 use crate::db::{thematic_areas, Db};
+use crate::erasure::RetentionTask;
+use crate::http::rate_limit::SubmissionLimit;
 use crate::http::{self, AppState};
 use crate::indicators::IndicatorCache;
 use crate::mail::transport::Transport;
@@ -50,6 +52,7 @@ pub struct Application {
     pub port: u16,
     server: Server,
     worker: Option<MailWorker>,
+    retention: Option<RetentionTask>,
 }
 
 impl Application {
@@ -72,12 +75,18 @@ impl Application {
             source,
         })?;
         let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+        let retention = config
+            .retention_days
+            .map(|days| RetentionTask::spawn(db.clone(), days));
+        let submissions =
+            SubmissionLimit::new(config.rate_limit_per_minute, config.trusted_proxies.clone());
         let state = web::Data::new(AppState {
             db,
             config: Arc::new(config),
             indicators: IndicatorCache::default(),
             similarity: Default::default(),
             mail,
+            submissions,
         });
         let server = HttpServer::new(move || http::application(state.clone()))
             .listen(listener)
@@ -91,6 +100,7 @@ impl Application {
             port,
             server,
             worker,
+            retention,
         })
     }
 
@@ -100,6 +110,9 @@ impl Application {
         let served = self.server.await;
         if let Some(worker) = self.worker {
             worker.stop().await;
+        }
+        if let Some(retention) = self.retention {
+            retention.stop().await;
         }
         served
     }

@@ -308,3 +308,125 @@ pub fn pending_summary(conn: &mut DbConnection) -> Result<(i64, Option<NaiveDate
         .first(conn)?;
     Ok((count, oldest))
 }
+
+/// What a research export reads of a contribution: no notes, no internal
+/// fields. Names and e-mail are read for the pseudonym and for admins'
+/// exports with personal data; the export decides what it writes.
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = contributions)]
+pub struct ExportSourceRow {
+    pub seq: i64,
+    pub id: String,
+    pub channel: String,
+    pub status: String,
+    pub thematic_area: String,
+    pub title: String,
+    pub body: String,
+    pub author_kind: String,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub organization_name: Option<String>,
+    pub email: Option<String>,
+    pub quartiere: Option<i16>,
+    pub received_at: NaiveDateTime,
+    pub published_at: Option<NaiveDateTime>,
+}
+
+/// The highest sequence number so far: an export reads up to it, so rows
+/// arriving meanwhile do not extend it without end.
+pub fn max_seq(conn: &mut DbConnection) -> Result<i64, DbError> {
+    let max: Option<i64> = contributions::table
+        .select(diesel::dsl::max(contributions::seq))
+        .first(conn)?;
+    Ok(max.unwrap_or(0))
+}
+
+/// One keyset batch of an export: the filtered rows with `after < seq <=
+/// until`, in sequence order, `limit` at most. The next batch starts after
+/// the last `seq` returned; an empty batch ends the export.
+pub fn export_batch(
+    conn: &mut DbConnection,
+    filter: &ModerationFilter,
+    after: i64,
+    until: i64,
+    limit: i64,
+) -> Result<Vec<ExportSourceRow>, DbError> {
+    Ok(filtered(filter)
+        .filter(contributions::seq.gt(after))
+        .filter(contributions::seq.le(until))
+        .order(contributions::seq.asc())
+        .limit(limit)
+        .select(ExportSourceRow::as_select())
+        .load(conn)?)
+}
+
+/// The tags of the contributions with `after < seq <= last`, sorted by
+/// contribution and tag: one query per export batch, with no list of ids
+/// to bind.
+pub fn export_tags(
+    conn: &mut DbConnection,
+    after: i64,
+    last: i64,
+) -> Result<Vec<(String, String)>, DbError> {
+    use super::schema::contribution_tags;
+    let in_batch = contributions::table
+        .filter(contributions::seq.gt(after))
+        .filter(contributions::seq.le(last))
+        .select(contributions::id);
+    Ok(contribution_tags::table
+        .filter(contribution_tags::contribution_id.eq_any(in_batch))
+        .order((contribution_tags::contribution_id, contribution_tags::tag))
+        .select((contribution_tags::contribution_id, contribution_tags::tag))
+        .load(conn)?)
+}
+
+diesel::define_sql_function! {
+    /// Lowercase, on both backends (ASCII only on SQLite: e-mail addresses are).
+    fn lower(text: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}
+
+/// Whose personal data to erase.
+pub enum ErasureScope<'a> {
+    /// Every contribution sent from this address (any case).
+    Email(&'a str),
+    /// Every contribution received before this time.
+    ReceivedBefore(NaiveDateTime),
+}
+
+/// Removes names and e-mail (the text stays); returns how many
+/// contributions still had personal data.
+pub fn erase_personal_data(
+    conn: &mut DbConnection,
+    scope: &ErasureScope<'_>,
+    now: NaiveDateTime,
+) -> Result<usize, DbError> {
+    let with_personal_data = contributions::given_name
+        .is_not_null()
+        .or(contributions::family_name.is_not_null())
+        .or(contributions::email.is_not_null());
+    let set = (
+        contributions::given_name.eq(None::<String>),
+        contributions::family_name.eq(None::<String>),
+        contributions::email.eq(None::<String>),
+        contributions::personal_data_erased_at.eq(Some(now)),
+        contributions::updated_at.eq(now),
+        contributions::version.eq(contributions::version + 1),
+    );
+    let erased = match scope {
+        ErasureScope::Email(email) => diesel::update(
+            contributions::table
+                .filter(lower(contributions::email).eq(email.trim().to_lowercase()))
+                .filter(with_personal_data),
+        )
+        .set(set)
+        .execute(conn)?,
+        ErasureScope::ReceivedBefore(cutoff) => diesel::update(
+            contributions::table
+                .filter(contributions::received_at.lt(*cutoff))
+                .filter(with_personal_data),
+        )
+        .set(set)
+        .execute(conn)?,
+    };
+    Ok(erased)
+}

@@ -22,6 +22,7 @@ use crate::db::staff::{self, StaffRow};
 use crate::db::thematic_areas::{self, AreaChanges};
 use crate::domain::text::{bounded_text, Lines};
 use crate::domain::{EmailAddress, FieldIssue, PersonName, Role, ThematicAreaCode};
+use crate::erasure::{self, ErasureReport};
 use crate::error::{ApiError, Problem};
 use crate::mail::outbox::{self, OutboxRow};
 
@@ -727,4 +728,57 @@ pub async fn retry_outbox_message(
         })
         .await?;
     Ok(no_store(&mut HttpResponse::Ok()).json(OutboxMessage::from(row)))
+}
+
+/// A request to erase a person's data.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct ErasureRequest {
+    /// The address the person used.
+    #[schema(max_length = 254, example = "maria.rossi@example.org")]
+    email: String,
+}
+
+/// Erase a person's personal data
+///
+/// GDPR art. 17: removes the name and e-mail from every contribution sent
+/// from this address (the text stays) and cancels the e-mails queued to it.
+/// Answers how many contributions were affected. Audited, without the address.
+#[utoipa::path(
+    post,
+    path = "/admin/erasure-requests",
+    tag = "amministrazione",
+    operation_id = "erase_personal_data",
+    request_body(content = ErasureRequest, content_type = "application/json"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "What was erased.", body = ErasureReport),
+        (status = 400, description = "The body is not valid JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins erase personal data.", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/erasure-requests")]
+pub async fn erase_personal_data(
+    staff: Staff,
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(ADMINS)?;
+    let value = json_body(&request, &body)?;
+    let mut errors = FieldErrors::default();
+    let email = JsonObject::read(value, "", &["email"], &mut errors)
+        .and_then(|mut object| object.required("email", &mut errors, text(EmailAddress::parse)));
+    let email = errors.finish(email)?;
+    let report = state
+        .db
+        .write(move |conn| {
+            erasure::erase_email(conn, &staff.id, email.as_str(), clock::now().naive_utc())
+        })
+        .await?;
+    Ok(no_store(&mut HttpResponse::Ok()).json(report))
 }

@@ -299,12 +299,21 @@ impl From<diesel::result::Error> for SubmitFailure {
     ),
     request_body(content = ContributionSubmission, content_type = "application/json"),
     responses(
-        (status = 201, description = "Contribution received. `Location` names where it will be readable once published; a replayed answer carries `Idempotent-Replayed: true`.", body = SubmissionReceipt),
+        (status = 201, description = "Contribution received. A replayed answer carries `Idempotent-Replayed: true`.", body = SubmissionReceipt,
+            headers(
+                ("Location" = String, description = "Where the contribution will be readable once published."),
+                ("Cache-Control" = String, description = "no-store: the answer concerns one person."),
+                ("X-RateLimit-Limit" = i32, description = "Submissions allowed per minute from this address."),
+                ("X-RateLimit-Remaining" = i32, description = "Submissions left now."),
+                ("X-RateLimit-Reset" = i32, description = "Seconds until the allowance is full again."),
+            )),
         (status = 400, description = "The body is not valid JSON.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Consultation closed, or Idempotency-Key reused with another body.", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body over 64 KiB.", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not JSON.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, all of them named.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many submissions from this address.", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = i32, description = "Seconds to wait."))),
 
         (status = 503, description = "Database unavailable.", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = i32, description = "Seconds to wait."))),

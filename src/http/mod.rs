@@ -1,8 +1,11 @@
 //! The HTTP API: one file per resource, plus what every route shares.
 
+pub mod access_log;
 pub mod admin;
 pub mod auth;
 pub mod contributions;
+pub mod cruscotto;
+pub mod exports;
 pub mod head;
 pub mod indicators;
 pub mod input;
@@ -10,6 +13,8 @@ pub mod moderation;
 pub mod openapi;
 pub mod pagination;
 pub mod problems;
+pub mod rate_limit;
+pub mod security;
 pub mod status;
 pub mod thematic_areas;
 
@@ -36,6 +41,35 @@ pub struct AppState {
     pub indicators: IndicatorCache,
     pub similarity: SimilarityIndex,
     pub mail: MailContext,
+    pub submissions: rate_limit::SubmissionLimit,
+}
+
+/// CORS for the configured origins only; with none, browsers on other
+/// origins cannot call the API.
+fn cors(origins: &[String]) -> actix_cors::Cors {
+    origins
+        .iter()
+        .fold(actix_cors::Cors::default(), |cors, origin| {
+            cors.allowed_origin(origin)
+        })
+        .allowed_methods(["GET", "POST", "PATCH", "DELETE"])
+        .allowed_headers([
+            actix_web::http::header::AUTHORIZATION,
+            actix_web::http::header::CONTENT_TYPE,
+            actix_web::http::header::ACCEPT_LANGUAGE,
+            actix_web::http::header::IF_MATCH,
+            actix_web::http::header::HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([
+            "etag",
+            "location",
+            "retry-after",
+            "x-request-id",
+            "x-ratelimit-limit",
+            "x-ratelimit-remaining",
+            "x-ratelimit-reset",
+        ])
+        .max_age(3600)
 }
 
 /// Registers every API route; the OpenAPI document is generated from the
@@ -57,6 +91,8 @@ fn api_routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(moderation::add_note)
         .service(moderation::show_contribution_history)
         .service(moderation::list_similar_contributions)
+        .service(exports::export_contributions)
+        .service(exports::show_export_datapackage)
         .service(admin::list_staff)
         .service(admin::create_staff)
         .service(admin::deactivate_staff)
@@ -64,7 +100,8 @@ fn api_routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(admin::change_thematic_area)
         .service(admin::list_audit_events)
         .service(admin::list_outbox)
-        .service(admin::retry_outbox_message);
+        .service(admin::retry_outbox_message)
+        .service(admin::erase_personal_data);
 }
 
 /// Builds the application with every route and middleware; the OpenAPI
@@ -81,6 +118,7 @@ pub fn application(
     >,
 > {
     let document = openapi_document();
+    let cors = cors(&state.config.cors_origins);
     let known_routes = web::Data::new(problems::KnownRoutes::from_document(&document));
     // Registered before the API scope, which would otherwise answer 404 for
     // `/api/v1/openapi.json`.
@@ -90,6 +128,12 @@ pub fn application(
         .into_utoipa_app()
         .service(scope::scope(API_BASE).configure(api_routes))
         .into_app()
+        // The public dashboard: HTML and SVG, outside the API and its document.
+        .route("/cruscotto", web::get().to(cruscotto::show_dashboard))
+        .route(
+            "/cruscotto/progress.svg",
+            web::get().to(cruscotto::show_badge),
+        )
         .app_data(state)
         .app_data(known_routes)
         .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
@@ -98,12 +142,16 @@ pub fn application(
             ApiError::BadQuery(error.to_string()).into()
         }))
         .default_service(web::to(problems::no_route))
+        .wrap(actix_web::middleware::from_fn(
+            rate_limit::limit_submissions,
+        ))
         .wrap(actix_web::middleware::from_fn(problems::render_problems))
         .wrap(actix_web::middleware::from_fn(head::answer_head_as_get))
-        .wrap(
-            actix_web::middleware::DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")),
-        )
-        .wrap(tracing_actix_web::TracingLogger::default())
+        .wrap(cors)
+        .wrap(actix_web::middleware::from_fn(
+            security::add_security_headers,
+        ))
+        .wrap(actix_web::middleware::from_fn(access_log::log_request))
 }
 
 /// The OpenAPI document the server serves.

@@ -185,3 +185,47 @@ pub fn requeue(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<
         .execute(conn)?;
     Ok(())
 }
+
+/// Placeholder left where an erased address was.
+const ERASED: &str = "[cancellato]";
+
+/// Cancels the messages still queued for `recipient` and blanks the address
+/// and text of every message to it; returns how many were cancelled.
+pub fn erase_recipient(conn: &mut DbConnection, recipient: &str) -> Result<usize, DbError> {
+    let address = recipient.trim().to_lowercase();
+    let to_this = outbox::table
+        .filter(crate::db::contributions::lower(outbox::recipient.nullable()).eq(address));
+    let cancelled = diesel::update(to_this.filter(outbox::status.eq(PENDING)))
+        .set(outbox::status.eq(CANCELLED))
+        .execute(conn)?;
+    diesel::update(
+        outbox::table.filter(
+            crate::db::contributions::lower(outbox::recipient.nullable())
+                .eq(recipient.trim().to_lowercase()),
+        ),
+    )
+    .set((
+        outbox::recipient.eq(ERASED),
+        outbox::body_text.eq(""),
+        outbox::body_html.eq(""),
+    ))
+    .execute(conn)?;
+    Ok(cancelled)
+}
+
+/// Blanks address and text of messages created before `cutoff` that are no
+/// longer waiting to be sent.
+pub fn erase_older_than(conn: &mut DbConnection, cutoff: NaiveDateTime) -> Result<usize, DbError> {
+    Ok(diesel::update(
+        outbox::table
+            .filter(outbox::created_at.lt(cutoff))
+            .filter(outbox::status.ne(PENDING))
+            .filter(outbox::recipient.ne(ERASED)),
+    )
+    .set((
+        outbox::recipient.eq(ERASED),
+        outbox::body_text.eq(""),
+        outbox::body_html.eq(""),
+    ))
+    .execute(conn)?)
+}

@@ -57,6 +57,8 @@ pub fn test_config(database_url: &str, mail_dir: &std::path::Path) -> Config {
     config.bind = "127.0.0.1:0".parse().unwrap();
     config.mail = MailTransport::File(mail_dir.to_owned());
     config.db_pool_size = 8;
+    // Tests submit far more than a person does; the rate-limit tests lower it.
+    config.rate_limit_per_minute = 1_000_000;
     config
 }
 
@@ -83,6 +85,30 @@ impl TestApp {
                 .unwrap(),
             db: Db::connect(&database_url, pool_size),
             database_url,
+            mail_dir,
+            _dir: dir,
+        }
+    }
+
+    /// A second server on this one's database, as after a restart or in
+    /// another process; `adjust` changes its configuration.
+    pub async fn spawn_on_same_database(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let mail_dir = dir.path().join("mail");
+        let mut config = test_config(&self.database_url, &mail_dir);
+        adjust(&mut config);
+        let pool_size = config.db_pool_size;
+        let application = Application::build(config).expect("the second server starts");
+        let address = format!("http://127.0.0.1:{}", application.port);
+        actix_web::rt::spawn(application.run());
+        TestApp {
+            address,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            db: Db::connect(&self.database_url, pool_size),
+            database_url: self.database_url.clone(),
             mail_dir,
             _dir: dir,
         }

@@ -1,0 +1,159 @@
+//! GDPR art. 17: erasing a person's name and e-mail from their contributions
+//! (the text stays) and from the outbox, on request or after the retention
+//! period. Audited without recording the address itself.
+
+use std::time::Duration;
+
+use chrono::{NaiveDateTime, TimeDelta};
+use serde::Serialize;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::clock;
+use crate::db::audit::{self, AuditEntry, SYSTEM_ACTOR};
+use crate::db::contributions::{self, ErasureScope};
+use crate::db::{settings, Db, DbConnection};
+use crate::error::ApiError;
+use crate::mail::outbox;
+
+/// What an erasure changed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErasureReport {
+    /// Contributions whose name and e-mail were removed.
+    #[schema(format = Int64, minimum = 0)]
+    pub contributions_affected: u64,
+    /// Queued e-mails to the address that will not be sent.
+    #[schema(format = Int64, minimum = 0)]
+    pub emails_cancelled: u64,
+}
+
+/// Erases everything tied to `email`, in the caller's transaction.
+pub fn erase_email(
+    conn: &mut DbConnection,
+    actor: &str,
+    email: &str,
+    now: NaiveDateTime,
+) -> Result<ErasureReport, ApiError> {
+    let contributions = contributions::erase_personal_data(conn, &ErasureScope::Email(email), now)?;
+    let cancelled = outbox::erase_recipient(conn, email)?;
+    let report = ErasureReport {
+        contributions_affected: contributions as u64,
+        emails_cancelled: cancelled as u64,
+    };
+    record(conn, actor, "erasure_request", &report, None, now)?;
+    Ok(report)
+}
+
+/// Erases the personal data of contributions received before `cutoff`.
+pub fn erase_older_than(
+    conn: &mut DbConnection,
+    cutoff: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Result<ErasureReport, ApiError> {
+    let contributions =
+        contributions::erase_personal_data(conn, &ErasureScope::ReceivedBefore(cutoff), now)?;
+    outbox::erase_older_than(conn, cutoff)?;
+    let report = ErasureReport {
+        contributions_affected: contributions as u64,
+        emails_cancelled: 0,
+    };
+    if contributions > 0 {
+        let reason = format!(
+            "retention: received before {}",
+            cutoff.format("%Y-%m-%dT%H:%M:%SZ")
+        );
+        record(
+            conn,
+            SYSTEM_ACTOR,
+            "retention_erasure",
+            &report,
+            Some(reason),
+            now,
+        )?;
+    }
+    Ok(report)
+}
+
+fn record(
+    conn: &mut DbConnection,
+    actor: &str,
+    action: &str,
+    report: &ErasureReport,
+    reason: Option<String>,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    let target = Uuid::now_v7().to_string();
+    audit::record(
+        conn,
+        AuditEntry {
+            actor,
+            action,
+            target_type: "personal_data",
+            target_id: &target,
+            reason,
+            details: serde_json::to_string(report).ok(),
+            ..AuditEntry::default()
+        },
+        now,
+    )?;
+    Ok(())
+}
+
+const RETENTION_KEY: &str = "retention_last_run_at";
+/// How often the retention job looks whether a day has passed.
+const RETENTION_CHECK: Duration = Duration::from_secs(3600);
+
+/// The daily retention job, running while the server runs.
+pub struct RetentionTask {
+    stop: watch::Sender<bool>,
+    handle: JoinHandle<()>,
+}
+
+impl RetentionTask {
+    pub fn spawn(db: Db, days: u32) -> RetentionTask {
+        let (stop, mut stopped) = watch::channel(false);
+        let handle = tokio::spawn(async move {
+            while !*stopped.borrow() {
+                if let Err(error) = run_if_due(&db, days).await {
+                    tracing::warn!(%error, "retention erasure not run");
+                }
+                let _ = tokio::time::timeout(RETENTION_CHECK, stopped.changed()).await;
+            }
+        });
+        RetentionTask { stop, handle }
+    }
+
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.handle.await;
+    }
+}
+
+/// Once a day across processes (compare-and-set on the last run time).
+pub async fn run_if_due(db: &Db, days: u32) -> Result<(), ApiError> {
+    db.write(move |conn| {
+        let now = clock::now();
+        let never = "1970-01-01T00:00:00+00:00";
+        let stored = settings::get_or_insert(conn, RETENTION_KEY, never)?;
+        let last = chrono::DateTime::parse_from_rfc3339(&stored)
+            .map(|t| t.to_utc())
+            .unwrap_or_default();
+        if now - last < TimeDelta::days(1)
+            || !settings::compare_and_set(conn, RETENTION_KEY, &stored, &now.to_rfc3339())?
+        {
+            return Ok(());
+        }
+        let cutoff = (now - TimeDelta::days(i64::from(days))).naive_utc();
+        let report = erase_older_than(conn, cutoff, now.naive_utc())?;
+        if report.contributions_affected > 0 {
+            tracing::info!(
+                contributions = report.contributions_affected,
+                "retention erasure"
+            );
+        }
+        Ok(())
+    })
+    .await
+}

@@ -1,0 +1,364 @@
+//! The columns of the research exports and their codebook, in Italian: one
+//! table that the CSV header, the XLSX `dizionario` sheet and the Frictionless
+//! Data Package descriptor are all written from, so they cannot disagree.
+
+use crate::domain::Quartiere;
+
+/// The Table Schema type of a column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldType {
+    String,
+    Integer,
+    Datetime,
+}
+
+impl FieldType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldType::String => "string",
+            FieldType::Integer => "integer",
+            FieldType::Datetime => "datetime",
+        }
+    }
+}
+
+/// Which values a column takes.
+#[derive(Clone, Copy, Debug)]
+pub enum Values {
+    /// Free text.
+    Text,
+    /// A closed list of codes with their Italian meaning.
+    Codes(&'static [(&'static str, &'static str)]),
+    /// The codes of the thematic areas, read from the database.
+    Areas,
+    /// The five Quartieri (1–5).
+    Quartieri,
+    /// Text matching a regular expression.
+    Pattern(&'static str),
+    /// An RFC 3339 time in UTC.
+    Time,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Column {
+    pub name: &'static str,
+    pub field_type: FieldType,
+    /// The Table Schema format of a string (`uuid`), if any.
+    pub format: Option<&'static str>,
+    /// Short Italian label.
+    pub title: &'static str,
+    /// What the column means, in Italian.
+    pub description: &'static str,
+    pub required: bool,
+    pub values: Values,
+}
+
+const STATUS_MEANINGS: &[(&str, &str)] = &[
+    ("pending", "in attesa di revisione"),
+    ("approved", "approvato e pubblicato"),
+    ("rejected", "respinto dalla moderazione"),
+    (
+        "spam",
+        "spam (escluso dalle esportazioni salvo richiesta esplicita con il filtro status)",
+    ),
+    ("duplicate", "duplicato di un altro contributo"),
+    ("hidden", "pubblicato e poi nascosto dalla moderazione"),
+];
+
+const CHANNEL_MEANINGS: &[(&str, &str)] = &[
+    (
+        "form",
+        "modulo online della Rete Civica (il solo canale che conta per l'indicatore del PEG)",
+    ),
+    ("event", "raccolto durante un incontro pubblico"),
+    ("email", "ricevuto per posta elettronica"),
+    ("paper", "ricevuto su carta"),
+];
+
+const AUTHOR_KIND_MEANINGS: &[(&str, &str)] = &[
+    ("citizen", "cittadina o cittadino"),
+    ("cultural_association", "associazione culturale"),
+    ("trade_association", "associazione di categoria"),
+    ("other_organization", "altra organizzazione"),
+];
+
+/// The columns of every export, in order.
+pub const COLUMNS: [Column; 15] = [
+    Column {
+        name: "id",
+        field_type: FieldType::String,
+        format: Some("uuid"),
+        title: "Identificativo",
+        description: "Identificativo univoco e permanente del contributo (UUID).",
+        required: true,
+        values: Values::Text,
+    },
+    Column {
+        name: "reference",
+        field_type: FieldType::String,
+        format: None,
+        title: "Codice di ricevuta",
+        description: "Codice comunicato a chi ha inviato il contributo, progressivo in ordine di registrazione (es. RF-000042).",
+        required: true,
+        values: Values::Pattern("RF-[0-9]{6,}"),
+    },
+    Column {
+        name: "received_at",
+        field_type: FieldType::Datetime,
+        format: None,
+        title: "Ricevuto il",
+        description: "Data e ora di ricezione, in UTC (per l'ora italiana aggiungere 1 ora, 2 con l'ora legale).",
+        required: true,
+        values: Values::Time,
+    },
+    Column {
+        name: "channel",
+        field_type: FieldType::String,
+        format: None,
+        title: "Canale",
+        description: "Come il contributo è arrivato al Comune.",
+        required: true,
+        values: Values::Codes(CHANNEL_MEANINGS),
+    },
+    Column {
+        name: "thematic_area",
+        field_type: FieldType::String,
+        format: None,
+        title: "Area tematica (codice)",
+        description: "Codice dell'area tematica del documento «Rinasce Firenze» a cui il contributo si riferisce.",
+        required: true,
+        values: Values::Areas,
+    },
+    Column {
+        name: "thematic_area_name",
+        field_type: FieldType::String,
+        format: None,
+        title: "Area tematica",
+        description: "Nome dell'area tematica al momento dell'esportazione.",
+        required: true,
+        values: Values::Text,
+    },
+    Column {
+        name: "title",
+        field_type: FieldType::String,
+        format: None,
+        title: "Titolo",
+        description: "Titolo del contributo, come scritto dall'autore (5–150 caratteri).",
+        required: true,
+        values: Values::Text,
+    },
+    Column {
+        name: "body",
+        field_type: FieldType::String,
+        format: None,
+        title: "Testo",
+        description: "Testo del contributo, come scritto dall'autore (20–5000 caratteri; può contenere a capo).",
+        required: true,
+        values: Values::Text,
+    },
+    Column {
+        name: "status",
+        field_type: FieldType::String,
+        format: None,
+        title: "Stato",
+        description: "Stato di moderazione al momento dell'esportazione. Senza il filtro status sono esportati tutti i contributi tranne lo spam.",
+        required: true,
+        values: Values::Codes(STATUS_MEANINGS),
+    },
+    Column {
+        name: "tags",
+        field_type: FieldType::String,
+        format: None,
+        title: "Etichette",
+        description: "Etichette assegnate dalla moderazione, in ordine alfabetico e separate da virgola (vuoto se nessuna); nei formati JSON è un elenco.",
+        required: false,
+        values: Values::Text,
+    },
+    Column {
+        name: "author_kind",
+        field_type: FieldType::String,
+        format: None,
+        title: "Tipo di autore",
+        description: "Chi ha scritto il contributo.",
+        required: true,
+        values: Values::Codes(AUTHOR_KIND_MEANINGS),
+    },
+    Column {
+        name: "organization_name",
+        field_type: FieldType::String,
+        format: None,
+        title: "Organizzazione",
+        description: "Nome dell'associazione o organizzazione autrice; vuoto per i cittadini.",
+        required: false,
+        values: Values::Text,
+    },
+    Column {
+        name: "quartiere",
+        field_type: FieldType::Integer,
+        format: None,
+        title: "Quartiere",
+        description: "Quartiere di Firenze indicato dall'autore; vuoto se non indicato.",
+        required: false,
+        values: Values::Quartieri,
+    },
+    Column {
+        name: "author_pseudonym",
+        field_type: FieldType::String,
+        format: None,
+        title: "Pseudonimo dell'autore",
+        description: "Pseudonimo dell'autore: HMAC-SHA256 dell'indirizzo e-mail (senza spazi, in minuscolo) con una chiave segreta del Comune. È lo stesso per tutti i contributi della stessa persona e in tutte le esportazioni, ma non permette di risalire all'indirizzo; vuoto se l'indirizzo manca (contributi su carta, dati personali cancellati).",
+        required: false,
+        values: Values::Pattern("[0-9a-f]{64}"),
+    },
+    Column {
+        name: "published_at",
+        field_type: FieldType::Datetime,
+        format: None,
+        title: "Pubblicato il",
+        description: "Data e ora della prima pubblicazione, in UTC; vuoto se mai pubblicato.",
+        required: false,
+        values: Values::Time,
+    },
+];
+
+/// Added at the end of an export with personal data (admins only).
+pub const PERSONAL_COLUMNS: [Column; 3] = [
+    Column {
+        name: "given_name",
+        field_type: FieldType::String,
+        format: None,
+        title: "Nome",
+        description: "Nome dell'autore o della persona di riferimento (dato personale).",
+        required: false,
+        values: Values::Text,
+    },
+    Column {
+        name: "family_name",
+        field_type: FieldType::String,
+        format: None,
+        title: "Cognome",
+        description: "Cognome dell'autore o della persona di riferimento (dato personale).",
+        required: false,
+        values: Values::Text,
+    },
+    Column {
+        name: "email",
+        field_type: FieldType::String,
+        format: None,
+        title: "E-mail",
+        description: "Indirizzo e-mail dell'autore (dato personale).",
+        required: false,
+        values: Values::Text,
+    },
+];
+
+/// The columns of an export, personal ones last when included.
+pub fn columns(include_personal_data: bool) -> impl Iterator<Item = &'static Column> {
+    let personal: &'static [Column] = if include_personal_data {
+        &PERSONAL_COLUMNS
+    } else {
+        &[]
+    };
+    COLUMNS.iter().chain(personal.iter())
+}
+
+/// How a text cell is made harmless for spreadsheets.
+pub const NEUTRALISATION_NOTE: &str = "Protezione dalle formule: nei file CSV e XLSX una cella di testo che inizia con =, +, - oppure @ è preceduta da un apostrofo (') perché nessun foglio di calcolo la esegua come formula; per il testo originale togliere l'apostrofo iniziale. I formati JSON e NDJSON riportano il testo originale.";
+
+/// General notes of the codebook.
+pub const NOTES: [&str; 6] = [
+    "Una riga per contributo, in ordine di registrazione (codice di ricevuta crescente).",
+    "Esportazione pseudonimizzata: non contiene nomi, indirizzi e-mail, indirizzi IP né note interne della moderazione.",
+    NEUTRALISATION_NOTE,
+    "CSV: UTF-8 con BOM (perché Excel riconosca le lettere accentate), separatore punto e virgola, testi tra virgolette quando serve (RFC 4180), righe terminate da CRLF, prima riga di intestazione; una cella vuota è un valore mancante.",
+    "Le date e ore sono in UTC: nel CSV e nel JSON in formato RFC 3339 (es. 2026-11-25T09:30:00.000000Z), nel foglio XLSX come date di Excel (aaaa-mm-gg hh:mm:ss, al millisecondo).",
+    "Il descrittore Frictionless Data Package (datapackage.json) descrive le stesse colonne con tipi e valori ammessi.",
+];
+
+/// The meaning of each value of a column, for the codebook; `areas` are the
+/// thematic areas as (code, name).
+pub fn values_text(column: &Column, areas: &[(String, String)]) -> String {
+    match column.values {
+        Values::Text => "testo libero".into(),
+        Values::Codes(codes) => codes
+            .iter()
+            .map(|(code, meaning)| format!("{code} = {meaning}"))
+            .collect::<Vec<_>>()
+            .join("; "),
+        Values::Areas => areas
+            .iter()
+            .map(|(code, name)| format!("{code} = {name}"))
+            .collect::<Vec<_>>()
+            .join("; "),
+        Values::Quartieri => Quartiere::ALL
+            .iter()
+            .map(|q| format!("{} = {}", q.number(), q.name()))
+            .collect::<Vec<_>>()
+            .join("; "),
+        Values::Pattern(pattern) => format!("testo nella forma {pattern}"),
+        Values::Time => "data e ora UTC (RFC 3339)".into(),
+    }
+}
+
+/// The codes a column may hold, for the descriptor's `enum` constraint.
+pub fn codes(column: &Column, areas: &[(String, String)]) -> Option<Vec<String>> {
+    match column.values {
+        Values::Codes(codes) => Some(codes.iter().map(|(code, _)| (*code).to_owned()).collect()),
+        Values::Areas => Some(areas.iter().map(|(code, _)| code.clone()).collect()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{AuthorKind, Channel, ContributionStatus};
+
+    #[test]
+    fn the_codebook_covers_every_code_the_domain_knows() {
+        let column = |name| COLUMNS.iter().find(|c| c.name == name).unwrap();
+        let listed = |name| codes(column(name), &[]).unwrap();
+        let all = |values: Vec<&str>| values.into_iter().map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(
+            listed("status"),
+            all(ContributionStatus::ALL.iter().map(|s| s.as_str()).collect())
+        );
+        assert_eq!(
+            listed("channel"),
+            all(Channel::ALL.iter().map(|s| s.as_str()).collect())
+        );
+        assert_eq!(
+            listed("author_kind"),
+            all(AuthorKind::ALL.iter().map(|s| s.as_str()).collect())
+        );
+    }
+
+    #[test]
+    fn the_columns_are_the_specs() {
+        let names: Vec<&str> = columns(true).map(|c| c.name).collect();
+        assert_eq!(
+            names,
+            [
+                "id",
+                "reference",
+                "received_at",
+                "channel",
+                "thematic_area",
+                "thematic_area_name",
+                "title",
+                "body",
+                "status",
+                "tags",
+                "author_kind",
+                "organization_name",
+                "quartiere",
+                "author_pseudonym",
+                "published_at",
+                "given_name",
+                "family_name",
+                "email"
+            ]
+        );
+        assert_eq!(columns(false).count(), 15);
+    }
+}

@@ -1,0 +1,463 @@
+//! `/exports/…`: research exports and their data package descriptor.
+//!
+//! The export runs on a blocking thread with one pooled connection; what it
+//! writes goes to the response through a bounded channel, 64 KiB at a time,
+//! so memory stays flat and a slow client slows the export down instead of
+//! filling a buffer. The first chunk is awaited before the response starts:
+//! a failure before any data (database down, too many rows for XLSX) is an
+//! ordinary problem response; a failure later cuts the transfer short.
+
+use std::io::{self, Read, Write};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use actix_web::body::{BodySize, MessageBody};
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use actix_web::{get, web, HttpResponse};
+use serde::Deserialize;
+use tokio::sync::mpsc;
+use utoipa::openapi::path::{Parameter, ParameterIn};
+use utoipa::IntoParams;
+
+use super::auth::Staff;
+use super::input::FieldErrors;
+use super::moderation::ModerationQuery;
+use super::AppState;
+use crate::clock;
+use crate::db::Db;
+use crate::domain::{FieldIssue, Role};
+use crate::error::{ApiError, Problem};
+use crate::exports::datapackage::{self, DataPackage};
+use crate::exports::{self, Export, ExportError, ExportFormat, ExportRequest, Pseudonymiser};
+
+/// Researchers and moderators (and admins) may export.
+const EXPORTERS: &[Role] = &[Role::Researcher, Role::Moderator];
+/// Personal data: admins only.
+const ADMINS_ONLY: &[Role] = &[];
+/// Size of the pieces sent to the client.
+const CHUNK_BYTES: usize = 64 * 1024;
+/// Pieces waiting for a slow client before the export pauses.
+const CHANNEL_PIECES: usize = 16;
+/// Moderation parameters that make no sense for a whole export.
+const PAGING_PARAMETERS: [&str; 3] = ["sort", "cursor", "limit"];
+
+/// The parameters of an export besides the moderation filters.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportOptionsQuery {
+    /// File format: `csv` (the default), `xlsx`, `json` or `ndjson`.
+    #[param(value_type = Option<ExportFormat>, inline, example = "xlsx")]
+    pub format: Option<String>,
+    /// `true` adds `given_name`, `family_name` and `email` at the end (admins
+    /// only; every such export is written to the audit log).
+    #[param(value_type = Option<bool>, example = false)]
+    pub include_personal_data: Option<String>,
+}
+
+/// The documented parameters of an export: its own, then the moderation
+/// filters (without `sort`, `cursor` and `limit`: an export is never paged).
+pub struct ExportParams;
+
+impl IntoParams for ExportParams {
+    fn into_params(parameter_in_provider: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let mut params = ExportOptionsQuery::into_params(&parameter_in_provider);
+        params.extend(
+            ModerationQuery::into_params(&parameter_in_provider)
+                .into_iter()
+                .filter(|p| !PAGING_PARAMETERS.contains(&p.name.as_str())),
+        );
+        params
+    }
+}
+
+/// The parameter of the descriptor.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DataPackageQuery {
+    /// `true` describes the export with personal data (admins only).
+    #[param(value_type = Option<bool>, example = false)]
+    pub include_personal_data: Option<String>,
+}
+
+fn parse_flag(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> bool {
+    match raw.map(str::trim) {
+        None => false,
+        Some(raw) if raw.eq_ignore_ascii_case("true") => true,
+        Some(raw) if raw.eq_ignore_ascii_case("false") => false,
+        Some(_) => {
+            errors.add(field, FieldIssue::ExpectedBoolean);
+            false
+        }
+    }
+}
+
+/// Export the contributions
+///
+/// Every contribution matching the moderation filters, every status but
+/// `spam` unless `status` is given, in order of registration, with the
+/// columns `id, reference, received_at, channel, thematic_area,
+/// thematic_area_name, title, body, status, tags, author_kind,
+/// organization_name, quartiere, author_pseudonym, published_at`
+/// (plus `given_name, family_name, email` with `include_personal_data=true`).
+/// Pseudonymised: no name, e-mail, IP address or note; `author_pseudonym`
+/// is a keyed hash of the e-mail, the same in every export. In CSV and XLSX
+/// a text cell beginning with `=`, `+`, `-` or `@` is preceded by an
+/// apostrophe so that spreadsheets do not run it. CSV, JSON and NDJSON are
+/// streamed as the rows are read; XLSX is prepared in a temporary file
+/// first (sheets `contributi` and `dizionario`).
+#[utoipa::path(
+    get,
+    path = "/exports/contributions",
+    tag = "esportazioni",
+    operation_id = "export_contributions",
+    params(ExportParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The export, as a download: `Content-Disposition: attachment` with a file name that carries the date (`rinasce-contributi-2026-11-25.csv`); `Cache-Control: no-store`. CSV is UTF-8 with a BOM, semicolon-separated (RFC 4180, CRLF, header row); JSON is `{\"items\": [...]}`; NDJSON has one object per line.",
+            content(
+                (String = "text/csv"),
+                (XlsxWorkbook = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                (ExportPage = "application/json"),
+                (ExportItem = "application/x-ndjson"),
+            )),
+        (status = 401, description = "Missing or invalid token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token's role may not export, or may not export personal data.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters, or more rows than an XLSX sheet holds.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database does not answer.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/exports/contributions")]
+pub async fn export_contributions(
+    staff: Staff,
+    state: web::Data<AppState>,
+    options: web::Query<ExportOptionsQuery>,
+    filters: web::Query<ModerationQuery>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(EXPORTERS)?;
+    let mut errors = FieldErrors::default();
+    let include_personal_data = parse_flag(
+        options.include_personal_data.as_deref(),
+        "include_personal_data",
+        &mut errors,
+    );
+    if include_personal_data {
+        staff.require(ADMINS_ONLY)?;
+    }
+    let format = match options.format.as_deref() {
+        None => ExportFormat::Csv,
+        Some(raw) => ExportFormat::parse(raw).unwrap_or_else(|issue| {
+            errors.add("format", issue);
+            ExportFormat::Csv
+        }),
+    };
+    let filter = filters.filter(&mut errors);
+    for (name, value) in [
+        ("sort", &filters.sort),
+        ("cursor", &filters.cursor),
+        ("limit", &filters.limit),
+    ] {
+        if value.is_some() {
+            errors.add(name, FieldIssue::NotAllowed);
+        }
+    }
+    errors.finish(Some(()))?;
+
+    let request = ExportRequest::new(format, filter, include_personal_data);
+    let file = exports::file_name(format, include_personal_data, clock::now().date_naive());
+    let (sender, mut receiver) = mpsc::channel(CHANNEL_PIECES);
+    let db = state.db.clone();
+    let key = state.config.pseudonym_key.clone();
+    let actor = staff.id.clone();
+    actix_web::rt::task::spawn_blocking(move || {
+        run_export(&db, key.as_deref(), &actor, request, sender);
+    });
+
+    let (size, first) = match receiver.recv().await {
+        Some(Piece::Failed(error)) => return Err(error),
+        Some(Piece::Sized(length)) => (BodySize::Sized(length), None),
+        Some(Piece::Data(bytes)) => (BodySize::Stream, Some(bytes)),
+        None => (BodySize::Stream, None),
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(format.content_type())
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(ExportBody {
+            first,
+            receiver,
+            size,
+        }))
+}
+
+/// Describe the CSV export as a data package
+///
+/// A Frictionless Data Package descriptor of the CSV export: each column's
+/// name, type, Italian description and allowed values. Save it beside a
+/// CSV export made the same day and run `frictionless validate
+/// datapackage.json`.
+#[utoipa::path(
+    get,
+    path = "/exports/datapackage.json",
+    tag = "esportazioni",
+    operation_id = "show_export_datapackage",
+    params(DataPackageQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The descriptor.", body = DataPackage),
+        (status = 401, description = "Missing or invalid token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token's role may not export, or may not export personal data.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid parameters.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/exports/datapackage.json")]
+pub async fn show_export_datapackage(
+    staff: Staff,
+    state: web::Data<AppState>,
+    query: web::Query<DataPackageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    staff.require(EXPORTERS)?;
+    let mut errors = FieldErrors::default();
+    let include_personal_data = parse_flag(
+        query.include_personal_data.as_deref(),
+        "include_personal_data",
+        &mut errors,
+    );
+    errors.finish(Some(()))?;
+    if include_personal_data {
+        staff.require(ADMINS_ONLY)?;
+    }
+    let areas = state
+        .db
+        .read(|conn| exports::area_names(conn).map_err(ApiError::from))
+        .await?;
+    let descriptor = datapackage::descriptor(&areas, include_personal_data, clock::now());
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(descriptor))
+}
+
+/// What the export thread sends to the response.
+enum Piece {
+    /// The length of the whole body, sent first when known (XLSX).
+    Sized(u64),
+    Data(Bytes),
+    Failed(ApiError),
+}
+
+/// Runs an export on the current (blocking) thread, sending its bytes to
+/// `sender`; with personal data, writes the audit event once the export has
+/// ended (with the rows actually sent), before the response completes.
+fn run_export(
+    db: &Db,
+    configured_key: Option<&str>,
+    actor: &str,
+    request: ExportRequest,
+    sender: mpsc::Sender<Piece>,
+) {
+    let pseudonymiser = match Pseudonymiser::load(db, configured_key) {
+        Ok(pseudonymiser) => pseudonymiser,
+        Err(error) => {
+            let _ = sender.blocking_send(Piece::Failed(error.into()));
+            return;
+        }
+    };
+    let format = request.format;
+    let include_personal_data = request.include_personal_data;
+    let mut export = Export::new(request, pseudonymiser);
+    let mut out = ChannelWriter::new(sender.clone());
+    let result = match format {
+        ExportFormat::Xlsx => send_xlsx(db, &mut export, &sender),
+        _ => db
+            .read_blocking(|conn| export.write(conn, &mut out))
+            .and_then(|()| out.flush().map_err(ExportError::from)),
+    };
+    if let Err(error) = &result {
+        tracing::warn!(%error, rows = export.rows(), "export stopped");
+    }
+    if include_personal_data {
+        let audited = db.write_blocking(|conn| {
+            exports::record_personal_export(
+                conn,
+                actor,
+                export.request(),
+                export.rows(),
+                result.is_ok(),
+                clock::now().naive_utc(),
+            )
+        });
+        if let Err(error) = audited {
+            tracing::error!(%error, "export with personal data not audited");
+            let _ = sender.blocking_send(Piece::Failed(error.into()));
+            return;
+        }
+    }
+    if let Err(error) = result {
+        let _ = sender.blocking_send(Piece::Failed(error.into()));
+    }
+}
+
+/// XLSX: the workbook is written to a temporary file, then sent from it.
+fn send_xlsx(
+    db: &Db,
+    export: &mut Export,
+    sender: &mpsc::Sender<Piece>,
+) -> Result<(), ExportError> {
+    let file = tempfile::Builder::new()
+        .prefix("rinasce-export-")
+        .suffix(".xlsx")
+        .tempfile()?;
+    db.read_blocking(|conn| export.write_xlsx(conn, file.path()))?;
+    let mut reader = std::fs::File::open(file.path())?;
+    let length = reader.metadata()?.len();
+    send(sender, Piece::Sized(length))?;
+    let mut buffer = vec![0u8; CHUNK_BYTES];
+    loop {
+        let read = reader.read(&mut buffer)?;
+        if read == 0 {
+            return Ok(());
+        }
+        send(sender, Piece::Data(Bytes::copy_from_slice(&buffer[..read])))?;
+    }
+}
+
+fn send(sender: &mpsc::Sender<Piece>, piece: Piece) -> io::Result<()> {
+    sender
+        .blocking_send(piece)
+        .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
+}
+
+/// Collects writes into 64 KiB pieces for the response; fails with
+/// `BrokenPipe` once the client has gone, which stops the export.
+struct ChannelWriter {
+    sender: mpsc::Sender<Piece>,
+    buffer: Vec<u8>,
+}
+
+impl ChannelWriter {
+    fn new(sender: mpsc::Sender<Piece>) -> ChannelWriter {
+        ChannelWriter {
+            sender,
+            buffer: Vec::with_capacity(CHUNK_BYTES),
+        }
+    }
+
+    fn send_buffer(&mut self) -> io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let full = std::mem::replace(&mut self.buffer, Vec::with_capacity(CHUNK_BYTES));
+        send(&self.sender, Piece::Data(Bytes::from(full)))
+    }
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buffer.extend_from_slice(data);
+        if self.buffer.len() >= CHUNK_BYTES {
+            self.send_buffer()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.send_buffer()
+    }
+}
+
+/// The response body: the pieces of the channel as they come.
+struct ExportBody {
+    first: Option<Bytes>,
+    receiver: mpsc::Receiver<Piece>,
+    size: BodySize,
+}
+
+impl MessageBody for ExportBody {
+    type Error = io::Error;
+
+    fn size(&self) -> BodySize {
+        self.size
+    }
+
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Bytes, io::Error>>> {
+        if let Some(first) = self.first.take() {
+            return Poll::Ready(Some(Ok(first)));
+        }
+        loop {
+            return match self.receiver.poll_recv(cx) {
+                Poll::Ready(Some(Piece::Data(bytes))) => Poll::Ready(Some(Ok(bytes))),
+                Poll::Ready(Some(Piece::Sized(_))) => continue,
+                Poll::Ready(Some(Piece::Failed(error))) => {
+                    Poll::Ready(Some(Err(io::Error::other(error.to_string()))))
+                }
+                Poll::Ready(None) => Poll::Ready(None),
+                Poll::Pending => Poll::Pending,
+            };
+        }
+    }
+}
+
+/// Documentation only: the XLSX workbook, with the sheets `contributi` and
+/// `dizionario`.
+#[derive(utoipa::ToSchema)]
+#[schema(format = Binary)]
+#[allow(dead_code)]
+pub struct XlsxWorkbook(String);
+
+/// Documentation only: the JSON export.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ExportPage {
+    /// One object per contribution, in order of registration.
+    #[schema(max_items = 10_000_000)]
+    items: Vec<ExportItem>,
+}
+
+/// Documentation only: one exported contribution (a line of NDJSON, an item
+/// of JSON, a row of CSV or XLSX).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ExportItem {
+    id: uuid::Uuid,
+    #[schema(max_length = 20, example = "RF-000042")]
+    reference: String,
+    received_at: chrono::DateTime<chrono::Utc>,
+    channel: crate::domain::Channel,
+    #[schema(max_length = 64, example = "mobilita-green")]
+    thematic_area: String,
+    #[schema(max_length = 200, example = "Mobilità green")]
+    thematic_area_name: String,
+    #[schema(max_length = 150)]
+    title: String,
+    #[schema(max_length = 5000)]
+    body: String,
+    status: crate::domain::ContributionStatus,
+    /// The moderators' tags, sorted (comma-separated in CSV and XLSX).
+    #[schema(max_items = 100)]
+    tags: Vec<String>,
+    author_kind: crate::domain::AuthorKind,
+    #[schema(max_length = 200)]
+    organization_name: Option<String>,
+    #[schema(format = Int32, minimum = 1, maximum = 5)]
+    quartiere: Option<i32>,
+    /// HMAC-SHA256 of the trimmed, lowercased e-mail: the same for every
+    /// contribution of one author; null without an e-mail.
+    #[schema(max_length = 64, pattern = "^[0-9a-f]{64}$")]
+    author_pseudonym: Option<String>,
+    published_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only with `include_personal_data=true`.
+    #[schema(max_length = 80)]
+    given_name: Option<String>,
+    /// Only with `include_personal_data=true`.
+    #[schema(max_length = 80)]
+    family_name: Option<String>,
+    /// Only with `include_personal_data=true`.
+    #[schema(max_length = 254)]
+    email: Option<String>,
+}
