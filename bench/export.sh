@@ -26,6 +26,11 @@ SERVER_PID=""
 cleanup() {
     if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
         kill "$SERVER_PID"
+        for _ in $(seq 1 100); do
+            kill -0 "$SERVER_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -0 "$SERVER_PID" 2>/dev/null && kill -9 "$SERVER_PID"
         wait "$SERVER_PID" 2>/dev/null || true
     fi
     rm -rf "$WORK"
@@ -61,6 +66,7 @@ psql "$DB_URL" -qc "VACUUM ANALYZE"
 
 TOKEN=$("$BIN" staff add --role researcher --email "bench-$(date +%s)@comune.example.org" --name "Benchmark" | tail -1)
 
+curl -s -o /dev/null "http://127.0.0.1:$PORT/" && { echo "bench: port $PORT is taken; set PORT" >&2; exit 1; }
 echo "==> starting the server on port $PORT"
 RINASCE_BIND="127.0.0.1:$PORT" "$BIN" serve &
 SERVER_PID=$!

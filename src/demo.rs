@@ -4,15 +4,20 @@
 //! Quartieri; authors come back (one e-mail, several contributions);
 //! statuses are mixed as after weeks of moderation, with publication times
 //! for what was published. Rows go in with multi-row `INSERT`s of
-//! [`BATCH_ROWS`], one transaction per batch. Addresses use the reserved
-//! `example.*` domains, so no demo e-mail can reach anyone.
+//! [`BATCH_ROWS`], one transaction per batch (two connections at a time on
+//! PostgreSQL). Addresses use the reserved `example.*` domains, so no demo
+//! e-mail can reach anyone.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Mutex;
 
 use chrono::{Duration, NaiveDateTime};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use uuid::Uuid;
 
 use crate::db::schema::{contribution_tags, contributions, tags};
-use crate::db::{thematic_areas, Db, DbConnection, DbError};
+use crate::db::{thematic_areas, Backend, Db, DbConnection, DbError};
 use crate::domain::text::search_fold;
 
 /// Rows per `INSERT`: 21 values each stays below PostgreSQL's 65,535
@@ -658,7 +663,7 @@ pub struct DemoSummary {
 pub fn generate(
     db: &Db,
     options: &DemoOptions,
-    mut progress: impl FnMut(u64),
+    progress: impl FnMut(u64) + Send,
 ) -> Result<DemoSummary, DbError> {
     let areas: Vec<String> = db
         .read_blocking(|conn| thematic_areas::list(conn, true))?
@@ -678,17 +683,80 @@ pub fn generate(
 
     // Each author writes about 2.5 contributions on average, a few many more.
     let authors = (options.count * 2 / 5).max(1);
+    // One thread writes the texts while others insert them: on PostgreSQL
+    // two connections, so that the server uses both cores; SQLite has one
+    // writer at a time anyway.
+    let inserters = match db.backend() {
+        Backend::Postgres => 2,
+        Backend::Sqlite => 1,
+    };
+    let (batches, ready) = std::sync::mpsc::sync_channel::<Batch>(inserters + 1);
+    let ready = Mutex::new(ready);
+    let inserted = AtomicU64::new(0);
+    let failed = AtomicBool::new(false);
+    let progress = Mutex::new(progress);
+    let outcome = std::thread::scope(|scope| {
+        scope.spawn(|| make_batches(options, &areas, authors, batches, &failed));
+        let workers: Vec<_> = (0..inserters)
+            .map(|_| {
+                scope.spawn(|| loop {
+                    let next = ready.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                    let Ok(batch) = next else {
+                        return Ok(());
+                    };
+                    if failed.load(Ordering::Relaxed) {
+                        return Ok(());
+                    }
+                    if let Err(error) = db.write_blocking(|conn| insert_batch(conn, &batch)) {
+                        failed.store(true, Ordering::Relaxed);
+                        return Err(error);
+                    }
+                    let done = inserted.fetch_add(batch.rows.len() as u64, Ordering::Relaxed)
+                        + batch.rows.len() as u64;
+                    (progress.lock().unwrap_or_else(|p| p.into_inner()))(done);
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| worker.join().expect("an insert thread panicked"))
+            .collect::<Result<Vec<()>, DbError>>()
+    });
+    outcome?;
+    Ok(DemoSummary {
+        inserted: inserted.into_inner(),
+        authors: authors.min(options.count),
+    })
+}
+
+/// The rows of one `INSERT`, with their tags.
+struct Batch {
+    rows: Vec<DemoRow>,
+    tags: Vec<DemoTag>,
+}
+
+/// Generates every batch and sends it to `batches`; stops early when the
+/// receiver is gone (an insert failed).
+fn make_batches(
+    options: &DemoOptions,
+    areas: &[String],
+    authors: u64,
+    batches: std::sync::mpsc::SyncSender<Batch>,
+    failed: &AtomicBool,
+) {
     let span = (options.to - options.from).num_seconds().max(1);
     let days = (span / 86_400).max(1);
     let mut random = Random(options.seed);
-    let mut earlier: Vec<String> = Vec::new();
-    let mut inserted = 0u64;
-    while inserted < options.count {
-        let size = (options.count - inserted).min(BATCH_ROWS as u64) as usize;
+    let mut made = 0u64;
+    while made < options.count {
+        let size = (options.count - made).min(BATCH_ROWS as u64) as usize;
         let mut rows = Vec::with_capacity(size);
         let mut row_tags = Vec::new();
+        // Duplicates point at earlier contributions of the same INSERT: the
+        // batches of two connections may commit in either order.
+        let mut earlier: Vec<String> = Vec::new();
         for index in 0..size as u64 {
-            let position = inserted + index;
+            let position = made + index;
             // Days in order of arrival, times of day mostly in daytime.
             let day = (position as i128 * days as i128 / options.count as i128) as i64;
             let hour = random.weighted(&[
@@ -710,7 +778,7 @@ pub fn generate(
                 &mut random,
                 options.seed,
                 skewed,
-                &areas,
+                areas,
                 &earlier,
                 received_at,
             );
@@ -730,23 +798,20 @@ pub fn generate(
                     });
                 }
             }
+            if row.status != "duplicate" && index % 10 == 0 {
+                earlier.push(row.id.clone());
+            }
             rows.push(row);
         }
-        db.write_blocking(|conn| insert_batch(conn, &rows, &row_tags))?;
-        // Duplicates point at contributions of earlier batches.
-        earlier = rows
-            .into_iter()
-            .filter(|row| row.status != "duplicate")
-            .step_by(10)
-            .map(|row| row.id)
-            .collect();
-        inserted += size as u64;
-        progress(inserted);
+        made += size as u64;
+        let batch = Batch {
+            rows,
+            tags: row_tags,
+        };
+        if failed.load(Ordering::Relaxed) || batches.send(batch).is_err() {
+            return;
+        }
     }
-    Ok(DemoSummary {
-        inserted,
-        authors: authors.min(options.count),
-    })
 }
 
 fn phrases_of(area: &str) -> &'static AreaPhrases {
@@ -874,30 +939,29 @@ fn ensure_tags(conn: &mut DbConnection, names: &[&str], now: NaiveDateTime) -> R
 
 /// One multi-row `INSERT` of contributions and one of their tags. The
 /// multi-backend connection has no multi-row insert: the same statement runs
-/// on the inner connection.
-fn insert_batch(
-    conn: &mut DbConnection,
-    rows: &[DemoRow],
-    row_tags: &[DemoTag],
-) -> Result<(), DbError> {
+/// on the inner connection. On PostgreSQL the commit does not wait for the
+/// disk (`synchronous_commit = off` for this transaction only): a crash
+/// could lose the last batches of demo data, never corrupt anything.
+fn insert_batch(conn: &mut DbConnection, batch: &Batch) -> Result<(), DbError> {
     match conn {
         DbConnection::Pg(pg) => {
+            pg.batch_execute("SET LOCAL synchronous_commit = off")?;
             diesel::insert_into(contributions::table)
-                .values(rows)
+                .values(&batch.rows)
                 .execute(pg)?;
-            if !row_tags.is_empty() {
+            if !batch.tags.is_empty() {
                 diesel::insert_into(contribution_tags::table)
-                    .values(row_tags)
+                    .values(&batch.tags)
                     .execute(pg)?;
             }
         }
         DbConnection::Sqlite(sqlite) => {
             diesel::insert_into(contributions::table)
-                .values(rows)
+                .values(&batch.rows)
                 .execute(sqlite)?;
-            if !row_tags.is_empty() {
+            if !batch.tags.is_empty() {
                 diesel::insert_into(contribution_tags::table)
-                    .values(row_tags)
+                    .values(&batch.tags)
                     .execute(sqlite)?;
             }
         }

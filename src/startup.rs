@@ -29,6 +29,23 @@ pub enum StartupError {
     },
 }
 
+/// Waits for SIGTERM or SIGINT. Handled here rather than by actix, so that
+/// the order of shutdown (server, then mail worker) is ours.
+async fn shutdown_signal() -> &'static str {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut term), Ok(mut interrupt)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        tracing::error!("cannot listen for SIGTERM and SIGINT");
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = term.recv() => "SIGTERM",
+        _ = interrupt.recv() => "SIGINT",
+    }
+}
+
 /// Opens the database, applies migrations and seeds the thematic areas.
 pub fn prepare_database(config: &Config) -> Result<Db, StartupError> {
     let db = Db::connect(&config.database_url, config.db_pool_size);
@@ -95,6 +112,7 @@ impl Application {
                 source,
             })?
             .shutdown_timeout(30)
+            .disable_signals()
             .run();
         Ok(Application {
             port,
@@ -107,7 +125,21 @@ impl Application {
     /// Serves until SIGTERM or SIGINT: actix stops accepting, finishes the
     /// requests in flight, then the mail worker finishes its message.
     pub async fn run(self) -> std::io::Result<()> {
-        let served = self.server.await;
+        let handle = self.server.handle();
+        let mut server = self.server;
+        let served = tokio::select! {
+            served = &mut server => served,
+            signal = shutdown_signal() => {
+                tracing::info!(%signal, "shutting down: finishing requests in flight");
+                // The command is sent at once; the server future, polled
+                // below, carries it out (awaiting `stop` alone would wait
+                // for a server nobody polls).
+                let stopped = handle.stop(true);
+                let served = server.await;
+                stopped.await;
+                served
+            }
+        };
         if let Some(worker) = self.worker {
             worker.stop().await;
         }

@@ -342,41 +342,32 @@ pub fn max_seq(conn: &mut DbConnection) -> Result<i64, DbError> {
 }
 
 /// One keyset batch of an export: the filtered rows with `after < seq <=
-/// until`, in sequence order, `limit` at most. The next batch starts after
-/// the last `seq` returned; an empty batch ends the export.
+/// until`, in sequence order, `limit` at most, each with its tags sorted and
+/// comma-separated (`None` without tags). The next batch starts after the
+/// last `seq` returned; an empty batch ends the export. The tags come from a
+/// correlated subquery, so each row costs one probe of the tags' primary key
+/// instead of a scan of the whole tag table per batch.
 pub fn export_batch(
     conn: &mut DbConnection,
     filter: &ModerationFilter,
     after: i64,
     until: i64,
     limit: i64,
-) -> Result<Vec<ExportSourceRow>, DbError> {
+) -> Result<Vec<(ExportSourceRow, Option<String>)>, DbError> {
+    let aggregate = match conn {
+        DbConnection::Pg(_) => "string_agg",
+        DbConnection::Sqlite(_) => "group_concat",
+    };
+    let tags = diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(&format!(
+        "(SELECT {aggregate}(t.tag, ',' ORDER BY t.tag) FROM contribution_tags t \
+         WHERE t.contribution_id = contributions.id)"
+    ));
     Ok(filtered(filter)
         .filter(contributions::seq.gt(after))
         .filter(contributions::seq.le(until))
         .order(contributions::seq.asc())
         .limit(limit)
-        .select(ExportSourceRow::as_select())
-        .load(conn)?)
-}
-
-/// The tags of the contributions with `after < seq <= last`, sorted by
-/// contribution and tag: one query per export batch, with no list of ids
-/// to bind.
-pub fn export_tags(
-    conn: &mut DbConnection,
-    after: i64,
-    last: i64,
-) -> Result<Vec<(String, String)>, DbError> {
-    use super::schema::contribution_tags;
-    let in_batch = contributions::table
-        .filter(contributions::seq.gt(after))
-        .filter(contributions::seq.le(last))
-        .select(contributions::id);
-    Ok(contribution_tags::table
-        .filter(contribution_tags::contribution_id.eq_any(in_batch))
-        .order((contribution_tags::contribution_id, contribution_tags::tag))
-        .select((contribution_tags::contribution_id, contribution_tags::tag))
+        .select((ExportSourceRow::as_select(), tags))
         .load(conn)?)
 }
 

@@ -383,21 +383,19 @@ impl Export {
         loop {
             let batch =
                 queries::export_batch(conn, &self.request.filter, after, until, BATCH_ROWS)?;
-            let Some(last) = batch.last().map(|row| row.seq) else {
+            let Some(last) = batch.last().map(|(row, _)| row.seq) else {
                 return Ok(());
             };
             let complete_batch = batch.len() as i64 == BATCH_ROWS;
-            let mut tags: HashMap<String, Vec<String>> = HashMap::new();
-            for (id, tag) in queries::export_tags(conn, after, last)? {
-                tags.entry(id).or_default().push(tag);
-            }
-            for row in batch {
+            for (row, tags) in batch {
                 let area = names.get(row.thematic_area.as_str()).copied();
-                let row_tags = tags.remove(&row.id).unwrap_or_default();
+                let tags = tags
+                    .map(|tags| tags.split(',').map(str::to_owned).collect())
+                    .unwrap_or_default();
                 let record = ExportRecord::new(
                     row,
                     area.unwrap_or_default(),
-                    row_tags,
+                    tags,
                     &self.pseudonymiser,
                     self.request.include_personal_data,
                 );

@@ -116,7 +116,7 @@ pub fn mark_sent(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Resul
 }
 
 /// Records a failed attempt: retried at `retry_at`, or `failed` for good
-/// when `give_up`.
+/// when `give_up`. A message cancelled meanwhile (erasure) stays cancelled.
 pub fn mark_attempt_failed(
     conn: &mut DbConnection,
     id: &str,
@@ -124,15 +124,19 @@ pub fn mark_attempt_failed(
     retry_at: NaiveDateTime,
     give_up: bool,
 ) -> Result<(), DbError> {
-    diesel::update(outbox::table.filter(outbox::id.eq(id)))
-        .set((
-            outbox::status.eq(if give_up { FAILED } else { PENDING }),
-            outbox::attempts.eq(outbox::attempts + 1),
-            outbox::next_attempt_at.eq(retry_at),
-            outbox::locked_until.eq(None::<NaiveDateTime>),
-            outbox::last_error.eq(Some(error)),
-        ))
-        .execute(conn)?;
+    diesel::update(
+        outbox::table
+            .filter(outbox::id.eq(id))
+            .filter(outbox::status.eq(PENDING)),
+    )
+    .set((
+        outbox::status.eq(if give_up { FAILED } else { PENDING }),
+        outbox::attempts.eq(outbox::attempts + 1),
+        outbox::next_attempt_at.eq(retry_at),
+        outbox::locked_until.eq(None::<NaiveDateTime>),
+        outbox::last_error.eq(Some(error)),
+    ))
+    .execute(conn)?;
     Ok(())
 }
 
