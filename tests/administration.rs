@@ -9,21 +9,6 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use support::*;
 
-fn header(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get(name)
-        .map(|v| v.to_str().unwrap().to_owned())
-}
-
-async fn staff_json(app: &TestApp, token: &str, path: &str) -> Value {
-    let response = app.as_staff(Method::GET, path, token).send().await.unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    assert_eq!(status, 200, "GET {path}: {text}");
-    serde_json::from_str(&text).unwrap()
-}
-
 async fn post_json(app: &TestApp, token: &str, path: &str, body: &Value) -> reqwest::Response {
     app.as_staff(Method::POST, path, token)
         .json(body)

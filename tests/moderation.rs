@@ -16,22 +16,6 @@ fn id_of(value: &Value) -> String {
     value["id"].as_str().expect("an id").to_owned()
 }
 
-fn header(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get(name)
-        .map(|v| v.to_str().unwrap().to_owned())
-}
-
-/// GET on a staff route, asserting a 200 JSON answer.
-async fn staff_json(app: &TestApp, token: &str, path: &str) -> Value {
-    let response = app.as_staff(Method::GET, path, token).send().await.unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    assert_eq!(status, 200, "GET {path}: {text}");
-    serde_json::from_str(&text).unwrap()
-}
-
 /// The queue filtered by `query`, as references in the order listed.
 async fn queue_refs(app: &TestApp, token: &str, query: &str) -> Vec<String> {
     let page = staff_json(app, token, &format!("{QUEUE}?{query}")).await;

@@ -321,3 +321,24 @@ impl TestApp {
             .bearer_auth(token)
     }
 }
+
+/// A response header as text, if present.
+pub fn header(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_owned())
+}
+
+/// GET on a staff route, asserting a 200 JSON answer.
+pub async fn staff_json(app: &TestApp, token: &str, path: &str) -> Value {
+    let response = app
+        .as_staff(reqwest::Method::GET, path, token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert_eq!(status, 200, "GET {path}: {text}");
+    serde_json::from_str(&text).unwrap()
+}
