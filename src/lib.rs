@@ -18,3 +18,4 @@ pub mod mail;
 pub mod moderation;
 pub mod similar;
 pub mod startup;
+pub mod submissions;

@@ -1,7 +1,6 @@
 //! Starting the service: database, migrations, seed, HTTP server.
 
 use std::net::TcpListener;
-use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::{web, HttpServer};
@@ -9,9 +8,7 @@ use actix_web::{web, HttpServer};
 use crate::config::Config;
 use crate::db::{thematic_areas, Db};
 use crate::erasure::RetentionTask;
-use crate::http::rate_limit::SubmissionLimit;
 use crate::http::{self, AppState};
-use crate::indicators::IndicatorCache;
 use crate::mail::transport::Transport;
 use crate::mail::worker::{MailWorker, WorkerSettings};
 use crate::mail::MailContext;
@@ -95,16 +92,7 @@ impl Application {
         let retention = config
             .retention_days
             .map(|days| RetentionTask::spawn(db.clone(), days));
-        let submissions =
-            SubmissionLimit::new(config.rate_limit_per_minute, config.trusted_proxies.clone());
-        let state = web::Data::new(AppState {
-            db,
-            config: Arc::new(config),
-            indicators: IndicatorCache::default(),
-            similarity: Default::default(),
-            mail,
-            submissions,
-        });
+        let state = web::Data::new(AppState::new(db, config));
         let server = HttpServer::new(move || http::application(state.clone()))
             .listen(listener)
             .map_err(|source| StartupError::Bind {

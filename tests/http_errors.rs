@@ -197,14 +197,10 @@ async fn status_is_503_with_retry_after_when_the_database_is_unreachable() {
     };
     let mut config = test_config(&unreachable, dir.path());
     config.db_pool_size = 2;
-    let state = actix_web::web::Data::new(rinasce::http::AppState {
-        db: rinasce::db::Db::connect(&unreachable, 2),
-        config: std::sync::Arc::new(config),
-        indicators: Default::default(),
-        similarity: Default::default(),
-        mail: rinasce::mail::MailContext::from_config(&test_config(&unreachable, dir.path())),
-        submissions: rinasce::http::rate_limit::SubmissionLimit::new(30, Vec::new()),
-    });
+    let state = actix_web::web::Data::new(rinasce::http::AppState::new(
+        rinasce::db::Db::connect(&unreachable, 2),
+        config,
+    ));
     let app = actix_web::test::init_service(rinasce::http::application(state)).await;
     for path in [
         "/api/v1/status",

@@ -2,7 +2,7 @@
 //! (`Db::read`, `Db::write`) that every caller goes through.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
@@ -13,6 +13,19 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+/// Runs the same diesel statement on the backend's own connection, for the
+/// statements the multi-backend connection cannot run itself (multi-row
+/// inserts, `ON CONFLICT`).
+macro_rules! on_backend {
+    ($conn:expr, |$backend:ident| $statement:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Pg($backend) => $statement,
+            $crate::db::DbConnection::Sqlite($backend) => $statement,
+        }
+    };
+}
+pub(crate) use on_backend;
 
 /// A connection to either backend; query code is written once against it.
 #[derive(diesel::MultiConnection)]
@@ -84,6 +97,20 @@ impl DbError {
     }
 }
 
+/// A pooled connection and what the pool needs to know about it: when it
+/// was last used, and whether it failed in a way that may mean the server
+/// dropped it.
+pub struct PooledDbConnection {
+    conn: DbConnection,
+    last_used: Instant,
+    suspect: bool,
+}
+
+/// A connection idle for longer than this is checked before use: the
+/// database may have restarted meanwhile. Busy connections skip the round
+/// trip, which on a loaded server would cost as much as a query.
+const CHECK_IDLE_AFTER: Duration = Duration::from_secs(2);
+
 /// Opens connections for r2d2, choosing the backend from the URL itself so
 /// that a failure says what happened (diesel's derived `establish` reports
 /// "Invalid connection url" when PostgreSQL is merely down).
@@ -94,10 +121,35 @@ pub struct ConnectionManager {
 }
 
 impl ManageConnection for ConnectionManager {
-    type Connection = DbConnection;
+    type Connection = PooledDbConnection;
     type Error = diesel::r2d2::Error;
 
-    fn connect(&self) -> Result<DbConnection, Self::Error> {
+    fn connect(&self) -> Result<PooledDbConnection, Self::Error> {
+        let conn = self.open()?;
+        Ok(PooledDbConnection {
+            conn,
+            last_used: Instant::now(),
+            suspect: false,
+        })
+    }
+
+    fn is_valid(&self, pooled: &mut PooledDbConnection) -> Result<(), Self::Error> {
+        pooled
+            .conn
+            .batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    /// Called when a connection goes back to the pool: one left inside a
+    /// transaction, or that failed and no longer answers, is dropped.
+    fn has_broken(&self, pooled: &mut PooledDbConnection) -> bool {
+        diesel::r2d2::R2D2Connection::is_broken(&mut pooled.conn)
+            || (pooled.suspect && self.is_valid(pooled).is_err())
+    }
+}
+
+impl ConnectionManager {
+    fn open(&self) -> Result<DbConnection, diesel::r2d2::Error> {
         match self.backend {
             Backend::Postgres => PgConnection::establish(&self.url)
                 .map(DbConnection::Pg)
@@ -119,15 +171,6 @@ impl ManageConnection for ConnectionManager {
                 Ok(DbConnection::Sqlite(conn))
             }
         }
-    }
-
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(diesel::r2d2::Error::QueryError)
-    }
-
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
     }
 }
 
@@ -155,7 +198,8 @@ impl Db {
             .min_idle(Some(0))
             // Short, so that requests fail fast with 503 while the database is down.
             .connection_timeout(Duration::from_secs(3))
-            .test_on_check_out(backend == Backend::Postgres)
+            // Checked in `checkout` only when idle for a while, see CHECK_IDLE_AFTER.
+            .test_on_check_out(false)
             .build_unchecked(manager);
         Db {
             pool,
@@ -168,10 +212,40 @@ impl Db {
         self.backend
     }
 
+    /// A working connection: an idle one that no longer answers (say, after
+    /// a database restart) is dropped and the next one tried.
     fn checkout(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, DbError> {
-        self.pool
-            .get()
-            .map_err(|error| DbError::Unavailable(error.to_string()))
+        for _ in 0..=self.pool.max_size() {
+            let mut pooled = self
+                .pool
+                .get()
+                .map_err(|error| DbError::Unavailable(error.to_string()))?;
+            if pooled.last_used.elapsed() < CHECK_IDLE_AFTER
+                || pooled.conn.batch_execute("SELECT 1").is_ok()
+            {
+                return Ok(pooled);
+            }
+            pooled.suspect = true;
+        }
+        Err(DbError::Unavailable(
+            "no pooled connection answers".to_owned(),
+        ))
+    }
+
+    /// Runs `work` on a checked-out connection; a failure marks it suspect,
+    /// so the pool checks it before taking it back.
+    fn with_connection<T, E>(
+        &self,
+        work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<DbError>,
+    {
+        let mut pooled = self.checkout()?;
+        let result = work(&mut pooled.conn);
+        pooled.last_used = Instant::now();
+        pooled.suspect = result.is_err();
+        result
     }
 
     /// Runs read-only work on a blocking thread.
@@ -202,8 +276,7 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, E>,
         E: From<DbError>,
     {
-        let mut conn = self.checkout()?;
-        work(&mut conn)
+        self.with_connection(work)
     }
 
     pub fn write_blocking<T, E, F>(&self, work: F) -> Result<T, E>
@@ -211,22 +284,24 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, E>,
         E: From<DbError> + From<diesel::result::Error>,
     {
-        let mut conn = self.checkout()?;
-        let _turn = match self.backend {
-            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
-            Backend::Postgres => None,
-        };
-        let conn: &mut DbConnection = &mut conn;
-        match conn {
-            DbConnection::Pg(_) => conn.transaction(work),
-            DbConnection::Sqlite(_) => immediate_transaction(conn, work),
-        }
+        self.with_connection(|conn| {
+            let _turn = match self.backend {
+                Backend::Sqlite => {
+                    Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner()))
+                }
+                Backend::Postgres => None,
+            };
+            match conn {
+                DbConnection::Pg(_) => conn.transaction(work),
+                DbConnection::Sqlite(_) => immediate_transaction(conn, work),
+            }
+        })
     }
 
     /// Applies the pending migrations of this backend.
     pub fn migrate(&self) -> Result<Vec<String>, Box<dyn std::error::Error + Send + Sync>> {
-        let mut conn = self.checkout()?;
-        let applied = match &mut *conn {
+        let mut pooled = self.checkout()?;
+        let applied = match &mut pooled.conn {
             DbConnection::Pg(pg) => pg.run_pending_migrations(POSTGRES_MIGRATIONS)?,
             DbConnection::Sqlite(sqlite) => sqlite.run_pending_migrations(SQLITE_MIGRATIONS)?,
         };

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::models::{ContributionRow, NewContributionRow};
 use super::schema::contributions;
-use super::{DbConnection, DbError};
+use super::{on_backend, DbConnection, DbError};
 use crate::domain::text::search_fold;
 use crate::domain::{ContributionStatus, Quartiere};
 
@@ -17,6 +17,23 @@ pub fn insert(
         .values(row)
         .returning(contributions::all_columns)
         .get_result(conn)?)
+}
+
+/// Inserts several rows with one statement and returns them as stored, in
+/// no promised order.
+pub fn insert_all(
+    conn: &mut DbConnection,
+    rows: &[NewContributionRow],
+) -> Result<Vec<ContributionRow>, DbError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(on_backend!(conn, |conn| diesel::insert_into(
+        contributions::table
+    )
+    .values(rows)
+    .returning(contributions::all_columns)
+    .get_results(conn))?)
 }
 
 pub fn find_by_id(conn: &mut DbConnection, id: &str) -> Result<Option<ContributionRow>, DbError> {

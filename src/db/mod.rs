@@ -12,4 +12,5 @@ pub mod staff;
 pub mod tags;
 pub mod thematic_areas;
 
+pub(crate) use connection::on_backend;
 pub use connection::{Backend, Db, DbConnection, DbError};

@@ -62,8 +62,10 @@ pub struct ContributionRow {
     pub version: i64,
 }
 
+/// `None` is bound as NULL rather than written as DEFAULT, so the statement
+/// text is always the same and PostgreSQL keeps it prepared.
 #[derive(Clone, Debug, Insertable)]
-#[diesel(table_name = contributions)]
+#[diesel(table_name = contributions, treat_none_as_default_value = false)]
 pub struct NewContributionRow {
     pub id: String,
     pub channel: String,

@@ -17,16 +17,15 @@ use super::pagination::{self, Page};
 use super::AppState;
 use crate::clock;
 use crate::db::contributions::{self as queries, PublishedFilter};
-use crate::db::models::{ContributionRow, IdempotencyRow, NewContributionRow};
-use crate::db::{idempotency, thematic_areas, DbError};
-use crate::domain::text::search_fold;
+use crate::db::models::ContributionRow;
+use crate::db::{idempotency, thematic_areas};
 use crate::domain::{
-    AuthorKind, Channel, ContributionBody, ContributionStatus, ContributionTitle, EmailAddress,
-    FieldIssue, OrganizationName, PersonName, Quartiere, Reference, ThematicAreaCode,
+    AuthorKind, Channel, ContributionBody, ContributionTitle, EmailAddress, FieldIssue,
+    OrganizationName, PersonName, Quartiere, Reference, ThematicAreaCode,
 };
 use crate::error::{ApiError, Problem};
-use crate::indicators::record_milestone;
-use crate::mail::notices;
+pub use crate::submissions::{new_row, ContributionInput, SubmissionReceipt};
+use crate::submissions::{IdempotencyClaim, Submission, SubmitFailure};
 
 /// A contribution as the Rete Civica form sends it.
 #[derive(Deserialize, ToSchema)]
@@ -77,23 +76,6 @@ pub struct AuthorSubmission {
     /// Quartiere 1–5, or null.
     #[schema(format = Int32, minimum = 1, maximum = 5, example = 2)]
     quartiere: Option<i32>,
-}
-
-/// A valid contribution, from the form or registered by a moderator.
-pub struct ContributionInput {
-    pub thematic_area: ThematicAreaCode,
-    pub title: ContributionTitle,
-    pub body: ContributionBody,
-    pub kind: AuthorKind,
-    pub given_name: Option<PersonName>,
-    pub family_name: Option<PersonName>,
-    pub organization_name: Option<OrganizationName>,
-    pub email: Option<EmailAddress>,
-    pub quartiere: Option<Quartiere>,
-    pub contact_consent: bool,
-    pub channel: Channel,
-    /// When it reached the Comune, if not now (offline contributions).
-    pub received_at: Option<chrono::NaiveDateTime>,
 }
 
 /// Which body is being read: the public form's, or a moderator's
@@ -253,36 +235,6 @@ fn parse_author(
     })
 }
 
-/// The receipt given to the contributor.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct SubmissionReceipt {
-    pub id: Uuid,
-    /// Receipt code to quote in any later contact.
-    #[schema(max_length = 20, example = "RF-000042")]
-    pub reference: String,
-    pub status: ContributionStatus,
-    pub received_at: DateTime<Utc>,
-}
-
-/// Why a submission's transaction did not commit.
-enum SubmitFailure {
-    Api(ApiError),
-    /// Another request stored the same Idempotency-Key first.
-    KeyTaken,
-}
-
-impl From<DbError> for SubmitFailure {
-    fn from(error: DbError) -> Self {
-        SubmitFailure::Api(error.into())
-    }
-}
-
-impl From<diesel::result::Error> for SubmitFailure {
-    fn from(error: diesel::result::Error) -> Self {
-        SubmitFailure::Api(error.into())
-    }
-}
-
 /// Submit a contribution
 ///
 /// The Rete Civica form posts a suggestion on one thematic area. Every
@@ -328,14 +280,12 @@ pub async fn submit_contribution(
     let value = json_body(&request, &body)?;
     // The hash is of the parsed body (keys sorted), so the same JSON sent with
     // other spacing or key order is the same request.
-    let idempotency = idempotency_key(&request)?.map(|key| {
-        (
-            key,
-            hex::encode(Sha256::digest(value.to_string().as_bytes())),
-        )
+    let idempotency = idempotency_key(&request)?.map(|key| IdempotencyClaim {
+        key,
+        request_hash: hex::encode(Sha256::digest(value.to_string().as_bytes())),
     });
-    if let Some((key, hash)) = &idempotency {
-        if let Some(response) = replay(&state, key, hash).await? {
+    if let Some(claim) = &idempotency {
+        if let Some(response) = replay(&state, claim).await? {
             return Ok(response);
         }
     }
@@ -351,22 +301,28 @@ pub async fn submit_contribution(
     if !errors.is_empty() {
         return Err(with_area_check(&state, area, errors).await);
     }
-    let Some(submission) = parsed else {
+    let Some(input) = parsed else {
         return Err(errors.into_error());
     };
-    let outcome = store_submission(&state, submission, idempotency.clone()).await;
-    match outcome {
-        Ok(receipt) => {
+    let outcome = state
+        .submission_writer
+        .store(Submission {
+            input,
+            idempotency: idempotency.clone(),
+        })
+        .await;
+    match (outcome, idempotency) {
+        (Ok(receipt), _) => {
             state.indicators.invalidate();
             Ok(created(&receipt))
         }
-        Err(SubmitFailure::Api(error)) => Err(error),
-        Err(SubmitFailure::KeyTaken) => {
-            let (key, hash) = idempotency.expect("a key was sent");
-            replay(&state, &key, &hash)
-                .await?
-                .ok_or_else(|| ApiError::Internal("idempotency key vanished".into()))
+        (Err(SubmitFailure::KeyTaken), Some(claim)) => replay(&state, &claim)
+            .await?
+            .ok_or_else(|| ApiError::Internal("idempotency key vanished".into())),
+        (Err(SubmitFailure::KeyTaken), None) => {
+            Err(ApiError::Internal("key taken without a key".into()))
         }
+        (Err(SubmitFailure::Api(error)), _) => Err(error),
     }
 }
 
@@ -407,8 +363,11 @@ fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, ApiError> {
 }
 
 /// The stored answer for `key`, when the same body was sent before.
-async fn replay(state: &AppState, key: &str, hash: &str) -> Result<Option<HttpResponse>, ApiError> {
-    let key = key.to_owned();
+async fn replay(
+    state: &AppState,
+    claim: &IdempotencyClaim,
+) -> Result<Option<HttpResponse>, ApiError> {
+    let key = claim.key.clone();
     let Some(stored) = state
         .db
         .read(move |conn| idempotency::find(conn, &key))
@@ -416,7 +375,7 @@ async fn replay(state: &AppState, key: &str, hash: &str) -> Result<Option<HttpRe
     else {
         return Ok(None);
     };
-    if stored.request_hash != hash {
+    if stored.request_hash != claim.request_hash {
         return Err(ApiError::IdempotencyKeyReused);
     }
     let receipt: SubmissionReceipt = serde_json::from_str(&stored.response_body)
@@ -437,103 +396,6 @@ fn created(receipt: &SubmissionReceipt) -> HttpResponse {
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(receipt)
-}
-
-/// Stores the contribution, its idempotency record, its acknowledgement and,
-/// if this submission reached the target, the milestone: all or nothing.
-async fn store_submission(
-    state: &AppState,
-    submission: ContributionInput,
-    idempotency: Option<(String, String)>,
-) -> Result<SubmissionReceipt, SubmitFailure> {
-    let (mail, target) = (state.mail.clone(), state.config.target);
-    state
-        .db
-        .write(move |conn| {
-            let Some(area) = thematic_areas::find_active(conn, submission.thematic_area.as_str())?
-            else {
-                return Err(SubmitFailure::Api(ApiError::validation(
-                    "thematic_area",
-                    FieldIssue::UnknownThematicArea,
-                )));
-            };
-            let now = clock::now().naive_utc();
-            let row = queries::insert(conn, &new_row(&submission, None, now))?;
-            let receipt = SubmissionReceipt {
-                id: parse_id(&row.id)?,
-                reference: Reference::from_sequence(row.seq).to_string(),
-                status: ContributionStatus::Pending,
-                received_at: clock::utc(row.received_at),
-            };
-            if let Some((key, request_hash)) = idempotency {
-                let remembered = idempotency::remember(
-                    conn,
-                    &IdempotencyRow {
-                        key,
-                        request_hash,
-                        contribution_id: row.id.clone(),
-                        response_body: serde_json::to_string(&receipt)
-                            .map_err(|e| SubmitFailure::Api(ApiError::Internal(e.to_string())))?,
-                        created_at: now,
-                    },
-                );
-                match remembered {
-                    Err(DbError::Query(diesel::result::Error::DatabaseError(
-                        diesel::result::DatabaseErrorKind::UniqueViolation,
-                        _,
-                    ))) => return Err(SubmitFailure::KeyTaken),
-                    other => other?,
-                }
-            }
-            notices::acknowledge(conn, &mail, &row, &area.name, now).map_err(SubmitFailure::Api)?;
-            record_milestone(conn, &mail, target, now).map_err(SubmitFailure::Api)?;
-            Ok(receipt)
-        })
-        .await
-}
-
-fn parse_id(id: &str) -> Result<Uuid, SubmitFailure> {
-    Uuid::parse_str(id)
-        .map_err(|e| SubmitFailure::Api(ApiError::Internal(format!("stored id {id:?}: {e}"))))
-}
-
-/// The row for a valid contribution; `registered_by` names the moderator
-/// who registered an offline one.
-pub fn new_row(
-    input: &ContributionInput,
-    registered_by: Option<&str>,
-    now: chrono::NaiveDateTime,
-) -> NewContributionRow {
-    let text = |value: &Option<PersonName>| value.as_ref().map(|v| v.as_str().to_owned());
-    NewContributionRow {
-        id: Uuid::now_v7().to_string(),
-        channel: input.channel.as_str().to_owned(),
-        status: ContributionStatus::Pending.as_str().to_owned(),
-        thematic_area: input.thematic_area.as_str().to_owned(),
-        title: input.title.as_str().to_owned(),
-        body: input.body.as_str().to_owned(),
-        search_text: search_fold(&format!(
-            "{}\n{}",
-            input.title.as_str(),
-            input.body.as_str()
-        )),
-        author_kind: input.kind.as_str().to_owned(),
-        given_name: text(&input.given_name),
-        family_name: text(&input.family_name),
-        organization_name: input
-            .organization_name
-            .as_ref()
-            .map(|o| o.as_str().to_owned()),
-        email: input.email.as_ref().map(|e| e.as_str().to_owned()),
-        quartiere: input.quartiere.map(|q| i16::from(q.number())),
-        contact_consent: input.contact_consent,
-        // Only the form shows the online privacy notice.
-        privacy_notice_accepted: input.channel == Channel::Form,
-        registered_by: registered_by.map(str::to_owned),
-        received_at: input.received_at.unwrap_or(now),
-        updated_at: now,
-        version: 1,
-    }
 }
 
 /// A published contribution as the public sees it: no personal data.

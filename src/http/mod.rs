@@ -29,6 +29,7 @@ use crate::error::ApiError;
 use crate::indicators::IndicatorCache;
 use crate::mail::MailContext;
 use crate::similar::SimilarityIndex;
+use crate::submissions::SubmissionWriter;
 
 pub const API_BASE: &str = "/api/v1";
 /// Largest accepted request body (SPEC §3).
@@ -42,6 +43,27 @@ pub struct AppState {
     pub similarity: SimilarityIndex,
     pub mail: MailContext,
     pub submissions: rate_limit::SubmissionLimit,
+    pub submission_writer: crate::submissions::SubmissionWriter,
+}
+
+impl AppState {
+    /// The state every worker shares. Starts the submission writers, so it
+    /// must be called inside the actix runtime.
+    pub fn new(db: Db, config: Config) -> AppState {
+        let mail = MailContext::from_config(&config);
+        AppState {
+            submission_writer: SubmissionWriter::spawn(db.clone(), mail.clone(), config.target),
+            submissions: rate_limit::SubmissionLimit::new(
+                config.rate_limit_per_minute,
+                config.trusted_proxies.clone(),
+            ),
+            db,
+            config: Arc::new(config),
+            indicators: IndicatorCache::default(),
+            similarity: Default::default(),
+            mail,
+        }
+    }
 }
 
 /// CORS for the configured origins only; with none, browsers on other

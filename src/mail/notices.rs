@@ -16,9 +16,13 @@ fn queue(
     contribution_id: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
-    let message = message.map_err(|e| ApiError::Internal(format!("mail template: {e}")))?;
+    let message = message.map_err(template_error)?;
     outbox::queue(conn, &message, contribution_id, &context.domain, now)?;
     Ok(())
+}
+
+fn template_error(error: askama::Error) -> ApiError {
+    ApiError::Internal(format!("mail template: {error}"))
 }
 
 fn author_name(row: &ContributionRow) -> String {
@@ -35,26 +39,37 @@ fn author_name(row: &ContributionRow) -> String {
     }
 }
 
-/// The acknowledgement of a new contribution, when its author gave an e-mail.
-pub fn acknowledge(
+/// The acknowledgements of new contributions, each with the name of its
+/// thematic area, for those whose author gave an e-mail: one statement for all.
+pub fn acknowledge_all(
     conn: &mut DbConnection,
     context: &MailContext,
-    row: &ContributionRow,
-    thematic_area_name: &str,
+    contributions: &[(&ContributionRow, &str)],
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
-    let Some(email) = row.email.as_deref().filter(|_| context.enabled) else {
+    if !context.enabled {
         return Ok(());
-    };
-    let message = Acknowledgement::new(
-        author_name(row),
-        Reference::from_sequence(row.seq).to_string(),
-        thematic_area_name,
-        row.title.as_str(),
-        context.public_url.as_str(),
-    )
-    .render(email);
-    queue(conn, context, message, Some(&row.id), now)
+    }
+    let mut messages = Vec::with_capacity(contributions.len());
+    for &(row, thematic_area_name) in contributions {
+        let Some(email) = row.email.as_deref() else {
+            continue;
+        };
+        let message = Acknowledgement::new(
+            author_name(row),
+            Reference::from_sequence(row.seq).to_string(),
+            thematic_area_name,
+            row.title.as_str(),
+            context.public_url.as_str(),
+        )
+        .render(email)
+        .map_err(template_error)?;
+        messages.push((message, row.id.as_str()));
+    }
+    let queued: Vec<(&Message, Option<&str>)> =
+        messages.iter().map(|(m, id)| (m, Some(*id))).collect();
+    outbox::queue_all(conn, &queued, &context.domain, now)?;
+    Ok(())
 }
 
 /// The outcome sent when a contribution is published or rejected.

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::Message;
 use crate::db::schema::outbox;
-use crate::db::{DbConnection, DbError};
+use crate::db::{on_backend, DbConnection, DbError};
 
 /// Queues `message`, due at `now`. The Message-ID is derived from the row id,
 /// so a retried delivery carries the same one and receivers can de-duplicate.
@@ -17,25 +17,44 @@ pub fn queue(
     contribution_id: Option<&str>,
     sender_domain: &str,
     now: NaiveDateTime,
-) -> Result<String, DbError> {
-    let id = Uuid::now_v7().to_string();
-    diesel::insert_into(outbox::table)
-        .values((
-            outbox::id.eq(&id),
-            outbox::kind.eq(message.kind),
-            outbox::recipient.eq(&message.recipient),
-            outbox::subject.eq(&message.subject),
-            outbox::body_text.eq(&message.body_text),
-            outbox::body_html.eq(&message.body_html),
-            outbox::message_id.eq(format!("<{id}@{sender_domain}>")),
-            outbox::contribution_id.eq(contribution_id),
-            outbox::status.eq("pending"),
-            outbox::attempts.eq(0),
-            outbox::next_attempt_at.eq(now),
-            outbox::created_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(id)
+) -> Result<(), DbError> {
+    queue_all(conn, &[(message, contribution_id)], sender_domain, now)
+}
+
+/// Queues several messages with one statement.
+pub fn queue_all(
+    conn: &mut DbConnection,
+    messages: &[(&Message, Option<&str>)],
+    sender_domain: &str,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    if messages.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = messages
+        .iter()
+        .map(|(message, contribution_id)| {
+            let id = Uuid::now_v7().to_string();
+            (
+                outbox::message_id.eq(format!("<{id}@{sender_domain}>")),
+                outbox::id.eq(id),
+                outbox::kind.eq(message.kind),
+                outbox::recipient.eq(&message.recipient),
+                outbox::subject.eq(&message.subject),
+                outbox::body_text.eq(&message.body_text),
+                outbox::body_html.eq(&message.body_html),
+                outbox::contribution_id.eq(*contribution_id),
+                outbox::status.eq(PENDING),
+                outbox::attempts.eq(0),
+                outbox::next_attempt_at.eq(now),
+                outbox::created_at.eq(now),
+            )
+        })
+        .collect();
+    on_backend!(conn, |conn| diesel::insert_into(outbox::table)
+        .values(&rows)
+        .execute(conn))?;
+    Ok(())
 }
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -102,8 +121,12 @@ pub fn claim_due(
         .load(conn)?)
 }
 
-pub fn mark_sent(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<(), DbError> {
-    diesel::update(outbox::table.filter(outbox::id.eq(id)))
+pub fn mark_sent(
+    conn: &mut DbConnection,
+    ids: &[String],
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
         .set((
             outbox::status.eq(SENT),
             outbox::attempts.eq(outbox::attempts + 1),

@@ -3,7 +3,7 @@
 //! moderators' digest when it is due.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use rand::Rng;
@@ -96,9 +96,15 @@ impl Worker {
 
     async fn run(mut self) {
         tracing::info!("mail worker started");
+        let mut digest_checked: Option<Instant> = None;
         while !self.stopping() {
-            if let Err(error) = self.queue_digest_if_due().await {
-                tracing::warn!(%error, "digest not queued");
+            // Under load the loop turns many times a second; the digest is
+            // due every few hours, so a look once per poll period is enough.
+            if digest_checked.is_none_or(|at| at.elapsed() >= self.settings.poll) {
+                digest_checked = Some(Instant::now());
+                if let Err(error) = self.queue_digest_if_due().await {
+                    tracing::warn!(%error, "digest not queued");
+                }
             }
             let delivered = match self.deliver_batch().await {
                 Ok(count) => count,
@@ -123,11 +129,24 @@ impl Worker {
             .await?;
         let count = claimed.len();
         let mut rows = claimed.into_iter();
+        let mut sent = Vec::new();
+        let mut outcome = Ok(());
         for row in rows.by_ref() {
-            self.deliver(row).await?;
-            if self.stopping() {
+            match self.send(&row).await {
+                Ok(()) => sent.push(row.id),
+                Err(error) => outcome = self.record_failure(row, error).await,
+            }
+            if self.stopping() || outcome.is_err() {
                 break;
             }
+        }
+        // One transaction records the whole batch as sent: a commit per
+        // message would double the database's work for every submission.
+        if !sent.is_empty() {
+            let now = clock::now().naive_utc();
+            self.db
+                .write(move |conn| outbox::mark_sent(conn, &sent, now))
+                .await?;
         }
         let unsent: Vec<String> = rows.map(|row| row.id).collect();
         if !unsent.is_empty() {
@@ -135,35 +154,26 @@ impl Worker {
                 .write(move |conn| outbox::release(conn, &unsent))
                 .await?;
         }
-        Ok(count)
+        outcome.map(|()| count)
     }
 
-    async fn deliver(&self, row: OutboxRow) -> Result<(), ApiError> {
-        let outcome = match build_message(&row, &self.settings.from) {
-            Ok(message) => self.transport.send(message).await,
-            Err(error) => Err(error),
-        };
-        let now = clock::now().naive_utc();
-        let id = row.id.clone();
-        match outcome {
-            Ok(()) => {
-                tracing::info!(outbox_id = %row.id, kind = %row.kind, "e-mail sent");
-                self.db
-                    .write(move |conn| outbox::mark_sent(conn, &id, now))
-                    .await?;
-            }
-            Err(error) => {
-                let attempts = u32::try_from(row.attempts).unwrap_or(0) + 1;
-                let give_up = attempts >= self.settings.max_attempts;
-                let retry_at = now + backoff(self.settings.retry_base, attempts);
-                tracing::warn!(outbox_id = %row.id, attempts, give_up, %error, "e-mail not sent");
-                self.db
-                    .write(move |conn| {
-                        outbox::mark_attempt_failed(conn, &id, &error, retry_at, give_up)
-                    })
-                    .await?;
-            }
-        }
+    async fn send(&self, row: &OutboxRow) -> Result<(), String> {
+        let message = build_message(row, &self.settings.from)?;
+        self.transport.send(message).await?;
+        tracing::info!(outbox_id = %row.id, kind = %row.kind, "e-mail sent");
+        Ok(())
+    }
+
+    async fn record_failure(&self, row: OutboxRow, error: String) -> Result<(), ApiError> {
+        let attempts = u32::try_from(row.attempts).unwrap_or(0) + 1;
+        let give_up = attempts >= self.settings.max_attempts;
+        let retry_at = clock::now().naive_utc() + backoff(self.settings.retry_base, attempts);
+        tracing::warn!(outbox_id = %row.id, attempts, give_up, %error, "e-mail not sent");
+        self.db
+            .write(move |conn| {
+                outbox::mark_attempt_failed(conn, &row.id, &error, retry_at, give_up)
+            })
+            .await?;
         Ok(())
     }
 

@@ -1,0 +1,322 @@
+//! Storing the form's submissions. Submissions that arrive while a write is
+//! in progress go together into the next one: one transaction, one commit to
+//! disk and a few statements for all of them (group commit). Under load this
+//! is what lets the service keep up with the database; alone, a submission is
+//! written at once, as before.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{mpsc, oneshot, Mutex};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::clock;
+use crate::db::contributions as queries;
+use crate::db::models::{ContributionRow, IdempotencyRow, NewContributionRow};
+use crate::db::{idempotency, thematic_areas, Backend, Db, DbError};
+use crate::domain::text::search_fold;
+use crate::domain::{
+    AuthorKind, Channel, ContributionBody, ContributionStatus, ContributionTitle, EmailAddress,
+    FieldIssue, OrganizationName, PersonName, Quartiere, Reference, ThematicAreaCode,
+};
+use crate::error::ApiError;
+use crate::indicators::record_milestone;
+use crate::mail::{notices, MailContext};
+
+/// Most submissions written in one transaction; bounds the statement size
+/// and the wait of the last one in a group.
+const MOST_PER_WRITE: usize = 64;
+/// Submissions waiting for a writer before callers wait to queue theirs.
+const QUEUE_LENGTH: usize = 1024;
+
+/// A valid contribution, from the form or registered by a moderator.
+pub struct ContributionInput {
+    pub thematic_area: ThematicAreaCode,
+    pub title: ContributionTitle,
+    pub body: ContributionBody,
+    pub kind: AuthorKind,
+    pub given_name: Option<PersonName>,
+    pub family_name: Option<PersonName>,
+    pub organization_name: Option<OrganizationName>,
+    pub email: Option<EmailAddress>,
+    pub quartiere: Option<Quartiere>,
+    pub contact_consent: bool,
+    pub channel: Channel,
+    /// When it reached the Comune, if not now (offline contributions).
+    pub received_at: Option<chrono::NaiveDateTime>,
+}
+/// The receipt given to the contributor.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SubmissionReceipt {
+    pub id: Uuid,
+    /// Receipt code to quote in any later contact.
+    #[schema(max_length = 20, example = "RF-000042")]
+    pub reference: String,
+    pub status: ContributionStatus,
+    pub received_at: DateTime<Utc>,
+}
+
+impl SubmissionReceipt {
+    fn of(row: &ContributionRow) -> Result<SubmissionReceipt, SubmitFailure> {
+        let id = Uuid::parse_str(&row.id).map_err(|e| {
+            SubmitFailure::Api(ApiError::Internal(format!("stored id {:?}: {e}", row.id)))
+        })?;
+        Ok(SubmissionReceipt {
+            id,
+            reference: Reference::from_sequence(row.seq).to_string(),
+            status: ContributionStatus::Pending,
+            received_at: clock::utc(row.received_at),
+        })
+    }
+}
+
+/// A valid submission and, when the client sent one, its idempotency key
+/// with the hash of the request it came with.
+pub struct Submission {
+    pub input: ContributionInput,
+    pub idempotency: Option<IdempotencyClaim>,
+}
+
+#[derive(Clone)]
+pub struct IdempotencyClaim {
+    pub key: String,
+    pub request_hash: String,
+}
+
+/// Why a submission was not stored.
+#[derive(Clone, Debug)]
+pub enum SubmitFailure {
+    Api(ApiError),
+    /// Another request stored the same Idempotency-Key first.
+    KeyTaken,
+}
+
+impl From<DbError> for SubmitFailure {
+    fn from(error: DbError) -> Self {
+        SubmitFailure::Api(error.into())
+    }
+}
+
+impl From<diesel::result::Error> for SubmitFailure {
+    fn from(error: diesel::result::Error) -> Self {
+        SubmitFailure::Api(error.into())
+    }
+}
+
+type Outcome = Result<SubmissionReceipt, SubmitFailure>;
+
+struct Job {
+    submission: Submission,
+    reply: oneshot::Sender<Outcome>,
+}
+
+/// What a write needs besides the submissions.
+#[derive(Clone)]
+struct Store {
+    db: Db,
+    mail: MailContext,
+    target: i64,
+}
+
+/// Queue of submissions and the tasks that write them.
+#[derive(Clone)]
+pub struct SubmissionWriter {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl SubmissionWriter {
+    /// Starts the writing tasks: one on SQLite, which has one writer at a
+    /// time anyway; two on PostgreSQL, so that one group is being prepared
+    /// while the other waits for its commit.
+    pub fn spawn(db: Db, mail: MailContext, target: i64) -> SubmissionWriter {
+        let (jobs, queue) = mpsc::channel(QUEUE_LENGTH);
+        let queue = Arc::new(Mutex::new(queue));
+        let writers = match db.backend() {
+            Backend::Postgres => 2,
+            Backend::Sqlite => 1,
+        };
+        let store = Store { db, mail, target };
+        for _ in 0..writers {
+            tokio::spawn(write_groups(queue.clone(), store.clone()));
+        }
+        SubmissionWriter { jobs }
+    }
+
+    /// Stores the contribution, its idempotency record and its
+    /// acknowledgement, and the milestone if it reached the target: all or
+    /// nothing, and committed when this returns `Ok`.
+    pub async fn store(&self, submission: Submission) -> Outcome {
+        let (reply, answer) = oneshot::channel();
+        let stopped = || SubmitFailure::Api(ApiError::Unavailable);
+        self.jobs
+            .send(Job { submission, reply })
+            .await
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+/// Takes whatever is queued (up to MOST_PER_WRITE), writes it, answers each
+/// caller; ends when every sender is gone.
+async fn write_groups(queue: Arc<Mutex<mpsc::Receiver<Job>>>, store: Store) {
+    loop {
+        let mut jobs = Vec::new();
+        {
+            let mut queue = queue.lock().await;
+            if queue.recv_many(&mut jobs, MOST_PER_WRITE).await == 0 {
+                return;
+            }
+        }
+        let (submissions, replies): (Vec<Submission>, Vec<_>) =
+            jobs.into_iter().map(|j| (j.submission, j.reply)).unzip();
+        let store = store.clone();
+        let outcomes = tokio::task::spawn_blocking(move || store.write(&submissions))
+            .await
+            .unwrap_or_else(|error| {
+                let failure = SubmitFailure::Api(ApiError::Internal(error.to_string()));
+                vec![Err(failure); replies.len()]
+            });
+        for (reply, outcome) in replies.into_iter().zip(outcomes) {
+            // A caller that went away no longer needs its answer.
+            let _ = reply.send(outcome);
+        }
+    }
+}
+
+impl Store {
+    /// One outcome per submission, in order. When a key was taken by a
+    /// concurrent request the group is rolled back and each submission
+    /// written alone, so that only the one concerned fails.
+    fn write(&self, submissions: &[Submission]) -> Vec<Outcome> {
+        let together = self
+            .db
+            .write_blocking(|conn| self.write_group(conn, submissions));
+        match together {
+            Ok(outcomes) => outcomes,
+            Err(SubmitFailure::KeyTaken) if submissions.len() > 1 => submissions
+                .iter()
+                .map(|submission| {
+                    self.db
+                        .write_blocking(|conn| {
+                            self.write_group(conn, std::slice::from_ref(submission))
+                        })
+                        .and_then(|mut outcomes| {
+                            outcomes.pop().unwrap_or(Err(SubmitFailure::KeyTaken))
+                        })
+                })
+                .collect(),
+            Err(failure) => vec![Err(failure); submissions.len()],
+        }
+    }
+
+    fn write_group(
+        &self,
+        conn: &mut crate::db::DbConnection,
+        submissions: &[Submission],
+    ) -> Result<Vec<Outcome>, SubmitFailure> {
+        let now = clock::now().naive_utc();
+        let areas: HashMap<String, String> = thematic_areas::list(conn, true)?
+            .into_iter()
+            .map(|area| (area.code, area.name))
+            .collect();
+        // An outcome now for those on an inactive area; the others once stored.
+        let mut outcomes: Vec<Option<Outcome>> = submissions
+            .iter()
+            .map(|submission| {
+                (!areas.contains_key(submission.input.thematic_area.as_str())).then(|| {
+                    Err(SubmitFailure::Api(ApiError::validation(
+                        "thematic_area",
+                        FieldIssue::UnknownThematicArea,
+                    )))
+                })
+            })
+            .collect();
+        let accepted: Vec<usize> = (0..submissions.len())
+            .filter(|&i| outcomes[i].is_none())
+            .collect();
+        let rows: Vec<NewContributionRow> = accepted
+            .iter()
+            .map(|&i| new_row(&submissions[i].input, None, now))
+            .collect();
+        let stored = queries::insert_all(conn, &rows)?;
+        let stored: HashMap<&str, &ContributionRow> =
+            stored.iter().map(|row| (row.id.as_str(), row)).collect();
+        let mut remembered = Vec::new();
+        let mut acknowledged = Vec::new();
+        for (&i, row) in accepted.iter().zip(&rows) {
+            let stored = stored.get(row.id.as_str()).copied().ok_or_else(|| {
+                SubmitFailure::Api(ApiError::Internal(format!("row {} not returned", row.id)))
+            })?;
+            let receipt = SubmissionReceipt::of(stored)?;
+            if let Some(claim) = &submissions[i].idempotency {
+                remembered.push(IdempotencyRow {
+                    key: claim.key.clone(),
+                    request_hash: claim.request_hash.clone(),
+                    contribution_id: stored.id.clone(),
+                    response_body: serde_json::to_string(&receipt)
+                        .map_err(|e| SubmitFailure::Api(ApiError::Internal(e.to_string())))?,
+                    created_at: now,
+                });
+            }
+            acknowledged.push((stored, areas[&stored.thematic_area].as_str()));
+            outcomes[i] = Some(Ok(receipt));
+        }
+        match idempotency::remember(conn, &remembered) {
+            Err(error) if error.is_unique_violation() => return Err(SubmitFailure::KeyTaken),
+            other => other?,
+        }
+        notices::acknowledge_all(conn, &self.mail, &acknowledged, now)
+            .map_err(SubmitFailure::Api)?;
+        record_milestone(conn, &self.mail, self.target, now).map_err(SubmitFailure::Api)?;
+        Ok(outcomes
+            .into_iter()
+            .map(|outcome| {
+                outcome.unwrap_or_else(|| {
+                    Err(SubmitFailure::Api(ApiError::Internal("no outcome".into())))
+                })
+            })
+            .collect())
+    }
+}
+
+/// The row for a valid contribution; `registered_by` names the moderator
+/// who registered an offline one.
+pub fn new_row(
+    input: &ContributionInput,
+    registered_by: Option<&str>,
+    now: chrono::NaiveDateTime,
+) -> NewContributionRow {
+    let text = |value: &Option<PersonName>| value.as_ref().map(|v| v.as_str().to_owned());
+    NewContributionRow {
+        id: Uuid::now_v7().to_string(),
+        channel: input.channel.as_str().to_owned(),
+        status: ContributionStatus::Pending.as_str().to_owned(),
+        thematic_area: input.thematic_area.as_str().to_owned(),
+        title: input.title.as_str().to_owned(),
+        body: input.body.as_str().to_owned(),
+        search_text: search_fold(&format!(
+            "{}\n{}",
+            input.title.as_str(),
+            input.body.as_str()
+        )),
+        author_kind: input.kind.as_str().to_owned(),
+        given_name: text(&input.given_name),
+        family_name: text(&input.family_name),
+        organization_name: input
+            .organization_name
+            .as_ref()
+            .map(|o| o.as_str().to_owned()),
+        email: input.email.as_ref().map(|e| e.as_str().to_owned()),
+        quartiere: input.quartiere.map(|q| i16::from(q.number())),
+        contact_consent: input.contact_consent,
+        // Only the form shows the online privacy notice.
+        privacy_notice_accepted: input.channel == Channel::Form,
+        registered_by: registered_by.map(str::to_owned),
+        received_at: input.received_at.unwrap_or(now),
+        updated_at: now,
+        version: 1,
+    }
+}
