@@ -521,3 +521,127 @@ async fn the_same_json_with_other_spacing_is_the_same_idempotent_request() {
     let problem = assert_problem(bad_key, 422).await;
     assert_eq!(failing_fields(&problem), ["Idempotency-Key"]);
 }
+
+/// Concurrent submissions are written in groups: each still gets its own
+/// answer, and its acknowledgement carries its own reference, whatever the
+/// others in its group did (an inactive area, an idempotency key sent twice).
+#[actix_web::test]
+async fn a_burst_of_mixed_submissions_gets_each_its_own_answer_and_e_mail() {
+    let app = TestApp::spawn().await;
+    app.execute_sql("UPDATE thematic_areas SET active = FALSE WHERE code = 'cultura-diffusa'");
+    let plain = (0..30).map(|i| {
+        with(
+            example_submission(),
+            "author.email",
+            json!(format!("persona{i}@example.org")),
+        )
+    });
+    let inactive = (0..6).map(|_| {
+        with(
+            example_submission(),
+            "thematic_area",
+            json!("cultura-diffusa"),
+        )
+    });
+    let keyed = with(
+        example_submission(),
+        "author.email",
+        json!("chiave@example.org"),
+    );
+    let send = |body: Value, key: Option<&'static str>| {
+        let mut request = app
+            .client
+            .post(app.url("/api/v1/contributions"))
+            .header("Content-Type", "application/json")
+            .body(body.to_string());
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            (
+                response.status().as_u16(),
+                response.json::<Value>().await.unwrap(),
+            )
+        }
+    };
+    let (plain, inactive, keyed) = futures::join!(
+        futures::future::join_all(plain.map(|body| send(body, None))),
+        futures::future::join_all(inactive.map(|body| send(body, None))),
+        futures::future::join_all((0..6).map(|_| send(keyed.clone(), Some("burst")))),
+    );
+
+    let outbox = app.outbox();
+    for (i, (status, receipt)) in plain.iter().enumerate() {
+        assert_eq!(*status, 201, "{receipt}");
+        let recipient = format!("persona{i}@example.org");
+        let subjects: Vec<&String> = outbox
+            .iter()
+            .filter(|(to, _, _)| *to == recipient)
+            .map(|(_, subject, _)| subject)
+            .collect();
+        assert_eq!(subjects.len(), 1, "{recipient}");
+        assert!(
+            subjects[0].contains(receipt["reference"].as_str().unwrap()),
+            "{recipient} got {subjects:?} for {receipt}"
+        );
+    }
+    for (status, problem) in &inactive {
+        assert_eq!(*status, 422);
+        assert_eq!(failing_fields(problem), ["thematic_area"]);
+    }
+    let keyed_ids: Vec<&Value> = keyed.iter().map(|(_, receipt)| &receipt["id"]).collect();
+    assert!(keyed.iter().all(|(status, _)| *status == 201), "{keyed:?}");
+    assert!(
+        keyed_ids.iter().all(|id| *id == keyed_ids[0]),
+        "{keyed_ids:?}"
+    );
+    assert_eq!(app.count_contributions(), 31);
+    assert_eq!(outbox.len(), 31);
+}
+
+/// The writer used directly, so that the submissions surely share one group:
+/// a key sent twice in a group rolls the group back and each submission is
+/// written alone; only the second of the pair is told its key was taken.
+#[actix_web::test]
+async fn a_key_taken_within_a_group_fails_only_that_submission() {
+    use rinasce::http::contributions::{parse_contribution, SubmissionRules};
+    use rinasce::http::input::FieldErrors;
+    use rinasce::submissions::{IdempotencyClaim, Submission, SubmissionWriter, SubmitFailure};
+
+    let app = TestApp::spawn().await;
+    let config = test_config(&app.database_url, &app.mail_dir);
+    let writer = SubmissionWriter::spawn(
+        app.db.clone(),
+        rinasce::mail::MailContext::from_config(&config),
+        config.target,
+    );
+    let submission = |email: &str, key: Option<&str>| {
+        let mut errors = FieldErrors::default();
+        let body = with(example_submission(), "author.email", json!(email));
+        Submission {
+            input: parse_contribution(body, SubmissionRules::Form, &mut errors).unwrap(),
+            idempotency: key.map(|key| IdempotencyClaim {
+                key: key.to_owned(),
+                request_hash: "same".to_owned(),
+            }),
+        }
+    };
+    // Queued before the writer task runs, so they form one group.
+    let outcomes = futures::future::join_all([
+        writer.store(submission("uno@example.org", Some("k"))),
+        writer.store(submission("due@example.org", None)),
+        writer.store(submission("tre@example.org", Some("k"))),
+    ])
+    .await;
+    assert!(outcomes[0].is_ok(), "{:?}", outcomes[0]);
+    assert!(outcomes[1].is_ok(), "{:?}", outcomes[1]);
+    assert!(
+        matches!(outcomes[2], Err(SubmitFailure::KeyTaken)),
+        "{:?}",
+        outcomes[2]
+    );
+    assert_eq!(app.count_contributions(), 2);
+    let recipients: Vec<String> = app.outbox().into_iter().map(|(to, _, _)| to).collect();
+    assert_eq!(recipients, ["uno@example.org", "due@example.org"]);
+}
