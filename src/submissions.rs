@@ -113,6 +113,13 @@ struct Job {
     reply: oneshot::Sender<Outcome>,
 }
 
+/// A bug, should it ever happen: a write that gave no answer for a submission.
+fn missing_outcome() -> Outcome {
+    Err(SubmitFailure::Api(ApiError::Internal(
+        "no outcome for a submission".into(),
+    )))
+}
+
 /// What a write needs besides the submissions.
 #[derive(Clone)]
 struct Store {
@@ -203,9 +210,7 @@ impl Store {
                         .write_blocking(|conn| {
                             self.write_group(conn, std::slice::from_ref(submission))
                         })
-                        .and_then(|mut outcomes| {
-                            outcomes.pop().unwrap_or(Err(SubmitFailure::KeyTaken))
-                        })
+                        .and_then(|mut outcomes| outcomes.pop().unwrap_or_else(missing_outcome))
                 })
                 .collect(),
             Err(failure) => vec![Err(failure); submissions.len()],
@@ -273,11 +278,7 @@ impl Store {
         record_milestone(conn, &self.mail, self.target, now).map_err(SubmitFailure::Api)?;
         Ok(outcomes
             .into_iter()
-            .map(|outcome| {
-                outcome.unwrap_or_else(|| {
-                    Err(SubmitFailure::Api(ApiError::Internal("no outcome".into())))
-                })
-            })
+            .map(|outcome| outcome.unwrap_or_else(missing_outcome))
             .collect())
     }
 }

@@ -83,7 +83,7 @@ pub const SENT: &str = "sent";
 pub const FAILED: &str = "failed";
 pub const CANCELLED: &str = "cancelled";
 
-/// Claims up to `batch` due messages until `lease_until`. On PostgreSQL the
+/// Claims up to `batch` due messages, earliest due first, until `lease_until`. On PostgreSQL the
 /// rows are locked with `FOR UPDATE SKIP LOCKED`, so processes sharing the
 /// database never claim the same row; the lease lets another process take
 /// over a message whose claimer died. Run inside a transaction.
@@ -101,7 +101,7 @@ pub fn claim_due(
                 .is_null()
                 .or(outbox::locked_until.lt(now)),
         )
-        .order(outbox::seq.asc())
+        .order((outbox::next_attempt_at.asc(), outbox::seq.asc()))
         .limit(batch)
         .select(outbox::id);
     let ids: Vec<String> = match conn {
