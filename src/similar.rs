@@ -4,6 +4,7 @@
 //! from their text. Contributions' text never changes after submission, so
 //! the index only grows.
 
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
 use crate::db::contributions;
@@ -14,11 +15,26 @@ use crate::domain::similarity::{Fingerprint, Signature};
 /// How many contributions are scored exactly after the MinHash shortlist.
 const SHORTLIST: usize = 50;
 const INDEX_BATCH: i64 = 5_000;
+/// Rows become visible in another order than they took their sequence
+/// numbers (concurrent transactions, grouped submissions), so each refresh
+/// looks again at this many numbers below the highest one seen.
+const LOOKBACK: i64 = 1_000;
 
 #[derive(Default)]
 struct Index {
     last_seq: i64,
     entries: Vec<(i64, String, Signature)>,
+    /// Numbers already indexed within LOOKBACK of `last_seq`.
+    recent: BTreeSet<i64>,
+}
+
+impl Index {
+    fn add(&mut self, (seq, id, title, body): (i64, String, String, String)) {
+        let signature = Signature::of(&Fingerprint::of(&text_of(&title, &body)));
+        self.entries.push((seq, id, signature));
+        self.recent.insert(seq);
+        self.last_seq = self.last_seq.max(seq);
+    }
 }
 
 #[derive(Clone, Default)]
@@ -71,17 +87,26 @@ impl SimilarityIndex {
 }
 
 fn refresh(conn: &mut DbConnection, index: &mut Index) -> Result<(), DbError> {
+    let floor = index.last_seq - LOOKBACK;
+    let late: Vec<i64> = contributions::seqs_between(conn, floor, index.last_seq)?
+        .into_iter()
+        .filter(|seq| !index.recent.contains(seq))
+        .collect();
+    for row in contributions::texts_of(conn, &late)? {
+        index.add(row);
+    }
     loop {
         let batch = contributions::texts_after(conn, index.last_seq, INDEX_BATCH)?;
-        let Some(&(last, ..)) = batch.last() else {
-            return Ok(());
-        };
-        for (seq, id, title, body) in batch {
-            let signature = Signature::of(&Fingerprint::of(&text_of(&title, &body)));
-            index.entries.push((seq, id, signature));
+        if batch.is_empty() {
+            break;
         }
-        index.last_seq = last;
+        for row in batch {
+            index.add(row);
+        }
     }
+    let floor = index.last_seq - LOOKBACK;
+    index.recent = index.recent.split_off(&floor);
+    Ok(())
 }
 
 fn shortlist(index: &Index, target_id: &str, signature: &Signature) -> Vec<String> {

@@ -289,6 +289,42 @@ pub fn update_if_version(
 }
 
 /// Title and body of contributions after `seq`, in order, for indexing.
+/// Sequence numbers visible in `(above, up_to]`.
+pub fn seqs_between(conn: &mut DbConnection, above: i64, up_to: i64) -> Result<Vec<i64>, DbError> {
+    Ok(contributions::table
+        .filter(contributions::seq.gt(above))
+        .filter(contributions::seq.le(up_to))
+        .select(contributions::seq)
+        .load(conn)?)
+}
+
+/// Sequence number, id, title and body of the rows with these numbers.
+pub fn texts_of(
+    conn: &mut DbConnection,
+    seqs: &[i64],
+) -> Result<Vec<(i64, String, String, String)>, DbError> {
+    if seqs.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(contributions::table
+        .filter(contributions::seq.eq_any(seqs))
+        .order(contributions::seq.asc())
+        .select(TEXT_COLUMNS)
+        .load(conn)?)
+}
+
+const TEXT_COLUMNS: (
+    contributions::seq,
+    contributions::id,
+    contributions::title,
+    contributions::body,
+) = (
+    contributions::seq,
+    contributions::id,
+    contributions::title,
+    contributions::body,
+);
+
 pub fn texts_after(
     conn: &mut DbConnection,
     seq: i64,
@@ -298,12 +334,7 @@ pub fn texts_after(
         .filter(contributions::seq.gt(seq))
         .order(contributions::seq.asc())
         .limit(batch)
-        .select((
-            contributions::seq,
-            contributions::id,
-            contributions::title,
-            contributions::body,
-        ))
+        .select(TEXT_COLUMNS)
         .load(conn)?)
 }
 
