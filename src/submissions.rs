@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::clock;
 use crate::db::contributions as queries;
 use crate::db::models::{ContributionRow, IdempotencyRow, NewContributionRow};
-use crate::db::{idempotency, thematic_areas, Backend, Db, DbError};
+use crate::db::{idempotency, thematic_areas, Backend, Db, DbConnection, DbError};
 use crate::domain::text::search_fold;
 use crate::domain::{
     AuthorKind, Channel, ContributionBody, ContributionStatus, ContributionTitle, EmailAddress,
@@ -219,7 +219,7 @@ impl Store {
 
     fn write_group(
         &self,
-        conn: &mut crate::db::DbConnection,
+        conn: &mut DbConnection,
         submissions: &[Submission],
     ) -> Result<Vec<Outcome>, SubmitFailure> {
         let now = clock::now().naive_utc();

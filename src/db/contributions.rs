@@ -288,7 +288,6 @@ pub fn update_if_version(
     Ok(updated == 1)
 }
 
-/// Title and body of contributions after `seq`, in order, for indexing.
 /// Sequence numbers visible in `(above, up_to]`.
 pub fn seqs_between(conn: &mut DbConnection, above: i64, up_to: i64) -> Result<Vec<i64>, DbError> {
     Ok(contributions::table
@@ -325,6 +324,7 @@ const TEXT_COLUMNS: (
     contributions::body,
 );
 
+/// Title and body of contributions after `seq`, in order, for indexing.
 pub fn texts_after(
     conn: &mut DbConnection,
     seq: i64,

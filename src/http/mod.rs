@@ -43,7 +43,7 @@ pub struct AppState {
     pub similarity: SimilarityIndex,
     pub mail: MailContext,
     pub submissions: rate_limit::SubmissionLimit,
-    pub submission_writer: crate::submissions::SubmissionWriter,
+    pub submission_writer: SubmissionWriter,
 }
 
 impl AppState {
