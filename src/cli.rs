@@ -2,12 +2,12 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::accounts::{self, NewStaff, COMMAND_LINE_ACTOR};
+use crate::app::erasure;
+use crate::app::staff::{self, NewStaff};
+use crate::app::AppError;
 use crate::clock;
 use crate::config::Config;
-use crate::domain::{EmailAddress, PersonName, Role};
-use crate::erasure;
-use crate::error::ApiError;
+use crate::domain::{Actor, EmailAddress, Invalid, PersonName, Role};
 use crate::http;
 use crate::startup::{prepare_database, Application};
 
@@ -92,16 +92,15 @@ pub async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             };
             let config = Config::from_env()?;
             let db = prepare_database(&config)?;
-            let (row, token) = db
-                .write_blocking(|conn| {
-                    accounts::create(conn, COMMAND_LINE_ACTOR, &new, clock::now().naive_utc())
-                })
-                .map_err(|error| match error {
-                    ApiError::Validation(_) => {
-                        format!("an account with e-mail {email} exists already")
-                    }
-                    other => other.to_string(),
-                })?;
+            let (row, token) =
+                staff::create(&db, Actor::CommandLine, new)
+                    .await
+                    .map_err(|error| match error {
+                        AppError::Invalid(_) => {
+                            format!("an account with e-mail {email} exists already")
+                        }
+                        other => other.to_string(),
+                    })?;
             println!(
                 "created {} account {} for {} <{}>",
                 row.role, row.id, row.name, row.email
@@ -114,14 +113,7 @@ pub async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 .map_err(|_| format!("--email: {email:?} is not an e-mail address"))?;
             let config = Config::from_env()?;
             let db = prepare_database(&config)?;
-            let report = db.write_blocking(|conn| {
-                erasure::erase_email(
-                    conn,
-                    COMMAND_LINE_ACTOR,
-                    address.as_str(),
-                    clock::now().naive_utc(),
-                )
-            })?;
+            let report = erasure::erase_email(&db, Actor::CommandLine, address).await?;
             println!(
                 "erased: {} contributions, {} queued e-mails cancelled",
                 report.contributions_affected, report.emails_cancelled
@@ -187,9 +179,9 @@ pub struct DemoDataArgs {
 }
 
 fn export(args: ExportArgs) -> Result<(), Box<dyn std::error::Error>> {
+    use crate::app::moderation::ModerationQuery;
+    use crate::domain::FieldErrors;
     use crate::exports::{self, Export, ExportFormat, ExportRequest, Pseudonymiser};
-    use crate::http::input::FieldErrors;
-    use crate::http::moderation::ModerationQuery;
 
     let format = ExportFormat::parse(&args.format)
         .map_err(|_| "--format must be csv, xlsx, json or ndjson")?;
@@ -207,7 +199,7 @@ fn export(args: ExportArgs) -> Result<(), Box<dyn std::error::Error>> {
     };
     let mut errors = FieldErrors::default();
     let filter = query.filter(&mut errors);
-    if let Err(ApiError::Validation(failures)) = errors.finish(Some(())) {
+    if let Err(Invalid(failures)) = errors.finish(Some(())) {
         let messages: Vec<String> = failures
             .iter()
             .map(|f| {
@@ -234,7 +226,7 @@ fn export(args: ExportArgs) -> Result<(), Box<dyn std::error::Error>> {
         db.write_blocking(|conn| {
             exports::record_personal_export(
                 conn,
-                COMMAND_LINE_ACTOR,
+                Actor::CommandLine,
                 export.request(),
                 export.rows(),
                 result.is_ok(),

@@ -7,19 +7,13 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::DbError;
-use crate::domain::FieldIssue;
+pub use crate::domain::FieldError;
+use crate::domain::{FieldIssue, Invalid};
 use crate::i18n::Language;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 /// Seconds a client should wait before trying again after a 503.
 const RETRY_AFTER_UNAVAILABLE: &str = "5";
-
-/// One invalid input field, named by its JSON path (`author.email`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct FieldError {
-    pub field: String,
-    pub issue: FieldIssue,
-}
 
 /// What a client can be told went wrong.
 #[derive(Clone, Debug, thiserror::Error)]
@@ -322,6 +316,12 @@ impl From<DbError> for ApiError {
     }
 }
 
+impl From<Invalid> for ApiError {
+    fn from(invalid: Invalid) -> ApiError {
+        ApiError::Validation(invalid.0)
+    }
+}
+
 impl From<diesel::result::Error> for ApiError {
     fn from(error: diesel::result::Error) -> ApiError {
         DbError::from(error).into()
@@ -395,5 +395,41 @@ mod tests {
             "Key (email)=([e-mail]) already exists."
         );
         assert_eq!(mask_email_addresses("no address here"), "no address here");
+    }
+}
+
+impl From<crate::app::AppError> for ApiError {
+    fn from(error: crate::app::AppError) -> ApiError {
+        use crate::app::AppError;
+        match error {
+            AppError::NotFound(_) => ApiError::NotFound,
+            AppError::Invalid(invalid) => invalid.into(),
+            AppError::InvalidTransition { from, to } => ApiError::InvalidTransition {
+                from: from.to_string(),
+                to: to.to_string(),
+            },
+            // Worded as today's answer; issue 14 gives it its own wording.
+            AppError::OutboxNotRetriable(status) => ApiError::InvalidTransition {
+                from: status.to_string(),
+                to: crate::domain::OutboxStatus::Pending.to_string(),
+            },
+            AppError::StaleVersion => ApiError::PreconditionFailed,
+            AppError::Storage(error) => error.into(),
+            AppError::Mail(crate::mail::MailError::Storage(error)) => error.into(),
+            AppError::Mail(error) => ApiError::Internal(error.to_string()),
+            AppError::Internal(reason) => ApiError::Internal(reason),
+        }
+    }
+}
+
+impl From<crate::submissions::SubmitFailure> for ApiError {
+    fn from(failure: crate::submissions::SubmitFailure) -> ApiError {
+        use crate::submissions::SubmitFailure;
+        match failure {
+            SubmitFailure::Invalid(invalid) => invalid.into(),
+            SubmitFailure::Unavailable => ApiError::Unavailable,
+            SubmitFailure::Internal(reason) => ApiError::Internal(reason),
+            SubmitFailure::KeyTaken => ApiError::IdempotencyKeyReused,
+        }
     }
 }

@@ -7,14 +7,14 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex;
 
+use crate::app::AppError;
 use crate::clock;
 use crate::config::Config;
 use crate::db::{indicators as queries, thematic_areas, Db, DbConnection};
 use crate::domain::indicators::{
     compute, AreaLabel, ConsultationWindow, IndicatorInputs, Indicators,
 };
-use crate::error::ApiError;
-use crate::mail::{notices, MailContext};
+use crate::mail::{notices, MailContext, MailError};
 
 /// How long figures may be served without recomputing. Writes made by this
 /// process show at once; writes by other processes within this time.
@@ -53,7 +53,7 @@ impl IndicatorCache {
         db: &Db,
         config: &Config,
         mail: &MailContext,
-    ) -> Result<Arc<Indicators>, ApiError> {
+    ) -> Result<Arc<Indicators>, AppError> {
         let wanted = self.writes.load(Ordering::SeqCst);
         let mut snapshot = self.snapshot.lock().await;
         if let Some(s) = snapshot.as_ref() {
@@ -79,21 +79,21 @@ pub fn record_milestone(
     mail: &MailContext,
     target: i64,
     now: chrono::NaiveDateTime,
-) -> Result<(), ApiError> {
+) -> Result<(), MailError> {
     if let Some(reached_at) = queries::record_target_reached(conn, target)? {
         notices::target_reached(conn, mail, target, reached_at, now)?;
     }
     Ok(())
 }
 
-async fn compute_now(db: &Db, config: &Config, mail: &MailContext) -> Result<Indicators, ApiError> {
+async fn compute_now(db: &Db, config: &Config, mail: &MailContext) -> Result<Indicators, AppError> {
     let target = config.target;
     let (tallies, areas, mut reached_at) = db
         .read(move |conn| {
             let tallies = queries::form_tallies(conn)?;
             let areas = thematic_areas::list(conn, true)?;
             let reached_at = queries::reached_at(conn, target)?;
-            Ok::<_, ApiError>((tallies, areas, reached_at))
+            Ok::<_, AppError>((tallies, areas, reached_at))
         })
         .await?;
     let areas: Vec<AreaLabel> = areas

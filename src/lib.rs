@@ -1,21 +1,19 @@
 //! Contributions service of "Rinasce Firenze", the participatory strategy of
 //! the Comune di Firenze.
 
-pub mod accounts;
+pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
-pub mod erasure;
 pub mod error;
 pub mod exports;
 pub mod http;
 pub mod i18n;
 pub mod indicators;
 pub mod mail;
-pub mod moderation;
 pub mod similar;
 pub mod startup;
 pub mod submissions;

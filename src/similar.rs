@@ -11,6 +11,7 @@ use crate::db::contributions;
 use crate::db::models::ContributionRow;
 use crate::db::{Db, DbConnection, DbError};
 use crate::domain::similarity::{Fingerprint, Signature};
+use crate::domain::ContributionId;
 
 /// How many contributions are scored exactly after the MinHash shortlist.
 const SHORTLIST: usize = 50;
@@ -23,13 +24,13 @@ const LOOKBACK: i64 = 1_000;
 #[derive(Default)]
 struct Index {
     last_seq: i64,
-    entries: Vec<(i64, String, Signature)>,
+    entries: Vec<(i64, ContributionId, Signature)>,
     /// Numbers already indexed within LOOKBACK of `last_seq`.
     recent: BTreeSet<i64>,
 }
 
 impl Index {
-    fn add(&mut self, (seq, id, title, body): (i64, String, String, String)) {
+    fn add(&mut self, (seq, id, title, body): (i64, ContributionId, String, String)) {
         let signature = Signature::of(&Fingerprint::of(&text_of(&title, &body)));
         self.entries.push((seq, id, signature));
         self.recent.insert(seq);
@@ -52,12 +53,12 @@ impl SimilarityIndex {
     pub async fn similar_to(
         &self,
         db: &Db,
-        id: String,
+        id: ContributionId,
         limit: usize,
     ) -> Result<Option<Vec<(ContributionRow, f64)>>, DbError> {
         let index = self.index.clone();
         db.read(move |conn| {
-            let Some(target) = contributions::find_by_id(conn, &id)? else {
+            let Some(target) = contributions::find_by_id(conn, id)? else {
                 return Ok(None);
             };
             let fingerprint = Fingerprint::of(&text_of(&target.title, &target.body));
@@ -66,7 +67,7 @@ impl SimilarityIndex {
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
                 refresh(conn, &mut index)?;
-                shortlist(&index, &target.id, &Signature::of(&fingerprint))
+                shortlist(&index, target.id, &Signature::of(&fingerprint))
             };
             let mut scored: Vec<(ContributionRow, f64)> =
                 contributions::find_many(conn, &shortlist)?
@@ -109,12 +110,16 @@ fn refresh(conn: &mut DbConnection, index: &mut Index) -> Result<(), DbError> {
     Ok(())
 }
 
-fn shortlist(index: &Index, target_id: &str, signature: &Signature) -> Vec<String> {
-    let mut candidates: Vec<(f64, i64, &str)> = index
+fn shortlist(
+    index: &Index,
+    target_id: ContributionId,
+    signature: &Signature,
+) -> Vec<ContributionId> {
+    let mut candidates: Vec<(f64, i64, ContributionId)> = index
         .entries
         .iter()
-        .filter(|(_, id, _)| id != target_id)
-        .map(|(seq, id, other)| (signature.estimate(other), *seq, id.as_str()))
+        .filter(|(_, id, _)| *id != target_id)
+        .map(|(seq, id, other)| (signature.estimate(other), *seq, *id))
         .filter(|(estimate, ..)| *estimate > 0.0)
         .collect();
     let keep = SHORTLIST.min(candidates.len());
@@ -122,8 +127,5 @@ fn shortlist(index: &Index, target_id: &str, signature: &Signature) -> Vec<Strin
         candidates.select_nth_unstable_by(keep, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         candidates.truncate(keep);
     }
-    candidates
-        .into_iter()
-        .map(|(_, _, id)| id.to_owned())
-        .collect()
+    candidates.into_iter().map(|(_, _, id)| id).collect()
 }

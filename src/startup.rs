@@ -5,9 +5,9 @@ use std::net::TcpListener;
 use actix_web::dev::Server;
 use actix_web::{web, HttpServer};
 
+use crate::app::erasure::RetentionTask;
 use crate::config::Config;
 use crate::db::{thematic_areas, Db};
-use crate::erasure::RetentionTask;
 use crate::http::{self, AppState};
 use crate::mail::transport::Transport;
 use crate::mail::worker::{MailWorker, WorkerSettings};

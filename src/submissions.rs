@@ -19,10 +19,10 @@ use crate::db::models::{ContributionRow, IdempotencyRow, NewContributionRow};
 use crate::db::{idempotency, thematic_areas, Backend, Db, DbConnection, DbError};
 use crate::domain::text::search_fold;
 use crate::domain::{
-    AuthorKind, Channel, ContributionBody, ContributionStatus, ContributionTitle, EmailAddress,
-    FieldIssue, OrganizationName, PersonName, Quartiere, Reference, ThematicAreaCode,
+    AuthorKind, Channel, ContributionBody, ContributionId, ContributionStatus, ContributionTitle,
+    EmailAddress, FieldIssue, Invalid, OrganizationName, PersonName, Quartiere, Reference, StaffId,
+    ThematicAreaCode,
 };
-use crate::error::ApiError;
 use crate::indicators::record_milestone;
 use crate::mail::{notices, MailContext};
 
@@ -60,16 +60,13 @@ pub struct SubmissionReceipt {
 }
 
 impl SubmissionReceipt {
-    fn of(row: &ContributionRow) -> Result<SubmissionReceipt, SubmitFailure> {
-        let id = Uuid::parse_str(&row.id).map_err(|e| {
-            SubmitFailure::Api(ApiError::Internal(format!("stored id {:?}: {e}", row.id)))
-        })?;
-        Ok(SubmissionReceipt {
-            id,
+    fn of(row: &ContributionRow) -> SubmissionReceipt {
+        SubmissionReceipt {
+            id: row.id.uuid(),
             reference: Reference::from_sequence(row.seq).to_string(),
             status: ContributionStatus::Pending,
             received_at: clock::utc(row.received_at),
-        })
+        }
     }
 }
 
@@ -86,23 +83,44 @@ pub struct IdempotencyClaim {
     pub request_hash: String,
 }
 
-/// Why a submission was not stored.
-#[derive(Clone, Debug)]
+/// Why a submission was not stored. Cloned to every member of a group that
+/// failed together, so it keeps causes as text.
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum SubmitFailure {
-    Api(ApiError),
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// The database cannot be reached, or the writer has stopped.
+    #[error("storage unavailable")]
+    Unavailable,
+    #[error("submission not stored: {0}")]
+    Internal(String),
     /// Another request stored the same Idempotency-Key first.
+    #[error("idempotency key taken")]
     KeyTaken,
 }
 
 impl From<DbError> for SubmitFailure {
     fn from(error: DbError) -> Self {
-        SubmitFailure::Api(error.into())
+        if error.is_unavailable() {
+            SubmitFailure::Unavailable
+        } else {
+            SubmitFailure::Internal(error.to_string())
+        }
     }
 }
 
 impl From<diesel::result::Error> for SubmitFailure {
     fn from(error: diesel::result::Error) -> Self {
-        SubmitFailure::Api(error.into())
+        DbError::from(error).into()
+    }
+}
+
+impl From<crate::mail::MailError> for SubmitFailure {
+    fn from(error: crate::mail::MailError) -> Self {
+        match error {
+            crate::mail::MailError::Storage(error) => error.into(),
+            other => SubmitFailure::Internal(other.to_string()),
+        }
     }
 }
 
@@ -115,9 +133,9 @@ struct Job {
 
 /// A bug, should it ever happen: a write that gave no answer for a submission.
 fn missing_outcome() -> Outcome {
-    Err(SubmitFailure::Api(ApiError::Internal(
+    Err(SubmitFailure::Internal(
         "no outcome for a submission".into(),
-    )))
+    ))
 }
 
 /// What a write needs besides the submissions.
@@ -157,7 +175,7 @@ impl SubmissionWriter {
     /// nothing, and committed when this returns `Ok`.
     pub async fn store(&self, submission: Submission) -> Outcome {
         let (reply, answer) = oneshot::channel();
-        let stopped = || SubmitFailure::Api(ApiError::Unavailable);
+        let stopped = || SubmitFailure::Unavailable;
         self.jobs
             .send(Job { submission, reply })
             .await
@@ -183,7 +201,7 @@ async fn write_groups(queue: Arc<Mutex<mpsc::Receiver<Job>>>, store: Store) {
         let outcomes = tokio::task::spawn_blocking(move || store.write(&submissions))
             .await
             .unwrap_or_else(|error| {
-                let failure = SubmitFailure::Api(ApiError::Internal(error.to_string()));
+                let failure = SubmitFailure::Internal(error.to_string());
                 vec![Err(failure); replies.len()]
             });
         for (reply, outcome) in replies.into_iter().zip(outcomes) {
@@ -232,7 +250,7 @@ impl Store {
             .iter()
             .map(|submission| {
                 (!areas.contains_key(submission.input.thematic_area.as_str())).then(|| {
-                    Err(SubmitFailure::Api(ApiError::validation(
+                    Err(SubmitFailure::Invalid(Invalid::field(
                         "thematic_area",
                         FieldIssue::UnknownThematicArea,
                     )))
@@ -247,22 +265,23 @@ impl Store {
             .map(|&i| new_row(&submissions[i].input, None, now))
             .collect();
         let stored = queries::insert_all(conn, &rows)?;
-        let stored: HashMap<&str, &ContributionRow> =
-            stored.iter().map(|row| (row.id.as_str(), row)).collect();
+        let stored: HashMap<ContributionId, &ContributionRow> =
+            stored.iter().map(|row| (row.id, row)).collect();
         let mut remembered = Vec::new();
         let mut acknowledged = Vec::new();
         for (&i, row) in accepted.iter().zip(&rows) {
-            let stored = stored.get(row.id.as_str()).copied().ok_or_else(|| {
-                SubmitFailure::Api(ApiError::Internal(format!("row {} not returned", row.id)))
-            })?;
-            let receipt = SubmissionReceipt::of(stored)?;
+            let stored = stored
+                .get(&row.id)
+                .copied()
+                .ok_or_else(|| SubmitFailure::Internal(format!("row {} not returned", row.id)))?;
+            let receipt = SubmissionReceipt::of(stored);
             if let Some(claim) = &submissions[i].idempotency {
                 remembered.push(IdempotencyRow {
                     key: claim.key.clone(),
                     request_hash: claim.request_hash.clone(),
-                    contribution_id: stored.id.clone(),
+                    contribution_id: stored.id,
                     response_body: serde_json::to_string(&receipt)
-                        .map_err(|e| SubmitFailure::Api(ApiError::Internal(e.to_string())))?,
+                        .map_err(|e| SubmitFailure::Internal(e.to_string()))?,
                     created_at: now,
                 });
             }
@@ -273,9 +292,8 @@ impl Store {
             Err(error) if error.is_unique_violation() => return Err(SubmitFailure::KeyTaken),
             other => other?,
         }
-        notices::acknowledge_all(conn, &self.mail, &acknowledged, now)
-            .map_err(SubmitFailure::Api)?;
-        record_milestone(conn, &self.mail, self.target, now).map_err(SubmitFailure::Api)?;
+        notices::acknowledge_all(conn, &self.mail, &acknowledged, now)?;
+        record_milestone(conn, &self.mail, self.target, now)?;
         Ok(outcomes
             .into_iter()
             .map(|outcome| outcome.unwrap_or_else(missing_outcome))
@@ -287,14 +305,14 @@ impl Store {
 /// who registered an offline one.
 pub fn new_row(
     input: &ContributionInput,
-    registered_by: Option<&str>,
+    registered_by: Option<StaffId>,
     now: chrono::NaiveDateTime,
 ) -> NewContributionRow {
     let text = |value: &Option<PersonName>| value.as_ref().map(|v| v.as_str().to_owned());
     NewContributionRow {
-        id: Uuid::now_v7().to_string(),
-        channel: input.channel.as_str().to_owned(),
-        status: ContributionStatus::Pending.as_str().to_owned(),
+        id: ContributionId::generate(),
+        channel: input.channel,
+        status: ContributionStatus::Pending,
         thematic_area: input.thematic_area.as_str().to_owned(),
         title: input.title.as_str().to_owned(),
         body: input.body.as_str().to_owned(),
@@ -303,7 +321,7 @@ pub fn new_row(
             input.title.as_str(),
             input.body.as_str()
         )),
-        author_kind: input.kind.as_str().to_owned(),
+        author_kind: input.kind,
         given_name: text(&input.given_name),
         family_name: text(&input.family_name),
         organization_name: input
@@ -315,7 +333,7 @@ pub fn new_row(
         contact_consent: input.contact_consent,
         // Only the form shows the online privacy notice.
         privacy_notice_accepted: input.channel == Channel::Form,
-        registered_by: registered_by.map(str::to_owned),
+        registered_by,
         received_at: input.received_at.unwrap_or(now),
         updated_at: now,
         version: 1,

@@ -301,11 +301,11 @@ fn expected(app: &TestApp, statuses: Option<&[&str]>, key: &[u8]) -> Vec<Expecte
     rows.into_iter()
         .filter(|row| match statuses {
             Some(statuses) => statuses.contains(&row.status.as_str()),
-            None => row.status != "spam",
+            None => row.status != rinasce::domain::ContributionStatus::Spam,
         })
         .map(|row| Expected {
             area_name: areas[&row.thematic_area].clone(),
-            tags: tags_of.remove(&row.id).unwrap_or_default(),
+            tags: tags_of.remove(&row.id.to_string()).unwrap_or_default(),
             pseudonym: row.email.as_deref().map(|e| hmac_hex(key, e)),
             row,
         })
@@ -330,17 +330,17 @@ fn csv_cells(e: &Expected, personal: bool) -> Vec<String> {
     let r = &e.row;
     let text = |v: &Option<String>| v.as_deref().map(neutralised).unwrap_or_default();
     let mut cells = vec![
-        r.id.clone(),
+        r.id.to_string(),
         format!("RF-{:06}", r.seq),
         time_text(r.received_at),
-        r.channel.clone(),
+        r.channel.to_string(),
         r.thematic_area.clone(),
         neutralised(&e.area_name),
         neutralised(&r.title),
         neutralised(&r.body),
-        r.status.clone(),
+        r.status.to_string(),
         e.tags.join(","),
-        r.author_kind.clone(),
+        r.author_kind.to_string(),
         text(&r.organization_name),
         r.quartiere.map(|q| q.to_string()).unwrap_or_default(),
         e.pseudonym.clone().unwrap_or_default(),
@@ -836,7 +836,7 @@ fn personal_export_events(app: &TestApp) -> Vec<rinasce::db::audit::AuditRow> {
             audit::list(
                 conn,
                 &AuditFilter {
-                    action: Some("personal_data_exported".into()),
+                    action: Some(rinasce::domain::AuditAction::PersonalDataExported),
                     ..AuditFilter::default()
                 },
                 None,

@@ -382,9 +382,13 @@ async fn retention_erases_personal_data_older_than_the_period() {
         "UPDATE contributions SET received_at = '2020-01-01 10:00:00' WHERE id = '{}'",
         old["id"].as_str().unwrap()
     ));
-    rinasce::erasure::run_if_due(&app.db, 365).await.unwrap();
+    rinasce::app::erasure::run_if_due(&app.db, 365)
+        .await
+        .unwrap();
     // Once a day: a second run does nothing.
-    rinasce::erasure::run_if_due(&app.db, 365).await.unwrap();
+    rinasce::app::erasure::run_if_due(&app.db, 365)
+        .await
+        .unwrap();
     let admin = app.staff_token("admin");
     let moderator = app.staff_token("moderator");
     let read = |id: &str| {

@@ -5,7 +5,7 @@ mod support;
 use std::time::Duration;
 
 use rinasce::config::MailTransport;
-use rinasce::mail::outbox::{self, OutboxRow};
+use rinasce::db::outbox::{self, OutboxRow};
 use serde_json::{json, Value};
 use support::smtp::{Received, SmtpSink};
 use support::*;
@@ -79,11 +79,14 @@ async fn the_acknowledgement_is_delivered_with_recipient_subject_reference_and_b
     assert!(html.contains("RF-000001"));
     let rows = eventually("sent status", || {
         let rows = outbox_rows(&app);
-        (rows[0].status == "sent").then_some(rows)
+        (rows[0].status.as_str() == "sent").then_some(rows)
     })
     .await;
     assert_eq!(header(&mail, "Message-ID"), rows[0].message_id);
-    assert_eq!(rows[0].contribution_id.as_deref(), receipt["id"].as_str());
+    assert_eq!(
+        rows[0].contribution_id.map(|id| id.to_string()).as_deref(),
+        receipt["id"].as_str()
+    );
 }
 
 #[actix_web::test]
@@ -103,7 +106,7 @@ async fn nothing_is_lost_or_doubled_while_the_smtp_server_is_down() {
     eventually("failed attempts while down", || {
         let rows = outbox_rows(&app);
         rows.iter()
-            .all(|r| r.attempts >= 1 && r.status == "pending")
+            .all(|r| r.attempts >= 1 && r.status.as_str() == "pending")
             .then_some(())
     })
     .await;
@@ -115,7 +118,7 @@ async fn nothing_is_lost_or_doubled_while_the_smtp_server_is_down() {
     eventually("every row sent", || {
         outbox_rows(&app)
             .iter()
-            .all(|r| r.status == "sent")
+            .all(|r| r.status.as_str() == "sent")
             .then_some(())
     })
     .await;
@@ -146,7 +149,7 @@ async fn a_refused_address_ends_failed_after_the_set_attempts_and_a_manual_retry
     let failed = eventually("failed status", || {
         outbox_rows(&app)
             .into_iter()
-            .find(|r| r.recipient == "nobody@example.org" && r.status == "failed")
+            .find(|r| r.recipient == "nobody@example.org" && r.status.as_str() == "failed")
     })
     .await;
     assert_eq!(failed.attempts, 3);
@@ -201,7 +204,7 @@ async fn a_refused_address_ends_failed_after_the_set_attempts_and_a_manual_retry
     eventually("sent status", || {
         outbox_rows(&app)
             .into_iter()
-            .find(|r| r.id == failed.id && r.status == "sent")
+            .find(|r| r.id == failed.id && r.status.as_str() == "sent")
     })
     .await;
     assert!(again.status() == 200 || again.status() == 409);
@@ -241,7 +244,7 @@ async fn a_crlf_in_a_stored_subject_cannot_inject_a_header() {
     let sink = SmtpSink::start().await;
     let app = TestApp::spawn_with(smtp_app_config(sink.url())).await;
     let message = rinasce::mail::Message {
-        kind: "acknowledgement",
+        kind: rinasce::domain::MessageKind::Acknowledgement,
         recipient: "maria.rossi@example.org".into(),
         subject: "Oggetto\r\nBcc: spia@example.org".into(),
         body_text: "testo".into(),
@@ -495,5 +498,5 @@ async fn two_processes_on_one_database_send_each_acknowledgement_exactly_once() 
     assert_eq!(ids.len(), 20);
     assert!(outbox_rows(&app)
         .iter()
-        .all(|r| r.status == "sent" && r.attempts == 1));
+        .all(|r| r.status.as_str() == "sent" && r.attempts == 1));
 }

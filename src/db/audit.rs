@@ -6,18 +6,17 @@ use uuid::Uuid;
 
 use super::schema::audit_events;
 use super::{DbConnection, DbError};
-
-/// The actor recorded for changes made by the server itself.
-pub const SYSTEM_ACTOR: &str = "system";
+use crate::domain::{Actor, AuditAction, AuditEvent, TargetType};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = audit_events)]
 pub struct AuditRow {
     pub seq: i64,
     pub id: String,
+    /// A staff id, `system` or `command-line`.
     pub actor: String,
-    pub action: String,
-    pub target_type: String,
+    pub action: AuditAction,
+    pub target_type: TargetType,
     pub target_id: String,
     pub from_value: Option<String>,
     pub to_value: Option<String>,
@@ -26,36 +25,24 @@ pub struct AuditRow {
     pub occurred_at: NaiveDateTime,
 }
 
-/// One event to append.
-#[derive(Clone, Debug, Default)]
-pub struct AuditEntry<'a> {
-    pub actor: &'a str,
-    pub action: &'a str,
-    pub target_type: &'a str,
-    pub target_id: &'a str,
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub reason: Option<String>,
-    /// JSON text with whatever else the event needs (filters of an export…).
-    pub details: Option<String>,
-}
-
+/// Appends `event`, done by `actor`, in the caller's transaction.
 pub fn record(
     conn: &mut DbConnection,
-    entry: AuditEntry<'_>,
+    actor: Actor,
+    event: AuditEvent,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
     diesel::insert_into(audit_events::table)
         .values((
             audit_events::id.eq(Uuid::now_v7().to_string()),
-            audit_events::actor.eq(entry.actor),
-            audit_events::action.eq(entry.action),
-            audit_events::target_type.eq(entry.target_type),
-            audit_events::target_id.eq(entry.target_id),
-            audit_events::from_value.eq(entry.from),
-            audit_events::to_value.eq(entry.to),
-            audit_events::reason.eq(entry.reason),
-            audit_events::details.eq(entry.details),
+            audit_events::actor.eq(actor.stored()),
+            audit_events::action.eq(event.action),
+            audit_events::target_type.eq(event.target_type),
+            audit_events::target_id.eq(event.target_id),
+            audit_events::from_value.eq(event.from),
+            audit_events::to_value.eq(event.to),
+            audit_events::reason.eq(event.reason),
+            audit_events::details.eq(event.details),
             audit_events::occurred_at.eq(now),
         ))
         .execute(conn)?;
@@ -65,8 +52,8 @@ pub fn record(
 #[derive(Clone, Debug, Default)]
 pub struct AuditFilter {
     pub actor: Option<String>,
-    pub action: Option<String>,
-    pub target_type: Option<String>,
+    pub action: Option<AuditAction>,
+    pub target_type: Option<TargetType>,
     pub target_id: Option<String>,
     pub since: Option<NaiveDateTime>,
 }
@@ -87,10 +74,10 @@ pub fn list(
         query = query.filter(audit_events::actor.eq(actor.clone()));
     }
     if let Some(action) = &filter.action {
-        query = query.filter(audit_events::action.eq(action.clone()));
+        query = query.filter(audit_events::action.eq(*action));
     }
     if let Some(target_type) = &filter.target_type {
-        query = query.filter(audit_events::target_type.eq(target_type.clone()));
+        query = query.filter(audit_events::target_type.eq(*target_type));
     }
     if let Some(target_id) = &filter.target_id {
         query = query.filter(audit_events::target_id.eq(target_id.clone()));

@@ -7,7 +7,7 @@ use super::models::{ContributionRow, NewContributionRow};
 use super::schema::contributions;
 use super::{on_backend, DbConnection, DbError};
 use crate::domain::text::search_fold;
-use crate::domain::{ContributionStatus, Quartiere};
+use crate::domain::{AuthorKind, Channel, ContributionId, ContributionStatus, Quartiere};
 
 pub fn insert(
     conn: &mut DbConnection,
@@ -36,7 +36,10 @@ pub fn insert_all(
     .get_results(conn))?)
 }
 
-pub fn find_by_id(conn: &mut DbConnection, id: &str) -> Result<Option<ContributionRow>, DbError> {
+pub fn find_by_id(
+    conn: &mut DbConnection,
+    id: ContributionId,
+) -> Result<Option<ContributionRow>, DbError> {
     Ok(contributions::table
         .filter(contributions::id.eq(id))
         .select(ContributionRow::as_select())
@@ -46,7 +49,7 @@ pub fn find_by_id(conn: &mut DbConnection, id: &str) -> Result<Option<Contributi
 
 pub fn find_published(
     conn: &mut DbConnection,
-    id: &str,
+    id: ContributionId,
 ) -> Result<Option<ContributionRow>, DbError> {
     Ok(contributions::table
         .filter(contributions::id.eq(id))
@@ -152,14 +155,14 @@ type Backend = <DbConnection as diesel::Connection>::Backend;
 #[derive(Clone, Debug, Default)]
 pub struct ModerationFilter {
     /// Only these statuses (any when empty).
-    pub statuses: Vec<String>,
+    pub statuses: Vec<ContributionStatus>,
     /// Never these statuses.
-    pub excluded_statuses: Vec<String>,
+    pub excluded_statuses: Vec<ContributionStatus>,
     pub thematic_area: Option<String>,
     pub tag: Option<String>,
     pub quartiere: Option<i16>,
-    pub channel: Option<String>,
-    pub author_kind: Option<String>,
+    pub channel: Option<Channel>,
+    pub author_kind: Option<AuthorKind>,
     /// Words of the title or body, or a receipt reference (`RF-000042`).
     pub text: Option<String>,
     /// Received at or after.
@@ -194,10 +197,10 @@ fn filtered(
         query = query.filter(contributions::quartiere.eq(quartiere));
     }
     if let Some(channel) = &filter.channel {
-        query = query.filter(contributions::channel.eq(channel.clone()));
+        query = query.filter(contributions::channel.eq(*channel));
     }
     if let Some(kind) = &filter.author_kind {
-        query = query.filter(contributions::author_kind.eq(kind.clone()));
+        query = query.filter(contributions::author_kind.eq(*kind));
     }
     if let Some(reference) = filter
         .text
@@ -258,9 +261,9 @@ pub fn list_for_moderation(
 #[derive(Clone, Debug, Default, AsChangeset)]
 #[diesel(table_name = contributions)]
 pub struct ModerationChanges {
-    pub status: Option<String>,
+    pub status: Option<ContributionStatus>,
     pub status_reason: Option<Option<String>>,
-    pub duplicate_of: Option<Option<String>>,
+    pub duplicate_of: Option<Option<ContributionId>>,
     pub thematic_area: Option<String>,
     pub published_at: Option<Option<NaiveDateTime>>,
 }
@@ -269,7 +272,7 @@ pub struct ModerationChanges {
 /// else changed it first.
 pub fn update_if_version(
     conn: &mut DbConnection,
-    id: &str,
+    id: ContributionId,
     version: i64,
     changes: &ModerationChanges,
     now: NaiveDateTime,
@@ -301,7 +304,7 @@ pub fn seqs_between(conn: &mut DbConnection, above: i64, up_to: i64) -> Result<V
 pub fn texts_of(
     conn: &mut DbConnection,
     seqs: &[i64],
-) -> Result<Vec<(i64, String, String, String)>, DbError> {
+) -> Result<Vec<(i64, ContributionId, String, String)>, DbError> {
     if seqs.is_empty() {
         return Ok(Vec::new());
     }
@@ -329,7 +332,7 @@ pub fn texts_after(
     conn: &mut DbConnection,
     seq: i64,
     batch: i64,
-) -> Result<Vec<(i64, String, String, String)>, DbError> {
+) -> Result<Vec<(i64, ContributionId, String, String)>, DbError> {
     Ok(contributions::table
         .filter(contributions::seq.gt(seq))
         .order(contributions::seq.asc())
@@ -338,7 +341,10 @@ pub fn texts_after(
         .load(conn)?)
 }
 
-pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<ContributionRow>, DbError> {
+pub fn find_many(
+    conn: &mut DbConnection,
+    ids: &[ContributionId],
+) -> Result<Vec<ContributionRow>, DbError> {
     Ok(contributions::table
         .filter(contributions::id.eq_any(ids))
         .select(ContributionRow::as_select())

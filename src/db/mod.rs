@@ -6,9 +6,12 @@ pub mod contributions;
 pub mod idempotency;
 pub mod indicators;
 pub mod models;
+pub mod notes;
+pub mod outbox;
 pub mod schema;
 pub mod settings;
 pub mod staff;
+pub mod stored;
 pub mod tags;
 pub mod thematic_areas;
 

@@ -1,9 +1,11 @@
-//! Rows as stored. Values are checked by the domain types before they get here.
+//! Rows as stored, typed: statuses, channels, author kinds and ids are read
+//! into domain types at this boundary (see `stored`), so no view re-parses them.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{contributions, idempotency_keys, thematic_areas};
+use crate::domain::{AuthorKind, Channel, ContributionId, ContributionStatus, StaffId};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = thematic_areas)]
@@ -37,16 +39,16 @@ pub struct NewThematicAreaRow<'a> {
 #[diesel(table_name = contributions)]
 pub struct ContributionRow {
     pub seq: i64,
-    pub id: String,
-    pub channel: String,
-    pub status: String,
+    pub id: ContributionId,
+    pub channel: Channel,
+    pub status: ContributionStatus,
     pub status_reason: Option<String>,
-    pub duplicate_of: Option<String>,
+    pub duplicate_of: Option<ContributionId>,
     pub thematic_area: String,
     pub title: String,
     pub body: String,
     pub search_text: String,
-    pub author_kind: String,
+    pub author_kind: AuthorKind,
     pub given_name: Option<String>,
     pub family_name: Option<String>,
     pub organization_name: Option<String>,
@@ -54,7 +56,7 @@ pub struct ContributionRow {
     pub quartiere: Option<i16>,
     pub contact_consent: bool,
     pub privacy_notice_accepted: bool,
-    pub registered_by: Option<String>,
+    pub registered_by: Option<StaffId>,
     pub received_at: NaiveDateTime,
     pub published_at: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
@@ -67,14 +69,14 @@ pub struct ContributionRow {
 #[derive(Clone, Debug, Insertable)]
 #[diesel(table_name = contributions, treat_none_as_default_value = false)]
 pub struct NewContributionRow {
-    pub id: String,
-    pub channel: String,
-    pub status: String,
+    pub id: ContributionId,
+    pub channel: Channel,
+    pub status: ContributionStatus,
     pub thematic_area: String,
     pub title: String,
     pub body: String,
     pub search_text: String,
-    pub author_kind: String,
+    pub author_kind: AuthorKind,
     pub given_name: Option<String>,
     pub family_name: Option<String>,
     pub organization_name: Option<String>,
@@ -82,7 +84,7 @@ pub struct NewContributionRow {
     pub quartiere: Option<i16>,
     pub contact_consent: bool,
     pub privacy_notice_accepted: bool,
-    pub registered_by: Option<String>,
+    pub registered_by: Option<StaffId>,
     pub received_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
@@ -93,7 +95,7 @@ pub struct NewContributionRow {
 pub struct IdempotencyRow {
     pub key: String,
     pub request_hash: String,
-    pub contribution_id: String,
+    pub contribution_id: ContributionId,
     pub response_body: String,
     pub created_at: NaiveDateTime,
 }

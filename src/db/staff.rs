@@ -5,14 +5,15 @@ use diesel::prelude::*;
 
 use super::schema::staff;
 use super::{DbConnection, DbError};
+use crate::domain::{Role, StaffId};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = staff)]
 pub struct StaffRow {
-    pub id: String,
+    pub id: StaffId,
     pub email: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub token_hash: String,
     pub active: bool,
     pub created_at: NaiveDateTime,
@@ -22,10 +23,10 @@ pub struct StaffRow {
 #[derive(Debug, Insertable)]
 #[diesel(table_name = staff)]
 pub struct NewStaffRow<'a> {
-    pub id: &'a str,
+    pub id: StaffId,
     pub email: &'a str,
     pub name: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub token_hash: &'a str,
     pub active: bool,
     pub created_at: NaiveDateTime,
@@ -51,7 +52,7 @@ pub fn find_active_by_token_hash(
         .optional()?)
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<StaffRow>, DbError> {
+pub fn find(conn: &mut DbConnection, id: StaffId) -> Result<Option<StaffRow>, DbError> {
     Ok(staff::table
         .filter(staff::id.eq(id))
         .select(StaffRow::as_select())
@@ -75,7 +76,11 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<StaffRow>, DbError> {
 }
 
 /// Deactivates an account; its token stops working at once.
-pub fn deactivate(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<bool, DbError> {
+pub fn deactivate(
+    conn: &mut DbConnection,
+    id: StaffId,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
     let changed = diesel::update(
         staff::table
             .filter(staff::id.eq(id))
@@ -89,12 +94,11 @@ pub fn deactivate(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Resu
 /// Active accounts with one of `roles`, for notices.
 pub fn list_active_with_roles(
     conn: &mut DbConnection,
-    roles: &[crate::domain::Role],
+    roles: &[Role],
 ) -> Result<Vec<StaffRow>, DbError> {
-    let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
     Ok(staff::table
         .filter(staff::active.eq(true))
-        .filter(staff::role.eq_any(roles))
+        .filter(staff::role.eq_any(roles.to_vec()))
         .order(staff::created_at.asc())
         .select(StaffRow::as_select())
         .load(conn)?)

@@ -1,26 +1,26 @@
-//! Tags and notes of contributions.
+//! Tags, and the tags of each contribution.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
-use uuid::Uuid;
 
-use super::schema::{contribution_tags, notes, staff, tags};
+use super::schema::{contribution_tags, tags};
 use super::{DbConnection, DbError};
+use crate::domain::ContributionId;
 
 /// The tags of each contribution in `ids`, sorted.
 pub fn tags_of(
     conn: &mut DbConnection,
-    ids: &[String],
-) -> Result<BTreeMap<String, Vec<String>>, DbError> {
-    let rows: Vec<(String, String)> = contribution_tags::table
+    ids: &[ContributionId],
+) -> Result<BTreeMap<ContributionId, Vec<String>>, DbError> {
+    let rows: Vec<(ContributionId, String)> = contribution_tags::table
         .filter(contribution_tags::contribution_id.eq_any(ids))
         .order((contribution_tags::contribution_id, contribution_tags::tag))
         .select((contribution_tags::contribution_id, contribution_tags::tag))
         .load(conn)?;
-    let mut by_contribution: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut by_contribution: BTreeMap<ContributionId, Vec<String>> = BTreeMap::new();
     for (id, tag) in rows {
         by_contribution.entry(id).or_default().push(tag);
     }
@@ -51,7 +51,7 @@ fn ensure_tags(
 
 pub fn add_tags(
     conn: &mut DbConnection,
-    id: &str,
+    id: ContributionId,
     names: &[String],
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
@@ -67,7 +67,11 @@ pub fn add_tags(
     Ok(())
 }
 
-pub fn remove_tags(conn: &mut DbConnection, id: &str, names: &[String]) -> Result<(), DbError> {
+pub fn remove_tags(
+    conn: &mut DbConnection,
+    id: ContributionId,
+    names: &[String],
+) -> Result<(), DbError> {
     diesel::delete(
         contribution_tags::table
             .filter(contribution_tags::contribution_id.eq(id))
@@ -95,62 +99,4 @@ pub fn tag_counts(conn: &mut DbConnection) -> Result<Vec<(String, i64)>, DbError
             (name, count)
         })
         .collect())
-}
-
-#[derive(Clone, Debug, Queryable)]
-pub struct NoteRow {
-    pub id: String,
-    pub contribution_id: String,
-    pub author_id: String,
-    pub author_name: String,
-    pub text: String,
-    pub created_at: NaiveDateTime,
-}
-
-pub fn add_note(
-    conn: &mut DbConnection,
-    contribution_id: &str,
-    author_id: &str,
-    text: &str,
-    now: NaiveDateTime,
-) -> Result<String, DbError> {
-    let id = Uuid::now_v7().to_string();
-    diesel::insert_into(notes::table)
-        .values((
-            notes::id.eq(&id),
-            notes::contribution_id.eq(contribution_id),
-            notes::author_id.eq(author_id),
-            notes::text.eq(text),
-            notes::created_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(id)
-}
-
-/// The notes of each contribution in `ids`, oldest first.
-pub fn notes_of(
-    conn: &mut DbConnection,
-    ids: &[String],
-) -> Result<BTreeMap<String, Vec<NoteRow>>, DbError> {
-    let rows: Vec<NoteRow> = notes::table
-        .inner_join(staff::table)
-        .filter(notes::contribution_id.eq_any(ids))
-        .order((notes::created_at.asc(), notes::id.asc()))
-        .select((
-            notes::id,
-            notes::contribution_id,
-            notes::author_id,
-            staff::name,
-            notes::text,
-            notes::created_at,
-        ))
-        .load(conn)?;
-    let mut by_contribution: BTreeMap<String, Vec<NoteRow>> = BTreeMap::new();
-    for row in rows {
-        by_contribution
-            .entry(row.contribution_id.clone())
-            .or_default()
-            .push(row);
-    }
-    Ok(by_contribution)
 }

@@ -140,3 +140,53 @@ impl FieldIssue {
         }
     }
 }
+
+/// One invalid input field, named by its path (`author.email`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldError {
+    pub field: String,
+    pub issue: FieldIssue,
+}
+
+/// Input that failed, with every failing field.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{} invalid field(s)", .0.len())]
+pub struct Invalid(pub Vec<FieldError>);
+
+impl Invalid {
+    pub fn field(field: impl Into<String>, issue: FieldIssue) -> Invalid {
+        Invalid(vec![FieldError {
+            field: field.into(),
+            issue,
+        }])
+    }
+}
+
+/// Collects the failures of one input, so that one answer names them all.
+#[derive(Default, Debug)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: impl Into<String>, issue: FieldIssue) {
+        self.0.push(FieldError {
+            field: field.into(),
+            issue,
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(value)` when nothing failed, otherwise every failure.
+    pub fn finish<T>(self, value: Option<T>) -> Result<T, Invalid> {
+        match value {
+            Some(value) if self.0.is_empty() => Ok(value),
+            _ => Err(Invalid(self.0)),
+        }
+    }
+
+    pub fn into_error(self) -> Invalid {
+        Invalid(self.0)
+    }
+}

@@ -1,20 +1,27 @@
 //! Domain types. Each parses raw input into a value that can only be valid,
 //! so code past the HTTP boundary never re-checks a title or an e-mail.
 
+pub mod audit;
 pub mod contribution;
 pub mod field_issue;
+pub mod ids;
 pub mod indicators;
+pub mod mail;
+pub mod query;
 pub mod similarity;
 pub mod staff;
 pub mod status;
 pub mod text;
 pub mod thematic_area;
 
+pub use audit::{Actor, AuditAction, AuditEvent, ErasureKind, TargetType};
 pub use contribution::{
     AuthorKind, Channel, ContributionBody, ContributionTitle, EmailAddress, OrganizationName,
     PersonName, Quartiere, Reference,
 };
-pub use field_issue::FieldIssue;
+pub use field_issue::{FieldError, FieldErrors, FieldIssue, Invalid};
+pub use ids::{ContributionId, MessageId, NoteId, StaffId};
+pub use mail::{MessageKind, OutboxStatus};
 pub use staff::{Role, TagName};
 pub use status::ContributionStatus;
 pub use thematic_area::ThematicAreaCode;

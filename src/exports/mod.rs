@@ -21,11 +21,11 @@ use chrono::{NaiveDate, NaiveDateTime, SecondsFormat};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 use utoipa::ToSchema;
-use uuid::Uuid;
 
-use crate::db::audit::{self, AuditEntry};
+use crate::db::audit;
 use crate::db::contributions::{self as queries, ExportSourceRow, ModerationFilter};
 use crate::db::{thematic_areas, DbConnection, DbError};
+use crate::domain::{Actor, AuditEvent};
 use crate::domain::{ContributionStatus, FieldIssue, Reference};
 use crate::error::ApiError;
 use columns::{Column, FieldType};
@@ -35,8 +35,6 @@ pub use pseudonym::Pseudonymiser;
 pub const BATCH_ROWS: i64 = 2_000;
 /// Data rows an XLSX sheet can hold (1,048,576 rows less the header).
 pub const XLSX_MAX_ROWS: u64 = 1_048_575;
-/// The audit action of an export with personal data.
-pub const PERSONAL_EXPORT_ACTION: &str = "personal_data_exported";
 
 /// The file formats of an export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -120,7 +118,7 @@ impl ExportRequest {
         include_personal_data: bool,
     ) -> ExportRequest {
         if filter.statuses.is_empty() && filter.excluded_statuses.is_empty() {
-            filter.excluded_statuses = vec![ContributionStatus::Spam.as_str().to_owned()];
+            filter.excluded_statuses = vec![ContributionStatus::Spam];
         }
         ExportRequest {
             format,
@@ -592,7 +590,7 @@ impl Export {
 /// filters, how many rows, and whether the export ran to its end.
 pub fn record_personal_export(
     conn: &mut DbConnection,
-    actor: &str,
+    actor: Actor,
     request: &ExportRequest,
     rows: u64,
     complete: bool,
@@ -606,15 +604,8 @@ pub fn record_personal_export(
     });
     audit::record(
         conn,
-        AuditEntry {
-            actor,
-            action: PERSONAL_EXPORT_ACTION,
-            target_type: "export",
-            target_id: &Uuid::now_v7().to_string(),
-            to: Some(rows.to_string()),
-            details: Some(details.to_string()),
-            ..AuditEntry::default()
-        },
+        actor,
+        AuditEvent::personal_data_exported(rows, details.to_string()),
         now,
     )
 }
@@ -678,11 +669,14 @@ mod tests {
     #[test]
     fn spam_is_left_out_unless_statuses_are_named() {
         let default = ExportRequest::new(ExportFormat::Csv, ModerationFilter::default(), false);
-        assert_eq!(default.filter.excluded_statuses, vec!["spam".to_owned()]);
+        assert_eq!(
+            default.filter.excluded_statuses,
+            vec![ContributionStatus::Spam]
+        );
         let named = ExportRequest::new(
             ExportFormat::Csv,
             ModerationFilter {
-                statuses: vec!["spam".into()],
+                statuses: vec![ContributionStatus::Spam],
                 ..ModerationFilter::default()
             },
             false,

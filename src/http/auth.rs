@@ -1,4 +1,5 @@
-//! Bearer-token authentication of staff and the role check.
+//! Bearer-token authentication of staff, and one extractor per role so that
+//! a handler states who may call it in its signature.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -7,15 +8,14 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 
 use super::AppState;
-use crate::db::staff::{self, StaffRow};
-use crate::domain::staff::{hashes_match, token_hash};
-use crate::domain::Role;
+use crate::app::staff;
+use crate::domain::{Role, StaffId};
 use crate::error::ApiError;
 
 /// The staff member whose token came with the request.
 #[derive(Clone, Debug)]
 pub struct Staff {
-    pub id: String,
+    pub id: StaffId,
     pub name: String,
     pub email: String,
     pub role: Role,
@@ -49,28 +49,22 @@ async fn authenticate(
     token: Option<String>,
 ) -> Result<Staff, ApiError> {
     let token = token.ok_or(ApiError::Unauthorized)?;
-    let hash = token_hash(&token);
-    let lookup = hash.clone();
-    let row: Option<StaffRow> = state
-        .db
-        .read(move |conn| staff::find_active_by_token_hash(conn, &lookup))
-        .await?;
-    let row = row
-        .filter(|row| hashes_match(&row.token_hash, &hash))
+    let row = staff::authenticate(&state.db, token)
+        .await?
         .ok_or(ApiError::Unauthorized)?;
-    let role = Role::parse(&row.role)
-        .map_err(|_| ApiError::Internal(format!("stored role {:?}", row.role)))?;
     Ok(Staff {
         id: row.id,
         name: row.name,
         email: row.email,
-        role,
+        role: row.role,
     })
 }
 
+type StaffFuture<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
+
 impl FromRequest for Staff {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Staff, ApiError>>>>;
+    type Future = StaffFuture<Staff>;
 
     fn from_request(request: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let state = request.app_data::<web::Data<AppState>>().cloned();
@@ -82,3 +76,45 @@ impl FromRequest for Staff {
         })
     }
 }
+
+/// Declares an extractor that admits staff of the given roles (admins
+/// always): 401 without a valid token, 403 for another role.
+macro_rules! role_extractor {
+    ($(#[$doc:meta])* $name:ident, [$($role:expr),+]) => {
+        $(#[$doc])*
+        pub struct $name(pub Staff);
+
+        impl FromRequest for $name {
+            type Error = ApiError;
+            type Future = StaffFuture<$name>;
+
+            fn from_request(
+                request: &HttpRequest,
+                payload: &mut actix_web::dev::Payload,
+            ) -> Self::Future {
+                let staff = Staff::from_request(request, payload);
+                Box::pin(async move {
+                    let staff = staff.await?;
+                    staff.require(&[$($role),+])?;
+                    Ok($name(staff))
+                })
+            }
+        }
+    };
+}
+
+role_extractor!(
+    /// A moderator (or an admin).
+    Moderator,
+    [Role::Moderator]
+);
+role_extractor!(
+    /// An admin.
+    Admin,
+    [Role::Admin]
+);
+role_extractor!(
+    /// Who may export: researchers and moderators (and admins).
+    Exporter,
+    [Role::Researcher, Role::Moderator]
+);

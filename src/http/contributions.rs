@@ -10,15 +10,16 @@ use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::extract::ContributionPath;
 use super::input::{
     boolean, integer, json_body, query_quartiere, query_text, text, FieldErrors, JsonObject,
 };
 use super::pagination::{self, Page};
 use super::AppState;
+use crate::app::public;
 use crate::clock;
-use crate::db::contributions::{self as queries, PublishedFilter};
+use crate::db::contributions::PublishedFilter;
 use crate::db::models::ContributionRow;
-use crate::db::{idempotency, thematic_areas};
 use crate::domain::{
     AuthorKind, Channel, ContributionBody, ContributionTitle, EmailAddress, FieldIssue,
     OrganizationName, PersonName, Quartiere, Reference, ThematicAreaCode,
@@ -302,27 +303,21 @@ pub async fn submit_contribution(
         return Err(with_area_check(&state, area, errors).await);
     }
     let Some(input) = parsed else {
-        return Err(errors.into_error());
+        return Err(errors.into_error().into());
     };
-    let outcome = state
-        .submission_writer
-        .store(Submission {
-            input,
-            idempotency: idempotency.clone(),
-        })
-        .await;
-    match (outcome, idempotency) {
-        (Ok(receipt), _) => {
-            state.indicators.invalidate();
-            Ok(created(&receipt))
-        }
+    let submission = Submission {
+        input,
+        idempotency: idempotency.clone(),
+    };
+    match (public::submit(&state, submission).await, idempotency) {
+        (Ok(receipt), _) => Ok(created(&receipt)),
         (Err(SubmitFailure::KeyTaken), Some(claim)) => replay(&state, &claim)
             .await?
             .ok_or_else(|| ApiError::Internal("idempotency key vanished".into())),
         (Err(SubmitFailure::KeyTaken), None) => {
             Err(ApiError::Internal("key taken without a key".into()))
         }
-        (Err(SubmitFailure::Api(error)), _) => Err(error),
+        (Err(failure), _) => Err(failure.into()),
     }
 }
 
@@ -334,17 +329,13 @@ async fn with_area_check(
     mut errors: FieldErrors,
 ) -> ApiError {
     if let Some(area) = area {
-        match state
-            .db
-            .read(move |conn| thematic_areas::find_active(conn, area.as_str()))
-            .await
-        {
-            Ok(None) => errors.add("thematic_area", FieldIssue::UnknownThematicArea),
-            Ok(Some(_)) => {}
+        match public::is_active_area(state, area).await {
+            Ok(false) => errors.add("thematic_area", FieldIssue::UnknownThematicArea),
+            Ok(true) => {}
             Err(error) => return error.into(),
         }
     }
-    errors.into_error()
+    errors.into_error().into()
 }
 
 fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, ApiError> {
@@ -368,11 +359,7 @@ async fn replay(
     claim: &IdempotencyClaim,
 ) -> Result<Option<HttpResponse>, ApiError> {
     let key = claim.key.clone();
-    let Some(stored) = state
-        .db
-        .read(move |conn| idempotency::find(conn, &key))
-        .await?
-    else {
+    let Some(stored) = public::stored_answer(state, key).await? else {
         return Ok(None);
     };
     if stored.request_hash != claim.request_hash {
@@ -421,9 +408,9 @@ pub struct PublicContribution {
 
 impl PublicContribution {
     fn from_row(row: ContributionRow) -> PublicContribution {
-        let author_kind = AuthorKind::parse(&row.author_kind).unwrap_or(AuthorKind::Citizen);
+        let author_kind = row.author_kind;
         PublicContribution {
-            id: Uuid::parse_str(&row.id).unwrap_or_default(),
+            id: row.id.uuid(),
             reference: Reference::from_sequence(row.seq).to_string(),
             thematic_area: row.thematic_area,
             title: row.title,
@@ -489,10 +476,7 @@ pub async fn list_published_contributions(
         text: query_text(query.q.as_deref(), "q", &mut errors),
     };
     errors.finish(Some(()))?;
-    let rows = state
-        .db
-        .read(move |conn| queries::list_published(conn, &filter, after, limit))
-        .await?;
+    let rows = public::list_published(&state, filter, after, limit).await?;
     Ok(web::Json(Page::from_rows(
         rows,
         limit,
@@ -520,15 +504,8 @@ pub async fn list_published_contributions(
 #[get("/contributions/{id}")]
 pub async fn show_published_contribution(
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    ContributionPath(id): ContributionPath,
 ) -> Result<web::Json<PublicContribution>, ApiError> {
-    let id = Uuid::parse_str(&id)
-        .map_err(|_| ApiError::NotFound)?
-        .to_string();
-    let row = state
-        .db
-        .read(move |conn| queries::find_published(conn, &id))
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let row = public::find_published(&state, id).await?;
     Ok(web::Json(PublicContribution::from_row(row)))
 }

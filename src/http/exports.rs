@@ -22,11 +22,11 @@ use utoipa::IntoParams;
 
 use super::auth::Staff;
 use super::input::FieldErrors;
-use super::moderation::ModerationQuery;
 use super::AppState;
+use crate::app::moderation::ModerationQuery;
 use crate::clock;
 use crate::db::Db;
-use crate::domain::{FieldIssue, Role};
+use crate::domain::{Actor, FieldIssue, Role};
 use crate::error::{ApiError, Problem};
 use crate::exports::datapackage::{self, DataPackage};
 use crate::exports::{self, Export, ExportError, ExportFormat, ExportRequest, Pseudonymiser};
@@ -168,9 +168,9 @@ pub async fn export_contributions(
     let (sender, mut receiver) = mpsc::channel(CHANNEL_PIECES);
     let db = state.db.clone();
     let key = state.config.pseudonym_key.clone();
-    let actor = staff.id.clone();
+    let actor = Actor::Staff(staff.id);
     actix_web::rt::task::spawn_blocking(move || {
-        run_export(&db, key.as_deref(), &actor, request, sender);
+        run_export(&db, key.as_deref(), actor, request, sender);
     });
 
     let (size, first) = match receiver.recv().await {
@@ -254,7 +254,7 @@ enum Piece {
 fn run_export(
     db: &Db,
     configured_key: Option<&str>,
-    actor: &str,
+    actor: Actor,
     request: ExportRequest,
     sender: mpsc::Sender<Piece>,
 ) {

@@ -5,8 +5,10 @@ use actix_web::http::header;
 use actix_web::HttpRequest;
 use serde_json::{Map, Value};
 
-use crate::domain::{FieldIssue, Quartiere};
-use crate::error::{ApiError, FieldError};
+pub use crate::domain::query::{query_quartiere, query_text};
+pub use crate::domain::FieldErrors;
+use crate::domain::FieldIssue;
+use crate::error::ApiError;
 
 /// The request body as JSON: 415 unless the content type is JSON
 /// (`application/json` or any `+json` type), 400 when it does not parse.
@@ -22,35 +24,6 @@ pub fn json_body(request: &HttpRequest, body: &[u8]) -> Result<Value, ApiError> 
         return Err(ApiError::UnsupportedMediaType);
     }
     serde_json::from_slice(body).map_err(|e| ApiError::MalformedJson(e.to_string()))
-}
-
-/// Collects the failures of one request.
-#[derive(Default, Debug)]
-pub struct FieldErrors(Vec<FieldError>);
-
-impl FieldErrors {
-    pub fn add(&mut self, field: impl Into<String>, issue: FieldIssue) {
-        self.0.push(FieldError {
-            field: field.into(),
-            issue,
-        });
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// `Ok(value)` when nothing failed, otherwise a 422 naming every field.
-    pub fn finish<T>(self, value: Option<T>) -> Result<T, ApiError> {
-        match value {
-            Some(value) if self.0.is_empty() => Ok(value),
-            _ => Err(ApiError::Validation(self.0)),
-        }
-    }
-
-    pub fn into_error(self) -> ApiError {
-        ApiError::Validation(self.0)
-    }
 }
 
 /// A JSON object being read; `path` prefixes the names of its fields.
@@ -166,45 +139,6 @@ fn display_path(path: &str) -> String {
     }
 }
 
-/// Longest free-text query parameter accepted.
-const MAX_QUERY_TEXT: usize = 200;
-
-/// A free-text query parameter: at most 200 characters, no control
-/// characters (PostgreSQL refuses NUL bytes, SQLite would match anything).
-pub fn query_text(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> Option<String> {
-    let raw = raw?;
-    if raw.chars().any(char::is_control) {
-        errors.add(field, FieldIssue::ControlCharacters);
-        None
-    } else if raw.chars().count() > MAX_QUERY_TEXT {
-        errors.add(
-            field,
-            FieldIssue::TooLong {
-                max: MAX_QUERY_TEXT,
-            },
-        );
-        None
-    } else {
-        Some(raw.to_owned())
-    }
-}
-
-/// The `quartiere` query parameter.
-pub fn query_quartiere(raw: Option<&str>, errors: &mut FieldErrors) -> Option<Quartiere> {
-    let parsed = raw?
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| FieldIssue::ExpectedInteger)
-        .and_then(Quartiere::parse);
-    match parsed {
-        Ok(quartiere) => Some(quartiere),
-        Err(issue) => {
-            errors.add("quartiere", issue);
-            None
-        }
-    }
-}
-
 /// A string parsed by a domain constructor.
 pub fn text<T>(
     parse: impl FnOnce(&str) -> Result<T, FieldIssue>,
@@ -255,9 +189,7 @@ mod tests {
             nested.optional("b", &mut errors, text(|s| Ok(s.len()))),
             Some(Some(1))
         );
-        let ApiError::Validation(list) = errors.into_error() else {
-            panic!("validation expected")
-        };
+        let list = errors.into_error().0;
         let fields: Vec<_> = list
             .iter()
             .map(|e| (e.field.as_str(), e.issue.clone()))

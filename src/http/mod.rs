@@ -6,6 +6,7 @@ pub mod auth;
 pub mod contributions;
 pub mod cruscotto;
 pub mod exports;
+pub mod extract;
 pub mod head;
 pub mod indicators;
 pub mod input;
@@ -18,51 +19,44 @@ pub mod security;
 pub mod status;
 pub mod thematic_areas;
 
-use std::sync::Arc;
-
 use actix_web::{web, App};
 use utoipa_actix_web::{scope, AppExt};
 
+use crate::app::Services;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::ApiError;
-use crate::indicators::IndicatorCache;
-use crate::mail::MailContext;
-use crate::similar::SimilarityIndex;
-use crate::submissions::SubmissionWriter;
 
 pub const API_BASE: &str = "/api/v1";
 /// Largest accepted request body (SPEC §3).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// What every handler can reach.
+/// What every handler can reach: the services, and the submission limit
+/// that only the HTTP front applies.
 pub struct AppState {
-    pub db: Db,
-    pub config: Arc<Config>,
-    pub indicators: IndicatorCache,
-    pub similarity: SimilarityIndex,
-    pub mail: MailContext,
+    pub services: Services,
     pub submissions: rate_limit::SubmissionLimit,
-    pub submission_writer: SubmissionWriter,
 }
 
 impl AppState {
     /// The state every worker shares. Starts the submission writers, so it
     /// must be called inside the actix runtime.
     pub fn new(db: Db, config: Config) -> AppState {
-        let mail = MailContext::from_config(&config);
         AppState {
-            submission_writer: SubmissionWriter::spawn(db.clone(), mail.clone(), config.target),
             submissions: rate_limit::SubmissionLimit::new(
                 config.rate_limit_per_minute,
                 config.trusted_proxies.clone(),
             ),
-            db,
-            config: Arc::new(config),
-            indicators: IndicatorCache::default(),
-            similarity: Default::default(),
-            mail,
+            services: Services::new(db, config),
         }
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.services
     }
 }
 

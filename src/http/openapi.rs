@@ -9,6 +9,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use super::API_BASE;
+use crate::domain::{AuditAction, TargetType};
 use crate::error::{Problem, ProblemField};
 
 #[derive(OpenApi)]
@@ -29,7 +30,7 @@ use crate::error::{Problem, ProblemField};
         (name = "esportazioni", description = "Esportazioni pseudonimizzate per la ricerca (CSV, XLSX, JSON, NDJSON) e descrittore Frictionless Data Package (ruoli researcher e moderator)."),
         (name = "amministrazione", description = "Account del personale, aree tematiche e registro di audit (ruolo admin)."),
     ),
-    components(schemas(Problem, ProblemField)),
+    components(schemas(Problem, ProblemField, AuditAction, TargetType)),
 )]
 struct BaseDocument;
 

@@ -8,7 +8,7 @@ use actix_web::middleware::Next;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::API_BASE;
-use crate::error::{is_problem, ApiError};
+use crate::error::{is_problem, ApiError, Problem};
 use crate::i18n::Language;
 
 pub fn language_of(request: &HttpRequest) -> Language {
@@ -126,4 +126,95 @@ pub async fn no_route(request: HttpRequest, routes: web::Data<KnownRoutes>) -> H
         None => ApiError::NotFound,
     };
     error.response_in(language_of(&request))
+}
+
+/// The problems of a route that needs a moderator's token.
+#[derive(utoipa::IntoResponses)]
+pub enum ModeratorProblems {
+    #[response(
+        status = 401,
+        description = "Missing or invalid token.",
+        content_type = "application/problem+json"
+    )]
+    Unauthorized(Problem),
+    #[response(
+        status = 403,
+        description = "The token's role may not moderate.",
+        content_type = "application/problem+json"
+    )]
+    Forbidden(Problem),
+}
+
+/// The problems of a route that needs an admin's token.
+#[derive(utoipa::IntoResponses)]
+pub enum AdminProblems {
+    #[response(
+        status = 401,
+        description = "Missing or invalid token.",
+        content_type = "application/problem+json"
+    )]
+    Unauthorized(Problem),
+    #[response(
+        status = 403,
+        description = "Only admins may do this.",
+        content_type = "application/problem+json"
+    )]
+    Forbidden(Problem),
+}
+
+/// The problems of a route that needs a researcher's or moderator's token.
+#[derive(utoipa::IntoResponses)]
+pub enum ExporterProblems {
+    #[response(
+        status = 401,
+        description = "Missing or invalid token.",
+        content_type = "application/problem+json"
+    )]
+    Unauthorized(Problem),
+    #[response(
+        status = 403,
+        description = "The token's role may not export.",
+        content_type = "application/problem+json"
+    )]
+    Forbidden(Problem),
+}
+
+/// The problems of a route that reads a JSON body.
+#[derive(utoipa::IntoResponses)]
+pub enum JsonBodyProblems {
+    #[response(
+        status = 400,
+        description = "The body is not valid JSON.",
+        content_type = "application/problem+json"
+    )]
+    Malformed(Problem),
+    #[response(
+        status = 413,
+        description = "The body exceeds 64 KiB.",
+        content_type = "application/problem+json"
+    )]
+    TooLarge(Problem),
+    #[response(
+        status = 415,
+        description = "The body is not JSON.",
+        content_type = "application/problem+json"
+    )]
+    UnsupportedMediaType(Problem),
+    #[response(
+        status = 422,
+        description = "Invalid fields.",
+        content_type = "application/problem+json"
+    )]
+    Invalid(Problem),
+}
+
+/// The problem of a route whose query parameters can be invalid.
+#[derive(utoipa::IntoResponses)]
+pub enum QueryProblems {
+    #[response(
+        status = 422,
+        description = "Invalid parameters.",
+        content_type = "application/problem+json"
+    )]
+    Invalid(Problem),
 }

@@ -5,8 +5,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::AppState;
+use crate::app::public;
 use crate::db::models::ThematicAreaRow;
-use crate::db::thematic_areas;
 use crate::error::{ApiError, Problem};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -61,10 +61,7 @@ pub struct ThematicAreaList {
 pub async fn list_thematic_areas(
     state: web::Data<AppState>,
 ) -> Result<web::Json<ThematicAreaList>, ApiError> {
-    let rows = state
-        .db
-        .read(|conn| thematic_areas::list(conn, false))
-        .await?;
+    let rows = public::thematic_areas(&state).await?;
     Ok(web::Json(ThematicAreaList {
         items: rows.into_iter().map(ThematicArea::from).collect(),
     }))

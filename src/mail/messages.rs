@@ -3,11 +3,13 @@
 
 use askama::Template;
 
+use crate::domain::MessageKind;
+
 /// A rendered message, ready to be queued.
 #[derive(Clone, Debug)]
 pub struct Message {
-    /// What the message is about, e.g. `acknowledgement`.
-    pub kind: &'static str,
+    /// What the message is about.
+    pub kind: MessageKind,
     pub recipient: String,
     pub subject: String,
     pub body_text: String,
@@ -79,7 +81,7 @@ message_templates!(TargetReached, "mail/target_reached.txt", "mail/target_reache
 });
 
 fn message(
-    kind: &'static str,
+    kind: MessageKind,
     recipient: &str,
     subject: String,
     parts: (String, String),
@@ -97,7 +99,7 @@ impl Acknowledgement {
     pub fn render(&self, recipient: &str) -> Result<Message, askama::Error> {
         let subject = format!("Rinasce Firenze: contributo ricevuto ({})", self.reference);
         Ok(message(
-            "acknowledgement",
+            MessageKind::Acknowledgement,
             recipient,
             subject,
             self.render_parts()?,
@@ -118,7 +120,12 @@ impl Outcome {
                 self.reference
             )
         };
-        Ok(message("outcome", recipient, subject, self.render_parts()?))
+        Ok(message(
+            MessageKind::Outcome,
+            recipient,
+            subject,
+            self.render_parts()?,
+        ))
     }
 }
 
@@ -128,7 +135,12 @@ impl Digest {
             1 => "Rinasce Firenze: 1 contributo in attesa di revisione".to_owned(),
             n => format!("Rinasce Firenze: {n} contributi in attesa di revisione"),
         };
-        Ok(message("digest", recipient, subject, self.render_parts()?))
+        Ok(message(
+            MessageKind::Digest,
+            recipient,
+            subject,
+            self.render_parts()?,
+        ))
     }
 }
 
@@ -139,7 +151,7 @@ impl TargetReached {
             self.target
         );
         Ok(message(
-            "target_reached",
+            MessageKind::TargetReached,
             recipient,
             subject,
             self.render_parts()?,

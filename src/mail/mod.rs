@@ -4,13 +4,36 @@
 
 pub mod messages;
 pub mod notices;
-pub mod outbox;
 pub mod transport;
 pub mod worker;
 
 pub use messages::Message;
 
 use crate::config::{Config, MailTransport};
+use crate::db::DbError;
+
+/// Why a message could not be queued or sent.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("mail template")]
+    Template(
+        #[from]
+        #[source]
+        askama::Error,
+    ),
+    #[error("outbox unavailable")]
+    Storage(
+        #[from]
+        #[source]
+        DbError,
+    ),
+}
+
+impl From<diesel::result::Error> for MailError {
+    fn from(error: diesel::result::Error) -> MailError {
+        MailError::Storage(error.into())
+    }
+}
 
 /// What queueing a message needs to know of the configuration.
 #[derive(Clone, Debug)]

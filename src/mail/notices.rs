@@ -3,26 +3,21 @@
 use chrono::NaiveDateTime;
 
 use super::messages::{Acknowledgement, Digest, Outcome, TargetReached};
-use super::{outbox, MailContext, Message};
+use super::{MailContext, MailError, Message};
 use crate::db::models::ContributionRow;
-use crate::db::{staff, DbConnection};
-use crate::domain::{Reference, Role};
-use crate::error::ApiError;
+use crate::db::{outbox, staff, DbConnection};
+use crate::domain::{ContributionId, Reference, Role};
 
 fn queue(
     conn: &mut DbConnection,
     context: &MailContext,
     message: Result<Message, askama::Error>,
-    contribution_id: Option<&str>,
+    contribution_id: Option<ContributionId>,
     now: NaiveDateTime,
-) -> Result<(), ApiError> {
-    let message = message.map_err(template_error)?;
+) -> Result<(), MailError> {
+    let message = message?;
     outbox::queue(conn, &message, contribution_id, &context.domain, now)?;
     Ok(())
-}
-
-fn template_error(error: askama::Error) -> ApiError {
-    ApiError::Internal(format!("mail template: {error}"))
 }
 
 fn author_name(row: &ContributionRow) -> String {
@@ -46,7 +41,7 @@ pub fn acknowledge_all(
     context: &MailContext,
     contributions: &[(&ContributionRow, &str)],
     now: NaiveDateTime,
-) -> Result<(), ApiError> {
+) -> Result<(), MailError> {
     if !context.enabled {
         return Ok(());
     }
@@ -62,11 +57,10 @@ pub fn acknowledge_all(
             row.title.as_str(),
             context.public_url.as_str(),
         )
-        .render(email)
-        .map_err(template_error)?;
-        messages.push((message, row.id.as_str()));
+        .render(email)?;
+        messages.push((message, row.id));
     }
-    let queued: Vec<(&Message, Option<&str>)> =
+    let queued: Vec<(&Message, Option<ContributionId>)> =
         messages.iter().map(|(m, id)| (m, Some(*id))).collect();
     outbox::queue_all(conn, &queued, &context.domain, now)?;
     Ok(())
@@ -79,7 +73,7 @@ pub fn outcome(
     row: &ContributionRow,
     approved: bool,
     now: NaiveDateTime,
-) -> Result<(), ApiError> {
+) -> Result<(), MailError> {
     let Some(email) = row.email.as_deref().filter(|_| context.enabled) else {
         return Ok(());
     };
@@ -94,7 +88,7 @@ pub fn outcome(
         context.public_url.as_str(),
     )
     .render(email);
-    queue(conn, context, message, Some(&row.id), now)
+    queue(conn, context, message, Some(row.id), now)
 }
 
 /// The notice to every active admin that the target was reached.
@@ -104,7 +98,7 @@ pub fn target_reached(
     target: i64,
     reached_at: NaiveDateTime,
     now: NaiveDateTime,
-) -> Result<(), ApiError> {
+) -> Result<(), MailError> {
     if !context.enabled {
         return Ok(());
     }
@@ -129,7 +123,7 @@ pub fn digest(
     pending: i64,
     oldest: Option<NaiveDateTime>,
     now: NaiveDateTime,
-) -> Result<usize, ApiError> {
+) -> Result<usize, MailError> {
     if !context.enabled || pending == 0 {
         return Ok(0);
     }

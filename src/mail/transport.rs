@@ -7,8 +7,8 @@ use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use super::outbox::OutboxRow;
 use crate::config::MailTransport;
+use crate::db::outbox::OutboxRow;
 
 pub enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),

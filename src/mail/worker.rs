@@ -10,13 +10,14 @@ use rand::Rng;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use super::outbox::{self, OutboxRow};
 use super::transport::{build_message, Transport};
+use super::MailError;
 use super::{notices, MailContext};
 use crate::clock;
 use crate::config::Config;
+use crate::db::outbox::{self, OutboxRow};
 use crate::db::{contributions, settings, Db};
-use crate::error::ApiError;
+use crate::domain::MessageId;
 
 /// Messages claimed at a time.
 const BATCH: i64 = 20;
@@ -131,7 +132,7 @@ impl Worker {
     }
 
     /// Sends what is due; returns how many messages were handled.
-    async fn deliver_batch(&self) -> Result<usize, ApiError> {
+    async fn deliver_batch(&self) -> Result<usize, MailError> {
         let now = clock::now().naive_utc();
         let claimed: Vec<OutboxRow> = self
             .db
@@ -158,7 +159,7 @@ impl Worker {
                 .write(move |conn| outbox::mark_sent(conn, &sent, now))
                 .await?;
         }
-        let unsent: Vec<String> = rows.map(|row| row.id).collect();
+        let unsent: Vec<MessageId> = rows.map(|row| row.id).collect();
         if !unsent.is_empty() {
             self.db
                 .write(move |conn| outbox::release(conn, &unsent))
@@ -174,22 +175,20 @@ impl Worker {
         Ok(())
     }
 
-    async fn record_failure(&self, row: OutboxRow, error: String) -> Result<(), ApiError> {
+    async fn record_failure(&self, row: OutboxRow, error: String) -> Result<(), MailError> {
         let attempts = u32::try_from(row.attempts).unwrap_or(0) + 1;
         let give_up = attempts >= self.settings.max_attempts;
         let retry_at = clock::now().naive_utc() + backoff(self.settings.retry_base, attempts);
         tracing::warn!(outbox_id = %row.id, attempts, give_up, %error, "e-mail not sent");
         self.db
-            .write(move |conn| {
-                outbox::mark_attempt_failed(conn, &row.id, &error, retry_at, give_up)
-            })
+            .write(move |conn| outbox::mark_attempt_failed(conn, row.id, &error, retry_at, give_up))
             .await?;
         Ok(())
     }
 
     /// Queues the digest when the period has passed since the last one;
     /// compare-and-set on the stored time keeps processes from doubling it.
-    async fn queue_digest_if_due(&self) -> Result<(), ApiError> {
+    async fn queue_digest_if_due(&self) -> Result<(), MailError> {
         let context = self.context.clone();
         let every = TimeDelta::from_std(self.settings.digest_every).unwrap_or(TimeDelta::hours(24));
         self.db
@@ -209,7 +208,7 @@ impl Worker {
                 if sent > 0 {
                     tracing::info!(pending, recipients = sent, "digest queued");
                 }
-                Ok::<_, ApiError>(())
+                Ok::<_, MailError>(())
             })
             .await
     }

@@ -289,8 +289,8 @@ pub fn failing_fields(problem: &Value) -> Vec<String> {
 impl TestApp {
     /// Creates a staff account with `role` and returns its bearer token.
     pub fn staff_token(&self, role: &str) -> String {
-        use rinasce::accounts::{self, NewStaff};
-        use rinasce::domain::{EmailAddress, PersonName, Role};
+        use rinasce::app::staff::{self, NewStaff};
+        use rinasce::domain::{Actor, EmailAddress, PersonName, Role};
         let email = format!(
             "{role}-{}@comune.example.org",
             uuid::Uuid::new_v4().simple()
@@ -300,12 +300,11 @@ impl TestApp {
             name: PersonName::parse(&format!("Staff {role}")).unwrap(),
             role: Role::parse(role).unwrap(),
         };
-        let (_, token) = self
-            .db
-            .write_blocking(|conn| {
-                accounts::create(conn, "test", &new, rinasce::clock::now().naive_utc())
-            })
-            .expect("staff account created");
+        // Synchronous for the tests' convenience; the work runs on the
+        // blocking pool, not on this thread.
+        let (_, token) =
+            futures::executor::block_on(staff::create(&self.db, Actor::CommandLine, new))
+                .expect("staff account created");
         token.as_str().to_owned()
     }
 

@@ -1,20 +1,20 @@
-//! The outbox: every e-mail is a row written in the transaction of its event,
+//! The outbox table: every e-mail is a row written in the transaction of its event,
 //! so that none is lost when the SMTP server is down; a worker sends them.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use uuid::Uuid;
 
-use super::Message;
-use crate::db::schema::outbox;
-use crate::db::{on_backend, DbConnection, DbError};
+use super::schema::outbox;
+use super::{on_backend, DbConnection, DbError};
+use crate::domain::{ContributionId, MessageId, MessageKind, OutboxStatus};
+use crate::mail::Message;
 
 /// Queues `message`, due at `now`. The Message-ID is derived from the row id,
 /// so a retried delivery carries the same one and receivers can de-duplicate.
 pub fn queue(
     conn: &mut DbConnection,
     message: &Message,
-    contribution_id: Option<&str>,
+    contribution_id: Option<ContributionId>,
     sender_domain: &str,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
@@ -24,7 +24,7 @@ pub fn queue(
 /// Queues several messages with one statement.
 pub fn queue_all(
     conn: &mut DbConnection,
-    messages: &[(&Message, Option<&str>)],
+    messages: &[(&Message, Option<ContributionId>)],
     sender_domain: &str,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
@@ -34,7 +34,7 @@ pub fn queue_all(
     let rows: Vec<_> = messages
         .iter()
         .map(|(message, contribution_id)| {
-            let id = Uuid::now_v7().to_string();
+            let id = MessageId::generate();
             (
                 outbox::message_id.eq(format!("<{id}@{sender_domain}>")),
                 outbox::id.eq(id),
@@ -44,7 +44,7 @@ pub fn queue_all(
                 outbox::body_text.eq(&message.body_text),
                 outbox::body_html.eq(&message.body_html),
                 outbox::contribution_id.eq(*contribution_id),
-                outbox::status.eq(PENDING),
+                outbox::status.eq(OutboxStatus::Pending),
                 outbox::attempts.eq(0),
                 outbox::next_attempt_at.eq(now),
                 outbox::created_at.eq(now),
@@ -61,15 +61,15 @@ pub fn queue_all(
 #[diesel(table_name = outbox)]
 pub struct OutboxRow {
     pub seq: i64,
-    pub id: String,
-    pub kind: String,
+    pub id: MessageId,
+    pub kind: MessageKind,
     pub recipient: String,
     pub subject: String,
     pub body_text: String,
     pub body_html: String,
     pub message_id: String,
-    pub contribution_id: Option<String>,
-    pub status: String,
+    pub contribution_id: Option<ContributionId>,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub locked_until: Option<NaiveDateTime>,
@@ -77,11 +77,6 @@ pub struct OutboxRow {
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
 }
-
-pub const PENDING: &str = "pending";
-pub const SENT: &str = "sent";
-pub const FAILED: &str = "failed";
-pub const CANCELLED: &str = "cancelled";
 
 /// Claims up to `batch` due messages, earliest due first, until `lease_until`. On PostgreSQL the
 /// rows are locked with `FOR UPDATE SKIP LOCKED`, so processes sharing the
@@ -94,7 +89,7 @@ pub fn claim_due(
     batch: i64,
 ) -> Result<Vec<OutboxRow>, DbError> {
     let due = outbox::table
-        .filter(outbox::status.eq(PENDING))
+        .filter(outbox::status.eq(OutboxStatus::Pending))
         .filter(outbox::next_attempt_at.le(now))
         .filter(
             outbox::locked_until
@@ -104,7 +99,7 @@ pub fn claim_due(
         .order((outbox::next_attempt_at.asc(), outbox::seq.asc()))
         .limit(batch)
         .select(outbox::id);
-    let ids: Vec<String> = match conn {
+    let ids: Vec<MessageId> = match conn {
         DbConnection::Pg(pg) => due.for_update().skip_locked().load(pg)?,
         DbConnection::Sqlite(sqlite) => due.load(sqlite)?,
     };
@@ -123,12 +118,12 @@ pub fn claim_due(
 
 pub fn mark_sent(
     conn: &mut DbConnection,
-    ids: &[String],
+    ids: &[MessageId],
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
     diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
         .set((
-            outbox::status.eq(SENT),
+            outbox::status.eq(OutboxStatus::Sent),
             outbox::attempts.eq(outbox::attempts + 1),
             outbox::sent_at.eq(Some(now)),
             outbox::locked_until.eq(None::<NaiveDateTime>),
@@ -142,7 +137,7 @@ pub fn mark_sent(
 /// when `give_up`. A message cancelled meanwhile (erasure) stays cancelled.
 pub fn mark_attempt_failed(
     conn: &mut DbConnection,
-    id: &str,
+    id: MessageId,
     error: &str,
     retry_at: NaiveDateTime,
     give_up: bool,
@@ -150,10 +145,14 @@ pub fn mark_attempt_failed(
     diesel::update(
         outbox::table
             .filter(outbox::id.eq(id))
-            .filter(outbox::status.eq(PENDING)),
+            .filter(outbox::status.eq(OutboxStatus::Pending)),
     )
     .set((
-        outbox::status.eq(if give_up { FAILED } else { PENDING }),
+        outbox::status.eq(if give_up {
+            OutboxStatus::Failed
+        } else {
+            OutboxStatus::Pending
+        }),
         outbox::attempts.eq(outbox::attempts + 1),
         outbox::next_attempt_at.eq(retry_at),
         outbox::locked_until.eq(None::<NaiveDateTime>),
@@ -164,7 +163,7 @@ pub fn mark_attempt_failed(
 }
 
 /// Gives claimed messages back without counting an attempt (shutdown).
-pub fn release(conn: &mut DbConnection, ids: &[String]) -> Result<(), DbError> {
+pub fn release(conn: &mut DbConnection, ids: &[MessageId]) -> Result<(), DbError> {
     diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
         .set(outbox::locked_until.eq(None::<NaiveDateTime>))
         .execute(conn)?;
@@ -174,7 +173,7 @@ pub fn release(conn: &mut DbConnection, ids: &[String]) -> Result<(), DbError> {
 /// Messages by status, oldest first, `limit + 1` at most after `after_seq`.
 pub fn list(
     conn: &mut DbConnection,
-    status: Option<&str>,
+    status: Option<OutboxStatus>,
     after_seq: Option<i64>,
     limit: i64,
 ) -> Result<Vec<OutboxRow>, DbError> {
@@ -184,7 +183,7 @@ pub fn list(
         .limit(limit + 1)
         .into_boxed();
     if let Some(status) = status {
-        query = query.filter(outbox::status.eq(status.to_owned()));
+        query = query.filter(outbox::status.eq(status));
     }
     if let Some(seq) = after_seq {
         query = query.filter(outbox::seq.gt(seq));
@@ -192,7 +191,7 @@ pub fn list(
     Ok(query.load(conn)?)
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<OutboxRow>, DbError> {
+pub fn find(conn: &mut DbConnection, id: MessageId) -> Result<Option<OutboxRow>, DbError> {
     Ok(outbox::table
         .filter(outbox::id.eq(id))
         .select(OutboxRow::as_select())
@@ -201,10 +200,10 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<OutboxRow>, DbEr
 }
 
 /// Puts a failed message back in the queue, due now, with a fresh set of attempts.
-pub fn requeue(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<(), DbError> {
+pub fn requeue(conn: &mut DbConnection, id: MessageId, now: NaiveDateTime) -> Result<(), DbError> {
     diesel::update(outbox::table.filter(outbox::id.eq(id)))
         .set((
-            outbox::status.eq(PENDING),
+            outbox::status.eq(OutboxStatus::Pending),
             outbox::attempts.eq(0),
             outbox::next_attempt_at.eq(now),
             outbox::locked_until.eq(None::<NaiveDateTime>),
@@ -222,8 +221,8 @@ pub fn erase_recipient(conn: &mut DbConnection, recipient: &str) -> Result<usize
     let address = recipient.trim().to_lowercase();
     let to_this = outbox::table
         .filter(crate::db::contributions::lower(outbox::recipient.nullable()).eq(address));
-    let cancelled = diesel::update(to_this.filter(outbox::status.eq(PENDING)))
-        .set(outbox::status.eq(CANCELLED))
+    let cancelled = diesel::update(to_this.filter(outbox::status.eq(OutboxStatus::Pending)))
+        .set(outbox::status.eq(OutboxStatus::Cancelled))
         .execute(conn)?;
     diesel::update(
         outbox::table.filter(
@@ -246,7 +245,7 @@ pub fn erase_older_than(conn: &mut DbConnection, cutoff: NaiveDateTime) -> Resul
     Ok(diesel::update(
         outbox::table
             .filter(outbox::created_at.lt(cutoff))
-            .filter(outbox::status.ne(PENDING))
+            .filter(outbox::status.ne(OutboxStatus::Pending))
             .filter(outbox::recipient.ne(ERASED)),
     )
     .set((

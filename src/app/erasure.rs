@@ -9,14 +9,12 @@ use serde::Serialize;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
+use crate::app::AppError;
 use crate::clock;
-use crate::db::audit::{self, AuditEntry, SYSTEM_ACTOR};
 use crate::db::contributions::{self, ErasureScope};
-use crate::db::{settings, Db, DbConnection};
-use crate::error::ApiError;
-use crate::mail::outbox;
+use crate::db::{audit, outbox, settings, Db, DbConnection, DbError};
+use crate::domain::{Actor, AuditEvent, EmailAddress, ErasureKind};
 
 /// What an erasure changed.
 #[derive(Debug, Serialize, ToSchema)]
@@ -29,31 +27,35 @@ pub struct ErasureReport {
     pub emails_cancelled: u64,
 }
 
-/// Erases everything tied to `email`, in the caller's transaction.
-pub fn erase_email(
-    conn: &mut DbConnection,
-    actor: &str,
-    email: &str,
-    now: NaiveDateTime,
-) -> Result<ErasureReport, ApiError> {
-    let contributions = contributions::erase_personal_data(conn, &ErasureScope::Email(email), now)?;
-    let cancelled = outbox::erase_recipient(conn, email)?;
-    let report = ErasureReport {
-        contributions_affected: contributions as u64,
-        emails_cancelled: cancelled as u64,
-    };
-    record(conn, actor, "erasure_request", &report, None, now)?;
-    Ok(report)
+/// Erases everything tied to `email`, in one transaction.
+pub async fn erase_email(
+    db: &Db,
+    actor: Actor,
+    email: EmailAddress,
+) -> Result<ErasureReport, AppError> {
+    db.write(move |conn| {
+        let now = clock::now().naive_utc();
+        let scope = ErasureScope::Email(email.as_str());
+        let contributions = contributions::erase_personal_data(conn, &scope, now)?;
+        let cancelled = outbox::erase_recipient(conn, email.as_str())?;
+        let report = ErasureReport {
+            contributions_affected: contributions as u64,
+            emails_cancelled: cancelled as u64,
+        };
+        record(conn, actor, ErasureKind::Request, &report, None, now)?;
+        Ok(report)
+    })
+    .await
 }
 
 /// Erases the personal data of contributions received before `cutoff`.
-pub fn erase_older_than(
+fn erase_older_than(
     conn: &mut DbConnection,
     cutoff: NaiveDateTime,
     now: NaiveDateTime,
-) -> Result<ErasureReport, ApiError> {
-    let contributions =
-        contributions::erase_personal_data(conn, &ErasureScope::ReceivedBefore(cutoff), now)?;
+) -> Result<ErasureReport, DbError> {
+    let scope = ErasureScope::ReceivedBefore(cutoff);
+    let contributions = contributions::erase_personal_data(conn, &scope, now)?;
     outbox::erase_older_than(conn, cutoff)?;
     let report = ErasureReport {
         contributions_affected: contributions as u64,
@@ -64,41 +66,22 @@ pub fn erase_older_than(
             "retention: received before {}",
             cutoff.format("%Y-%m-%dT%H:%M:%SZ")
         );
-        record(
-            conn,
-            SYSTEM_ACTOR,
-            "retention_erasure",
-            &report,
-            Some(reason),
-            now,
-        )?;
+        let kind = ErasureKind::Retention;
+        record(conn, Actor::System, kind, &report, Some(reason), now)?;
     }
     Ok(report)
 }
 
 fn record(
     conn: &mut DbConnection,
-    actor: &str,
-    action: &str,
+    actor: Actor,
+    kind: ErasureKind,
     report: &ErasureReport,
     reason: Option<String>,
     now: NaiveDateTime,
-) -> Result<(), ApiError> {
-    let target = Uuid::now_v7().to_string();
-    audit::record(
-        conn,
-        AuditEntry {
-            actor,
-            action,
-            target_type: "personal_data",
-            target_id: &target,
-            reason,
-            details: serde_json::to_string(report).ok(),
-            ..AuditEntry::default()
-        },
-        now,
-    )?;
-    Ok(())
+) -> Result<(), DbError> {
+    let details = serde_json::to_string(report).unwrap_or_default();
+    audit::record(conn, actor, AuditEvent::erasure(kind, reason, details), now)
 }
 
 const RETENTION_KEY: &str = "retention_last_run_at";
@@ -132,7 +115,7 @@ impl RetentionTask {
 }
 
 /// Once a day across processes (compare-and-set on the last run time).
-pub async fn run_if_due(db: &Db, days: u32) -> Result<(), ApiError> {
+pub async fn run_if_due(db: &Db, days: u32) -> Result<(), DbError> {
     db.write(move |conn| {
         let now = clock::now();
         let never = "1970-01-01T00:00:00+00:00";

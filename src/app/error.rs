@@ -1,0 +1,86 @@
+//! What a use case can answer besides its result. The HTTP front turns it
+//! into a problem document once (`ApiError: From<AppError>`); the command
+//! line prints it.
+
+use crate::db::DbError;
+use crate::domain::{ContributionStatus, FieldIssue, Invalid, OutboxStatus};
+use crate::mail::MailError;
+
+/// Why a use case did not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("no such {0}")]
+    NotFound(Resource),
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error("a contribution in status {from} cannot become {to}")]
+    InvalidTransition {
+        from: ContributionStatus,
+        to: ContributionStatus,
+    },
+    /// A message already sent, or cancelled by an erasure, is not sent again.
+    #[error("an e-mail in status {0} cannot be retried")]
+    OutboxNotRetriable(OutboxStatus),
+    /// Someone else changed the record since it was read.
+    #[error("stale version")]
+    StaleVersion,
+    #[error("storage failed")]
+    Storage(
+        #[from]
+        #[source]
+        DbError,
+    ),
+    #[error("e-mail not queued")]
+    Mail(
+        #[from]
+        #[source]
+        MailError,
+    ),
+    /// Something the service itself got wrong; the text is for the log.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// The kinds of record a use case looks up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resource {
+    Contribution,
+    ThematicArea,
+    Staff,
+    OutboxMessage,
+}
+
+impl std::fmt::Display for Resource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Resource::Contribution => "contribution",
+            Resource::ThematicArea => "thematic area",
+            Resource::Staff => "staff account",
+            Resource::OutboxMessage => "e-mail",
+        })
+    }
+}
+
+impl AppError {
+    pub fn invalid(field: impl Into<String>, issue: FieldIssue) -> AppError {
+        AppError::Invalid(Invalid::field(field, issue))
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(error: diesel::result::Error) -> AppError {
+        AppError::Storage(error.into())
+    }
+}
+
+/// A write refused by a unique constraint means that a concurrent request
+/// created the same thing first: the client hears that `field` already
+/// exists, not that the server failed.
+pub fn unless_taken<T>(result: Result<T, DbError>, field: &str) -> Result<T, AppError> {
+    match result {
+        Err(error) if error.is_unique_violation() => {
+            Err(AppError::invalid(field, FieldIssue::AlreadyExists))
+        }
+        other => Ok(other?),
+    }
+}

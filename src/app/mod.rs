@@ -1,0 +1,51 @@
+//! The service layer: one function per use case. Each takes typed input,
+//! owns its transaction and its audit events, and returns typed output or an
+//! [`AppError`]. The JSON API, the command line and the HTML pages are thin
+//! adapters over these functions; none of them opens a transaction.
+
+pub mod areas;
+pub mod audit_log;
+pub mod erasure;
+pub mod error;
+pub mod moderation;
+pub mod outbox;
+pub mod public;
+pub mod staff;
+
+use std::sync::Arc;
+
+pub use error::{AppError, Resource};
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::indicators::IndicatorCache;
+use crate::mail::MailContext;
+use crate::similar::SimilarityIndex;
+use crate::submissions::SubmissionWriter;
+
+/// What the use cases share: storage, configuration, the outgoing mail's
+/// context and the caches that writes must keep fresh.
+pub struct Services {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub indicators: IndicatorCache,
+    pub similarity: SimilarityIndex,
+    pub mail: MailContext,
+    pub submission_writer: SubmissionWriter,
+}
+
+impl Services {
+    /// Starts the submission writers, so it must be called inside a tokio
+    /// runtime.
+    pub fn new(db: Db, config: Config) -> Services {
+        let mail = MailContext::from_config(&config);
+        Services {
+            submission_writer: SubmissionWriter::spawn(db.clone(), mail.clone(), config.target),
+            db,
+            config: Arc::new(config),
+            indicators: IndicatorCache::default(),
+            similarity: SimilarityIndex::default(),
+            mail,
+        }
+    }
+}

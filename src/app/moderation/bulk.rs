@@ -1,0 +1,88 @@
+//! The same moderation step applied to many contributions, each in its own
+//! transaction so that one failing id does not stop the others, and one
+//! audit event for the whole action besides each contribution's own.
+
+use super::review::{apply, ModerationRequest, StepContext};
+use crate::app::{AppError, Resource, Services};
+use crate::clock;
+use crate::db::audit;
+use crate::domain::{Actor, AuditEvent, ContributionId, StaffId, TagName};
+
+/// What happened to one id, in request order.
+pub struct BulkOutcome {
+    /// The id as sent.
+    pub id: String,
+    pub result: Result<(), AppError>,
+}
+
+pub async fn apply_to_all(
+    services: &Services,
+    actor: StaffId,
+    ids: Vec<String>,
+    change: ModerationRequest,
+) -> Result<Vec<BulkOutcome>, AppError> {
+    let mut outcomes = Vec::with_capacity(ids.len());
+    for id in ids {
+        let result = apply_one(services, actor, &id, &change).await;
+        outcomes.push(BulkOutcome { id, result });
+    }
+    record_bulk_action(services, actor, &outcomes, &change).await?;
+    if outcomes.iter().any(|outcome| outcome.result.is_ok()) {
+        services.indicators.invalidate();
+    }
+    Ok(outcomes)
+}
+
+async fn apply_one(
+    services: &Services,
+    actor: StaffId,
+    raw_id: &str,
+    change: &ModerationRequest,
+) -> Result<(), AppError> {
+    let id = ContributionId::parse(raw_id).ok_or(AppError::NotFound(Resource::Contribution))?;
+    let change = change.clone();
+    let (target, mail) = (services.config.target, services.mail.clone());
+    services
+        .db
+        .write(move |conn| {
+            let step = StepContext {
+                actor,
+                target,
+                mail: &mail,
+                now: clock::now().naive_utc(),
+            };
+            apply(conn, &step, id, None, &change).map(|_| ())
+        })
+        .await
+}
+
+async fn record_bulk_action(
+    services: &Services,
+    actor: StaffId,
+    outcomes: &[BulkOutcome],
+    change: &ModerationRequest,
+) -> Result<(), AppError> {
+    let ids_where = |ok: bool| {
+        outcomes
+            .iter()
+            .filter(|outcome| outcome.result.is_ok() == ok)
+            .map(|outcome| outcome.id.as_str())
+            .collect::<Vec<_>>()
+    };
+    let details = serde_json::json!({
+        "applied": ids_where(true),
+        "failed": ids_where(false),
+        "status": change.status.map(|s| s.as_str()),
+        "add_tags": change.add_tags.iter().map(TagName::as_str).collect::<Vec<_>>(),
+        "remove_tags": change.remove_tags.iter().map(TagName::as_str).collect::<Vec<_>>(),
+    })
+    .to_string();
+    let event = AuditEvent::bulk_action(change.status_reason.clone().flatten(), details);
+    services
+        .db
+        .write(move |conn| {
+            audit::record(conn, Actor::Staff(actor), event, clock::now().naive_utc())
+        })
+        .await?;
+    Ok(())
+}

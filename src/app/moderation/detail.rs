@@ -1,0 +1,57 @@
+//! A contribution as moderators review it: the row with its tags and notes.
+
+use crate::app::{AppError, Resource, Services};
+use crate::db::models::ContributionRow;
+use crate::db::notes::{self, NoteRow};
+use crate::db::{contributions, tags, DbConnection, DbError};
+use crate::domain::ContributionId;
+
+/// Everything moderators see of one contribution.
+#[derive(Clone, Debug)]
+pub struct ContributionDetail {
+    pub row: ContributionRow,
+    pub tags: Vec<String>,
+    pub notes: Vec<NoteRow>,
+}
+
+/// The details of `rows`, with their tags and notes in two queries.
+pub fn details_of(
+    conn: &mut DbConnection,
+    rows: Vec<ContributionRow>,
+) -> Result<Vec<ContributionDetail>, DbError> {
+    let ids: Vec<ContributionId> = rows.iter().map(|row| row.id).collect();
+    let mut tags = tags::tags_of(conn, &ids)?;
+    let mut notes = notes::notes_of(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| ContributionDetail {
+            tags: tags.remove(&row.id).unwrap_or_default(),
+            notes: notes.remove(&row.id).unwrap_or_default(),
+            row,
+        })
+        .collect())
+}
+
+pub fn detail_of(
+    conn: &mut DbConnection,
+    row: ContributionRow,
+) -> Result<ContributionDetail, DbError> {
+    let mut details = details_of(conn, vec![row])?;
+    Ok(details.remove(0))
+}
+
+/// The contribution `id`, or `NotFound`, inside the caller's transaction.
+pub fn find(conn: &mut DbConnection, id: ContributionId) -> Result<ContributionRow, AppError> {
+    contributions::find_by_id(conn, id)?.ok_or(AppError::NotFound(Resource::Contribution))
+}
+
+/// Read one contribution for review.
+pub async fn show(services: &Services, id: ContributionId) -> Result<ContributionDetail, AppError> {
+    services
+        .db
+        .read(move |conn| {
+            let row = find(conn, id)?;
+            Ok(detail_of(conn, row)?)
+        })
+        .await
+}

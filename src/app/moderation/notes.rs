@@ -1,0 +1,40 @@
+//! Internal notes: for staff only, never exported or shown to the public.
+
+use super::detail;
+use crate::app::{AppError, Services};
+use crate::clock;
+use crate::db::audit;
+use crate::db::notes::{self, NoteRow};
+use crate::domain::{Actor, AuditEvent, ContributionId, StaffId};
+
+/// Adds `text` as a note by `author` on contribution `id`.
+pub async fn add(
+    services: &Services,
+    author: StaffId,
+    author_name: String,
+    id: ContributionId,
+    text: String,
+) -> Result<NoteRow, AppError> {
+    services
+        .db
+        .write(move |conn| {
+            detail::find(conn, id)?;
+            let now = clock::now().naive_utc();
+            let note = notes::add_note(conn, id, author, &text, now)?;
+            audit::record(
+                conn,
+                Actor::Staff(author),
+                AuditEvent::note_added(id, note),
+                now,
+            )?;
+            Ok(NoteRow {
+                id: note,
+                contribution_id: id,
+                author_id: author,
+                author_name,
+                text,
+                created_at: now,
+            })
+        })
+        .await
+}

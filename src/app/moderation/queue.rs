@@ -1,0 +1,25 @@
+//! The moderation queue: every contribution, personal data included, in
+//! order of arrival, page by page.
+
+use super::detail::{details_of, ContributionDetail};
+use crate::app::{AppError, Services};
+use crate::db::contributions::{self, ModerationFilter, Position};
+
+/// One page of the queue, `limit + 1` rows at most so that the caller knows
+/// whether another page follows.
+pub async fn list(
+    services: &Services,
+    filter: ModerationFilter,
+    newest_first: bool,
+    after: Option<Position>,
+    limit: i64,
+) -> Result<Vec<ContributionDetail>, AppError> {
+    services
+        .db
+        .read(move |conn| {
+            let rows =
+                contributions::list_for_moderation(conn, &filter, newest_first, after, limit)?;
+            Ok(details_of(conn, rows)?)
+        })
+        .await
+}

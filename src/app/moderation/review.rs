@@ -1,0 +1,160 @@
+//! One moderation step on one contribution: plan it, commit it with its
+//! audit events, then queue what it owes (the author's notice, the
+//! milestone). Approving, rejecting, marking spam or a duplicate, hiding,
+//! restoring, moving and tagging all happen here.
+
+use chrono::NaiveDateTime;
+
+use super::detail::{self, ContributionDetail};
+use super::plan::{plan, Plan};
+use crate::app::{AppError, Services};
+use crate::clock;
+use crate::db::models::ContributionRow;
+use crate::db::{audit, contributions, tags, DbConnection};
+use crate::domain::{
+    Actor, ContributionId, ContributionStatus, StaffId, TagName, ThematicAreaCode,
+};
+use crate::indicators::record_milestone;
+use crate::mail::{notices, MailContext};
+
+/// What a moderator asks to change. Each field is optional.
+#[derive(Clone, Debug, Default)]
+pub struct ModerationRequest {
+    pub status: Option<ContributionStatus>,
+    /// `Some(None)` clears the reason.
+    pub status_reason: Option<Option<String>>,
+    /// `Some(None)` clears it.
+    pub duplicate_of: Option<Option<ContributionId>>,
+    pub thematic_area: Option<ThematicAreaCode>,
+    /// Replaces the whole set.
+    pub tags: Option<Vec<TagName>>,
+    pub add_tags: Vec<TagName>,
+    pub remove_tags: Vec<TagName>,
+}
+
+/// What a step needs besides the request.
+pub struct StepContext<'a> {
+    pub actor: StaffId,
+    pub target: i64,
+    pub mail: &'a MailContext,
+    pub now: NaiveDateTime,
+}
+
+/// The result of one step.
+pub struct Applied {
+    pub row: ContributionRow,
+    /// Whether the change can move the indicator.
+    pub indicator_changed: bool,
+}
+
+/// Moderate a contribution if it is still at `expected_version` (any version
+/// when `None`), in one transaction with its audit events.
+pub async fn moderate(
+    services: &Services,
+    actor: StaffId,
+    id: ContributionId,
+    expected_version: Option<i64>,
+    request: ModerationRequest,
+) -> Result<ContributionDetail, AppError> {
+    let (target, mail) = (services.config.target, services.mail.clone());
+    let (detail, indicator_changed) = services
+        .db
+        .write(move |conn| {
+            let step = StepContext {
+                actor,
+                target,
+                mail: &mail,
+                now: clock::now().naive_utc(),
+            };
+            let applied = apply(conn, &step, id, expected_version, &request)?;
+            let detail = detail::detail_of(conn, applied.row)?;
+            Ok::<_, AppError>((detail, applied.indicator_changed))
+        })
+        .await?;
+    if indicator_changed {
+        services.indicators.invalidate();
+    }
+    Ok(detail)
+}
+
+/// Applies `request` inside the caller's transaction: the change and its
+/// audit events commit together.
+pub fn apply(
+    conn: &mut DbConnection,
+    step: &StepContext<'_>,
+    id: ContributionId,
+    expected_version: Option<i64>,
+    request: &ModerationRequest,
+) -> Result<Applied, AppError> {
+    let row = detail::find(conn, id)?;
+    if expected_version.is_some_and(|version| version != row.version) {
+        return Err(AppError::StaleVersion);
+    }
+    let plan = plan(conn, &row, request, step.now)?;
+    if !plan.changes_anything() {
+        return Ok(Applied {
+            row,
+            indicator_changed: false,
+        });
+    }
+    let indicator_changed = plan
+        .new_status
+        .is_some_and(|next| next.is_counted() != row.status.is_counted())
+        || plan.changes.thematic_area.is_some();
+    let published_now = plan.changes.published_at.is_some();
+    let new_status = plan.new_status;
+    commit(conn, step, &row, plan)?;
+    if indicator_changed {
+        record_milestone(conn, step.mail, step.target, step.now)?;
+    }
+    let row = detail::find(conn, id)?;
+    notify_author(conn, step, &row, new_status, published_now)?;
+    Ok(Applied {
+        row,
+        indicator_changed,
+    })
+}
+
+/// Writes the plan. The version check comes first: a concurrent step loses
+/// here, before it touches the tags the winner is writing.
+fn commit(
+    conn: &mut DbConnection,
+    step: &StepContext<'_>,
+    row: &ContributionRow,
+    plan: Plan,
+) -> Result<(), AppError> {
+    if !contributions::update_if_version(conn, row.id, row.version, &plan.changes, step.now)? {
+        return Err(AppError::StaleVersion);
+    }
+    let mut events = plan.events;
+    if let Some(change) = plan.tags {
+        tags::add_tags(conn, row.id, &change.added, step.now)?;
+        tags::remove_tags(conn, row.id, &change.removed)?;
+        events.push(change.event);
+    }
+    for event in events {
+        audit::record(conn, Actor::Staff(step.actor), event, step.now)?;
+    }
+    Ok(())
+}
+
+/// The author hears once when published (not again after hide and
+/// re-publish) and when rejected, with the reason.
+fn notify_author(
+    conn: &mut DbConnection,
+    step: &StepContext<'_>,
+    row: &ContributionRow,
+    new_status: Option<ContributionStatus>,
+    published_now: bool,
+) -> Result<(), AppError> {
+    match new_status {
+        Some(ContributionStatus::Approved) if published_now => {
+            notices::outcome(conn, step.mail, row, true, step.now)?
+        }
+        Some(ContributionStatus::Rejected) => {
+            notices::outcome(conn, step.mail, row, false, step.now)?
+        }
+        _ => {}
+    }
+    Ok(())
+}

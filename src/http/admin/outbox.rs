@@ -1,0 +1,141 @@
+//! `/admin/outbox`: the e-mails, and retrying one.
+
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::app::outbox;
+use crate::clock;
+use crate::db::outbox::OutboxRow;
+use crate::domain::{FieldErrors, OutboxStatus};
+use crate::error::{ApiError, Problem};
+use crate::http::auth::Admin;
+use crate::http::extract::MessagePath;
+use crate::http::moderation::views::no_store;
+use crate::http::pagination::{self, Page};
+use crate::http::problems::{AdminProblems, QueryProblems};
+use crate::http::AppState;
+
+/// An e-mail in the outbox.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutboxMessage {
+    pub id: Uuid,
+    /// `acknowledgement`, `outcome`, `digest` or `target_reached`.
+    #[schema(max_length = 50, example = "acknowledgement")]
+    pub kind: String,
+    #[schema(max_length = 254)]
+    pub recipient: String,
+    #[schema(max_length = 300)]
+    pub subject: String,
+    #[schema(max_length = 300)]
+    pub message_id: String,
+    pub contribution_id: Option<Uuid>,
+    /// `pending`, `sent`, `failed` or `cancelled`.
+    #[schema(max_length = 20, example = "pending")]
+    pub status: String,
+    #[schema(format = Int32, minimum = 0)]
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    #[schema(max_length = 5000)]
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+impl From<OutboxRow> for OutboxMessage {
+    fn from(row: OutboxRow) -> Self {
+        OutboxMessage {
+            id: row.id.uuid(),
+            kind: row.kind.to_string(),
+            recipient: row.recipient,
+            subject: row.subject,
+            message_id: row.message_id,
+            contribution_id: row.contribution_id.map(Uuid::from),
+            status: row.status.to_string(),
+            attempts: row.attempts,
+            next_attempt_at: clock::utc(row.next_attempt_at),
+            last_error: row.last_error,
+            created_at: clock::utc(row.created_at),
+            sent_at: row.sent_at.map(clock::utc),
+        }
+    }
+}
+
+/// Filters of the outbox listing.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OutboxQuery {
+    /// `pending`, `sent`, `failed` or `cancelled`.
+    #[param(max_length = 20)]
+    status: Option<String>,
+    #[param(max_length = 200)]
+    cursor: Option<String>,
+    #[param(value_type = Option<i32>, format = Int32, minimum = 1, maximum = 500)]
+    limit: Option<String>,
+}
+
+/// List the e-mail outbox
+///
+/// Messages oldest first, with attempts and the last delivery error.
+#[utoipa::path(
+    get,
+    path = "/admin/outbox",
+    tag = "amministrazione",
+    operation_id = "list_outbox",
+    params(OutboxQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "One page of messages.", body = Page<OutboxMessage>),
+        AdminProblems,
+        QueryProblems,
+    )
+)]
+#[get("/admin/outbox")]
+pub async fn list_outbox(
+    _: Admin,
+    state: web::Data<AppState>,
+    query: web::Query<OutboxQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let mut errors = FieldErrors::default();
+    let status = query.status.as_deref().and_then(|raw| {
+        OutboxStatus::parse(raw)
+            .map_err(|issue| errors.add("status", issue))
+            .ok()
+    });
+    let limit = pagination::limit(query.limit.as_deref(), &mut errors);
+    let after = pagination::decode_cursor(query.cursor.as_deref(), 1, &mut errors).map(|p| p[0]);
+    errors.finish(Some(()))?;
+    let rows = outbox::list(&state, status, after, limit).await?;
+    let page = Page::from_rows(rows, limit, |row| vec![row.seq], OutboxMessage::from);
+    Ok(no_store(HttpResponse::Ok(), page))
+}
+
+/// Retry an e-mail
+///
+/// Puts a failed (or pending) message back in the queue, due now, with a
+/// fresh count of attempts. A message already sent cannot be retried (409).
+#[utoipa::path(
+    post,
+    path = "/admin/outbox/{id}/retry",
+    tag = "amministrazione",
+    operation_id = "retry_outbox_message",
+    params(("id" = Uuid, Path, description = "Identifier of the message.")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The message, queued again.", body = OutboxMessage),
+        AdminProblems,
+        (status = 404, description = "No such message.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The message was sent or cancelled.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/outbox/{id}/retry")]
+pub async fn retry_outbox_message(
+    Admin(admin): Admin,
+    state: web::Data<AppState>,
+    MessagePath(id): MessagePath,
+) -> Result<HttpResponse, ApiError> {
+    let row = outbox::retry(&state, admin.id, id).await?;
+    Ok(no_store(HttpResponse::Ok(), OutboxMessage::from(row)))
+}

@@ -1,0 +1,122 @@
+//! `GET` and `PATCH /moderation/contributions/{id}`: reading one
+//! contribution for review and moderating it.
+
+use actix_web::{get, patch, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::request::parse_request;
+use super::views::{with_etag, ModerationContribution};
+use crate::app::moderation::{detail, review};
+use crate::domain::ContributionStatus;
+use crate::error::ApiError;
+use crate::error::Problem;
+use crate::http::auth::Moderator;
+use crate::http::extract::{expected_version, ContributionPath};
+use crate::http::input::{json_body, FieldErrors, JsonObject};
+use crate::http::problems::{JsonBodyProblems, ModeratorProblems};
+use crate::http::AppState;
+
+/// Read one contribution for review
+///
+/// The full record with tags, notes, status reason, duplicate link and
+/// version; the `ETag` is what `PATCH` expects in `If-Match`.
+#[utoipa::path(
+    get,
+    path = "/moderation/contributions/{id}",
+    tag = "moderazione",
+    operation_id = "show_moderation_contribution",
+    params(("id" = Uuid, Path, description = "Identifier of the contribution.")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The contribution; the `ETag` header carries its version.", body = ModerationContribution),
+        ModeratorProblems,
+        (status = 404, description = "No such contribution.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/moderation/contributions/{id}")]
+pub async fn show_moderation_contribution(
+    _: Moderator,
+    state: web::Data<AppState>,
+    ContributionPath(id): ContributionPath,
+) -> Result<HttpResponse, ApiError> {
+    let view = ModerationContribution::from(detail::show(&state, id).await?);
+    Ok(with_etag(&view, HttpResponse::Ok()))
+}
+
+/// Moderate a contribution
+///
+/// A JSON merge patch of any of `status` (with `status_reason`, required for
+/// `rejected` and `hidden`, and `duplicate_of`, required for `duplicate`),
+/// `thematic_area` and `tags` (replaces the set; lowercase slugs, created on
+/// first use). `If-Match` must carry the `ETag` of the version read: 428
+/// without it, 412 when the contribution changed meanwhile. The answer
+/// carries the new `ETag`. Every change is written to the audit log.
+#[utoipa::path(
+    patch,
+    path = "/moderation/contributions/{id}",
+    tag = "moderazione",
+    operation_id = "moderate_contribution",
+    params(
+        ("id" = Uuid, Path, description = "Identifier of the contribution."),
+        ("If-Match" = String, Header, description = "The ETag read from the contribution.", max_length = 30),
+    ),
+    request_body(content = ModerationPatch, content_type = "application/merge-patch+json"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The contribution after the change; `ETag` carries its new version.", body = ModerationContribution),
+        ModeratorProblems,
+        JsonBodyProblems,
+        (status = 404, description = "No such contribution.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The status machine does not allow this transition.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The contribution changed since it was read.", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/moderation/contributions/{id}")]
+pub async fn moderate_contribution(
+    Moderator(staff): Moderator,
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    ContributionPath(id): ContributionPath,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let expected = expected_version(&request)?;
+    let value = json_body(&request, &body)?;
+    let mut errors = FieldErrors::default();
+    let change = JsonObject::read(value, "", ModerationPatch::FIELDS, &mut errors)
+        .map(|mut object| parse_request(&mut object, &mut errors));
+    let change = errors.finish(change)?;
+    let detail = review::moderate(&state, staff.id, id, expected, change).await?;
+    Ok(with_etag(&detail.into(), HttpResponse::Ok()))
+}
+
+/// The fields a moderator may change; all optional.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documents the body; the handler reads it field by field
+pub struct ModerationPatch {
+    status: Option<ContributionStatus>,
+    /// 1–1000 characters; required when `status` becomes `rejected` or `hidden`.
+    #[schema(max_length = 1000)]
+    status_reason: Option<String>,
+    /// Required when `status` becomes `duplicate`.
+    duplicate_of: Option<Uuid>,
+    /// Move to another active area.
+    #[schema(max_length = 64)]
+    thematic_area: Option<String>,
+    /// Replaces the set of tags.
+    #[schema(max_items = 100)]
+    tags: Option<Vec<String>>,
+}
+
+impl ModerationPatch {
+    pub const FIELDS: &'static [&'static str] = &[
+        "status",
+        "status_reason",
+        "duplicate_of",
+        "thematic_area",
+        "tags",
+    ];
+}
