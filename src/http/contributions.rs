@@ -99,7 +99,7 @@ const COMMON_FIELDS: &[&str] = &[
 ];
 const FORM_FIELDS: &[&str] = &["privacy_notice_accepted"];
 const OFFLINE_FIELDS: &[&str] = &["channel", "received_at"];
-const AUTHOR_FIELDS: &[&str] = &[
+pub const AUTHOR_FIELDS: &[&str] = &[
     "kind",
     "given_name",
     "family_name",
@@ -108,18 +108,24 @@ const AUTHOR_FIELDS: &[&str] = &[
     "quartiere",
 ];
 
+impl SubmissionRules {
+    /// The top-level fields a body may have under these rules.
+    pub fn fields(self) -> Vec<&'static str> {
+        let extra = match self {
+            SubmissionRules::Form => FORM_FIELDS,
+            SubmissionRules::Offline => OFFLINE_FIELDS,
+        };
+        COMMON_FIELDS.iter().chain(extra).copied().collect()
+    }
+}
+
 /// Reads a contribution, collecting every failing field.
 pub fn parse_contribution(
     value: Value,
     rules: SubmissionRules,
     errors: &mut FieldErrors,
 ) -> Option<ContributionInput> {
-    let extra = match rules {
-        SubmissionRules::Form => FORM_FIELDS,
-        SubmissionRules::Offline => OFFLINE_FIELDS,
-    };
-    let accepted: Vec<&str> = COMMON_FIELDS.iter().chain(extra).copied().collect();
-    let mut object = JsonObject::read(value, "", &accepted, errors)?;
+    let mut object = JsonObject::read(value, "", &rules.fields(), errors)?;
     let thematic_area = object.required("thematic_area", errors, text(ThematicAreaCode::parse));
     let title = object.required("title", errors, text(ContributionTitle::parse));
     let body = object.required("body", errors, text(ContributionBody::parse));

@@ -142,3 +142,45 @@ fn sorted(value: serde_json::Value) -> serde_json::Value {
         other => other,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::http::admin::areas::{NewThematicArea, ThematicAreaPatch};
+    use crate::http::admin::erasure::ErasureRequest;
+    use crate::http::admin::staff::NewStaffAccount;
+    use crate::http::contributions::{SubmissionRules, AUTHOR_FIELDS};
+    use crate::http::moderation::bulk::BulkAction;
+    use crate::http::moderation::notes::NewNote;
+    use crate::http::moderation::review::ModerationPatch;
+
+    /// The bodies are read field by field (so that one answer names every
+    /// failing field); the documented types must name the same fields.
+    #[test]
+    fn documented_fields_are_the_parsed_ones() {
+        let document = serde_json::to_value(crate::http::openapi_document()).unwrap();
+        let schemas = &document["components"]["schemas"];
+        let parsed: &[(&str, Vec<&str>)] = &[
+            ("ContributionSubmission", SubmissionRules::Form.fields()),
+            ("AuthorSubmission", AUTHOR_FIELDS.to_vec()),
+            ("OfflineContribution", SubmissionRules::Offline.fields()),
+            ("OfflineAuthor", AUTHOR_FIELDS.to_vec()),
+            ("ModerationPatch", ModerationPatch::FIELDS.to_vec()),
+            ("NewNote", NewNote::FIELDS.to_vec()),
+            ("BulkAction", BulkAction::FIELDS.to_vec()),
+            ("NewStaffAccount", NewStaffAccount::FIELDS.to_vec()),
+            ("NewThematicArea", NewThematicArea::FIELDS.to_vec()),
+            ("ThematicAreaPatch", ThematicAreaPatch::FIELDS.to_vec()),
+            ("ErasureRequest", ErasureRequest::FIELDS.to_vec()),
+        ];
+        for (schema, fields) in parsed {
+            let properties = schemas[schema]["properties"]
+                .as_object()
+                .unwrap_or_else(|| panic!("{schema} is not documented"));
+            let mut documented: Vec<&str> = properties.keys().map(String::as_str).collect();
+            let mut fields = fields.clone();
+            documented.sort_unstable();
+            fields.sort_unstable();
+            assert_eq!(documented, fields, "{schema}");
+        }
+    }
+}
