@@ -1,10 +1,8 @@
 //! Every error, including those actix raises itself, is problem+json, in
 //! Italian by default and in English on request.
 
-mod support;
-
+use crate::support::*;
 use serde_json::Value;
-use support::*;
 
 #[actix_web::test]
 async fn malformed_json_is_400() {

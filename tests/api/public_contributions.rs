@@ -1,9 +1,7 @@
 //! The public listing and detail: approved contributions only, no personal data.
 
-mod support;
-
+use crate::support::*;
 use serde_json::{json, Value};
-use support::*;
 
 async fn submit_and_publish(app: &TestApp, body: Value) -> String {
     let receipt = app.submit_ok(&body).await;

@@ -2,12 +2,10 @@
 //! id or a query: each answer is a 4xx problem+json (or a success where the
 //! input is in fact acceptable), never a 500 and never a hang.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::*;
 use serde_json::json;
-use support::*;
 
 fn corpus_bodies() -> Vec<Vec<u8>> {
     let mut bodies: Vec<Vec<u8>> = vec![

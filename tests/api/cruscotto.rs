@@ -2,13 +2,11 @@
 //! exactly the figures of `GET /api/v1/indicators`, in Italian, escaped,
 //! with no external assets. The real-browser checks are in tests/browser/.
 
-mod support;
-
+use crate::support::*;
 use chrono::{Duration, NaiveDate, Utc};
 use rinasce::domain::indicators::DailyCount;
 use rinasce::http::cruscotto::{project, Outlook};
 use serde_json::{json, Value};
-use support::*;
 
 async fn page(app: &TestApp) -> String {
     let response = app.get("/cruscotto").await;

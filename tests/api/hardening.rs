@@ -1,9 +1,7 @@
 //! Rate limits, browser-facing headers, request ids, CORS and GDPR erasure.
 
-mod support;
-
+use crate::support::*;
 use serde_json::{json, Value};
-use support::*;
 
 #[actix_web::test]
 async fn submissions_over_the_limit_get_429_with_retry_after_and_rate_limit_headers() {

@@ -1,14 +1,12 @@
 //! E-mail through the outbox, against a real SMTP server the tests start.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::smtp::{Received, SmtpSink};
+use crate::support::*;
 use rinasce::config::MailTransport;
 use rinasce::mail::outbox::{self, OutboxRow};
 use serde_json::{json, Value};
-use support::smtp::{Received, SmtpSink};
-use support::*;
 
 fn outbox_rows(app: &TestApp) -> Vec<OutboxRow> {
     app.db

@@ -1,13 +1,11 @@
 //! The administrators' API: staff accounts, thematic areas, the audit log.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use support::*;
 
 async fn post_json(app: &TestApp, token: &str, path: &str, body: &Value) -> reqwest::Response {
     app.as_staff(Method::POST, path, token)

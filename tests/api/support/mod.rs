@@ -62,6 +62,17 @@ pub fn test_config(database_url: &str, mail_dir: &std::path::Path) -> Config {
     config
 }
 
+/// The HTTP client of a test app. An idle connection is not reused after 3 s:
+/// the server closes it after 5 s, and a test that blocks its thread (a
+/// subprocess, say) would otherwise send on a connection already closed.
+fn test_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(std::time::Duration::from_secs(3))
+        .build()
+        .unwrap()
+}
+
 impl TestApp {
     pub async fn spawn() -> TestApp {
         TestApp::spawn_with(|_| {}).await
@@ -79,10 +90,7 @@ impl TestApp {
         actix_web::rt::spawn(application.run());
         TestApp {
             address,
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            client: test_client(),
             db: Db::connect(&database_url, pool_size),
             database_url,
             mail_dir,
@@ -103,10 +111,7 @@ impl TestApp {
         actix_web::rt::spawn(application.run());
         TestApp {
             address,
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            client: test_client(),
             db: Db::connect(&self.database_url, pool_size),
             database_url: self.database_url.clone(),
             mail_dir,

@@ -1,9 +1,7 @@
 //! `POST /api/v1/contributions`: the Rete Civica form.
 
-mod support;
-
+use crate::support::*;
 use serde_json::{json, Value};
-use support::*;
 
 #[actix_web::test]
 async fn the_spec_example_gets_the_first_reference_and_an_acknowledgement() {

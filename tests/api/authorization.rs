@@ -1,10 +1,8 @@
 //! Who may call which staff route: bearer tokens, roles, deactivated accounts.
 
-mod support;
-
+use crate::support::*;
 use reqwest::Method;
 use serde_json::{json, Value};
-use support::*;
 
 /// A role of the matrix, or the lack of a valid token.
 #[derive(Clone, Copy, Debug, PartialEq)]

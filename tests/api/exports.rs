@@ -3,12 +3,11 @@
 //! filters, roles, formula neutralisation, the data package (validated by
 //! `frictionless`), the command line and the demo data.
 
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Cursor;
 use std::process::Command;
 
+use crate::support::*;
 use calamine::{Data, Reader, Xlsx};
 use diesel::prelude::*;
 use hmac::{Hmac, Mac};
@@ -17,7 +16,6 @@ use rinasce::db::models::ContributionRow;
 use rinasce::db::schema::{contribution_tags, contributions, settings, staff, thematic_areas};
 use rinasce::db::DbError;
 use serde_json::{json, Value};
-use support::*;
 
 const EXPORT: &str = "/api/v1/exports/contributions";
 const DATAPACKAGE: &str = "/api/v1/exports/datapackage.json";

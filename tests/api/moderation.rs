@@ -1,14 +1,12 @@
 //! The moderators' API: queue, review with ETags, tags, notes, history,
 //! offline registration, bulk actions and near-duplicates.
 
-mod support;
-
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use reqwest::Method;
 use serde_json::{json, Value};
-use support::*;
 
 const QUEUE: &str = "/api/v1/moderation/contributions";
 

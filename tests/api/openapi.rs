@@ -1,11 +1,9 @@
 //! The committed OpenAPI document is the one the server serves.
 
-mod support;
-
+use crate::support::*;
 use serde_json::Value;
-use support::*;
 
-const COMMITTED: &str = include_str!("../openapi/openapi.json");
+const COMMITTED: &str = include_str!("../../openapi/openapi.json");
 
 #[actix_web::test]
 async fn the_committed_document_is_what_the_server_serves() {

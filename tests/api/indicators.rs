@@ -1,9 +1,7 @@
 //! `GET /api/v1/indicators`: the PEG indicator as SPEC §2 defines it.
 
-mod support;
-
+use crate::support::*;
 use serde_json::{json, Value};
-use support::*;
 
 #[actix_web::test]
 async fn counted_excludes_spam_duplicates_and_other_channels() {
