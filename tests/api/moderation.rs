@@ -8,15 +8,18 @@ use crate::support::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-const QUEUE: &str = "/api/v1/moderation/contributions";
-
 fn id_of(value: &Value) -> String {
     value["id"].as_str().expect("an id").to_owned()
 }
 
 /// The queue filtered by `query`, as references in the order listed.
 async fn queue_refs(app: &TestApp, token: &str, query: &str) -> Vec<String> {
-    let page = staff_json(app, token, &format!("{QUEUE}?{query}")).await;
+    let page = app
+        .get_json_as(
+            token,
+            &paths::with_query(paths::moderation_contributions(), query),
+        )
+        .await;
     assert_eq!(page["next_cursor"], Value::Null, "{query}");
     page["items"]
         .as_array()
@@ -28,11 +31,7 @@ async fn queue_refs(app: &TestApp, token: &str, query: &str) -> Vec<String> {
 
 /// The moderation view of one contribution and its ETag.
 async fn detail(app: &TestApp, token: &str, id: &str) -> (Value, String) {
-    let response = app
-        .as_staff(Method::GET, &format!("{QUEUE}/{id}"), token)
-        .send()
-        .await
-        .unwrap();
+    let response = app.get_as(token, &paths::moderation_contribution(id)).await;
     assert_eq!(response.status(), 200);
     let etag = header(&response, "etag").expect("an ETag");
     (response.json().await.unwrap(), etag)
@@ -46,7 +45,7 @@ async fn patch(
     body: Value,
 ) -> reqwest::Response {
     let mut request = app
-        .as_staff(Method::PATCH, &format!("{QUEUE}/{id}"), token)
+        .as_staff(Method::PATCH, &paths::moderation_contribution(id), token)
         .header("Content-Type", "application/merge-patch+json")
         .body(body.to_string());
     if let Some(etag) = if_match {
@@ -66,11 +65,7 @@ async fn patch_ok(app: &TestApp, token: &str, id: &str, body: Value) -> Value {
 }
 
 async fn post_json(app: &TestApp, token: &str, path: &str, body: &Value) -> reqwest::Response {
-    app.as_staff(Method::POST, path, token)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
+    app.post_json_as(token, path, body).await
 }
 
 fn offline(channel: &str) -> Value {
@@ -88,7 +83,7 @@ fn offline(channel: &str) -> Value {
 async fn indicators_when_counted(app: &TestApp, expected: i64) -> Value {
     let deadline = Instant::now() + Duration::from_millis(1500);
     loop {
-        let indicators = app.get_json("/api/v1/indicators").await;
+        let indicators = app.get_json(&paths::indicators()).await;
         if indicators["counted"] == expected || Instant::now() > deadline {
             return indicators;
         }
@@ -107,7 +102,7 @@ fn organisation(kind: &str, name: &str) -> Value {
 #[actix_web::test]
 async fn the_queue_lists_everything_with_personal_data() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let first = app.submit_ok(&example_submission()).await;
     let second = app
         .submit_ok(&with(
@@ -119,10 +114,8 @@ async fn the_queue_lists_everything_with_personal_data() {
     patch_ok(&app, &moderator, &id_of(&second), json!({"status": "spam"})).await;
 
     let response = app
-        .as_staff(Method::GET, QUEUE, &moderator)
-        .send()
-        .await
-        .unwrap();
+        .get_as(&moderator, &paths::moderation_contributions())
+        .await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         header(&response, "cache-control").as_deref(),
@@ -157,7 +150,7 @@ async fn the_queue_lists_everything_with_personal_data() {
 #[actix_web::test]
 async fn every_filter_narrows_the_queue() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     // RF-000001: a citizen on cycling, approved and tagged.
     let a = app.submit_ok(&example_submission()).await;
     // RF-000002: a trade association on culture, marked spam.
@@ -200,7 +193,7 @@ async fn every_filter_narrows_the_queue() {
     let d = post_json(
         &app,
         &moderator,
-        QUEUE,
+        &paths::moderation_contributions(),
         &with(
             offline("paper"),
             "received_at",
@@ -276,7 +269,7 @@ async fn every_filter_narrows_the_queue() {
 #[actix_web::test]
 async fn invalid_filters_are_named_in_a_422() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     app.submit_ok(&example_submission()).await;
     let long_q = "a".repeat(201);
     let cases = [
@@ -297,22 +290,23 @@ async fn invalid_filters_are_named_in_a_422() {
     ];
     for (query, field) in cases {
         let response = app
-            .as_staff(Method::GET, &format!("{QUEUE}?{query}"), &moderator)
-            .send()
-            .await
-            .unwrap();
+            .get_as(
+                &moderator,
+                &paths::with_query(paths::moderation_contributions(), query),
+            )
+            .await;
         let problem = assert_problem(response, 422).await;
         assert_eq!(failing_fields(&problem), [field], "{query}");
     }
     let response = app
-        .as_staff(
-            Method::GET,
-            &format!("{QUEUE}?status=x&channel=y&sort=z"),
+        .get_as(
             &moderator,
+            &paths::with_query(
+                paths::moderation_contributions(),
+                "status=x&channel=y&sort=z",
+            ),
         )
-        .send()
-        .await
-        .unwrap();
+        .await;
     let problem = assert_problem(response, 422).await;
     let mut fields = failing_fields(&problem);
     fields.sort();
@@ -328,11 +322,14 @@ async fn walk(app: &TestApp, token: &str, sort: &str) -> Vec<String> {
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
     for _ in 0..50 {
-        let mut path = format!("{QUEUE}?limit=2&sort={sort}");
+        let mut path = paths::with_query(
+            paths::moderation_contributions(),
+            format!("limit=2&sort={sort}"),
+        );
         if let Some(cursor) = &cursor {
             path.push_str(&format!("&cursor={cursor}"));
         }
-        let page = staff_json(app, token, &path).await;
+        let page = app.get_json_as(token, &path).await;
         let items = page["items"].as_array().unwrap();
         assert!(items.len() <= 2);
         seen.extend(items.iter().map(id_of));
@@ -348,13 +345,17 @@ async fn walk(app: &TestApp, token: &str, sort: &str) -> Vec<String> {
 #[actix_web::test]
 async fn cursor_paging_visits_every_item_once_while_new_ones_arrive() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     for _ in 0..5 {
         app.submit_ok(&example_submission()).await;
     }
     for sort in ["received_at", "-received_at"] {
-        let before: Vec<String> = staff_json(&app, &moderator, &format!("{QUEUE}?limit=500")).await
-            ["items"]
+        let before: Vec<String> = app
+            .get_json_as(
+                &moderator,
+                &paths::with_query(paths::moderation_contributions(), "limit=500"),
+            )
+            .await["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -382,14 +383,12 @@ async fn cursor_paging_visits_every_item_once_while_new_ones_arrive() {
 #[actix_web::test]
 async fn patch_needs_the_current_etag() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let id = id_of(&app.submit_ok(&example_submission()).await);
 
     let response = app
-        .as_staff(Method::GET, &format!("{QUEUE}/{id}"), &moderator)
-        .send()
-        .await
-        .unwrap();
+        .get_as(&moderator, &paths::moderation_contribution(&id))
+        .await;
     assert_eq!(response.status(), 200);
     assert_eq!(header(&response, "etag").as_deref(), Some("\"v1\""));
     assert_eq!(
@@ -413,7 +412,7 @@ async fn patch_needs_the_current_etag() {
         )
         .await;
     }
-    assert_problem(app.get(&format!("/api/v1/contributions/{id}")).await, 404).await;
+    assert_problem(app.get(&paths::contribution(&id)).await, 404).await;
 
     let response = patch(&app, &moderator, &id, Some("\"v1\""), approve.clone()).await;
     assert_eq!(response.status(), 200);
@@ -423,7 +422,7 @@ async fn patch_needs_the_current_etag() {
     assert_eq!(record["version"], 2);
     assert!(record["published_at"].is_string());
 
-    let public = app.get_json(&format!("/api/v1/contributions/{id}")).await;
+    let public = app.get_json(&paths::contribution(&id)).await;
     assert_eq!(public["id"], id.as_str());
     assert_eq!(public["published_at"], record["published_at"]);
     // The same If-Match again is stale now.
@@ -452,12 +451,11 @@ async fn patch_needs_the_current_etag() {
         404,
     )
     .await;
-    for path in [format!("{QUEUE}/{unknown}"), format!("{QUEUE}/non-un-uuid")] {
-        let response = app
-            .as_staff(Method::GET, &path, &moderator)
-            .send()
-            .await
-            .unwrap();
+    for path in [
+        paths::moderation_contribution(unknown),
+        paths::moderation_contribution("non-un-uuid"),
+    ] {
+        let response = app.get_as(&moderator, &path).await;
         assert_problem(response, 404).await;
     }
 }
@@ -465,7 +463,7 @@ async fn patch_needs_the_current_etag() {
 #[actix_web::test]
 async fn transitions_outside_the_status_machine_are_conflicts() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let id = id_of(&app.submit_ok(&example_submission()).await);
     let conflict = |from: &'static str, to: &'static str| {
         let (app, moderator, id) = (&app, &moderator, &id);
@@ -529,7 +527,7 @@ async fn transitions_outside_the_status_machine_are_conflicts() {
 #[actix_web::test]
 async fn reasons_duplicates_and_bodies_are_validated() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let original = id_of(&app.submit_ok(&example_submission()).await);
     let copy = id_of(&app.submit_ok(&example_submission()).await);
     let third = id_of(&app.submit_ok(&example_submission()).await);
@@ -624,7 +622,11 @@ async fn reasons_duplicates_and_bodies_are_validated() {
     // Not JSON at all, and malformed JSON.
     let (_, etag) = detail(&app, &moderator, &third).await;
     let response = app
-        .as_staff(Method::PATCH, &format!("{QUEUE}/{third}"), &moderator)
+        .as_staff(
+            Method::PATCH,
+            &paths::moderation_contribution(&third),
+            &moderator,
+        )
         .header("If-Match", &etag)
         .header("Content-Type", "text/plain")
         .body("status=approved")
@@ -633,7 +635,11 @@ async fn reasons_duplicates_and_bodies_are_validated() {
         .unwrap();
     assert_problem(response, 415).await;
     let response = app
-        .as_staff(Method::PATCH, &format!("{QUEUE}/{third}"), &moderator)
+        .as_staff(
+            Method::PATCH,
+            &paths::moderation_contribution(&third),
+            &moderator,
+        )
         .header("If-Match", &etag)
         .header("Content-Type", "application/merge-patch+json")
         .body("{\"status\":")
@@ -648,10 +654,10 @@ async fn reasons_duplicates_and_bodies_are_validated() {
 #[actix_web::test]
 async fn approval_publishes_and_hiding_withdraws() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let id = id_of(&app.submit_ok(&example_submission()).await);
     let public_ids = || async {
-        app.get_json("/api/v1/contributions").await["items"]
+        app.get_json(&paths::contributions()).await["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -670,18 +676,18 @@ async fn approval_publishes_and_hiding_withdraws() {
     .await;
     assert_eq!(record["status_reason"], "Segnalazione di un cittadino");
     assert!(public_ids().await.is_empty());
-    assert_problem(app.get(&format!("/api/v1/contributions/{id}")).await, 404).await;
+    assert_problem(app.get(&paths::contribution(&id)).await, 404).await;
     let record = patch_ok(&app, &moderator, &id, json!({"status": "approved"})).await;
     assert_eq!(record["status_reason"], Value::Null);
     assert_eq!(public_ids().await, [id.as_str()]);
-    let public = app.get_json(&format!("/api/v1/contributions/{id}")).await;
+    let public = app.get_json(&paths::contribution(&id)).await;
     assert!(!public.to_string().contains("maria.rossi"), "{public}");
 }
 
 #[actix_web::test]
 async fn tags_replace_the_set_and_are_counted() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let first = id_of(&app.submit_ok(&example_submission()).await);
     let second = id_of(&app.submit_ok(&example_submission()).await);
 
@@ -723,7 +729,7 @@ async fn tags_replace_the_set_and_are_counted() {
     let (record, _) = detail(&app, &moderator, &second).await;
     assert_eq!(record["tags"], json!(["viali"]));
 
-    let tags = staff_json(&app, &moderator, "/api/v1/moderation/tags").await;
+    let tags = app.get_json_as(&moderator, &paths::tags()).await;
     assert_eq!(
         tags["items"],
         json!([
@@ -753,7 +759,7 @@ async fn tags_replace_the_set_and_are_counted() {
 #[actix_web::test]
 async fn a_null_tags_member_clears_the_set() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let id = id_of(&app.submit_ok(&example_submission()).await);
     patch_ok(&app, &moderator, &id, json!({"tags": ["viali"]})).await;
     let record = patch_ok(&app, &moderator, &id, json!({"tags": null})).await;
@@ -763,9 +769,9 @@ async fn a_null_tags_member_clears_the_set() {
 #[actix_web::test]
 async fn notes_are_added_and_shown_to_staff_only() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let id = id_of(&app.submit_ok(&example_submission()).await);
-    let notes = format!("{QUEUE}/{id}/notes");
+    let notes = paths::moderation_notes(&id);
 
     let response = post_json(
         &app,
@@ -805,7 +811,7 @@ async fn notes_are_added_and_shown_to_staff_only() {
         let problem = assert_problem(post_json(&app, &moderator, &notes, &body).await, 422).await;
         assert_eq!(failing_fields(&problem), [field], "{body}");
     }
-    let unknown = format!("{QUEUE}/{}/notes", uuid::Uuid::new_v4());
+    let unknown = paths::moderation_notes(uuid::Uuid::new_v4());
     assert_problem(
         post_json(&app, &moderator, &unknown, &json!({"text": "Nota"})).await,
         404,
@@ -814,7 +820,7 @@ async fn notes_are_added_and_shown_to_staff_only() {
 
     // Published, the contribution still shows no note to the public.
     patch_ok(&app, &moderator, &id, json!({"status": "approved"})).await;
-    let public = app.get("/api/v1/contributions").await.text().await.unwrap();
+    let public = app.get(&paths::contributions()).await.text().await.unwrap();
     assert!(
         !public.contains("Seconda nota") && !public.contains("notes"),
         "{public}"
@@ -824,7 +830,7 @@ async fn notes_are_added_and_shown_to_staff_only() {
 #[actix_web::test]
 async fn the_history_lists_every_change_with_its_actor() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let id = id_of(&app.submit_ok(&example_submission()).await);
     patch_ok(
         &app,
@@ -837,7 +843,7 @@ async fn the_history_lists_every_change_with_its_actor() {
     let note: Value = post_json(
         &app,
         &moderator,
-        &format!("{QUEUE}/{id}/notes"),
+        &paths::moderation_notes(&id),
         &json!({"text": "Area sbagliata nel modulo"}),
     )
     .await
@@ -857,10 +863,8 @@ async fn the_history_lists_every_change_with_its_actor() {
     assert_eq!(record["thematic_area"], "cultura-diffusa");
 
     let response = app
-        .as_staff(Method::GET, &format!("{QUEUE}/{id}/history"), &moderator)
-        .send()
-        .await
-        .unwrap();
+        .get_as(&moderator, &paths::moderation_history(&id))
+        .await;
     assert_eq!(
         header(&response, "cache-control").as_deref(),
         Some("no-store")
@@ -913,30 +917,31 @@ async fn the_history_lists_every_change_with_its_actor() {
     );
     // Paged one at a time, the same events.
     let mut paged = Vec::new();
-    let mut path = format!("{QUEUE}/{id}/history?limit=1");
+    let mut path = paths::with_query(paths::moderation_history(&id), "limit=1");
     loop {
-        let page = staff_json(&app, &moderator, &path).await;
+        let page = app.get_json_as(&moderator, &path).await;
         paged.extend(page["items"].as_array().unwrap().iter().cloned());
         match page["next_cursor"].as_str() {
-            Some(cursor) => path = format!("{QUEUE}/{id}/history?limit=1&cursor={cursor}"),
+            Some(cursor) => {
+                path = paths::with_query(
+                    paths::moderation_history(&id),
+                    format!("limit=1&cursor={cursor}"),
+                )
+            }
             None => break,
         }
     }
     assert_eq!(&paged, events);
 
-    let unknown = format!("{QUEUE}/{}/history", uuid::Uuid::new_v4());
-    let response = app
-        .as_staff(Method::GET, &unknown, &moderator)
-        .send()
-        .await
-        .unwrap();
+    let unknown = paths::moderation_history(uuid::Uuid::new_v4());
+    let response = app.get_as(&moderator, &unknown).await;
     assert_problem(response, 404).await;
 }
 
 #[actix_web::test]
 async fn concurrent_patches_with_the_same_etag_let_exactly_one_win() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     for _ in 0..5 {
         let id = id_of(&app.submit_ok(&example_submission()).await);
         let (first, second) = futures::join!(
@@ -974,7 +979,7 @@ async fn concurrent_patches_with_the_same_etag_let_exactly_one_win() {
 #[actix_web::test]
 async fn concurrent_tag_changes_with_the_same_etag_let_exactly_one_win() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     for _ in 0..10 {
         let id = id_of(&app.submit_ok(&example_submission()).await);
         let (first, second) = futures::join!(
@@ -1004,7 +1009,7 @@ async fn concurrent_tag_changes_with_the_same_etag_let_exactly_one_win() {
 #[actix_web::test]
 async fn spam_and_duplicates_leave_the_indicator() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let ids: Vec<String> = {
         let mut ids = Vec::new();
         for _ in 0..3 {
@@ -1065,14 +1070,14 @@ async fn spam_and_duplicates_leave_the_indicator() {
 #[actix_web::test]
 async fn offline_contributions_are_registered_but_never_counted() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     app.submit_ok(&example_submission()).await;
 
     // On paper, anonymous, received last year.
     let response = post_json(
         &app,
         &moderator,
-        QUEUE,
+        &paths::moderation_contributions(),
         &with(
             offline("paper"),
             "received_at",
@@ -1084,7 +1089,7 @@ async fn offline_contributions_are_registered_but_never_counted() {
     let location = header(&response, "location").expect("Location");
     assert_eq!(header(&response, "etag").as_deref(), Some("\"v1\""));
     let paper: Value = response.json().await.unwrap();
-    assert_eq!(location, format!("{QUEUE}/{}", id_of(&paper)));
+    assert_eq!(location, paths::moderation_contribution(id_of(&paper)));
     assert_eq!(paper["channel"], "paper");
     assert_eq!(paper["status"], "pending");
     assert_eq!(paper["reference"], "RF-000002");
@@ -1104,7 +1109,7 @@ async fn offline_contributions_are_registered_but_never_counted() {
         "author.email",
         json!("giulia.verdi@example.org"),
     );
-    let event: Value = post_json(&app, &moderator, QUEUE, &event)
+    let event: Value = post_json(&app, &moderator, &paths::moderation_contributions(), &event)
         .await
         .json()
         .await
@@ -1112,7 +1117,13 @@ async fn offline_contributions_are_registered_but_never_counted() {
     assert_eq!(event["channel"], "event");
     assert_eq!(event["author"]["email"], "giulia.verdi@example.org");
     // By e-mail, received now.
-    let response = post_json(&app, &moderator, QUEUE, &offline("email")).await;
+    let response = post_json(
+        &app,
+        &moderator,
+        &paths::moderation_contributions(),
+        &offline("email"),
+    )
+    .await;
     assert_eq!(response.status(), 201);
     let email: Value = response.json().await.unwrap();
     assert!(email["received_at"].as_str().unwrap() > event["received_at"].as_str().unwrap());
@@ -1144,7 +1155,11 @@ async fn offline_contributions_are_registered_but_never_counted() {
         ),
         (with(offline("paper"), "title", json!("Wi")), "title"),
     ] {
-        let problem = assert_problem(post_json(&app, &moderator, QUEUE, &body).await, 422).await;
+        let problem = assert_problem(
+            post_json(&app, &moderator, &paths::moderation_contributions(), &body).await,
+            422,
+        )
+        .await;
         assert_eq!(failing_fields(&problem), [field], "{body}");
     }
     assert_eq!(app.count_contributions(), 4);
@@ -1167,7 +1182,7 @@ async fn offline_contributions_are_registered_but_never_counted() {
         "ordered by when they reached the Comune"
     );
 
-    let indicators = app.get_json("/api/v1/indicators").await;
+    let indicators = app.get_json(&paths::indicators()).await;
     assert_eq!(indicators["counted"], 1);
     assert_eq!(indicators["received"], 1);
     // Approved, an offline contribution is published but still not counted
@@ -1183,22 +1198,20 @@ async fn offline_contributions_are_registered_but_never_counted() {
     let indicators = indicators_when_counted(&app, 2).await;
     assert_eq!(indicators["counted"], 2);
     assert_eq!(indicators["received"], 2);
-    let public = app
-        .get_json(&format!("/api/v1/contributions/{}", id_of(&paper)))
-        .await;
+    let public = app.get_json(&paths::contribution(id_of(&paper))).await;
     assert_eq!(public["reference"], "RF-000002");
 }
 
 #[actix_web::test]
 async fn bulk_actions_report_one_outcome_per_id_in_order() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let a = id_of(&app.submit_ok(&example_submission()).await);
     let b = id_of(&app.submit_ok(&example_submission()).await);
     let approved = id_of(&app.submit_ok(&example_submission()).await);
     patch_ok(&app, &moderator, &approved, json!({"status": "approved"})).await;
     let unknown = uuid::Uuid::new_v4().to_string();
-    let bulk = "/api/v1/moderation/bulk-actions";
+    let bulk = &paths::bulk_actions();
 
     let response = post_json(
         &app,
@@ -1319,7 +1332,7 @@ async fn bulk_actions_report_one_outcome_per_id_in_order() {
 #[actix_web::test]
 async fn similar_ranks_a_lightly_edited_copy_first() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let original = id_of(
         &app.submit_ok(&with(
             with(
@@ -1349,8 +1362,8 @@ async fn similar_ranks_a_lightly_edited_copy_first() {
         ))
         .await;
     }
-    let path = format!("{QUEUE}/{original}/similar");
-    let before = staff_json(&app, &moderator, &path).await;
+    let path = paths::moderation_similar(&original);
+    let before = app.get_json_as(&moderator, &path).await;
     assert!(
         before["items"]
             .as_array()
@@ -1372,7 +1385,7 @@ async fn similar_ranks_a_lightly_edited_copy_first() {
             json!("Chiedo piste ciclabili protette, illuminate, sui viali; collegate alla tramvia e ai parcheggi scambiatori"),
         ))
         .await;
-    let similar = staff_json(&app, &moderator, &path).await;
+    let similar = app.get_json_as(&moderator, &path).await;
     let items = similar["items"].as_array().unwrap();
     assert!(!items.is_empty() && items.len() <= 10);
     assert_eq!(items[0]["id"], copy["id"]);
@@ -1389,21 +1402,16 @@ async fn similar_ranks_a_lightly_edited_copy_first() {
         "the contribution itself is excluded"
     );
     // And the other way round.
-    let reverse = staff_json(
-        &app,
-        &moderator,
-        &format!("{QUEUE}/{}/similar", id_of(&copy)),
-    )
-    .await;
+    let reverse = app
+        .get_json_as(&moderator, &paths::moderation_similar(id_of(&copy)))
+        .await;
     assert_eq!(reverse["items"][0]["id"], original.as_str());
     assert_eq!(reverse["items"][0]["score"], items[0]["score"]);
 
     for id in [uuid::Uuid::new_v4().to_string(), "RF-000001".to_owned()] {
         let response = app
-            .as_staff(Method::GET, &format!("{QUEUE}/{id}/similar"), &moderator)
-            .send()
-            .await
-            .unwrap();
+            .get_as(&moderator, &paths::moderation_similar(&id))
+            .await;
         assert_problem(response, 404).await;
     }
 }
@@ -1411,13 +1419,13 @@ async fn similar_ranks_a_lightly_edited_copy_first() {
 #[actix_web::test]
 async fn offline_times_are_kept_to_the_microsecond_and_paging_ends() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let mut received = Vec::new();
     for _ in 0..2 {
         let response = post_json(
             &app,
             &moderator,
-            QUEUE,
+            &paths::moderation_contributions(),
             &with(
                 offline("paper"),
                 "received_at",
@@ -1431,9 +1439,9 @@ async fn offline_times_are_kept_to_the_microsecond_and_paging_ends() {
     }
     app.submit_ok(&example_submission()).await;
     let mut seen = Vec::new();
-    let mut path = format!("{QUEUE}?limit=1");
+    let mut path = paths::with_query(paths::moderation_contributions(), "limit=1");
     for _ in 0..10 {
-        let page = staff_json(&app, &moderator, &path).await;
+        let page = app.get_json_as(&moderator, &path).await;
         seen.extend(
             page["items"]
                 .as_array()
@@ -1442,7 +1450,12 @@ async fn offline_times_are_kept_to_the_microsecond_and_paging_ends() {
                 .map(|i| i["reference"].as_str().unwrap().to_owned()),
         );
         match page["next_cursor"].as_str() {
-            Some(cursor) => path = format!("{QUEUE}?limit=1&cursor={cursor}"),
+            Some(cursor) => {
+                path = paths::with_query(
+                    paths::moderation_contributions(),
+                    format!("limit=1&cursor={cursor}"),
+                )
+            }
             None => break,
         }
     }
@@ -1456,7 +1469,7 @@ async fn offline_times_are_kept_to_the_microsecond_and_paging_ends() {
 #[actix_web::test]
 async fn similar_finds_a_contribution_that_became_visible_late() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let text = |title: &str| {
         with(
             with(example_submission(), "title", json!(title)),
@@ -1474,18 +1487,12 @@ async fn similar_finds_a_contribution_that_became_visible_late() {
             json!("Aprire le biblioteche di quartiere anche la domenica pomeriggio."),
         ))
         .await;
-    app.execute_sql(&format!(
-        "UPDATE contributions SET seq = 50 WHERE id = '{}'",
-        id_of(&later)
-    ));
-    let path = format!("{QUEUE}/{original}/similar");
-    staff_json(&app, &moderator, &path).await; // indexes up to number 50
+    app.set_sequence_number(&id_of(&later), 50);
+    let path = paths::moderation_similar(&original);
+    app.get_json_as(&moderator, &path).await; // indexes up to number 50
 
     let copy = app.submit_ok(&text("Piste ciclabili sui viali!")).await;
-    app.execute_sql(&format!(
-        "UPDATE contributions SET seq = 10 WHERE id = '{}'",
-        id_of(&copy)
-    ));
-    let similar = staff_json(&app, &moderator, &path).await;
+    app.set_sequence_number(&id_of(&copy), 10);
+    let similar = app.get_json_as(&moderator, &path).await;
     assert_eq!(similar["items"][0]["id"], copy["id"], "{similar}");
 }
