@@ -7,10 +7,6 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-async fn post_json(app: &TestApp, token: &str, path: &str, body: &Value) -> reqwest::Response {
-    app.post_json_as(token, path, body).await
-}
-
 async fn patch_area(
     app: &TestApp,
     token: &str,
@@ -18,25 +14,19 @@ async fn patch_area(
     if_match: Option<&str>,
     body: Value,
 ) -> reqwest::Response {
-    let mut request = app
-        .as_staff(Method::PATCH, &paths::admin_thematic_area(code), token)
-        .header("Content-Type", "application/merge-patch+json")
-        .body(body.to_string());
-    if let Some(etag) = if_match {
-        request = request.header("If-Match", etag);
-    }
-    request.send().await.unwrap()
+    app.patch_as(token, &paths::admin_thematic_area(code), if_match, &body)
+        .await
 }
 
 /// Creates an account through the API; returns the answer's body.
 async fn create_staff(app: &TestApp, admin: &str, email: &str, role: &str) -> Value {
-    let response = post_json(
-        app,
-        admin,
-        &paths::admin_staff(),
-        &json!({"email": email, "name": "Persona dello staff", "role": role}),
-    )
-    .await;
+    let response = app
+        .post_json_as(
+            admin,
+            &paths::admin_staff(),
+            &json!({"email": email, "name": "Persona dello staff", "role": role}),
+        )
+        .await;
     let status = response.status();
     let text = response.text().await.unwrap();
     assert_eq!(status, 201, "{text}");
@@ -75,9 +65,7 @@ async fn a_new_account_gets_a_token_that_works_at_once_for_its_role() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
 
-    let response = post_json(
-        &app,
-        &admin,
+    let response = app.post_json_as(&admin,
         &paths::admin_staff(),
         &json!({"email": "Anna.Neri@Comune.Example.org", "name": "Anna Neri", "role": "moderator"}),
     )
@@ -153,7 +141,7 @@ async fn new_accounts_are_validated() {
             vec!["token"],
         ),
     ] {
-        let problem = assert_problem(post_json(&app, &admin, path, &body).await, 422).await;
+        let problem = assert_problem(app.post_json_as(&admin, path, &body).await, 422).await;
         let mut failing = failing_fields(&problem);
         failing.sort();
         assert_eq!(failing, fields, "{body}");
@@ -252,14 +240,14 @@ async fn the_staff_list_never_shows_a_token_and_deactivation_is_immediate() {
 async fn a_new_thematic_area_is_listed_and_counted() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let response = post_json(
-        &app,
-        &admin,
-        &paths::admin_thematic_areas(),
-        &json!({"code": "sport-quartieri", "name": "Sport nei quartieri",
+    let response = app
+        .post_json_as(
+            &admin,
+            &paths::admin_thematic_areas(),
+            &json!({"code": "sport-quartieri", "name": "Sport nei quartieri",
                 "description": "Impianti sportivi di base in ogni quartiere."}),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(response.status(), 201);
     assert_eq!(header(&response, "etag").as_deref(), Some("\"v1\""));
     let area: Value = response.json().await.unwrap();
@@ -301,25 +289,25 @@ async fn a_new_thematic_area_is_listed_and_counted() {
     );
 
     // An explicit position, and an area created inactive.
-    let first: Value = post_json(
-        &app,
-        &admin,
-        &paths::admin_thematic_areas(),
-        &json!({"code": "in-evidenza", "name": "In evidenza", "position": 0}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let first: Value = app
+        .post_json_as(
+            &admin,
+            &paths::admin_thematic_areas(),
+            &json!({"code": "in-evidenza", "name": "In evidenza", "position": 0}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(first["position"], 0);
     assert_eq!(areas(&app).await[0]["code"], "in-evidenza");
-    let response = post_json(
-        &app,
-        &admin,
-        &paths::admin_thematic_areas(),
-        &json!({"code": "in-preparazione", "name": "In preparazione", "active": false}),
-    )
-    .await;
+    let response = app
+        .post_json_as(
+            &admin,
+            &paths::admin_thematic_areas(),
+            &json!({"code": "in-preparazione", "name": "In preparazione", "active": false}),
+        )
+        .await;
     assert_eq!(response.status(), 201);
     let problem = assert_problem(
         app.submit(&with(
@@ -364,7 +352,7 @@ async fn new_thematic_areas_are_validated() {
             vec!["colore"],
         ),
     ] {
-        let problem = assert_problem(post_json(&app, &admin, path, &body).await, 422).await;
+        let problem = assert_problem(app.post_json_as(&admin, path, &body).await, 422).await;
         let mut failing = failing_fields(&problem);
         failing.sort();
         assert_eq!(failing, fields, "{body}");
@@ -458,22 +446,16 @@ async fn areas_are_renamed_and_deactivated() {
     // Moderators cannot move contributions into it, nor register offline ones.
     let other_id = other["id"].as_str().unwrap();
     let response = app
-        .as_staff(
-            Method::PATCH,
-            &paths::moderation_contribution(other_id),
+        .patch_as(
             &moderator,
+            &paths::moderation_contribution(other_id),
+            Some("\"v1\""),
+            &json!({"thematic_area": "mobilita-green"}),
         )
-        .header("Content-Type", "application/merge-patch+json")
-        .header("If-Match", "\"v1\"")
-        .body(json!({"thematic_area": "mobilita-green"}).to_string())
-        .send()
-        .await
-        .unwrap();
+        .await;
     let problem = assert_problem(response, 422).await;
     assert_eq!(failing_fields(&problem), ["thematic_area"]);
-    let response = post_json(
-        &app,
-        &moderator,
+    let response = app.post_json_as(&moderator,
         &paths::moderation_contributions(),
         &json!({"channel": "email", "thematic_area": "mobilita-green",
                 "title": "Tram fino a Bagno a Ripoli", "body": "Arrivata per posta elettronica: prolungare la tramvia.",
@@ -596,34 +578,27 @@ async fn the_audit_log_records_every_change_and_filters() {
         (3, json!({"tags": ["musei"]})),
     ] {
         let response = app
-            .as_staff(Method::PATCH, &item, &moderator)
-            .header("Content-Type", "application/merge-patch+json")
-            .header("If-Match", format!("\"v{version}\""))
-            .body(body.to_string())
-            .send()
-            .await
-            .unwrap();
+            .patch_as(&moderator, &item, Some(&format!("\"v{version}\"")), &body)
+            .await;
         assert_eq!(response.status(), 200, "{body}");
     }
-    let response = post_json(
-        &app,
-        &moderator,
-        &format!("{item}/notes"),
-        &json!({"text": "Segnalare all'assessorato"}),
-    )
-    .await;
+    let response = app
+        .post_json_as(
+            &moderator,
+            &format!("{item}/notes"),
+            &json!({"text": "Segnalare all'assessorato"}),
+        )
+        .await;
     assert_eq!(response.status(), 201);
-    let response = post_json(
-        &app,
-        &moderator,
-        &paths::bulk_actions(),
-        &json!({"ids": [spam_id], "status": "spam"}),
-    )
-    .await;
+    let response = app
+        .post_json_as(
+            &moderator,
+            &paths::bulk_actions(),
+            &json!({"ids": [spam_id], "status": "spam"}),
+        )
+        .await;
     assert_eq!(response.status(), 200);
-    let response = post_json(
-        &app,
-        &moderator,
+    let response = app.post_json_as(&moderator,
         &paths::moderation_contributions(),
         &json!({"channel": "paper", "thematic_area": "cultura-diffusa",
                 "title": "Musei aperti la sera", "body": "Lettera: aprire i musei civici il giovedì sera.",
@@ -631,13 +606,13 @@ async fn the_audit_log_records_every_change_and_filters() {
     )
     .await;
     assert_eq!(response.status(), 201);
-    let response = post_json(
-        &app,
-        &admin,
-        &paths::admin_thematic_areas(),
-        &json!({"code": "sport-quartieri", "name": "Sport nei quartieri"}),
-    )
-    .await;
+    let response = app
+        .post_json_as(
+            &admin,
+            &paths::admin_thematic_areas(),
+            &json!({"code": "sport-quartieri", "name": "Sport nei quartieri"}),
+        )
+        .await;
     assert_eq!(response.status(), 201);
     let response = patch_area(
         &app,
@@ -851,8 +826,8 @@ async fn simultaneous_creations_of_the_same_account_or_area_answer_422() {
             ),
         ] {
             let (first, second) = futures::join!(
-                post_json(&app, &admin, path, &body),
-                post_json(&app, &admin, path, &body),
+                app.post_json_as(&admin, path, &body),
+                app.post_json_as(&admin, path, &body),
             );
             let mut statuses = [first.status().as_u16(), second.status().as_u16()];
             statuses.sort();

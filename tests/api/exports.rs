@@ -197,17 +197,13 @@ async fn seed(app: &TestApp) -> Seeded {
 
     // Moderation: tags and a note on the first, statuses on the others.
     let patched = app
-        .as_staff(
-            Method::PATCH,
-            &paths::moderation_contribution(&same_author[0]),
+        .patch_as(
             &moderator,
+            &paths::moderation_contribution(&same_author[0]),
+            Some("\"v1\""),
+            &json!({"status": "approved", "tags": ["zona-30", "piste-ciclabili"]}),
         )
-        .header("Content-Type", "application/merge-patch+json")
-        .header("If-Match", "\"v1\"")
-        .body(json!({"status": "approved", "tags": ["zona-30", "piste-ciclabili"]}).to_string())
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(patched.status(), 200, "{}", patched.text().await.unwrap());
     let noted = app
         .post_json_as(

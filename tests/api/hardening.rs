@@ -193,12 +193,12 @@ async fn responses_with_personal_data_are_not_stored_by_caches() {
 }
 
 async fn erase(app: &TestApp, token: &str, email: &str) -> reqwest::Response {
-    app.as_staff(reqwest::Method::POST, &paths::erasure_requests(), token)
-        .header("Content-Type", "application/json")
-        .body(json!({ "email": email }).to_string())
-        .send()
-        .await
-        .unwrap()
+    app.post_json_as(
+        token,
+        &paths::erasure_requests(),
+        &json!({ "email": email }),
+    )
+    .await
 }
 
 #[actix_web::test]

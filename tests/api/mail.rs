@@ -285,17 +285,13 @@ async fn moderation_outcomes_and_the_target_notice_reach_their_recipients() {
         ),
     ] {
         let response = app
-            .as_staff(
-                reqwest::Method::PATCH,
-                &paths::moderation_contribution(receipt["id"].as_str().unwrap()),
+            .patch_as(
                 &moderator,
+                &paths::moderation_contribution(receipt["id"].as_str().unwrap()),
+                Some("\"v1\""),
+                &patch,
             )
-            .header("Content-Type", "application/merge-patch+json")
-            .header("If-Match", "\"v1\"")
-            .body(patch.to_string())
-            .send()
-            .await
-            .unwrap();
+            .await;
         assert_eq!(response.status(), 200);
     }
     app.deliver_pending_mail().await;

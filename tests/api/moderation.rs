@@ -44,14 +44,8 @@ async fn patch(
     if_match: Option<&str>,
     body: Value,
 ) -> reqwest::Response {
-    let mut request = app
-        .as_staff(Method::PATCH, &paths::moderation_contribution(id), token)
-        .header("Content-Type", "application/merge-patch+json")
-        .body(body.to_string());
-    if let Some(etag) = if_match {
-        request = request.header("If-Match", etag);
-    }
-    request.send().await.unwrap()
+    app.patch_as(token, &paths::moderation_contribution(id), if_match, &body)
+        .await
 }
 
 /// PATCH at the current version, asserting a 200; returns the new record.
@@ -62,10 +56,6 @@ async fn patch_ok(app: &TestApp, token: &str, id: &str, body: Value) -> Value {
     let text = response.text().await.unwrap();
     assert_eq!(status, 200, "PATCH {body}: {text}");
     serde_json::from_str(&text).unwrap()
-}
-
-async fn post_json(app: &TestApp, token: &str, path: &str, body: &Value) -> reqwest::Response {
-    app.post_json_as(token, path, body).await
 }
 
 fn offline(channel: &str) -> Value {
@@ -190,17 +180,17 @@ async fn every_filter_narrows_the_queue() {
         ))
         .await;
     // RF-000004: received on paper long ago, pending.
-    let d = post_json(
-        &app,
-        &moderator,
-        &paths::moderation_contributions(),
-        &with(
-            offline("paper"),
-            "received_at",
-            json!("2020-06-01T10:00:00Z"),
-        ),
-    )
-    .await;
+    let d = app
+        .post_json_as(
+            &moderator,
+            &paths::moderation_contributions(),
+            &with(
+                offline("paper"),
+                "received_at",
+                json!("2020-06-01T10:00:00Z"),
+            ),
+        )
+        .await;
     assert_eq!(d.status(), 201);
     patch_ok(
         &app,
@@ -773,13 +763,13 @@ async fn notes_are_added_and_shown_to_staff_only() {
     let id = id_of(&app.submit_ok(&example_submission()).await);
     let notes = paths::moderation_notes(&id);
 
-    let response = post_json(
-        &app,
-        &moderator,
-        &notes,
-        &json!({"text": "Sentire l'ufficio mobilità.\nRichiamare l'autrice."}),
-    )
-    .await;
+    let response = app
+        .post_json_as(
+            &moderator,
+            &notes,
+            &json!({"text": "Sentire l'ufficio mobilità.\nRichiamare l'autrice."}),
+        )
+        .await;
     assert_eq!(response.status(), 201);
     let note: Value = response.json().await.unwrap();
     assert_eq!(
@@ -788,7 +778,8 @@ async fn notes_are_added_and_shown_to_staff_only() {
     );
     assert_eq!(note["author_name"], "Staff moderator");
     assert!(note["id"].is_string() && note["created_at"].is_string());
-    let second: Value = post_json(&app, &moderator, &notes, &json!({"text": "Seconda nota"}))
+    let second: Value = app
+        .post_json_as(&moderator, &notes, &json!({"text": "Seconda nota"}))
         .await
         .json()
         .await
@@ -808,12 +799,13 @@ async fn notes_are_added_and_shown_to_staff_only() {
         (json!({"text": "x".repeat(5001)}), "text"),
         (json!({"text": "ok", "private": true}), "private"),
     ] {
-        let problem = assert_problem(post_json(&app, &moderator, &notes, &body).await, 422).await;
+        let problem = assert_problem(app.post_json_as(&moderator, &notes, &body).await, 422).await;
         assert_eq!(failing_fields(&problem), [field], "{body}");
     }
     let unknown = paths::moderation_notes(uuid::Uuid::new_v4());
     assert_problem(
-        post_json(&app, &moderator, &unknown, &json!({"text": "Nota"})).await,
+        app.post_json_as(&moderator, &unknown, &json!({"text": "Nota"}))
+            .await,
         404,
     )
     .await;
@@ -840,16 +832,16 @@ async fn the_history_lists_every_change_with_its_actor() {
     )
     .await;
     patch_ok(&app, &moderator, &id, json!({"tags": ["eventi", "musei"]})).await;
-    let note: Value = post_json(
-        &app,
-        &moderator,
-        &paths::moderation_notes(&id),
-        &json!({"text": "Area sbagliata nel modulo"}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let note: Value = app
+        .post_json_as(
+            &moderator,
+            &paths::moderation_notes(&id),
+            &json!({"text": "Area sbagliata nel modulo"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let actor = note["author_id"].as_str().unwrap().to_owned();
     patch_ok(
         &app,
@@ -1074,17 +1066,17 @@ async fn offline_contributions_are_registered_but_never_counted() {
     app.submit_ok(&example_submission()).await;
 
     // On paper, anonymous, received last year.
-    let response = post_json(
-        &app,
-        &moderator,
-        &paths::moderation_contributions(),
-        &with(
-            offline("paper"),
-            "received_at",
-            json!("2024-03-15T09:30:00Z"),
-        ),
-    )
-    .await;
+    let response = app
+        .post_json_as(
+            &moderator,
+            &paths::moderation_contributions(),
+            &with(
+                offline("paper"),
+                "received_at",
+                json!("2024-03-15T09:30:00Z"),
+            ),
+        )
+        .await;
     assert_eq!(response.status(), 201);
     let location = header(&response, "location").expect("Location");
     assert_eq!(header(&response, "etag").as_deref(), Some("\"v1\""));
@@ -1109,7 +1101,8 @@ async fn offline_contributions_are_registered_but_never_counted() {
         "author.email",
         json!("giulia.verdi@example.org"),
     );
-    let event: Value = post_json(&app, &moderator, &paths::moderation_contributions(), &event)
+    let event: Value = app
+        .post_json_as(&moderator, &paths::moderation_contributions(), &event)
         .await
         .json()
         .await
@@ -1117,13 +1110,13 @@ async fn offline_contributions_are_registered_but_never_counted() {
     assert_eq!(event["channel"], "event");
     assert_eq!(event["author"]["email"], "giulia.verdi@example.org");
     // By e-mail, received now.
-    let response = post_json(
-        &app,
-        &moderator,
-        &paths::moderation_contributions(),
-        &offline("email"),
-    )
-    .await;
+    let response = app
+        .post_json_as(
+            &moderator,
+            &paths::moderation_contributions(),
+            &offline("email"),
+        )
+        .await;
     assert_eq!(response.status(), 201);
     let email: Value = response.json().await.unwrap();
     assert!(email["received_at"].as_str().unwrap() > event["received_at"].as_str().unwrap());
@@ -1156,7 +1149,8 @@ async fn offline_contributions_are_registered_but_never_counted() {
         (with(offline("paper"), "title", json!("Wi")), "title"),
     ] {
         let problem = assert_problem(
-            post_json(&app, &moderator, &paths::moderation_contributions(), &body).await,
+            app.post_json_as(&moderator, &paths::moderation_contributions(), &body)
+                .await,
             422,
         )
         .await;
@@ -1213,9 +1207,7 @@ async fn bulk_actions_report_one_outcome_per_id_in_order() {
     let unknown = uuid::Uuid::new_v4().to_string();
     let bulk = &paths::bulk_actions();
 
-    let response = post_json(
-        &app,
-        &moderator,
+    let response = app.post_json_as(&moderator,
         bulk,
         &json!({"ids": [a, "non-un-id", approved, unknown, b], "status": "spam", "add_tags": ["ondata-spam"]}),
     )
@@ -1268,16 +1260,16 @@ async fn bulk_actions_report_one_outcome_per_id_in_order() {
     assert_eq!(indicators_when_counted(&app, 1).await["counted"], 1);
 
     // Tags only; a reason-less rejection fails item by item.
-    let outcome: Value = post_json(
-        &app,
-        &moderator,
-        bulk,
-        &json!({"ids": [a, approved], "remove_tags": ["ondata-spam"], "add_tags": ["rivisto"]}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let outcome: Value = app
+        .post_json_as(
+            &moderator,
+            bulk,
+            &json!({"ids": [a, approved], "remove_tags": ["ondata-spam"], "add_tags": ["rivisto"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(outcome["items"][0]["outcome"], "applied");
     assert_eq!(outcome["items"][1]["outcome"], "applied");
     assert_eq!(
@@ -1289,16 +1281,16 @@ async fn bulk_actions_report_one_outcome_per_id_in_order() {
         json!(["rivisto"])
     );
     let pending = id_of(&app.submit_ok(&example_submission()).await);
-    let outcome: Value = post_json(
-        &app,
-        &moderator,
-        bulk,
-        &json!({"ids": [pending], "status": "rejected"}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let outcome: Value = app
+        .post_json_as(
+            &moderator,
+            bulk,
+            &json!({"ids": [pending], "status": "rejected"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(outcome["items"][0]["outcome"], "failed");
     assert_eq!(outcome["items"][0]["problem"]["status"], 422);
     assert_eq!(
@@ -1315,7 +1307,7 @@ async fn bulk_actions_report_one_outcome_per_id_in_order() {
         (json!({"ids": [a], "add_tags": ["Città"]}), "add_tags"),
         (json!({"ids": [a], "tags": ["x"]}), "tags"),
     ] {
-        let problem = assert_problem(post_json(&app, &moderator, bulk, &body).await, 422).await;
+        let problem = assert_problem(app.post_json_as(&moderator, bulk, &body).await, 422).await;
         assert_eq!(failing_fields(&problem), [field], "{body}");
     }
     let response = app
@@ -1422,17 +1414,17 @@ async fn offline_times_are_kept_to_the_microsecond_and_paging_ends() {
     let moderator = app.moderator().await;
     let mut received = Vec::new();
     for _ in 0..2 {
-        let response = post_json(
-            &app,
-            &moderator,
-            &paths::moderation_contributions(),
-            &with(
-                offline("paper"),
-                "received_at",
-                json!("2024-03-15T09:30:00.123456789Z"),
-            ),
-        )
-        .await;
+        let response = app
+            .post_json_as(
+                &moderator,
+                &paths::moderation_contributions(),
+                &with(
+                    offline("paper"),
+                    "received_at",
+                    json!("2024-03-15T09:30:00.123456789Z"),
+                ),
+            )
+            .await;
         assert_eq!(response.status(), 201);
         let record: Value = response.json().await.unwrap();
         received.push(record["received_at"].clone());

@@ -322,19 +322,6 @@ pub fn header(response: &reqwest::Response, name: &str) -> Option<String> {
         .map(|v| v.to_str().unwrap().to_owned())
 }
 
-/// GET on a staff route, asserting a 200 JSON answer.
-pub async fn staff_json(app: &TestApp, token: &str, path: &str) -> Value {
-    let response = app
-        .as_staff(reqwest::Method::GET, path, token)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    assert_eq!(status, 200, "GET {path}: {text}");
-    serde_json::from_str(&text).unwrap()
-}
-
 /// Staff of each role, as a test's cast of characters: each call creates a
 /// new account (through the library's accounts service; an admin creates the
 /// others through the API in the administration tests) and returns its token.
