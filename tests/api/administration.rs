@@ -65,11 +65,13 @@ async fn a_new_account_gets_a_token_that_works_at_once_for_its_role() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
 
-    let response = app.post_json_as(&admin,
-        &paths::admin_staff(),
-        &json!({"email": "Anna.Neri@Comune.Example.org", "name": "Anna Neri", "role": "moderator"}),
-    )
-    .await;
+    let response = app
+        .post_json_as(
+            &admin,
+            &paths::admin_staff(),
+            &json!({"email": "Anna.Neri@Comune.Example.org", "name": "Anna Neri", "role": "moderator"}),
+        )
+        .await;
     assert_eq!(response.status(), 201);
     assert_eq!(
         header(&response, "cache-control").as_deref(),
@@ -455,13 +457,15 @@ async fn areas_are_renamed_and_deactivated() {
         .await;
     let problem = assert_problem(response, 422).await;
     assert_eq!(failing_fields(&problem), ["thematic_area"]);
-    let response = app.post_json_as(&moderator,
-        &paths::moderation_contributions(),
-        &json!({"channel": "email", "thematic_area": "mobilita-green",
-                "title": "Tram fino a Bagno a Ripoli", "body": "Arrivata per posta elettronica: prolungare la tramvia.",
-                "author": {"kind": "citizen"}}),
-    )
-    .await;
+    let response = app
+        .post_json_as(
+            &moderator,
+            &paths::moderation_contributions(),
+            &json!({"channel": "email", "thematic_area": "mobilita-green",
+                    "title": "Tram fino a Bagno a Ripoli", "body": "Arrivata per posta elettronica: prolungare la tramvia.",
+                    "author": {"kind": "citizen"}}),
+        )
+        .await;
     let problem = assert_problem(response, 422).await;
     assert_eq!(failing_fields(&problem), ["thematic_area"]);
     // What it holds stays readable for moderators.
@@ -598,13 +602,15 @@ async fn the_audit_log_records_every_change_and_filters() {
         )
         .await;
     assert_eq!(response.status(), 200);
-    let response = app.post_json_as(&moderator,
-        &paths::moderation_contributions(),
-        &json!({"channel": "paper", "thematic_area": "cultura-diffusa",
-                "title": "Musei aperti la sera", "body": "Lettera: aprire i musei civici il giovedì sera.",
-                "author": {"kind": "citizen"}}),
-    )
-    .await;
+    let response = app
+        .post_json_as(
+            &moderator,
+            &paths::moderation_contributions(),
+            &json!({"channel": "paper", "thematic_area": "cultura-diffusa",
+                    "title": "Musei aperti la sera", "body": "Lettera: aprire i musei civici il giovedì sera.",
+                    "author": {"kind": "citizen"}}),
+        )
+        .await;
     assert_eq!(response.status(), 201);
     let response = app
         .post_json_as(

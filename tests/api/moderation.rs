@@ -1207,11 +1207,13 @@ async fn bulk_actions_report_one_outcome_per_id_in_order() {
     let unknown = uuid::Uuid::new_v4().to_string();
     let bulk = &paths::bulk_actions();
 
-    let response = app.post_json_as(&moderator,
-        bulk,
-        &json!({"ids": [a, "non-un-id", approved, unknown, b], "status": "spam", "add_tags": ["ondata-spam"]}),
-    )
-    .await;
+    let response = app
+        .post_json_as(
+            &moderator,
+            bulk,
+            &json!({"ids": [a, "non-un-id", approved, unknown, b], "status": "spam", "add_tags": ["ondata-spam"]}),
+        )
+        .await;
     assert_eq!(response.status(), 200);
     let outcome: Value = response.json().await.unwrap();
     let items = outcome["items"].as_array().unwrap();
