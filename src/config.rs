@@ -36,6 +36,10 @@ pub struct Config {
     pub mail_retry_base: std::time::Duration,
     pub digest_hours: u32,
     pub db_pool_size: u32,
+    /// Whether the server runs the background mail worker. Not read from the
+    /// environment: a server always delivers; tests turn it off to deliver
+    /// with `mail::worker::deliver_pending` at the moment they choose.
+    pub mail_worker: bool,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -136,6 +140,7 @@ impl Config {
                 positive(raw, 24 * 365)
             })?,
             db_pool_size: parse_or(&get, "RINASCE_DB_POOL_SIZE", 16, |raw| positive(raw, 1_000))?,
+            mail_worker: true,
         })
     }
 

@@ -76,7 +76,7 @@ impl Application {
         let db = prepare_database(&config)?;
         let mail = MailContext::from_config(&config);
         let transport = Transport::from_config(&config.mail).map_err(StartupError::Mail)?;
-        let worker = mail.enabled.then(|| {
+        let worker = (mail.enabled && config.mail_worker).then(|| {
             MailWorker::spawn(
                 db.clone(),
                 transport,

@@ -84,6 +84,35 @@ impl MailWorker {
     }
 }
 
+/// Sends, in the caller's task, every message due now (after queuing the
+/// digest if it is due) and returns how many were handled; a failed message
+/// is recorded and waits for its retry as it would in the worker. For tests
+/// and tools that must know the mail is out, with `Config::mail_worker` off
+/// so that no background worker holds claims meanwhile.
+pub async fn deliver_pending(
+    db: Db,
+    transport: Transport,
+    context: MailContext,
+    settings: WorkerSettings,
+) -> Result<usize, MailError> {
+    let (_stop, stopped) = watch::channel(false);
+    let worker = Worker {
+        db,
+        transport: Arc::new(transport),
+        context,
+        settings,
+        stopped,
+    };
+    worker.queue_digest_if_due().await?;
+    let mut handled = 0;
+    loop {
+        match worker.deliver_batch().await? {
+            0 => return Ok(handled),
+            count => handled += count,
+        }
+    }
+}
+
 struct Worker {
     db: Db,
     transport: Arc<Transport>,

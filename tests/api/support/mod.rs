@@ -3,9 +3,12 @@
 //! database per test); without it, each test gets its own SQLite file.
 #![allow(dead_code)]
 
+pub mod paths;
 pub mod smtp;
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
@@ -20,6 +23,10 @@ pub struct TestApp {
     pub db: Db,
     pub database_url: String,
     pub mail_dir: PathBuf,
+    /// The configuration the server was built with.
+    pub config: Config,
+    /// The moderator the set-up helpers act as, created on first use.
+    setup_moderator: OnceLock<String>,
     _dir: tempfile::TempDir,
 }
 
@@ -62,6 +69,17 @@ pub fn test_config(database_url: &str, mail_dir: &std::path::Path) -> Config {
     config
 }
 
+/// The HTTP client of a test app. An idle connection is not reused after 3 s:
+/// the server closes it after 5 s, and a test that blocks its thread (a
+/// subprocess, say) would otherwise send on a connection already closed.
+fn test_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(std::time::Duration::from_secs(3))
+        .build()
+        .unwrap()
+}
+
 impl TestApp {
     pub async fn spawn() -> TestApp {
         TestApp::spawn_with(|_| {}).await
@@ -74,18 +92,17 @@ impl TestApp {
         let mut config = test_config(&database_url, &mail_dir);
         adjust(&mut config);
         let pool_size = config.db_pool_size;
-        let application = Application::build(config).expect("the server starts");
+        let application = Application::build(config.clone()).expect("the server starts");
         let address = format!("http://127.0.0.1:{}", application.port);
         actix_web::rt::spawn(application.run());
         TestApp {
             address,
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            client: test_client(),
             db: Db::connect(&database_url, pool_size),
             database_url,
             mail_dir,
+            config,
+            setup_moderator: OnceLock::new(),
             _dir: dir,
         }
     }
@@ -98,18 +115,17 @@ impl TestApp {
         let mut config = test_config(&self.database_url, &mail_dir);
         adjust(&mut config);
         let pool_size = config.db_pool_size;
-        let application = Application::build(config).expect("the second server starts");
+        let application = Application::build(config.clone()).expect("the second server starts");
         let address = format!("http://127.0.0.1:{}", application.port);
         actix_web::rt::spawn(application.run());
         TestApp {
             address,
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            client: test_client(),
             db: Db::connect(&self.database_url, pool_size),
             database_url: self.database_url.clone(),
             mail_dir,
+            config,
+            setup_moderator: OnceLock::new(),
             _dir: dir,
         }
     }
@@ -144,7 +160,7 @@ impl TestApp {
     }
 
     pub async fn submit(&self, body: &Value) -> reqwest::Response {
-        self.post_raw("/api/v1/contributions", body.to_string())
+        self.post_raw(&paths::contributions(), body.to_string())
             .await
     }
 
@@ -155,30 +171,6 @@ impl TestApp {
         let text = response.text().await.unwrap();
         assert_eq!(status, 201, "submission refused: {text}");
         serde_json::from_str(&text).unwrap()
-    }
-
-    /// Runs SQL directly, as moderation will once its API exists.
-    pub fn execute_sql(&self, sql: &str) {
-        let sql = sql.to_owned();
-        self.db
-            .write_blocking(move |conn| -> Result<(), rinasce::db::DbError> {
-                conn.batch_execute(&sql)?;
-                Ok(())
-            })
-            .expect("SQL runs");
-    }
-
-    /// Publishes a contribution the way moderation will.
-    pub fn publish(&self, id: &str) {
-        self.execute_sql(&format!(
-            "UPDATE contributions SET status = 'approved', published_at = received_at WHERE id = '{id}'"
-        ));
-    }
-
-    pub fn set_status(&self, id: &str, status: &str) {
-        self.execute_sql(&format!(
-            "UPDATE contributions SET status = '{status}' WHERE id = '{id}'"
-        ));
     }
 
     /// Files written by the file mail transport, and rows queued in the outbox.
@@ -329,15 +321,230 @@ pub fn header(response: &reqwest::Response, name: &str) -> Option<String> {
         .map(|v| v.to_str().unwrap().to_owned())
 }
 
-/// GET on a staff route, asserting a 200 JSON answer.
-pub async fn staff_json(app: &TestApp, token: &str, path: &str) -> Value {
-    let response = app
-        .as_staff(reqwest::Method::GET, path, token)
-        .send()
+/// Staff of each role, as a test's cast of characters: each call creates a
+/// new account (through the library's accounts service; an admin creates the
+/// others through the API in the administration tests) and returns its token.
+impl TestApp {
+    pub async fn admin(&self) -> String {
+        self.staff_token("admin")
+    }
+
+    pub async fn moderator(&self) -> String {
+        self.staff_token("moderator")
+    }
+
+    pub async fn researcher(&self) -> String {
+        self.staff_token("researcher")
+    }
+}
+
+/// Requests as a member of staff (`token` is a bearer token).
+impl TestApp {
+    pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
+        self.as_staff(reqwest::Method::GET, path, token)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// GET asserting a 200 JSON answer.
+    pub async fn get_json_as(&self, token: &str, path: &str) -> Value {
+        let response = self.get_as(token, path).await;
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert_eq!(status, 200, "GET {path}: {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    pub async fn post_json_as(&self, token: &str, path: &str, body: &Value) -> reqwest::Response {
+        self.as_staff(reqwest::Method::POST, path, token)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// A merge-patch, with `If-Match` when given.
+    pub async fn patch_as(
+        &self,
+        token: &str,
+        path: &str,
+        if_match: Option<&str>,
+        body: &Value,
+    ) -> reqwest::Response {
+        let mut request = self
+            .as_staff(reqwest::Method::PATCH, path, token)
+            .header("Content-Type", "application/merge-patch+json")
+            .body(body.to_string());
+        if let Some(etag) = if_match {
+            request = request.header("If-Match", etag);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    pub async fn delete_as(&self, token: &str, path: &str) -> reqwest::Response {
+        self.as_staff(reqwest::Method::DELETE, path, token)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Polls the indicator (at most ~1.5 s: the cache's horizon and then
+    /// some) until `ready` holds, then returns it for the assertions.
+    pub async fn indicators_when(&self, ready: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_millis(1500);
+        loop {
+            let indicators = self.get_json(&paths::indicators()).await;
+            if ready(&indicators) || Instant::now() > deadline {
+                return indicators;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// Set-up through the moderation API, as a moderator created for the purpose.
+impl TestApp {
+    fn setup_moderator(&self) -> &str {
+        self.setup_moderator
+            .get_or_init(|| self.staff_token("moderator"))
+    }
+
+    /// Moves a contribution to `status` the way a moderator does (a pending
+    /// one is approved first on its way to `hidden`); the reasons the
+    /// statuses need are filled in. For `duplicate`, see `mark_duplicate`.
+    pub async fn set_status(&self, id: &str, status: &str) {
+        assert_ne!(status, "duplicate", "use mark_duplicate");
+        if status == "hidden" && self.moderation_status(id).await == "pending" {
+            self.moderate(id, json!({"status": "approved"})).await;
+        }
+        let patch = match status {
+            "rejected" | "hidden" => {
+                json!({"status": status, "status_reason": "Messo da parte per la prova"})
+            }
+            _ => json!({ "status": status }),
+        };
+        self.moderate(id, patch).await;
+    }
+
+    /// Publishes a contribution: a moderator approves it.
+    pub async fn publish(&self, id: &str) {
+        self.set_status(id, "approved").await;
+    }
+
+    /// Marks `id` as a duplicate of `original`.
+    pub async fn mark_duplicate(&self, id: &str, original: &str) {
+        self.moderate(id, json!({"status": "duplicate", "duplicate_of": original}))
+            .await;
+    }
+
+    async fn moderation_status(&self, id: &str) -> String {
+        let detail = self
+            .get_json_as(self.setup_moderator(), &paths::moderation_contribution(id))
+            .await;
+        detail["status"].as_str().unwrap().to_owned()
+    }
+
+    /// PATCHes a contribution at its current version, asserting a 200.
+    pub async fn moderate(&self, id: &str, patch: Value) -> Value {
+        let token = self.setup_moderator().to_owned();
+        let path = paths::moderation_contribution(id);
+        let current = self.get_as(&token, &path).await;
+        assert_eq!(current.status(), 200, "GET {path}");
+        let etag = header(&current, "etag").expect("an ETag");
+        let response = self.patch_as(&token, &path, Some(&etag), &patch).await;
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert_eq!(status, 200, "PATCH {path} {patch}: {text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// Sets fields of a thematic area as an admin does (`{"active": false}`).
+    pub async fn change_area(&self, code: &str, patch: Value) {
+        let admin = self.admin().await;
+        let response = self
+            .patch_as(&admin, &paths::admin_thematic_area(code), None, &patch)
+            .await;
+        assert_eq!(response.status(), 200, "PATCH area {code} {patch}");
+    }
+}
+
+/// The mail, delivered when the test says so.
+impl TestApp {
+    /// Sends every message due now, as one pass of the mail worker would, and
+    /// returns how many were handled. The app must be spawned with
+    /// `manual_mail`, so that no background worker holds a claim meanwhile.
+    pub async fn deliver_pending_mail(&self) -> usize {
+        use rinasce::mail::transport::Transport;
+        use rinasce::mail::worker::{self, WorkerSettings};
+        use rinasce::mail::MailContext;
+        assert!(
+            !self.config.mail_worker,
+            "spawn the app with `manual_mail` to deliver by hand"
+        );
+        let transport = Transport::from_config(&self.config.mail).expect("a mail transport");
+        worker::deliver_pending(
+            self.db.clone(),
+            transport,
+            MailContext::from_config(&self.config),
+            WorkerSettings::from_config(&self.config),
+        )
         .await
-        .unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    assert_eq!(status, 200, "GET {path}: {text}");
-    serde_json::from_str(&text).unwrap()
+        .expect("the outbox is readable")
+    }
+}
+
+/// Configuration for an app whose mail goes out only when the test calls
+/// `deliver_pending_mail`.
+pub fn manual_mail(config: &mut Config) {
+    config.mail_worker = false;
+}
+
+/// Writes the API has no way to make, isolated here. Each is a state that
+/// only time or an accident produces (a stored time in the past, rows that
+/// became visible out of order, a change no writer saw), so the tests make it
+/// in the database directly.
+impl TestApp {
+    fn execute_sql_behind_the_api(&self, sql: &str) {
+        let sql = sql.to_owned();
+        self.db
+            .write_blocking(move |conn| -> Result<(), rinasce::db::DbError> {
+                conn.batch_execute(&sql)?;
+                Ok(())
+            })
+            .expect("SQL runs");
+    }
+
+    /// Moves when a contribution was received into the past (`at` as
+    /// `YYYY-MM-DD HH:MM:SS[.ffffff]`, UTC): submissions are stamped now.
+    pub fn backdate_received_at(&self, id: &str, at: &str) {
+        self.execute_sql_behind_the_api(&format!(
+            "UPDATE contributions SET received_at = '{at}' WHERE id = '{id}'"
+        ));
+    }
+
+    /// Records the last digest as queued at `at` (RFC 3339), so that one is
+    /// due or not: the worker keeps this time for itself.
+    pub fn set_last_digest_at(&self, at: &str) {
+        self.execute_sql_behind_the_api(&format!(
+            "DELETE FROM settings WHERE key = 'digest_last_queued_at'; \
+             INSERT INTO settings (key, value) VALUES ('digest_last_queued_at', '{at}')"
+        ));
+    }
+
+    /// Gives a contribution another sequence number, as when concurrent
+    /// transactions commit out of order.
+    pub fn set_sequence_number(&self, id: &str, seq: i64) {
+        self.execute_sql_behind_the_api(&format!(
+            "UPDATE contributions SET seq = {seq} WHERE id = '{id}'"
+        ));
+    }
+
+    /// Changes a status with no writer knowing (no audit event, no cache
+    /// invalidation, no milestone check), as a repair by hand would.
+    pub fn set_status_unseen_by_writers(&self, id: &str, status: &str) {
+        self.execute_sql_behind_the_api(&format!(
+            "UPDATE contributions SET status = '{status}' WHERE id = '{id}'"
+        ));
+    }
 }

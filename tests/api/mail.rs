@@ -1,14 +1,12 @@
 //! E-mail through the outbox, against a real SMTP server the tests start.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::smtp::{Received, SmtpSink};
+use crate::support::*;
 use rinasce::config::MailTransport;
 use rinasce::db::outbox::{self, OutboxRow};
 use serde_json::{json, Value};
-use support::smtp::{Received, SmtpSink};
-use support::*;
 
 fn outbox_rows(app: &TestApp) -> Vec<OutboxRow> {
     app.db
@@ -139,7 +137,7 @@ async fn a_refused_address_ends_failed_after_the_set_attempts_and_a_manual_retry
     let sink = SmtpSink::start().await;
     sink.refuse("nobody@example.org");
     let app = TestApp::spawn_with(smtp_app_config(sink.url())).await;
-    let admin = app.staff_token("admin");
+    let admin = app.admin().await;
     app.submit_ok(&with(
         example_submission(),
         "author.email",
@@ -160,14 +158,8 @@ async fn a_refused_address_ends_failed_after_the_set_attempts_and_a_manual_retry
     );
 
     let listed: Value = app
-        .as_staff(
-            reqwest::Method::GET,
-            "/api/v1/admin/outbox?status=failed",
-            &admin,
-        )
-        .send()
+        .get_as(&admin, &paths::with_query(paths::outbox(), "status=failed"))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -178,7 +170,7 @@ async fn a_refused_address_ends_failed_after_the_set_attempts_and_a_manual_retry
     let retried = app
         .as_staff(
             reqwest::Method::POST,
-            &format!("/api/v1/admin/outbox/{}/retry", failed.id),
+            &paths::outbox_retry(&failed.id),
             &admin,
         )
         .send()
@@ -195,7 +187,7 @@ async fn a_refused_address_ends_failed_after_the_set_attempts_and_a_manual_retry
     let again = app
         .as_staff(
             reqwest::Method::POST,
-            &format!("/api/v1/admin/outbox/{}/retry", failed.id),
+            &paths::outbox_retry(&failed.id),
             &admin,
         )
         .send()
@@ -208,27 +200,22 @@ async fn a_refused_address_ends_failed_after_the_set_attempts_and_a_manual_retry
     })
     .await;
     assert!(again.status() == 200 || again.status() == 409);
-    let moderator = app.staff_token("moderator");
-    let forbidden = app
-        .as_staff(reqwest::Method::GET, "/api/v1/admin/outbox", &moderator)
-        .send()
-        .await
-        .unwrap();
+    let moderator = app.moderator().await;
+    let forbidden = app.get_as(&moderator, &paths::outbox()).await;
     assert_problem(forbidden, 403).await;
 }
 
 #[actix_web::test]
 async fn the_file_transport_writes_valid_eml_files() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(manual_mail).await;
     app.submit_ok(&example_submission()).await;
-    let file = eventually(".eml file", || {
-        std::fs::read_dir(&app.mail_dir)
-            .ok()?
-            .filter_map(Result::ok)
-            .find(|entry| entry.path().extension().is_some_and(|e| e == "eml"))
-            .map(|entry| entry.path())
-    })
-    .await;
+    assert_eq!(app.deliver_pending_mail().await, 1);
+    let file = std::fs::read_dir(&app.mail_dir)
+        .expect("the mail directory")
+        .filter_map(Result::ok)
+        .find(|entry| entry.path().extension().is_some_and(|e| e == "eml"))
+        .map(|entry| entry.path())
+        .expect("an .eml file");
     let data = std::fs::read_to_string(file).unwrap();
     let mail = parsed(&data);
     assert!(header(&mail, "Subject").contains("RF-000001"));
@@ -242,7 +229,11 @@ async fn the_file_transport_writes_valid_eml_files() {
 #[actix_web::test]
 async fn a_crlf_in_a_stored_subject_cannot_inject_a_header() {
     let sink = SmtpSink::start().await;
-    let app = TestApp::spawn_with(smtp_app_config(sink.url())).await;
+    let app = TestApp::spawn_with(|config| {
+        smtp_app_config(sink.url())(config);
+        manual_mail(config);
+    })
+    .await;
     let message = rinasce::mail::Message {
         kind: rinasce::domain::MessageKind::Acknowledgement,
         recipient: "maria.rossi@example.org".into(),
@@ -261,10 +252,9 @@ async fn a_crlf_in_a_stored_subject_cannot_inject_a_header() {
             )
         })
         .unwrap();
-    let received = eventually("delivery", || {
-        Some(sink.received()).filter(|r| !r.is_empty())
-    })
-    .await;
+    app.deliver_pending_mail().await;
+    let received = sink.received();
+    assert!(!received.is_empty(), "delivered");
     assert_eq!(received[0].recipients, ["maria.rossi@example.org"]);
     let mail = parsed(&received[0].data);
     use mailparse::MailHeaderMap;
@@ -276,11 +266,12 @@ async fn moderation_outcomes_and_the_target_notice_reach_their_recipients() {
     let sink = SmtpSink::start().await;
     let app = TestApp::spawn_with(|config| {
         smtp_app_config(sink.url())(config);
+        manual_mail(config);
         config.target = 2;
     })
     .await;
-    let admin = app.staff_token("admin");
-    let moderator = app.staff_token("moderator");
+    let admin = app.admin().await;
+    let moderator = app.moderator().await;
     let first = app.submit_ok(&example_submission()).await;
     let second = app
         .submit_ok(&with(
@@ -297,26 +288,22 @@ async fn moderation_outcomes_and_the_target_notice_reach_their_recipients() {
         ),
     ] {
         let response = app
-            .as_staff(
-                reqwest::Method::PATCH,
-                &format!(
-                    "/api/v1/moderation/contributions/{}",
-                    receipt["id"].as_str().unwrap()
-                ),
+            .patch_as(
                 &moderator,
+                &paths::moderation_contribution(receipt["id"].as_str().unwrap()),
+                Some("\"v1\""),
+                &patch,
             )
-            .header("Content-Type", "application/merge-patch+json")
-            .header("If-Match", "\"v1\"")
-            .body(patch.to_string())
-            .send()
-            .await
-            .unwrap();
+            .await;
         assert_eq!(response.status(), 200);
     }
-    let received = eventually("two acks, two outcomes, one target notice", || {
-        Some(sink.received()).filter(|r| r.len() >= 5)
-    })
-    .await;
+    app.deliver_pending_mail().await;
+    let received = sink.received();
+    assert!(
+        received.len() >= 5,
+        "two acks, two outcomes, one target notice: {}",
+        received.len()
+    );
     let subjects: Vec<(Vec<String>, String, String)> = received
         .iter()
         .map(|r| {
@@ -351,7 +338,7 @@ async fn moderation_outcomes_and_the_target_notice_reach_their_recipients() {
     let _ = admin;
     // A third submission does not announce the target again.
     app.submit_ok(&example_submission()).await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(app.deliver_pending_mail().await >= 1, "the acknowledgement");
     assert_eq!(
         sink.received()
             .iter()
@@ -365,16 +352,13 @@ async fn moderation_outcomes_and_the_target_notice_reach_their_recipients() {
 async fn the_digest_goes_to_moderators_and_admins_only_when_the_queue_is_not_empty() {
     let sink = SmtpSink::start().await;
     let app = TestApp::spawn_with(smtp_app_config(sink.url())).await;
-    app.staff_token("moderator");
-    app.staff_token("admin");
-    app.staff_token("researcher");
+    app.moderator().await;
+    app.admin().await;
+    app.researcher().await;
     app.submit_ok(&example_submission()).await;
     // The last digest was two days ago: one is due.
     let two_days_ago = (rinasce::clock::now() - chrono::TimeDelta::days(2)).to_rfc3339();
-    app.execute_sql(&format!(
-        "DELETE FROM settings WHERE key = 'digest_last_queued_at'; \
-         INSERT INTO settings (key, value) VALUES ('digest_last_queued_at', '{two_days_ago}')"
-    ));
+    app.set_last_digest_at(&two_days_ago);
     let digests = eventually("digests", || {
         let digests: Vec<Received> = sink
             .received()
@@ -436,7 +420,7 @@ async fn start_process(
     let client = reqwest::Client::new();
     for _ in 0..100 {
         if client
-            .get(format!("{}/api/v1/status", process.address))
+            .get(format!("{}{}", process.address, paths::status()))
             .send()
             .await
             .is_ok()
@@ -474,7 +458,7 @@ async fn two_processes_on_one_database_send_each_acknowledgement_exactly_once() 
             &second.address
         };
         client
-            .post(format!("{address}/api/v1/contributions"))
+            .post(format!("{address}{}", paths::contributions()))
             .header("Content-Type", "application/json")
             .body(body.clone())
             .send()

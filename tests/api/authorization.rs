@@ -1,10 +1,8 @@
 //! Who may call which staff route: bearer tokens, roles, deactivated accounts.
 
-mod support;
-
+use crate::support::*;
 use reqwest::Method;
 use serde_json::{json, Value};
-use support::*;
 
 /// A role of the matrix, or the lack of a valid token.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -78,33 +76,32 @@ async fn every_staff_route_checks_the_token_and_the_role() {
         .as_str()
         .unwrap()
         .to_owned();
-    let moderator = app.staff_token("moderator");
-    let researcher = app.staff_token("researcher");
-    let admin = app.staff_token("admin");
+    let moderator = app.moderator().await;
+    let researcher = app.researcher().await;
+    let admin = app.admin().await;
     // An account that admins deactivate during the matrix (again and again).
     let created = app
-        .as_staff(Method::POST, "/api/v1/admin/staff", &admin)
-        .json(
+        .post_json_as(
+            &admin,
+            &paths::admin_staff(),
             &json!({"email": "uscente@comune.example.org", "name": "Uscente", "role": "moderator"}),
         )
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(created.status(), 201);
     let leaving: Value = created.json().await.unwrap();
     let leaving = leaving["id"].as_str().unwrap().to_owned();
 
-    let contribution = format!("/api/v1/moderation/contributions/{id}");
+    let contribution = paths::moderation_contribution(&id);
     let routes = vec![
         route(
             Method::GET,
-            "/api/v1/moderation/contributions".into(),
+            paths::moderation_contributions(),
             Allowed::Moderators,
             200,
         ),
         route(
             Method::POST,
-            "/api/v1/moderation/contributions".into(),
+            paths::moderation_contributions(),
             Allowed::Moderators,
             201,
         )
@@ -139,7 +136,7 @@ async fn every_staff_route_checks_the_token_and_the_role() {
         ),
         route(
             Method::POST,
-            "/api/v1/moderation/bulk-actions".into(),
+            paths::bulk_actions(),
             Allowed::Moderators,
             200,
         )
@@ -149,12 +146,12 @@ async fn every_staff_route_checks_the_token_and_the_role() {
         }),
         route(
             Method::GET,
-            "/api/v1/moderation/tags".into(),
+            paths::tags(),
             Allowed::Moderators,
             200,
         ),
-        route(Method::GET, "/api/v1/admin/staff".into(), Allowed::Admins, 200),
-        route(Method::POST, "/api/v1/admin/staff".into(), Allowed::Admins, 201).with_body(|n| {
+        route(Method::GET, paths::admin_staff(), Allowed::Admins, 200),
+        route(Method::POST, paths::admin_staff(), Allowed::Admins, 201).with_body(|n| {
             (
                 json!({"email": format!("nuovo-{n}@comune.example.org"), "name": "Nuovo", "role": "researcher"}),
                 "application/json",
@@ -162,13 +159,13 @@ async fn every_staff_route_checks_the_token_and_the_role() {
         }),
         route(
             Method::DELETE,
-            format!("/api/v1/admin/staff/{leaving}"),
+            paths::admin_staff_member(&leaving),
             Allowed::Admins,
             200,
         ),
         route(
             Method::POST,
-            "/api/v1/admin/thematic-areas".into(),
+            paths::admin_thematic_areas(),
             Allowed::Admins,
             201,
         )
@@ -180,7 +177,7 @@ async fn every_staff_route_checks_the_token_and_the_role() {
         }),
         route(
             Method::PATCH,
-            "/api/v1/admin/thematic-areas/cultura-diffusa".into(),
+            paths::admin_thematic_area("cultura-diffusa"),
             Allowed::Admins,
             200,
         )
@@ -192,7 +189,7 @@ async fn every_staff_route_checks_the_token_and_the_role() {
         }),
         route(
             Method::GET,
-            "/api/v1/admin/audit-log".into(),
+            paths::audit_log(),
             Allowed::Admins,
             200,
         ),
@@ -265,18 +262,19 @@ async fn every_staff_route_checks_the_token_and_the_role() {
 #[actix_web::test]
 async fn a_deactivated_account_is_refused_at_once() {
     let app = TestApp::spawn().await;
-    let admin = app.staff_token("admin");
+    let admin = app.admin().await;
     let mut accounts = Vec::new();
     for (email, role) in [
         ("moderatrice@comune.example.org", "moderator"),
         ("amministratore@comune.example.org", "admin"),
     ] {
         let response = app
-            .as_staff(Method::POST, "/api/v1/admin/staff", &admin)
-            .json(&json!({"email": email, "name": "Da disattivare", "role": role}))
-            .send()
-            .await
-            .unwrap();
+            .post_json_as(
+                &admin,
+                &paths::admin_staff(),
+                &json!({"email": email, "name": "Da disattivare", "role": role}),
+            )
+            .await;
         assert_eq!(response.status(), 201);
         let account: Value = response.json().await.unwrap();
         accounts.push((
@@ -284,23 +282,16 @@ async fn a_deactivated_account_is_refused_at_once() {
             account["token"].as_str().unwrap().to_owned(),
         ));
     }
-    let probes = [
-        "/api/v1/moderation/contributions",
-        "/api/v1/moderation/tags",
-    ];
+    let probes = [&paths::moderation_contributions(), &paths::tags()];
     for (id, token) in &accounts {
         for path in probes {
-            let response = app.as_staff(Method::GET, path, token).send().await.unwrap();
+            let response = app.get_as(token, path).await;
             assert_eq!(response.status(), 200, "{path} before deactivation");
         }
-        let response = app
-            .as_staff(Method::DELETE, &format!("/api/v1/admin/staff/{id}"), &admin)
-            .send()
-            .await
-            .unwrap();
+        let response = app.delete_as(&admin, &paths::admin_staff_member(id)).await;
         assert_eq!(response.status(), 200);
         for path in probes {
-            let response = app.as_staff(Method::GET, path, token).send().await.unwrap();
+            let response = app.get_as(token, path).await;
             assert!(
                 response
                     .headers()
@@ -313,19 +304,15 @@ async fn a_deactivated_account_is_refused_at_once() {
     }
     // The deactivated admin can no longer manage staff either.
     let (_, deactivated_admin) = &accounts[1];
-    let response = app
-        .as_staff(Method::GET, "/api/v1/admin/staff", deactivated_admin)
-        .send()
-        .await
-        .unwrap();
+    let response = app.get_as(deactivated_admin, &paths::admin_staff()).await;
     assert_problem(response, 401).await;
 }
 
 #[actix_web::test]
 async fn malformed_authorization_headers_are_unauthorized() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
-    let path = app.url("/api/v1/moderation/contributions");
+    let moderator = app.moderator().await;
+    let path = app.url(&paths::moderation_contributions());
     for header in [
         format!("Basic {moderator}"),
         "Bearer".to_owned(),

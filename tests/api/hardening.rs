@@ -1,9 +1,7 @@
 //! Rate limits, browser-facing headers, request ids, CORS and GDPR erasure.
 
-mod support;
-
+use crate::support::*;
 use serde_json::{json, Value};
-use support::*;
 
 #[actix_web::test]
 async fn submissions_over_the_limit_get_429_with_retry_after_and_rate_limit_headers() {
@@ -37,7 +35,7 @@ async fn submissions_over_the_limit_get_429_with_retry_after_and_rate_limit_head
     assert_eq!(problem["type"], "/problems/too-many-requests");
     assert_eq!(app.count_contributions(), 3);
     // Invalid submissions count too, and carry the headers.
-    let other_routes = app.get("/api/v1/contributions").await;
+    let other_routes = app.get(&paths::contributions()).await;
     assert_eq!(other_routes.status(), 200, "reading is not limited");
     assert!(other_routes.headers().get("x-ratelimit-limit").is_none());
 }
@@ -47,7 +45,7 @@ async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
     let untrusted = TestApp::spawn_with(|config| config.rate_limit_per_minute = 1).await;
     let send = |app: &TestApp, client: &'static str| {
         app.client
-            .post(app.url("/api/v1/contributions"))
+            .post(app.url(&paths::contributions()))
             .header("Content-Type", "application/json")
             .header("X-Forwarded-For", client)
             .body(example_submission().to_string())
@@ -86,11 +84,11 @@ async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
 async fn every_response_carries_the_safety_headers() {
     let app = TestApp::spawn().await;
     for path in [
-        "/api/v1/status",
-        "/api/v1/nothing",
-        "/api/v1/contributions",
+        &paths::status(),
+        &paths::api("/nothing"),
+        &paths::contributions(),
         "/docs/",
-        "/api/v1/openapi.json",
+        &paths::openapi(),
     ] {
         let response = app.get(path).await;
         let headers = response.headers();
@@ -109,7 +107,7 @@ async fn every_response_carries_the_safety_headers() {
         .to_str()
         .unwrap()
         .contains("script-src 'self'"));
-    let api = app.get("/api/v1/status").await;
+    let api = app.get(&paths::status()).await;
     assert!(api.headers()["content-security-policy"]
         .to_str()
         .unwrap()
@@ -119,12 +117,12 @@ async fn every_response_carries_the_safety_headers() {
 #[actix_web::test]
 async fn request_ids_are_echoed_or_made() {
     let app = TestApp::spawn().await;
-    let made = app.get("/api/v1/status").await;
+    let made = app.get(&paths::status()).await;
     let id = made.headers()["x-request-id"].to_str().unwrap().to_owned();
     assert_eq!(id.len(), 36);
     let echoed = app
         .client
-        .get(app.url("/api/v1/status"))
+        .get(app.url(&paths::status()))
         .header("X-Request-Id", "proxy-1234.abc")
         .send()
         .await
@@ -132,7 +130,7 @@ async fn request_ids_are_echoed_or_made() {
     assert_eq!(echoed.headers()["x-request-id"], "proxy-1234.abc");
     let injected = app
         .client
-        .get(app.url("/api/v1/status"))
+        .get(app.url(&paths::status()))
         .header("X-Request-Id", "a b <script>")
         .send()
         .await
@@ -147,7 +145,7 @@ async fn cors_answers_only_the_configured_origins() {
             .await;
     let preflight = |origin: &'static str| {
         app.client
-            .request(reqwest::Method::OPTIONS, app.url("/api/v1/contributions"))
+            .request(reqwest::Method::OPTIONS, app.url(&paths::contributions()))
             .header("Origin", origin)
             .header("Access-Control-Request-Method", "POST")
             .header("Access-Control-Request-Headers", "content-type")
@@ -165,7 +163,7 @@ async fn cors_answers_only_the_configured_origins() {
         .is_none());
     let get = app
         .client
-        .get(app.url("/api/v1/indicators"))
+        .get(app.url(&paths::indicators()))
         .header("Origin", "https://evil.example")
         .send()
         .await
@@ -176,42 +174,31 @@ async fn cors_answers_only_the_configured_origins() {
 #[actix_web::test]
 async fn responses_with_personal_data_are_not_stored_by_caches() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
-    let admin = app.staff_token("admin");
+    let moderator = app.moderator().await;
+    let admin = app.admin().await;
     let receipt = app.submit_ok(&example_submission()).await;
     let id = receipt["id"].as_str().unwrap();
     for (path, token) in [
-        ("/api/v1/moderation/contributions".to_owned(), &moderator),
-        (format!("/api/v1/moderation/contributions/{id}"), &moderator),
-        (
-            format!("/api/v1/moderation/contributions/{id}/history"),
-            &moderator,
-        ),
-        ("/api/v1/admin/staff".to_owned(), &admin),
-        ("/api/v1/admin/audit-log".to_owned(), &admin),
-        ("/api/v1/admin/outbox".to_owned(), &admin),
+        (paths::moderation_contributions(), &moderator),
+        (paths::moderation_contribution(id), &moderator),
+        (paths::moderation_history(id), &moderator),
+        (paths::admin_staff(), &admin),
+        (paths::audit_log(), &admin),
+        (paths::outbox(), &admin),
     ] {
-        let response = app
-            .as_staff(reqwest::Method::GET, &path, token)
-            .send()
-            .await
-            .unwrap();
+        let response = app.get_as(token, &path).await;
         assert_eq!(response.status(), 200, "{path}");
         assert_eq!(response.headers()["cache-control"], "no-store", "{path}");
     }
 }
 
 async fn erase(app: &TestApp, token: &str, email: &str) -> reqwest::Response {
-    app.as_staff(
-        reqwest::Method::POST,
-        "/api/v1/admin/erasure-requests",
+    app.post_json_as(
         token,
+        &paths::erasure_requests(),
+        &json!({ "email": email }),
     )
-    .header("Content-Type", "application/json")
-    .body(json!({ "email": email }).to_string())
-    .send()
     .await
-    .unwrap()
 }
 
 #[actix_web::test]
@@ -222,8 +209,8 @@ async fn an_erasure_request_removes_names_and_address_keeps_the_text_and_cancels
         config.mail_max_attempts = 100;
     })
     .await;
-    let admin = app.staff_token("admin");
-    let moderator = app.staff_token("moderator");
+    let admin = app.admin().await;
+    let moderator = app.moderator().await;
     let mine = app.submit_ok(&example_submission()).await;
     let also_mine = app
         .submit_ok(&with(
@@ -249,17 +236,11 @@ async fn an_erasure_request_removes_names_and_address_keeps_the_text_and_cancels
 
     for receipt in [&mine, &also_mine] {
         let record: Value = app
-            .as_staff(
-                reqwest::Method::GET,
-                &format!(
-                    "/api/v1/moderation/contributions/{}",
-                    receipt["id"].as_str().unwrap()
-                ),
+            .get_as(
                 &moderator,
+                &paths::moderation_contribution(receipt["id"].as_str().unwrap()),
             )
-            .send()
             .await
-            .unwrap()
             .json()
             .await
             .unwrap();
@@ -272,27 +253,19 @@ async fn an_erasure_request_removes_names_and_address_keeps_the_text_and_cancels
         );
     }
     let other: Value = app
-        .as_staff(
-            reqwest::Method::GET,
-            &format!(
-                "/api/v1/moderation/contributions/{}",
-                someone_else["id"].as_str().unwrap()
-            ),
+        .get_as(
             &moderator,
+            &paths::moderation_contribution(someone_else["id"].as_str().unwrap()),
         )
-        .send()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     assert_eq!(other["author"]["email"], "luca@example.org");
 
     let outbox: Value = app
-        .as_staff(reqwest::Method::GET, "/api/v1/admin/outbox", &admin)
-        .send()
+        .get_as(&admin, &paths::outbox())
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -310,14 +283,11 @@ async fn an_erasure_request_removes_names_and_address_keeps_the_text_and_cancels
     assert_eq!(statuses.iter().filter(|s| **s == "cancelled").count(), 2);
 
     let log: Value = app
-        .as_staff(
-            reqwest::Method::GET,
-            "/api/v1/admin/audit-log?action=erasure_request",
+        .get_as(
             &admin,
+            &paths::with_query(paths::audit_log(), "action=erasure_request"),
         )
-        .send()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -357,16 +327,16 @@ async fn the_command_line_erases_the_same_way() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(String::from_utf8_lossy(&output.stdout).contains("erased: 1 contributions"));
-    let admin = app.staff_token("admin");
+    let admin = app.admin().await;
     let log: Value = app
-        .as_staff(
-            reqwest::Method::GET,
-            "/api/v1/admin/audit-log?action=erasure_request&actor=command-line",
+        .get_as(
             &admin,
+            &paths::with_query(
+                paths::audit_log(),
+                "action=erasure_request&actor=command-line",
+            ),
         )
-        .send()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -378,23 +348,16 @@ async fn retention_erases_personal_data_older_than_the_period() {
     let app = TestApp::spawn().await;
     let old = app.submit_ok(&example_submission()).await;
     let recent = app.submit_ok(&example_submission()).await;
-    app.execute_sql(&format!(
-        "UPDATE contributions SET received_at = '2020-01-01 10:00:00' WHERE id = '{}'",
-        old["id"].as_str().unwrap()
-    ));
-    rinasce::app::erasure::run_if_due(&app.db, 365)
-        .await
-        .unwrap();
+    app.backdate_received_at(old["id"].as_str().unwrap(), "2020-01-01 10:00:00");
+    rinasce::app::erasure::run_if_due(&app.db, 365).await.unwrap();
     // Once a day: a second run does nothing.
-    rinasce::app::erasure::run_if_due(&app.db, 365)
-        .await
-        .unwrap();
-    let admin = app.staff_token("admin");
-    let moderator = app.staff_token("moderator");
+    rinasce::app::erasure::run_if_due(&app.db, 365).await.unwrap();
+    let admin = app.admin().await;
+    let moderator = app.moderator().await;
     let read = |id: &str| {
         app.as_staff(
             reqwest::Method::GET,
-            &format!("/api/v1/moderation/contributions/{id}"),
+            &paths::moderation_contribution(id),
             &moderator,
         )
         .send()
@@ -414,14 +377,11 @@ async fn retention_erases_personal_data_older_than_the_period() {
         .unwrap();
     assert_eq!(recent_record["author"]["email"], "maria.rossi@example.org");
     let log: Value = app
-        .as_staff(
-            reqwest::Method::GET,
-            "/api/v1/admin/audit-log?action=retention_erasure",
+        .get_as(
             &admin,
+            &paths::with_query(paths::audit_log(), "action=retention_erasure"),
         )
-        .send()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();

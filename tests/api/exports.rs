@@ -3,12 +3,11 @@
 //! filters, roles, formula neutralisation, the data package (validated by
 //! `frictionless`), the command line and the demo data.
 
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Cursor;
 use std::process::Command;
 
+use crate::support::*;
 use calamine::{Data, Reader, Xlsx};
 use diesel::prelude::*;
 use hmac::{Hmac, Mac};
@@ -17,10 +16,7 @@ use rinasce::db::models::ContributionRow;
 use rinasce::db::schema::{contribution_tags, contributions, settings, staff, thematic_areas};
 use rinasce::db::DbError;
 use serde_json::{json, Value};
-use support::*;
 
-const EXPORT: &str = "/api/v1/exports/contributions";
-const DATAPACKAGE: &str = "/api/v1/exports/datapackage.json";
 const CONFIGURED_KEY: &str = "chiave-di-prova-per-gli-pseudonimi";
 
 const COLUMNS: [&str; 15] = [
@@ -107,7 +103,7 @@ struct Seeded {
 }
 
 async fn seed(app: &TestApp) -> Seeded {
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let mut same_author = Vec::new();
     for (email, area, title) in [
         (
@@ -185,18 +181,14 @@ async fn seed(app: &TestApp) -> Seeded {
         .unwrap()
         .to_owned();
     let registered = app
-        .as_staff(Method::POST, "/api/v1/moderation/contributions", &moderator)
-        .json(&json!({
+        .post_json_as(&moderator, &paths::moderation_contributions(), &json!({
             "channel": "paper",
             "received_at": "2026-01-15T10:30:00Z",
             "thematic_area": "bambini-famiglie",
             "title": "Doposcuola nel quartiere",
             "body": "Lettera consegnata all'incontro: serve un doposcuola gratuito a Legnaia.",
             "author": {"kind": "citizen", "given_name": PEOPLE[4].0, "family_name": PEOPLE[4].1, "quartiere": 4},
-        }))
-        .send()
-        .await
-        .unwrap();
+        })).await;
     assert_eq!(registered.status(), 201);
     let paper = registered.json::<Value>().await.unwrap()["id"]
         .as_str()
@@ -205,33 +197,26 @@ async fn seed(app: &TestApp) -> Seeded {
 
     // Moderation: tags and a note on the first, statuses on the others.
     let patched = app
-        .as_staff(
-            Method::PATCH,
-            &format!("/api/v1/moderation/contributions/{}", same_author[0]),
+        .patch_as(
             &moderator,
+            &paths::moderation_contribution(&same_author[0]),
+            Some("\"v1\""),
+            &json!({"status": "approved", "tags": ["zona-30", "piste-ciclabili"]}),
         )
-        .header("Content-Type", "application/merge-patch+json")
-        .header("If-Match", "\"v1\"")
-        .body(json!({"status": "approved", "tags": ["zona-30", "piste-ciclabili"]}).to_string())
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(patched.status(), 200, "{}", patched.text().await.unwrap());
     let noted = app
-        .as_staff(
-            Method::POST,
-            &format!("/api/v1/moderation/contributions/{}/notes", same_author[0]),
+        .post_json_as(
             &moderator,
+            &paths::moderation_notes(&same_author[0]),
+            &json!({ "text": NOTE }),
         )
-        .json(&json!({ "text": NOTE }))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(noted.status(), 201);
-    app.set_status(&same_author[1], "rejected");
-    app.publish(&formulas);
-    app.set_status(&formulas, "hidden");
-    app.set_status(&spam, "spam");
+    app.set_status(&same_author[1], "rejected").await;
+    app.publish(&formulas).await;
+    app.set_status(&formulas, "hidden").await;
+    app.set_status(&spam, "spam").await;
     Seeded {
         same_author,
         formulas,
@@ -385,10 +370,11 @@ fn json_item(e: &Expected, personal: bool) -> Value {
 /// GETs an export, asserting 200, the content type and the file name.
 async fn download(app: &TestApp, token: &str, query: &str) -> (String, Vec<u8>) {
     let response = app
-        .as_staff(Method::GET, &format!("{EXPORT}?{query}"), token)
-        .send()
-        .await
-        .unwrap();
+        .get_as(
+            token,
+            &paths::with_query(paths::exports_contributions(), query),
+        )
+        .await;
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response.bytes().await.unwrap().to_vec();
@@ -537,7 +523,7 @@ async fn every_format_holds_the_rows_of_the_database() {
     })
     .await;
     seed(&app).await;
-    let researcher = app.staff_token("researcher");
+    let researcher = app.researcher().await;
     let want = expected(&app, None, CONFIGURED_KEY.as_bytes());
     assert_eq!(want.len(), 6, "everything but spam");
 
@@ -642,7 +628,7 @@ fn pseudonyms_by_id(bytes: &[u8]) -> BTreeMap<String, Option<String>> {
 async fn pseudonyms_group_an_author_and_survive_exports_and_restarts() {
     let app = spawn().await;
     let seeded = seed(&app).await;
-    let researcher = app.staff_token("researcher");
+    let researcher = app.researcher().await;
     let (_, first) = download(&app, &researcher, "format=ndjson").await;
     let first = pseudonyms_by_id(&first);
 
@@ -712,11 +698,14 @@ async fn pseudonyms_group_an_author_and_survive_exports_and_restarts() {
 async fn roles_personal_data_and_the_audit_log() {
     let app = spawn().await;
     let seeded = seed(&app).await;
-    let researcher = app.staff_token("researcher");
-    let moderator = app.staff_token("moderator");
-    let admin = app.staff_token("admin");
+    let researcher = app.researcher().await;
+    let moderator = app.moderator().await;
+    let admin = app.admin().await;
 
-    for path in [format!("{EXPORT}?format=csv"), DATAPACKAGE.to_owned()] {
+    for path in [
+        paths::with_query(paths::exports_contributions(), "format=csv"),
+        paths::datapackage(),
+    ] {
         let anonymous = app.get(&path).await;
         assert!(anonymous.headers().contains_key("www-authenticate"));
         assert_problem(anonymous, 401).await;
@@ -730,24 +719,18 @@ async fn roles_personal_data_and_the_audit_log() {
     for token in [&researcher, &moderator] {
         download(&app, token, "format=xlsx").await;
         let personal = app
-            .as_staff(
-                Method::GET,
-                &format!("{EXPORT}?include_personal_data=true"),
+            .get_as(
                 token,
+                &paths::with_query(paths::exports_contributions(), "include_personal_data=true"),
             )
-            .send()
-            .await
-            .unwrap();
+            .await;
         assert_problem(personal, 403).await;
         let descriptor = app
-            .as_staff(
-                Method::GET,
-                &format!("{DATAPACKAGE}?include_personal_data=true"),
+            .get_as(
                 token,
+                &paths::with_query(paths::datapackage(), "include_personal_data=true"),
             )
-            .send()
-            .await
-            .unwrap();
+            .await;
         assert_problem(descriptor, 403).await;
     }
     // Not even one row of personal data was audited so far.
@@ -810,14 +793,11 @@ async fn roles_personal_data_and_the_audit_log() {
     assert_eq!(details["rows"], 6);
     // The audit log shows it to admins.
     let log: Value = app
-        .as_staff(
-            Method::GET,
-            "/api/v1/admin/audit-log?action=personal_data_exported",
+        .get_as(
             &admin,
+            &paths::with_query(paths::audit_log(), "action=personal_data_exported"),
         )
-        .send()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -858,7 +838,7 @@ async fn ids_of(app: &TestApp, token: &str, query: &str) -> Vec<String> {
 async fn the_moderation_filters_apply_and_spam_needs_asking() {
     let app = spawn().await;
     let seeded = seed(&app).await;
-    let researcher = app.staff_token("researcher");
+    let researcher = app.researcher().await;
     let everything = ids_of(&app, &researcher, "").await;
     assert_eq!(everything.len(), 6);
     assert!(
@@ -933,10 +913,11 @@ async fn the_moderation_filters_apply_and_spam_needs_asking() {
         ("sort=-received_at", "sort"),
     ] {
         let response = app
-            .as_staff(Method::GET, &format!("{EXPORT}?{query}"), &researcher)
-            .send()
-            .await
-            .unwrap();
+            .get_as(
+                &researcher,
+                &paths::with_query(paths::exports_contributions(), query),
+            )
+            .await;
         let problem = assert_problem(response, 422).await;
         assert_eq!(failing_fields(&problem), vec![field.to_owned()], "{query}");
     }
@@ -946,7 +927,7 @@ async fn the_moderation_filters_apply_and_spam_needs_asking() {
 async fn formula_cells_are_neutralised_in_csv_and_xlsx_only() {
     let app = spawn().await;
     let seeded = seed(&app).await;
-    let admin = app.staff_token("admin");
+    let admin = app.admin().await;
     let query = "status=hidden,approved,pending,rejected,spam&include_personal_data=true";
 
     let (_, csv_bytes) = download(&app, &admin, &format!("format=csv&{query}")).await;
@@ -1016,8 +997,8 @@ async fn formula_cells_are_neutralised_in_csv_and_xlsx_only() {
 async fn the_data_package_validates_a_real_export_with_frictionless() {
     let app = spawn().await;
     seed(&app).await;
-    let researcher = app.staff_token("researcher");
-    let admin = app.staff_token("admin");
+    let researcher = app.researcher().await;
+    let admin = app.admin().await;
     for (token, personal) in [(&researcher, false), (&admin, true)] {
         let query = if personal {
             "?include_personal_data=true"
@@ -1025,10 +1006,8 @@ async fn the_data_package_validates_a_real_export_with_frictionless() {
             ""
         };
         let response = app
-            .as_staff(Method::GET, &format!("{DATAPACKAGE}{query}"), token)
-            .send()
-            .await
-            .unwrap();
+            .get_as(token, &format!("{}{query}", paths::datapackage()))
+            .await;
         assert_eq!(response.status(), 200);
         assert!(response.headers()["content-type"]
             .to_str()
@@ -1145,7 +1124,7 @@ fn rinasce(app: &TestApp) -> Command {
 async fn the_command_line_writes_the_same_files() {
     let app = spawn().await;
     seed(&app).await;
-    let researcher = app.staff_token("researcher");
+    let researcher = app.researcher().await;
     let dir = tempfile::tempdir().unwrap();
     for (format, query) in [
         ("csv", "format=csv"),
@@ -1214,7 +1193,7 @@ async fn demo_data_is_varied_and_exports_in_batches() {
     assert!(String::from_utf8_lossy(&output.stdout).contains("inserted 4500"));
     assert_eq!(app.count_contributions(), 4500);
 
-    let researcher = app.staff_token("researcher");
+    let researcher = app.researcher().await;
     let (_, bytes) = download(&app, &researcher, "format=ndjson").await;
     let items = parse_ndjson(&bytes);
     let key = pseudonym_key(&app, None);

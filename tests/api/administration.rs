@@ -1,21 +1,11 @@
 //! The administrators' API: staff accounts, thematic areas, the audit log.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use support::*;
-
-async fn post_json(app: &TestApp, token: &str, path: &str, body: &Value) -> reqwest::Response {
-    app.as_staff(Method::POST, path, token)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
-}
 
 async fn patch_area(
     app: &TestApp,
@@ -24,29 +14,19 @@ async fn patch_area(
     if_match: Option<&str>,
     body: Value,
 ) -> reqwest::Response {
-    let mut request = app
-        .as_staff(
-            Method::PATCH,
-            &format!("/api/v1/admin/thematic-areas/{code}"),
-            token,
-        )
-        .header("Content-Type", "application/merge-patch+json")
-        .body(body.to_string());
-    if let Some(etag) = if_match {
-        request = request.header("If-Match", etag);
-    }
-    request.send().await.unwrap()
+    app.patch_as(token, &paths::admin_thematic_area(code), if_match, &body)
+        .await
 }
 
 /// Creates an account through the API; returns the answer's body.
 async fn create_staff(app: &TestApp, admin: &str, email: &str, role: &str) -> Value {
-    let response = post_json(
-        app,
-        admin,
-        "/api/v1/admin/staff",
-        &json!({"email": email, "name": "Persona dello staff", "role": role}),
-    )
-    .await;
+    let response = app
+        .post_json_as(
+            admin,
+            &paths::admin_staff(),
+            &json!({"email": email, "name": "Persona dello staff", "role": role}),
+        )
+        .await;
     let status = response.status();
     let text = response.text().await.unwrap();
     assert_eq!(status, 201, "{text}");
@@ -57,7 +37,7 @@ async fn create_staff(app: &TestApp, admin: &str, email: &str, role: &str) -> Va
 async fn indicators_when(app: &TestApp, ready: impl Fn(&Value) -> bool) -> Value {
     let deadline = Instant::now() + Duration::from_millis(1500);
     loop {
-        let indicators = app.get_json("/api/v1/indicators").await;
+        let indicators = app.get_json(&paths::indicators()).await;
         if ready(&indicators) || Instant::now() > deadline {
             return indicators;
         }
@@ -74,7 +54,7 @@ fn area_codes(list: &Value) -> Vec<String> {
 }
 
 async fn areas(app: &TestApp) -> Vec<Value> {
-    app.get_json("/api/v1/thematic-areas").await["items"]
+    app.get_json(&paths::thematic_areas()).await["items"]
         .as_array()
         .unwrap()
         .clone()
@@ -83,15 +63,15 @@ async fn areas(app: &TestApp) -> Vec<Value> {
 #[actix_web::test]
 async fn a_new_account_gets_a_token_that_works_at_once_for_its_role() {
     let app = TestApp::spawn().await;
-    let admin = app.staff_token("admin");
+    let admin = app.admin().await;
 
-    let response = post_json(
-        &app,
-        &admin,
-        "/api/v1/admin/staff",
-        &json!({"email": "Anna.Neri@Comune.Example.org", "name": "Anna Neri", "role": "moderator"}),
-    )
-    .await;
+    let response = app
+        .post_json_as(
+            &admin,
+            &paths::admin_staff(),
+            &json!({"email": "Anna.Neri@Comune.Example.org", "name": "Anna Neri", "role": "moderator"}),
+        )
+        .await;
     assert_eq!(response.status(), 201);
     assert_eq!(
         header(&response, "cache-control").as_deref(),
@@ -107,39 +87,32 @@ async fn a_new_account_gets_a_token_that_works_at_once_for_its_role() {
     let token = anna["token"].as_str().unwrap().to_owned();
     assert!(token.len() >= 40, "{token}");
 
-    let status = |path: &'static str, token: String| {
+    let status = |path: String, token: String| {
         let app = &app;
-        async move {
-            app.as_staff(Method::GET, path, &token)
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        }
+        async move { app.get_as(&token, &path).await.status().as_u16() }
     };
     assert_eq!(
-        status("/api/v1/moderation/contributions", token.clone()).await,
+        status(paths::moderation_contributions(), token.clone()).await,
         200
     );
-    assert_eq!(status("/api/v1/admin/staff", token.clone()).await, 403);
+    assert_eq!(status(paths::admin_staff(), token.clone()).await, 403);
 
     let researcher = create_staff(&app, &admin, "ricerca@unifi.example.org", "researcher").await;
     let researcher = researcher["token"].as_str().unwrap().to_owned();
     assert_eq!(
-        status("/api/v1/moderation/contributions", researcher.clone()).await,
+        status(paths::moderation_contributions(), researcher.clone()).await,
         403
     );
-    assert_eq!(status("/api/v1/admin/staff", researcher).await, 403);
+    assert_eq!(status(paths::admin_staff(), researcher).await, 403);
 
     let second_admin = create_staff(&app, &admin, "admin2@comune.example.org", "admin").await;
     let second_admin = second_admin["token"].as_str().unwrap().to_owned();
     assert_eq!(
-        status("/api/v1/admin/staff", second_admin.clone()).await,
+        status(paths::admin_staff(), second_admin.clone()).await,
         200
     );
     assert_eq!(
-        status("/api/v1/moderation/contributions", second_admin).await,
+        status(paths::moderation_contributions(), second_admin).await,
         200
     );
     assert_ne!(token, admin, "every account has its own token");
@@ -148,9 +121,9 @@ async fn a_new_account_gets_a_token_that_works_at_once_for_its_role() {
 #[actix_web::test]
 async fn new_accounts_are_validated() {
     let app = TestApp::spawn().await;
-    let admin = app.staff_token("admin");
+    let admin = app.admin().await;
     create_staff(&app, &admin, "anna.neri@comune.example.org", "moderator").await;
-    let path = "/api/v1/admin/staff";
+    let path = &paths::admin_staff();
     for (body, fields) in [
         (
             json!({"email": "anna.neri@comune.example.org", "name": "Anna", "role": "admin"}),
@@ -170,7 +143,7 @@ async fn new_accounts_are_validated() {
             vec!["token"],
         ),
     ] {
-        let problem = assert_problem(post_json(&app, &admin, path, &body).await, 422).await;
+        let problem = assert_problem(app.post_json_as(&admin, path, &body).await, 422).await;
         let mut failing = failing_fields(&problem);
         failing.sort();
         assert_eq!(failing, fields, "{body}");
@@ -183,23 +156,19 @@ async fn new_accounts_are_validated() {
         .await
         .unwrap();
     assert_problem(response, 415).await;
-    let list = staff_json(&app, &admin, path).await;
+    let list = app.get_json_as(&admin, path).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 2, "{list}");
 }
 
 #[actix_web::test]
 async fn the_staff_list_never_shows_a_token_and_deactivation_is_immediate() {
     let app = TestApp::spawn().await;
-    let admin = app.staff_token("admin");
+    let admin = app.admin().await;
     let anna = create_staff(&app, &admin, "anna.neri@comune.example.org", "moderator").await;
     let id = anna["id"].as_str().unwrap().to_owned();
     let token = anna["token"].as_str().unwrap().to_owned();
 
-    let response = app
-        .as_staff(Method::GET, "/api/v1/admin/staff", &admin)
-        .send()
-        .await
-        .unwrap();
+    let response = app.get_as(&admin, &paths::admin_staff()).await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         header(&response, "cache-control").as_deref(),
@@ -234,30 +203,18 @@ async fn the_staff_list_never_shows_a_token_and_deactivation_is_immediate() {
     );
     assert_eq!(items[1]["id"], id.as_str());
 
-    let before = app
-        .as_staff(Method::GET, "/api/v1/moderation/tags", &token)
-        .send()
-        .await
-        .unwrap();
+    let before = app.get_as(&token, &paths::tags()).await;
     assert_eq!(before.status(), 200);
-    let response = app
-        .as_staff(Method::DELETE, &format!("/api/v1/admin/staff/{id}"), &admin)
-        .send()
-        .await
-        .unwrap();
+    let response = app.delete_as(&admin, &paths::admin_staff_member(&id)).await;
     assert_eq!(response.status(), 200);
     let deactivated: Value = response.json().await.unwrap();
     assert_eq!(deactivated["active"], false);
     assert!(deactivated["deactivated_at"].is_string());
     assert!(deactivated.get("token").is_none());
-    let after = app
-        .as_staff(Method::GET, "/api/v1/moderation/tags", &token)
-        .send()
-        .await
-        .unwrap();
+    let after = app.get_as(&token, &paths::tags()).await;
     assert_problem(after, 401).await;
 
-    let list = staff_json(&app, &admin, "/api/v1/admin/staff").await;
+    let list = app.get_json_as(&admin, &paths::admin_staff()).await;
     let listed = list["items"]
         .as_array()
         .unwrap()
@@ -269,24 +226,14 @@ async fn the_staff_list_never_shows_a_token_and_deactivation_is_immediate() {
     assert_eq!(listed["deactivated_at"], deactivated["deactivated_at"]);
 
     // Again: still deactivated, same time.
-    let response = app
-        .as_staff(Method::DELETE, &format!("/api/v1/admin/staff/{id}"), &admin)
-        .send()
-        .await
-        .unwrap();
+    let response = app.delete_as(&admin, &paths::admin_staff_member(&id)).await;
     assert_eq!(response.status(), 200);
     let again: Value = response.json().await.unwrap();
     assert_eq!(again["deactivated_at"], deactivated["deactivated_at"]);
     for unknown in [uuid::Uuid::new_v4().to_string(), "non-un-id".to_owned()] {
         let response = app
-            .as_staff(
-                Method::DELETE,
-                &format!("/api/v1/admin/staff/{unknown}"),
-                &admin,
-            )
-            .send()
-            .await
-            .unwrap();
+            .delete_as(&admin, &paths::admin_staff_member(&unknown))
+            .await;
         assert_problem(response, 404).await;
     }
 }
@@ -294,15 +241,15 @@ async fn the_staff_list_never_shows_a_token_and_deactivation_is_immediate() {
 #[actix_web::test]
 async fn a_new_thematic_area_is_listed_and_counted() {
     let app = TestApp::spawn().await;
-    let admin = app.staff_token("admin");
-    let response = post_json(
-        &app,
-        &admin,
-        "/api/v1/admin/thematic-areas",
-        &json!({"code": "sport-quartieri", "name": "Sport nei quartieri",
+    let admin = app.admin().await;
+    let response = app
+        .post_json_as(
+            &admin,
+            &paths::admin_thematic_areas(),
+            &json!({"code": "sport-quartieri", "name": "Sport nei quartieri",
                 "description": "Impianti sportivi di base in ogni quartiere."}),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(response.status(), 201);
     assert_eq!(header(&response, "etag").as_deref(), Some("\"v1\""));
     let area: Value = response.json().await.unwrap();
@@ -344,25 +291,25 @@ async fn a_new_thematic_area_is_listed_and_counted() {
     );
 
     // An explicit position, and an area created inactive.
-    let first: Value = post_json(
-        &app,
-        &admin,
-        "/api/v1/admin/thematic-areas",
-        &json!({"code": "in-evidenza", "name": "In evidenza", "position": 0}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let first: Value = app
+        .post_json_as(
+            &admin,
+            &paths::admin_thematic_areas(),
+            &json!({"code": "in-evidenza", "name": "In evidenza", "position": 0}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(first["position"], 0);
     assert_eq!(areas(&app).await[0]["code"], "in-evidenza");
-    let response = post_json(
-        &app,
-        &admin,
-        "/api/v1/admin/thematic-areas",
-        &json!({"code": "in-preparazione", "name": "In preparazione", "active": false}),
-    )
-    .await;
+    let response = app
+        .post_json_as(
+            &admin,
+            &paths::admin_thematic_areas(),
+            &json!({"code": "in-preparazione", "name": "In preparazione", "active": false}),
+        )
+        .await;
     assert_eq!(response.status(), 201);
     let problem = assert_problem(
         app.submit(&with(
@@ -380,8 +327,8 @@ async fn a_new_thematic_area_is_listed_and_counted() {
 #[actix_web::test]
 async fn new_thematic_areas_are_validated() {
     let app = TestApp::spawn().await;
-    let admin = app.staff_token("admin");
-    let path = "/api/v1/admin/thematic-areas";
+    let admin = app.admin().await;
+    let path = &paths::admin_thematic_areas();
     for (body, fields) in [
         (
             json!({"code": "mobilita-green", "name": "Di nuovo"}),
@@ -407,7 +354,7 @@ async fn new_thematic_areas_are_validated() {
             vec!["colore"],
         ),
     ] {
-        let problem = assert_problem(post_json(&app, &admin, path, &body).await, 422).await;
+        let problem = assert_problem(app.post_json_as(&admin, path, &body).await, 422).await;
         let mut failing = failing_fields(&problem);
         failing.sort();
         assert_eq!(failing, fields, "{body}");
@@ -418,8 +365,8 @@ async fn new_thematic_areas_are_validated() {
 #[actix_web::test]
 async fn areas_are_renamed_and_deactivated() {
     let app = TestApp::spawn().await;
-    let admin = app.staff_token("admin");
-    let moderator = app.staff_token("moderator");
+    let admin = app.admin().await;
+    let moderator = app.moderator().await;
     let existing = app.submit_ok(&example_submission()).await;
     let other = app
         .submit_ok(&with(
@@ -501,41 +448,31 @@ async fn areas_are_renamed_and_deactivated() {
     // Moderators cannot move contributions into it, nor register offline ones.
     let other_id = other["id"].as_str().unwrap();
     let response = app
-        .as_staff(
-            Method::PATCH,
-            &format!("/api/v1/moderation/contributions/{other_id}"),
+        .patch_as(
             &moderator,
+            &paths::moderation_contribution(other_id),
+            Some("\"v1\""),
+            &json!({"thematic_area": "mobilita-green"}),
         )
-        .header("Content-Type", "application/merge-patch+json")
-        .header("If-Match", "\"v1\"")
-        .body(json!({"thematic_area": "mobilita-green"}).to_string())
-        .send()
-        .await
-        .unwrap();
+        .await;
     let problem = assert_problem(response, 422).await;
     assert_eq!(failing_fields(&problem), ["thematic_area"]);
-    let response = post_json(
-        &app,
-        &moderator,
-        "/api/v1/moderation/contributions",
-        &json!({"channel": "email", "thematic_area": "mobilita-green",
-                "title": "Tram fino a Bagno a Ripoli", "body": "Arrivata per posta elettronica: prolungare la tramvia.",
-                "author": {"kind": "citizen"}}),
-    )
-    .await;
+    let response = app
+        .post_json_as(
+            &moderator,
+            &paths::moderation_contributions(),
+            &json!({"channel": "email", "thematic_area": "mobilita-green",
+                    "title": "Tram fino a Bagno a Ripoli", "body": "Arrivata per posta elettronica: prolungare la tramvia.",
+                    "author": {"kind": "citizen"}}),
+        )
+        .await;
     let problem = assert_problem(response, 422).await;
     assert_eq!(failing_fields(&problem), ["thematic_area"]);
     // What it holds stays readable for moderators.
     let existing_id = existing["id"].as_str().unwrap();
     let record = app
-        .as_staff(
-            Method::GET,
-            &format!("/api/v1/moderation/contributions/{existing_id}"),
-            &moderator,
-        )
-        .send()
-        .await
-        .unwrap();
+        .get_as(&moderator, &paths::moderation_contribution(existing_id))
+        .await;
     assert_eq!(record.status(), 200);
 
     // Invalid patches.
@@ -560,7 +497,7 @@ async fn areas_are_renamed_and_deactivated() {
     let response = app
         .as_staff(
             Method::PATCH,
-            "/api/v1/admin/thematic-areas/mobilita-green",
+            &paths::admin_thematic_area("mobilita-green"),
             &admin,
         )
         .header("Content-Type", "text/plain")
@@ -598,11 +535,11 @@ async fn audit_log(app: &TestApp, admin: &str, query: &str, limit: usize) -> Vec
     let mut events = Vec::new();
     let mut cursor: Option<String> = None;
     for _ in 0..200 {
-        let mut path = format!("/api/v1/admin/audit-log?limit={limit}&{query}");
+        let mut path = paths::with_query(paths::audit_log(), format!("limit={limit}&{query}"));
         if let Some(cursor) = &cursor {
             path.push_str(&format!("&cursor={cursor}"));
         }
-        let page = staff_json(app, admin, &path).await;
+        let page = app.get_json_as(admin, &path).await;
         let items = page["items"].as_array().unwrap();
         assert!(items.len() <= limit);
         events.extend(items.iter().cloned());
@@ -624,8 +561,8 @@ fn actions(events: &[Value]) -> Vec<&str> {
 #[actix_web::test]
 async fn the_audit_log_records_every_change_and_filters() {
     let app = TestApp::spawn().await;
-    let admin = app.staff_token("admin");
-    let staff = staff_json(&app, &admin, "/api/v1/admin/staff").await;
+    let admin = app.admin().await;
+    let staff = app.get_json_as(&admin, &paths::admin_staff()).await;
     let admin_id = staff["items"][0]["id"].as_str().unwrap().to_owned();
 
     let moderator = create_staff(&app, &admin, "moderatrice@comune.example.org", "moderator").await;
@@ -638,55 +575,50 @@ async fn the_audit_log_records_every_change_and_filters() {
     let id = contribution["id"].as_str().unwrap().to_owned();
     let spam = app.submit_ok(&example_submission()).await;
     let spam_id = spam["id"].as_str().unwrap().to_owned();
-    let item = format!("/api/v1/moderation/contributions/{id}");
+    let item = paths::moderation_contribution(&id);
     for (version, body) in [
         (1, json!({"thematic_area": "cultura-diffusa"})),
         (2, json!({"status": "approved"})),
         (3, json!({"tags": ["musei"]})),
     ] {
         let response = app
-            .as_staff(Method::PATCH, &item, &moderator)
-            .header("Content-Type", "application/merge-patch+json")
-            .header("If-Match", format!("\"v{version}\""))
-            .body(body.to_string())
-            .send()
-            .await
-            .unwrap();
+            .patch_as(&moderator, &item, Some(&format!("\"v{version}\"")), &body)
+            .await;
         assert_eq!(response.status(), 200, "{body}");
     }
-    let response = post_json(
-        &app,
-        &moderator,
-        &format!("{item}/notes"),
-        &json!({"text": "Segnalare all'assessorato"}),
-    )
-    .await;
+    let response = app
+        .post_json_as(
+            &moderator,
+            &format!("{item}/notes"),
+            &json!({"text": "Segnalare all'assessorato"}),
+        )
+        .await;
     assert_eq!(response.status(), 201);
-    let response = post_json(
-        &app,
-        &moderator,
-        "/api/v1/moderation/bulk-actions",
-        &json!({"ids": [spam_id], "status": "spam"}),
-    )
-    .await;
+    let response = app
+        .post_json_as(
+            &moderator,
+            &paths::bulk_actions(),
+            &json!({"ids": [spam_id], "status": "spam"}),
+        )
+        .await;
     assert_eq!(response.status(), 200);
-    let response = post_json(
-        &app,
-        &moderator,
-        "/api/v1/moderation/contributions",
-        &json!({"channel": "paper", "thematic_area": "cultura-diffusa",
-                "title": "Musei aperti la sera", "body": "Lettera: aprire i musei civici il giovedì sera.",
-                "author": {"kind": "citizen"}}),
-    )
-    .await;
+    let response = app
+        .post_json_as(
+            &moderator,
+            &paths::moderation_contributions(),
+            &json!({"channel": "paper", "thematic_area": "cultura-diffusa",
+                    "title": "Musei aperti la sera", "body": "Lettera: aprire i musei civici il giovedì sera.",
+                    "author": {"kind": "citizen"}}),
+        )
+        .await;
     assert_eq!(response.status(), 201);
-    let response = post_json(
-        &app,
-        &admin,
-        "/api/v1/admin/thematic-areas",
-        &json!({"code": "sport-quartieri", "name": "Sport nei quartieri"}),
-    )
-    .await;
+    let response = app
+        .post_json_as(
+            &admin,
+            &paths::admin_thematic_areas(),
+            &json!({"code": "sport-quartieri", "name": "Sport nei quartieri"}),
+        )
+        .await;
     assert_eq!(response.status(), 201);
     let response = patch_area(
         &app,
@@ -699,23 +631,13 @@ async fn the_audit_log_records_every_change_and_filters() {
     assert_eq!(response.status(), 200);
     for _ in 0..2 {
         let response = app
-            .as_staff(
-                Method::DELETE,
-                &format!("/api/v1/admin/staff/{leaving_id}"),
-                &admin,
-            )
-            .send()
-            .await
-            .unwrap();
+            .delete_as(&admin, &paths::admin_staff_member(&leaving_id))
+            .await;
         assert_eq!(response.status(), 200);
     }
 
     // The whole log.
-    let response = app
-        .as_staff(Method::GET, "/api/v1/admin/audit-log", &admin)
-        .send()
-        .await
-        .unwrap();
+    let response = app.get_as(&admin, &paths::audit_log()).await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         header(&response, "cache-control").as_deref(),
@@ -767,7 +689,7 @@ async fn the_audit_log_records_every_change_and_filters() {
             ("bulk_action", "bulk_action", m),
             ("offline_registered", "contribution", m),
             ("thematic_area_created", "thematic_area", a),
-            ("thematic_area_changed", "thematic_area", a),
+            ("thematic_area_updated", "thematic_area", a),
             ("staff_deactivated", "staff", a),
         ]
     );
@@ -817,12 +739,14 @@ async fn the_audit_log_records_every_change_and_filters() {
         ]
     );
     // The same events as the contribution's history, which moderators read.
-    let history = staff_json(&app, &moderator, &format!("{item}/history")).await;
+    let history = app
+        .get_json_as(&moderator, &format!("{item}/history"))
+        .await;
     assert_eq!(history["items"].as_array().unwrap(), &by_target);
     let by_area = audit_log(&app, &admin, "target=sport-quartieri", 500).await;
     assert_eq!(
         actions(&by_area),
-        ["thematic_area_created", "thematic_area_changed"]
+        ["thematic_area_created", "thematic_area_updated"]
     );
     let combined = audit_log(
         &app,
@@ -870,28 +794,18 @@ async fn the_audit_log_records_every_change_and_filters() {
         ("cursor=%25%25", "cursor"),
     ] {
         let response = app
-            .as_staff(
-                Method::GET,
-                &format!("/api/v1/admin/audit-log?{query}"),
-                &admin,
-            )
-            .send()
-            .await
-            .unwrap();
+            .get_as(&admin, &paths::with_query(paths::audit_log(), query))
+            .await;
         let problem = assert_problem(response, 422).await;
         assert_eq!(failing_fields(&problem), [field], "{query}");
     }
 
     // Moderators read histories, not the log; nobody rewrites it.
-    let response = app
-        .as_staff(Method::GET, "/api/v1/admin/audit-log", &moderator)
-        .send()
-        .await
-        .unwrap();
+    let response = app.get_as(&moderator, &paths::audit_log()).await;
     assert_problem(response, 403).await;
     for method in [Method::DELETE, Method::POST, Method::PATCH] {
         let response = app
-            .as_staff(method.clone(), "/api/v1/admin/audit-log", &admin)
+            .as_staff(method.clone(), &paths::audit_log(), &admin)
             .header("Content-Type", "application/json")
             .body("{}")
             .send()
@@ -905,21 +819,21 @@ async fn the_audit_log_records_every_change_and_filters() {
 #[actix_web::test]
 async fn simultaneous_creations_of_the_same_account_or_area_answer_422() {
     let app = TestApp::spawn().await;
-    let admin = app.staff_token("admin");
+    let admin = app.admin().await;
     for n in 0..10 {
         for (path, body) in [
             (
-                "/api/v1/admin/staff",
+                &paths::admin_staff(),
                 json!({"email": format!("doppio-{n}@comune.example.org"), "name": "Doppio", "role": "moderator"}),
             ),
             (
-                "/api/v1/admin/thematic-areas",
+                &paths::admin_thematic_areas(),
                 json!({"code": format!("doppia-{n}"), "name": "Area doppia"}),
             ),
         ] {
             let (first, second) = futures::join!(
-                post_json(&app, &admin, path, &body),
-                post_json(&app, &admin, path, &body),
+                app.post_json_as(&admin, path, &body),
+                app.post_json_as(&admin, path, &body),
             );
             let mut statuses = [first.status().as_u16(), second.status().as_u16()];
             statuses.sort();

@@ -1,14 +1,12 @@
 //! The public listing and detail: approved contributions only, no personal data.
 
-mod support;
-
+use crate::support::*;
 use serde_json::{json, Value};
-use support::*;
 
 async fn submit_and_publish(app: &TestApp, body: Value) -> String {
     let receipt = app.submit_ok(&body).await;
     let id = receipt["id"].as_str().unwrap().to_owned();
-    app.publish(&id);
+    app.publish(&id).await;
     id
 }
 
@@ -29,10 +27,15 @@ async fn only_approved_contributions_are_listed_without_personal_data() {
     let pending = app.submit_ok(&example_submission()).await;
     for status in ["rejected", "spam", "duplicate", "hidden"] {
         let receipt = app.submit_ok(&example_submission()).await;
-        app.set_status(receipt["id"].as_str().unwrap(), status);
+        let id = receipt["id"].as_str().unwrap();
+        if status == "duplicate" {
+            app.mark_duplicate(id, &published_citizen).await;
+        } else {
+            app.set_status(id, status).await;
+        }
     }
 
-    let response = app.get("/api/v1/contributions").await;
+    let response = app.get(&paths::contributions()).await;
     assert_eq!(response.status(), 200);
     let text = response.text().await.unwrap();
     for personal in [
@@ -67,11 +70,8 @@ async fn only_approved_contributions_are_listed_without_personal_data() {
     assert_eq!(items[1]["organization_name"], "Confcommercio Firenze");
     assert_eq!(items[1]["reference"], "RF-000001");
     assert_problem(
-        app.get(&format!(
-            "/api/v1/contributions/{}",
-            pending["id"].as_str().unwrap()
-        ))
-        .await,
+        app.get(&paths::contribution(pending["id"].as_str().unwrap()))
+            .await,
         404,
     )
     .await;
@@ -116,31 +116,52 @@ async fn filters_by_area_quartiere_and_text_ignoring_case_and_accents() {
     };
     assert_eq!(
         ids(app
-            .get_json("/api/v1/contributions?thematic_area=cultura-diffusa")
+            .get_json(&paths::with_query(
+                paths::contributions(),
+                "thematic_area=cultura-diffusa"
+            ))
             .await),
         [culture.as_str()]
     );
     assert_eq!(
-        ids(app.get_json("/api/v1/contributions?quartiere=3").await),
+        ids(app
+            .get_json(&paths::with_query(paths::contributions(), "quartiere=3"))
+            .await),
         [tram.as_str()]
     );
     assert_eq!(
         ids(app
-            .get_json("/api/v1/contributions?q=tramvia%20RIPOLI")
+            .get_json(&paths::with_query(
+                paths::contributions(),
+                "q=tramvia%20RIPOLI"
+            ))
             .await),
         [tram.as_str()]
     );
     assert_eq!(
-        ids(app.get_json("/api/v1/contributions?q=ATTIVITA").await),
+        ids(app
+            .get_json(&paths::with_query(paths::contributions(), "q=ATTIVITA"))
+            .await),
         [culture.as_str()]
     );
     assert_eq!(
-        ids(app.get_json("/api/v1/contributions?q=attivit%C3%A0").await),
+        ids(app
+            .get_json(&paths::with_query(
+                paths::contributions(),
+                "q=attivit%C3%A0"
+            ))
+            .await),
         [culture.as_str()]
     );
-    assert!(ids(app.get_json("/api/v1/contributions?q=%25").await).is_empty());
     assert!(ids(app
-        .get_json("/api/v1/contributions?thematic_area=nessuna")
+        .get_json(&paths::with_query(paths::contributions(), "q=%25"))
+        .await)
+    .is_empty());
+    assert!(ids(app
+        .get_json(&paths::with_query(
+            paths::contributions(),
+            "thematic_area=nessuna"
+        ))
         .await)
     .is_empty());
 }
@@ -154,7 +175,7 @@ async fn cursor_pages_cover_every_item_once_even_while_new_ones_arrive() {
     }
     expected.reverse();
     let mut seen = Vec::new();
-    let mut path = "/api/v1/contributions?limit=3".to_owned();
+    let mut path = paths::with_query(paths::contributions(), "limit=3");
     loop {
         let page = app.get_json(&path).await;
         let items = page["items"].as_array().unwrap();
@@ -163,7 +184,9 @@ async fn cursor_pages_cover_every_item_once_even_while_new_ones_arrive() {
         // A publication during paging does not shift the pages already handed out.
         submit_and_publish(&app, example_submission()).await;
         match page["next_cursor"].as_str() {
-            Some(cursor) => path = format!("/api/v1/contributions?limit=3&cursor={cursor}"),
+            Some(cursor) => {
+                path = paths::with_query(paths::contributions(), format!("limit=3&cursor={cursor}"))
+            }
             None => break,
         }
     }

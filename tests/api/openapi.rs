@@ -1,16 +1,14 @@
 //! The committed OpenAPI document is the one the server serves.
 
-mod support;
-
+use crate::support::*;
 use serde_json::Value;
-use support::*;
 
-const COMMITTED: &str = include_str!("../openapi/openapi.json");
+const COMMITTED: &str = include_str!("../../openapi/openapi.json");
 
 #[actix_web::test]
 async fn the_committed_document_is_what_the_server_serves() {
     let app = TestApp::spawn().await;
-    let served: Value = app.get_json("/api/v1/openapi.json").await;
+    let served: Value = app.get_json(&paths::openapi()).await;
     let committed: Value = serde_json::from_str(COMMITTED).expect("openapi/openapi.json is JSON");
     assert!(
         served == committed,

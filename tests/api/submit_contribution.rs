@@ -1,9 +1,7 @@
 //! `POST /api/v1/contributions`: the Rete Civica form.
 
-mod support;
-
+use crate::support::*;
 use serde_json::{json, Value};
-use support::*;
 
 #[actix_web::test]
 async fn the_spec_example_gets_the_first_reference_and_an_acknowledgement() {
@@ -16,7 +14,7 @@ async fn the_spec_example_gets_the_first_reference_and_an_acknowledgement() {
     assert_eq!(receipt["reference"], "RF-000001");
     assert_eq!(receipt["status"], "pending");
     let id = receipt["id"].as_str().unwrap();
-    assert_eq!(location, format!("/api/v1/contributions/{id}"));
+    assert_eq!(location, paths::contribution(id));
     assert!(receipt["received_at"].as_str().unwrap().ends_with('Z'));
 
     let second = app.submit_ok(&example_submission()).await;
@@ -39,8 +37,8 @@ async fn what_is_stored_is_what_was_sent_trimmed() {
     );
     let receipt = app.submit_ok(&body).await;
     let id = receipt["id"].as_str().unwrap();
-    app.publish(id);
-    let stored = app.get_json(&format!("/api/v1/contributions/{id}")).await;
+    app.publish(id).await;
+    let stored = app.get_json(&paths::contribution(id)).await;
     assert_eq!(stored["title"], "Più alberi in piazza 🌳");
     assert_eq!(stored["quartiere"], 2);
     assert_eq!(stored["author_kind"], "citizen");
@@ -276,8 +274,8 @@ async fn control_characters_are_refused_but_paragraphs_are_kept() {
         ))
         .await;
     let id = receipt["id"].as_str().unwrap();
-    app.publish(id);
-    let stored = app.get_json(&format!("/api/v1/contributions/{id}")).await;
+    app.publish(id).await;
+    let stored = app.get_json(&paths::contribution(id)).await;
     assert_eq!(
         stored["body"],
         "Primo paragrafo del testo.\n\n\tSecondo paragrafo."
@@ -309,15 +307,16 @@ async fn organisations_must_give_their_name_and_citizens_never_show_one() {
     );
     let receipt = app.submit_ok(&citizen).await;
     let id = receipt["id"].as_str().unwrap();
-    app.publish(id);
-    let stored = app.get_json(&format!("/api/v1/contributions/{id}")).await;
+    app.publish(id).await;
+    let stored = app.get_json(&paths::contribution(id)).await;
     assert_eq!(stored["organization_name"], Value::Null);
 }
 
 #[actix_web::test]
 async fn unknown_or_inactive_areas_and_enum_values_are_refused() {
     let app = TestApp::spawn().await;
-    app.execute_sql("UPDATE thematic_areas SET active = FALSE WHERE code = 'cultura-diffusa'");
+    app.change_area("cultura-diffusa", json!({"active": false}))
+        .await;
     for area in [
         "cultura-diffusa",
         "non-esiste",
@@ -358,14 +357,16 @@ async fn injection_strings_are_stored_verbatim_and_returned_as_json_text() {
         ))
         .await;
     let id = receipt["id"].as_str().unwrap();
-    app.publish(id);
-    let response = app.get(&format!("/api/v1/contributions/{id}")).await;
+    app.publish(id).await;
+    let response = app.get(&paths::contribution(id)).await;
     assert_eq!(response.headers()["content-type"], "application/json");
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
     let stored: Value = response.json().await.unwrap();
     assert_eq!(stored["title"], title);
     assert_eq!(stored["body"], body);
-    let search = app.get_json("/api/v1/contributions?q=DROP%20TABLE").await;
+    let search = app
+        .get_json(&paths::with_query(paths::contributions(), "q=DROP%20TABLE"))
+        .await;
     assert_eq!(search["items"].as_array().unwrap().len(), 1);
     assert_eq!(app.count_contributions(), 1);
 }
@@ -392,7 +393,7 @@ async fn the_same_idempotency_key_and_body_return_the_first_answer() {
     let app = TestApp::spawn().await;
     let send = |key: &'static str, body: Value| {
         app.client
-            .post(app.url("/api/v1/contributions"))
+            .post(app.url(&paths::contributions()))
             .header("Content-Type", "application/json")
             .header("Idempotency-Key", key)
             .body(body.to_string())
@@ -428,7 +429,7 @@ async fn the_same_idempotency_key_and_body_return_the_first_answer() {
 
     let too_long = app
         .client
-        .post(app.url("/api/v1/contributions"))
+        .post(app.url(&paths::contributions()))
         .header("Content-Type", "application/json")
         .header("Idempotency-Key", "k".repeat(256))
         .body(example_submission().to_string())
@@ -454,7 +455,7 @@ async fn outside_the_consultation_window_submissions_get_409() {
     })
     .await;
     assert_problem(not_yet.submit(&example_submission()).await, 409).await;
-    let window = not_yet.get_json("/api/v1/indicators").await["window"].clone();
+    let window = not_yet.get_json(&paths::indicators()).await["window"].clone();
     assert_eq!(window["opens_at"], "2999-01-01T00:00:00Z");
 }
 
@@ -496,7 +497,7 @@ async fn the_same_json_with_other_spacing_is_the_same_idempotent_request() {
     let app = TestApp::spawn().await;
     let send = |body: String| {
         app.client
-            .post(app.url("/api/v1/contributions"))
+            .post(app.url(&paths::contributions()))
             .header("Content-Type", "application/json")
             .header("Idempotency-Key", "spacing")
             .body(body)
@@ -511,7 +512,7 @@ async fn the_same_json_with_other_spacing_is_the_same_idempotent_request() {
     assert_eq!(app.count_contributions(), 1);
     let bad_key = app
         .client
-        .post(app.url("/api/v1/contributions"))
+        .post(app.url(&paths::contributions()))
         .header("Content-Type", "application/json")
         .header("Idempotency-Key", "a b")
         .body(example_submission().to_string())
@@ -528,7 +529,8 @@ async fn the_same_json_with_other_spacing_is_the_same_idempotent_request() {
 #[actix_web::test]
 async fn a_burst_of_mixed_submissions_gets_each_its_own_answer_and_e_mail() {
     let app = TestApp::spawn().await;
-    app.execute_sql("UPDATE thematic_areas SET active = FALSE WHERE code = 'cultura-diffusa'");
+    app.change_area("cultura-diffusa", json!({"active": false}))
+        .await;
     let plain = (0..30).map(|i| {
         with(
             example_submission(),
@@ -551,7 +553,7 @@ async fn a_burst_of_mixed_submissions_gets_each_its_own_answer_and_e_mail() {
     let send = |body: Value, key: Option<&'static str>| {
         let mut request = app
             .client
-            .post(app.url("/api/v1/contributions"))
+            .post(app.url(&paths::contributions()))
             .header("Content-Type", "application/json")
             .body(body.to_string());
         if let Some(key) = key {

@@ -2,12 +2,10 @@
 //! id or a query: each answer is a 4xx problem+json (or a success where the
 //! input is in fact acceptable), never a 500 and never a hang.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::*;
 use serde_json::json;
-use support::*;
 
 fn corpus_bodies() -> Vec<Vec<u8>> {
     let mut bodies: Vec<Vec<u8>> = vec![
@@ -63,53 +61,53 @@ async fn assert_client_error_or_success(response: reqwest::Response, what: &str)
 #[actix_web::test]
 async fn hostile_bodies_get_4xx_problem_json_on_every_route_that_takes_one() {
     let app = TestApp::spawn().await;
-    let admin = app.staff_token("admin");
+    let admin = app.admin().await;
     let receipt = app.submit_ok(&example_submission()).await;
     let id = receipt["id"].as_str().unwrap().to_owned();
     let routes: Vec<(reqwest::Method, String, &str)> = vec![
         (
             reqwest::Method::POST,
-            "/api/v1/contributions".into(),
+            paths::contributions(),
             "application/json",
         ),
         (
             reqwest::Method::POST,
-            "/api/v1/moderation/contributions".into(),
-            "application/json",
-        ),
-        (
-            reqwest::Method::PATCH,
-            format!("/api/v1/moderation/contributions/{id}"),
-            "application/merge-patch+json",
-        ),
-        (
-            reqwest::Method::POST,
-            format!("/api/v1/moderation/contributions/{id}/notes"),
-            "application/json",
-        ),
-        (
-            reqwest::Method::POST,
-            "/api/v1/moderation/bulk-actions".into(),
-            "application/json",
-        ),
-        (
-            reqwest::Method::POST,
-            "/api/v1/admin/staff".into(),
-            "application/json",
-        ),
-        (
-            reqwest::Method::POST,
-            "/api/v1/admin/thematic-areas".into(),
+            paths::moderation_contributions(),
             "application/json",
         ),
         (
             reqwest::Method::PATCH,
-            "/api/v1/admin/thematic-areas/mobilita-green".into(),
+            paths::moderation_contribution(&id),
             "application/merge-patch+json",
         ),
         (
             reqwest::Method::POST,
-            "/api/v1/admin/erasure-requests".into(),
+            paths::moderation_notes(&id),
+            "application/json",
+        ),
+        (
+            reqwest::Method::POST,
+            paths::bulk_actions(),
+            "application/json",
+        ),
+        (
+            reqwest::Method::POST,
+            paths::admin_staff(),
+            "application/json",
+        ),
+        (
+            reqwest::Method::POST,
+            paths::admin_thematic_areas(),
+            "application/json",
+        ),
+        (
+            reqwest::Method::PATCH,
+            paths::admin_thematic_area("mobilita-green"),
+            "application/merge-patch+json",
+        ),
+        (
+            reqwest::Method::POST,
+            paths::erasure_requests(),
             "application/json",
         ),
     ];
@@ -128,13 +126,13 @@ async fn hostile_bodies_get_4xx_problem_json_on_every_route_that_takes_one() {
             assert_client_error_or_success(response, &format!("{method} {path} {preview}")).await;
         }
     }
-    assert_eq!(app.get("/api/v1/status").await.status(), 200);
+    assert_eq!(app.get(&paths::status()).await.status(), 200);
 }
 
 #[actix_web::test]
 async fn hostile_ids_queries_and_headers_get_4xx_problem_json() {
     let app = TestApp::spawn().await;
-    let admin = app.staff_token("admin");
+    let admin = app.admin().await;
     let ids = [
         "..%2F..%2Fetc%2Fpasswd",
         "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
@@ -146,18 +144,14 @@ async fn hostile_ids_queries_and_headers_get_4xx_problem_json() {
     ];
     for id in ids {
         for path in [
-            format!("/api/v1/contributions/{id}"),
-            format!("/api/v1/moderation/contributions/{id}"),
-            format!("/api/v1/moderation/contributions/{id}/history"),
-            format!("/api/v1/moderation/contributions/{id}/similar"),
-            format!("/api/v1/admin/outbox/{id}/retry"),
-            format!("/api/v1/admin/staff/{id}"),
+            paths::contribution(id),
+            paths::moderation_contribution(id),
+            paths::moderation_history(id),
+            paths::moderation_similar(id),
+            paths::outbox_retry(id),
+            paths::admin_staff_member(id),
         ] {
-            let response = app
-                .as_staff(reqwest::Method::GET, &path, &admin)
-                .send()
-                .await
-                .unwrap();
+            let response = app.get_as(&admin, &path).await;
             assert_client_error_or_success(response, &path).await;
         }
     }
@@ -175,17 +169,13 @@ async fn hostile_ids_queries_and_headers_get_4xx_problem_json() {
         "author_kind=citizen&author_kind=citizen",
     ] {
         for route in [
-            "/api/v1/moderation/contributions",
-            "/api/v1/contributions",
-            "/api/v1/admin/audit-log",
-            "/api/v1/admin/outbox",
+            &paths::moderation_contributions(),
+            &paths::contributions(),
+            &paths::audit_log(),
+            &paths::outbox(),
         ] {
             let path = format!("{route}?{query}");
-            let response = app
-                .as_staff(reqwest::Method::GET, &path, &admin)
-                .send()
-                .await
-                .unwrap();
+            let response = app.get_as(&admin, &path).await;
             assert_client_error_or_success(response, &path).await;
         }
     }
@@ -198,7 +188,7 @@ async fn hostile_ids_queries_and_headers_get_4xx_problem_json() {
     ] {
         let response = app
             .client
-            .get(app.url("/api/v1/moderation/contributions"))
+            .get(app.url(&paths::moderation_contributions()))
             .header("Authorization", header.as_bytes())
             .send()
             .await;

@@ -1,9 +1,7 @@
 //! `GET /api/v1/indicators`: the PEG indicator as SPEC §2 defines it.
 
-mod support;
-
+use crate::support::*;
 use serde_json::{json, Value};
-use support::*;
 
 #[actix_web::test]
 async fn counted_excludes_spam_duplicates_and_other_channels() {
@@ -21,16 +19,27 @@ async fn counted_excludes_spam_duplicates_and_other_channels() {
             .await;
         ids.push(receipt["id"].as_str().unwrap().to_owned());
     }
-    app.set_status(&ids[2], "spam");
-    app.set_status(&ids[3], "duplicate");
-    app.set_status(&ids[4], "rejected");
-    let offline = app.submit_ok(&example_submission()).await;
-    app.execute_sql(&format!(
-        "UPDATE contributions SET channel = 'paper' WHERE id = '{}'",
-        offline["id"].as_str().unwrap()
-    ));
+    app.set_status(&ids[2], "spam").await;
+    app.mark_duplicate(&ids[3], &ids[0]).await;
+    app.set_status(&ids[4], "rejected").await;
+    // A letter a moderator registers: another channel, never counted.
+    let moderator = app.moderator().await;
+    let offline = app
+        .post_json_as(
+            &moderator,
+            &paths::moderation_contributions(),
+            &json!({
+                "channel": "paper",
+                "thematic_area": "mobilita-green",
+                "title": "Più piste ciclabili sui viali",
+                "body": "Lettera: collegare i viali con una pista ciclabile protetta.",
+                "author": {"kind": "citizen", "quartiere": 2}
+            }),
+        )
+        .await;
+    assert_eq!(offline.status(), 201);
 
-    let indicators = app.get_json("/api/v1/indicators").await;
+    let indicators = app.indicators_when(|i| i["counted"] == 3).await;
     assert_eq!(indicators["target"], 300);
     assert_eq!(indicators["received"], 5);
     assert_eq!(indicators["counted"], 3);
@@ -60,13 +69,17 @@ async fn counted_excludes_spam_duplicates_and_other_channels() {
 #[actix_web::test]
 async fn a_submission_shows_at_once_and_inactive_areas_are_left_out() {
     let app = TestApp::spawn().await;
-    assert_eq!(app.get_json("/api/v1/indicators").await["counted"], 0);
+    assert_eq!(app.get_json(&paths::indicators()).await["counted"], 0);
     app.submit_ok(&example_submission()).await;
-    assert_eq!(app.get_json("/api/v1/indicators").await["counted"], 1);
-    app.execute_sql("UPDATE thematic_areas SET active = FALSE WHERE code = 'cultura-diffusa'");
-    // Written behind the service's back: visible within one second.
+    assert_eq!(app.get_json(&paths::indicators()).await["counted"], 1);
+    // Written by another server on the same database, whose cache this one
+    // does not share: visible within one second.
+    let other = app.spawn_on_same_database(|_| {}).await;
+    other
+        .change_area("cultura-diffusa", json!({"active": false}))
+        .await;
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let areas = app.get_json("/api/v1/indicators").await["by_thematic_area"].clone();
+    let areas = app.get_json(&paths::indicators()).await["by_thematic_area"].clone();
     assert_eq!(areas.as_array().unwrap().len(), 8);
 }
 
@@ -77,15 +90,15 @@ async fn reaching_the_target_is_recorded_once_and_kept() {
     for _ in 0..3 {
         receipts.push(app.submit_ok(&example_submission()).await);
     }
-    let indicators = app.get_json("/api/v1/indicators").await;
+    let indicators = app.get_json(&paths::indicators()).await;
     assert_eq!(indicators["counted"], 3);
     assert_eq!(indicators["percent"], 100.0);
     assert_eq!(indicators["reached_at"], receipts[2]["received_at"]);
 
     // Later spam marking lowers the count but not the milestone.
-    app.set_status(receipts[0]["id"].as_str().unwrap(), "spam");
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let indicators = app.get_json("/api/v1/indicators").await;
+    app.set_status(receipts[0]["id"].as_str().unwrap(), "spam")
+        .await;
+    let indicators = app.indicators_when(|i| i["counted"] == 2).await;
     assert_eq!(indicators["counted"], 2);
     assert_eq!(indicators["reached_at"], receipts[2]["received_at"]);
 }
@@ -94,11 +107,12 @@ async fn reaching_the_target_is_recorded_once_and_kept() {
 async fn a_milestone_missed_by_writers_is_recorded_from_the_data() {
     let app = TestApp::spawn_with(|config| config.target = 2).await;
     let first = app.submit_ok(&example_submission()).await;
-    app.set_status(first["id"].as_str().unwrap(), "spam");
+    // Changed where no writer sees it, so none records the milestone.
+    app.set_status_unseen_by_writers(first["id"].as_str().unwrap(), "spam");
     let second = app.submit_ok(&example_submission()).await;
-    app.set_status(first["id"].as_str().unwrap(), "pending");
+    app.set_status_unseen_by_writers(first["id"].as_str().unwrap(), "pending");
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let indicators = app.get_json("/api/v1/indicators").await;
+    let indicators = app.get_json(&paths::indicators()).await;
     assert_eq!(indicators["counted"], 2);
     assert_eq!(indicators["reached_at"], second["received_at"]);
 }

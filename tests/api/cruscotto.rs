@@ -2,13 +2,11 @@
 //! exactly the figures of `GET /api/v1/indicators`, in Italian, escaped,
 //! with no external assets. The real-browser checks are in tests/browser/.
 
-mod support;
-
+use crate::support::*;
 use chrono::{Duration, NaiveDate, Utc};
 use rinasce::domain::indicators::DailyCount;
 use rinasce::http::cruscotto::{project, Outlook};
 use serde_json::{json, Value};
-use support::*;
 
 async fn page(app: &TestApp) -> String {
     let response = app.get("/cruscotto").await;
@@ -218,12 +216,12 @@ async fn the_page_allows_its_own_style_and_script_by_hash_and_nothing_else() {
 async fn figures_equal_the_indicator_api() {
     let app = TestApp::spawn().await;
     let ids = submit_varied(&app).await;
-    app.set_status(&ids[1], "spam");
-    app.set_status(&ids[3], "duplicate");
-    app.set_status(&ids[4], "rejected");
+    app.set_status(&ids[1], "spam").await;
+    app.mark_duplicate(&ids[3], &ids[0]).await;
+    app.set_status(&ids[4], "rejected").await;
 
     let html = page(&app).await;
-    let api = app.get_json("/api/v1/indicators").await;
+    let api = app.get_json(&paths::indicators()).await;
     assert_eq!(api["counted"], 4);
     assert_eq!(api["received"], 6);
     assert_figures_equal(&html, &api);
@@ -277,13 +275,16 @@ async fn quartieri_and_author_kinds_have_italian_names() {
 #[actix_web::test]
 async fn area_names_are_html_escaped() {
     let app = TestApp::spawn().await;
-    app.execute_sql(
-        "UPDATE thematic_areas SET name = '<script>alert(1)</script>' WHERE code = 'mobilita-green'",
-    );
-    app.execute_sql(
-        "UPDATE thematic_areas SET name = 'Cultura \"><img src=x onerror=alert(2)>' \
-         WHERE code = 'cultura-diffusa'",
-    );
+    app.change_area(
+        "mobilita-green",
+        json!({"name": "<script>alert(1)</script>"}),
+    )
+    .await;
+    app.change_area(
+        "cultura-diffusa",
+        json!({"name": "Cultura \"><img src=x onerror=alert(2)>"}),
+    )
+    .await;
     app.submit_ok(&example_submission()).await;
     let html = page(&app).await;
     assert!(!html.contains("<script>alert(1)</script>"));
@@ -299,7 +300,7 @@ async fn area_names_are_html_escaped() {
 async fn an_empty_dashboard_shows_zeros() {
     let app = TestApp::spawn().await;
     let html = page(&app).await;
-    let api = app.get_json("/api/v1/indicators").await;
+    let api = app.get_json(&paths::indicators()).await;
     assert_figures_equal(&html, &api);
     assert!(html.contains("data-figure=\"counted\">0<"));
     assert!(html.contains("Nessun contributo conteggiato finora"));
@@ -347,14 +348,11 @@ async fn projection_is_hidden_with_too_little_data() {
     let now = Utc::now().naive_utc();
     for (i, id) in ids.iter().enumerate() {
         let at = now - Duration::days(20 - 3 * i as i64);
-        app.execute_sql(&format!(
-            "UPDATE contributions SET received_at = '{}' WHERE id = '{id}'",
-            at.format("%Y-%m-%d %H:%M:%S%.6f")
-        ));
+        app.backdate_received_at(id, &at.format("%Y-%m-%d %H:%M:%S%.6f").to_string());
     }
     tokio::time::sleep(std::time::Duration::from_millis(600)).await; // the cache's horizon
     let html = page(&app).await;
-    let api = app.get_json("/api/v1/indicators").await;
+    let api = app.get_json(&paths::indicators()).await;
     let daily: Vec<DailyCount> = api["daily"]
         .as_array()
         .unwrap()
@@ -389,7 +387,7 @@ async fn reaching_the_target_is_announced_with_its_date() {
 
     app.submit_ok(&example_submission()).await;
     let html = page(&app).await;
-    let api = app.get_json("/api/v1/indicators").await;
+    let api = app.get_json(&paths::indicators()).await;
     assert_figures_equal(&html, &api);
     let reached_at = api["reached_at"].as_str().expect("reached_at is set");
     let reached = chrono::DateTime::parse_from_rfc3339(reached_at)
@@ -418,7 +416,7 @@ async fn reaching_the_target_is_announced_with_its_date() {
 #[actix_web::test]
 async fn the_dashboard_is_outside_the_api_document() {
     let app = TestApp::spawn().await;
-    let document = app.get_json("/api/v1/openapi.json").await;
+    let document = app.get_json(&paths::openapi()).await;
     let paths = document["paths"].as_object().unwrap();
     assert!(paths.keys().all(|path| !path.contains("cruscotto")));
     assert_eq!(app.get("/cruscotto/").await.status(), 404);

@@ -1,16 +1,14 @@
 //! Every error, including those actix raises itself, is problem+json, in
 //! Italian by default and in English on request.
 
-mod support;
-
+use crate::support::*;
 use serde_json::Value;
-use support::*;
 
 #[actix_web::test]
 async fn malformed_json_is_400() {
     let app = TestApp::spawn().await;
     for body in ["{", "{\"title\": }", "not json", "", "{\"a\":1}{\"b\":2}"] {
-        let problem = assert_problem(app.post_raw("/api/v1/contributions", body).await, 400).await;
+        let problem = assert_problem(app.post_raw(&paths::contributions(), body).await, 400).await;
         assert_eq!(problem["type"], "/problems/malformed-request", "{body}");
     }
 }
@@ -21,7 +19,7 @@ async fn invalid_utf8_is_refused() {
     let mut bytes = example_submission().to_string().into_bytes();
     let at = bytes.iter().position(|b| *b == b'M').unwrap();
     bytes[at] = 0xff;
-    assert_problem(app.post_raw("/api/v1/contributions", bytes).await, 400).await;
+    assert_problem(app.post_raw(&paths::contributions(), bytes).await, 400).await;
     assert_eq!(app.count_contributions(), 0);
 }
 
@@ -29,8 +27,8 @@ async fn invalid_utf8_is_refused() {
 async fn deeply_nested_json_is_refused_without_crashing() {
     let app = TestApp::spawn().await;
     let nested = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
-    assert_problem(app.post_raw("/api/v1/contributions", nested).await, 400).await;
-    let status = app.get("/api/v1/status").await;
+    assert_problem(app.post_raw(&paths::contributions(), nested).await, 400).await;
+    let status = app.get(&paths::status()).await;
     assert_eq!(status.status(), 200);
 }
 
@@ -57,7 +55,7 @@ async fn a_body_that_is_not_json_is_415() {
     ] {
         let mut request = app
             .client
-            .post(app.url("/api/v1/contributions"))
+            .post(app.url(&paths::contributions()))
             .body(example_submission().to_string());
         if let Some(content_type) = content_type {
             request = request.header("Content-Type", content_type);
@@ -66,7 +64,7 @@ async fn a_body_that_is_not_json_is_415() {
     }
     let charset = app
         .client
-        .post(app.url("/api/v1/contributions"))
+        .post(app.url(&paths::contributions()))
         .header("Content-Type", "application/json; charset=utf-8")
         .body(example_submission().to_string())
         .send()
@@ -79,16 +77,16 @@ async fn a_body_that_is_not_json_is_415() {
 async fn unknown_routes_are_404_and_wrong_methods_405() {
     let app = TestApp::spawn().await;
     for path in [
-        "/api/v1/nothing",
+        &paths::api("/nothing"),
         "/nothing",
         "/api/v2/status",
-        "/api/v1/contributions/a/b",
+        &paths::api("/contributions/a/b"),
     ] {
         assert_problem(app.get(path).await, 404).await;
     }
     let response = app
         .client
-        .delete(app.url("/api/v1/contributions"))
+        .delete(app.url(&paths::contributions()))
         .send()
         .await
         .unwrap();
@@ -96,7 +94,7 @@ async fn unknown_routes_are_404_and_wrong_methods_405() {
     assert_problem(response, 405).await;
     let response = app
         .client
-        .put(app.url("/api/v1/indicators"))
+        .put(app.url(&paths::indicators()))
         .send()
         .await
         .unwrap();
@@ -113,7 +111,7 @@ async fn ids_that_are_not_uuids_are_404() {
         "%27%20OR%201%3D1",
         "00000000-0000-0000-0000-000000000000",
     ] {
-        assert_problem(app.get(&format!("/api/v1/contributions/{id}")).await, 404).await;
+        assert_problem(app.get(&paths::contribution(id)).await, 404).await;
     }
 }
 
@@ -122,7 +120,7 @@ async fn a_pending_contribution_is_not_public() {
     let app = TestApp::spawn().await;
     let receipt = app.submit_ok(&example_submission()).await;
     let id = receipt["id"].as_str().unwrap();
-    assert_problem(app.get(&format!("/api/v1/contributions/{id}")).await, 404).await;
+    assert_problem(app.get(&paths::contribution(id)).await, 404).await;
 }
 
 #[actix_web::test]
@@ -135,7 +133,7 @@ async fn messages_are_italian_by_default_and_english_on_request() {
 
     let english = app
         .client
-        .post(app.url("/api/v1/contributions"))
+        .post(app.url(&paths::contributions()))
         .header("Content-Type", "application/json")
         .header("Accept-Language", "en-GB,en;q=0.9,it;q=0.5")
         .body(body.to_string())
@@ -149,7 +147,7 @@ async fn messages_are_italian_by_default_and_english_on_request() {
 
     let not_found = app
         .client
-        .get(app.url("/api/v1/nothing"))
+        .get(app.url(&paths::api("/nothing")))
         .header("Accept-Language", "en")
         .send()
         .await
@@ -161,23 +159,41 @@ async fn messages_are_italian_by_default_and_english_on_request() {
 async fn invalid_query_parameters_are_422_naming_them() {
     let app = TestApp::spawn().await;
     let problem = assert_problem(
-        app.get("/api/v1/contributions?limit=0&quartiere=9&cursor=garbage")
-            .await,
+        app.get(&paths::with_query(
+            paths::contributions(),
+            "limit=0&quartiere=9&cursor=garbage",
+        ))
+        .await,
         422,
     )
     .await;
     let mut fields = failing_fields(&problem);
     fields.sort();
     assert_eq!(fields, ["cursor", "limit", "quartiere"]);
-    assert_problem(app.get("/api/v1/contributions?limit=501").await, 422).await;
-    assert_problem(app.get("/api/v1/contributions?limit=abc").await, 422).await;
-    assert_problem(app.get("/api/v1/contributions?quartiere=1.5").await, 422).await;
+    assert_problem(
+        app.get(&paths::with_query(paths::contributions(), "limit=501"))
+            .await,
+        422,
+    )
+    .await;
+    assert_problem(
+        app.get(&paths::with_query(paths::contributions(), "limit=abc"))
+            .await,
+        422,
+    )
+    .await;
+    assert_problem(
+        app.get(&paths::with_query(paths::contributions(), "quartiere=1.5"))
+            .await,
+        422,
+    )
+    .await;
 }
 
 #[actix_web::test]
 async fn status_is_a_problem_document_with_200() {
     let app = TestApp::spawn().await;
-    let response = app.get("/api/v1/status").await;
+    let response = app.get(&paths::status()).await;
     assert_eq!(
         response.headers()["content-type"],
         "application/problem+json"
@@ -203,9 +219,9 @@ async fn status_is_503_with_retry_after_when_the_database_is_unreachable() {
     ));
     let app = actix_web::test::init_service(rinasce::http::application(state)).await;
     for path in [
-        "/api/v1/status",
-        "/api/v1/indicators",
-        "/api/v1/thematic-areas",
+        &paths::status(),
+        &paths::indicators(),
+        &paths::thematic_areas(),
     ] {
         let request = actix_web::test::TestRequest::get().uri(path).to_request();
         let response = actix_web::test::call_service(&app, request).await;
@@ -233,7 +249,8 @@ async fn control_characters_and_odd_query_strings_are_422_not_500() {
         "cursor=MjUzNDAyMzAwODAwMDAwMDAwOjU",
     ] {
         let problem = assert_problem(
-            app.get(&format!("/api/v1/contributions?{query}")).await,
+            app.get(&paths::with_query(paths::contributions(), query))
+                .await,
             422,
         )
         .await;
@@ -241,7 +258,11 @@ async fn control_characters_and_odd_query_strings_are_422_not_500() {
     }
     let long = "a".repeat(201);
     let problem = assert_problem(
-        app.get(&format!("/api/v1/contributions?q={long}")).await,
+        app.get(&paths::with_query(
+            paths::contributions(),
+            format!("q={long}"),
+        ))
+        .await,
         422,
     )
     .await;
@@ -252,9 +273,9 @@ async fn control_characters_and_odd_query_strings_are_422_not_500() {
 async fn head_answers_like_get_without_a_body() {
     let app = TestApp::spawn().await;
     for path in [
-        "/api/v1/status",
-        "/api/v1/indicators",
-        "/api/v1/thematic-areas",
+        &paths::status(),
+        &paths::indicators(),
+        &paths::thematic_areas(),
     ] {
         let response = app.client.head(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
@@ -262,7 +283,7 @@ async fn head_answers_like_get_without_a_body() {
     }
     let missing = app
         .client
-        .head(app.url("/api/v1/nothing"))
+        .head(app.url(&paths::api("/nothing")))
         .send()
         .await
         .unwrap();
@@ -272,7 +293,7 @@ async fn head_answers_like_get_without_a_body() {
 #[actix_web::test]
 async fn translated_answers_vary_by_language() {
     let app = TestApp::spawn().await;
-    let response = app.get("/api/v1/nothing").await;
+    let response = app.get(&paths::api("/nothing")).await;
     let vary = response.headers()["vary"].to_str().unwrap();
     assert!(vary.contains("Accept-Language"), "{vary}");
 }

@@ -1,16 +1,12 @@
 //! The moderators' API: queue, review with ETags, tags, notes, history,
 //! offline registration, bulk actions and near-duplicates.
 
-mod support;
-
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use reqwest::Method;
 use serde_json::{json, Value};
-use support::*;
-
-const QUEUE: &str = "/api/v1/moderation/contributions";
 
 fn id_of(value: &Value) -> String {
     value["id"].as_str().expect("an id").to_owned()
@@ -18,7 +14,12 @@ fn id_of(value: &Value) -> String {
 
 /// The queue filtered by `query`, as references in the order listed.
 async fn queue_refs(app: &TestApp, token: &str, query: &str) -> Vec<String> {
-    let page = staff_json(app, token, &format!("{QUEUE}?{query}")).await;
+    let page = app
+        .get_json_as(
+            token,
+            &paths::with_query(paths::moderation_contributions(), query),
+        )
+        .await;
     assert_eq!(page["next_cursor"], Value::Null, "{query}");
     page["items"]
         .as_array()
@@ -30,11 +31,7 @@ async fn queue_refs(app: &TestApp, token: &str, query: &str) -> Vec<String> {
 
 /// The moderation view of one contribution and its ETag.
 async fn detail(app: &TestApp, token: &str, id: &str) -> (Value, String) {
-    let response = app
-        .as_staff(Method::GET, &format!("{QUEUE}/{id}"), token)
-        .send()
-        .await
-        .unwrap();
+    let response = app.get_as(token, &paths::moderation_contribution(id)).await;
     assert_eq!(response.status(), 200);
     let etag = header(&response, "etag").expect("an ETag");
     (response.json().await.unwrap(), etag)
@@ -47,14 +44,8 @@ async fn patch(
     if_match: Option<&str>,
     body: Value,
 ) -> reqwest::Response {
-    let mut request = app
-        .as_staff(Method::PATCH, &format!("{QUEUE}/{id}"), token)
-        .header("Content-Type", "application/merge-patch+json")
-        .body(body.to_string());
-    if let Some(etag) = if_match {
-        request = request.header("If-Match", etag);
-    }
-    request.send().await.unwrap()
+    app.patch_as(token, &paths::moderation_contribution(id), if_match, &body)
+        .await
 }
 
 /// PATCH at the current version, asserting a 200; returns the new record.
@@ -65,14 +56,6 @@ async fn patch_ok(app: &TestApp, token: &str, id: &str, body: Value) -> Value {
     let text = response.text().await.unwrap();
     assert_eq!(status, 200, "PATCH {body}: {text}");
     serde_json::from_str(&text).unwrap()
-}
-
-async fn post_json(app: &TestApp, token: &str, path: &str, body: &Value) -> reqwest::Response {
-    app.as_staff(Method::POST, path, token)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
 }
 
 fn offline(channel: &str) -> Value {
@@ -90,7 +73,7 @@ fn offline(channel: &str) -> Value {
 async fn indicators_when_counted(app: &TestApp, expected: i64) -> Value {
     let deadline = Instant::now() + Duration::from_millis(1500);
     loop {
-        let indicators = app.get_json("/api/v1/indicators").await;
+        let indicators = app.get_json(&paths::indicators()).await;
         if indicators["counted"] == expected || Instant::now() > deadline {
             return indicators;
         }
@@ -109,7 +92,7 @@ fn organisation(kind: &str, name: &str) -> Value {
 #[actix_web::test]
 async fn the_queue_lists_everything_with_personal_data() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let first = app.submit_ok(&example_submission()).await;
     let second = app
         .submit_ok(&with(
@@ -121,10 +104,8 @@ async fn the_queue_lists_everything_with_personal_data() {
     patch_ok(&app, &moderator, &id_of(&second), json!({"status": "spam"})).await;
 
     let response = app
-        .as_staff(Method::GET, QUEUE, &moderator)
-        .send()
-        .await
-        .unwrap();
+        .get_as(&moderator, &paths::moderation_contributions())
+        .await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         header(&response, "cache-control").as_deref(),
@@ -159,7 +140,7 @@ async fn the_queue_lists_everything_with_personal_data() {
 #[actix_web::test]
 async fn every_filter_narrows_the_queue() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     // RF-000001: a citizen on cycling, approved and tagged.
     let a = app.submit_ok(&example_submission()).await;
     // RF-000002: a trade association on culture, marked spam.
@@ -199,17 +180,17 @@ async fn every_filter_narrows_the_queue() {
         ))
         .await;
     // RF-000004: received on paper long ago, pending.
-    let d = post_json(
-        &app,
-        &moderator,
-        QUEUE,
-        &with(
-            offline("paper"),
-            "received_at",
-            json!("2020-06-01T10:00:00Z"),
-        ),
-    )
-    .await;
+    let d = app
+        .post_json_as(
+            &moderator,
+            &paths::moderation_contributions(),
+            &with(
+                offline("paper"),
+                "received_at",
+                json!("2020-06-01T10:00:00Z"),
+            ),
+        )
+        .await;
     assert_eq!(d.status(), 201);
     patch_ok(
         &app,
@@ -278,7 +259,7 @@ async fn every_filter_narrows_the_queue() {
 #[actix_web::test]
 async fn invalid_filters_are_named_in_a_422() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     app.submit_ok(&example_submission()).await;
     let long_q = "a".repeat(201);
     let cases = [
@@ -299,22 +280,23 @@ async fn invalid_filters_are_named_in_a_422() {
     ];
     for (query, field) in cases {
         let response = app
-            .as_staff(Method::GET, &format!("{QUEUE}?{query}"), &moderator)
-            .send()
-            .await
-            .unwrap();
+            .get_as(
+                &moderator,
+                &paths::with_query(paths::moderation_contributions(), query),
+            )
+            .await;
         let problem = assert_problem(response, 422).await;
         assert_eq!(failing_fields(&problem), [field], "{query}");
     }
     let response = app
-        .as_staff(
-            Method::GET,
-            &format!("{QUEUE}?status=x&channel=y&sort=z"),
+        .get_as(
             &moderator,
+            &paths::with_query(
+                paths::moderation_contributions(),
+                "status=x&channel=y&sort=z",
+            ),
         )
-        .send()
-        .await
-        .unwrap();
+        .await;
     let problem = assert_problem(response, 422).await;
     let mut fields = failing_fields(&problem);
     fields.sort();
@@ -330,11 +312,14 @@ async fn walk(app: &TestApp, token: &str, sort: &str) -> Vec<String> {
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
     for _ in 0..50 {
-        let mut path = format!("{QUEUE}?limit=2&sort={sort}");
+        let mut path = paths::with_query(
+            paths::moderation_contributions(),
+            format!("limit=2&sort={sort}"),
+        );
         if let Some(cursor) = &cursor {
             path.push_str(&format!("&cursor={cursor}"));
         }
-        let page = staff_json(app, token, &path).await;
+        let page = app.get_json_as(token, &path).await;
         let items = page["items"].as_array().unwrap();
         assert!(items.len() <= 2);
         seen.extend(items.iter().map(id_of));
@@ -350,13 +335,17 @@ async fn walk(app: &TestApp, token: &str, sort: &str) -> Vec<String> {
 #[actix_web::test]
 async fn cursor_paging_visits_every_item_once_while_new_ones_arrive() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     for _ in 0..5 {
         app.submit_ok(&example_submission()).await;
     }
     for sort in ["received_at", "-received_at"] {
-        let before: Vec<String> = staff_json(&app, &moderator, &format!("{QUEUE}?limit=500")).await
-            ["items"]
+        let before: Vec<String> = app
+            .get_json_as(
+                &moderator,
+                &paths::with_query(paths::moderation_contributions(), "limit=500"),
+            )
+            .await["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -384,14 +373,12 @@ async fn cursor_paging_visits_every_item_once_while_new_ones_arrive() {
 #[actix_web::test]
 async fn patch_needs_the_current_etag() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let id = id_of(&app.submit_ok(&example_submission()).await);
 
     let response = app
-        .as_staff(Method::GET, &format!("{QUEUE}/{id}"), &moderator)
-        .send()
-        .await
-        .unwrap();
+        .get_as(&moderator, &paths::moderation_contribution(&id))
+        .await;
     assert_eq!(response.status(), 200);
     assert_eq!(header(&response, "etag").as_deref(), Some("\"v1\""));
     assert_eq!(
@@ -415,7 +402,7 @@ async fn patch_needs_the_current_etag() {
         )
         .await;
     }
-    assert_problem(app.get(&format!("/api/v1/contributions/{id}")).await, 404).await;
+    assert_problem(app.get(&paths::contribution(&id)).await, 404).await;
 
     let response = patch(&app, &moderator, &id, Some("\"v1\""), approve.clone()).await;
     assert_eq!(response.status(), 200);
@@ -425,7 +412,7 @@ async fn patch_needs_the_current_etag() {
     assert_eq!(record["version"], 2);
     assert!(record["published_at"].is_string());
 
-    let public = app.get_json(&format!("/api/v1/contributions/{id}")).await;
+    let public = app.get_json(&paths::contribution(&id)).await;
     assert_eq!(public["id"], id.as_str());
     assert_eq!(public["published_at"], record["published_at"]);
     // The same If-Match again is stale now.
@@ -454,12 +441,11 @@ async fn patch_needs_the_current_etag() {
         404,
     )
     .await;
-    for path in [format!("{QUEUE}/{unknown}"), format!("{QUEUE}/non-un-uuid")] {
-        let response = app
-            .as_staff(Method::GET, &path, &moderator)
-            .send()
-            .await
-            .unwrap();
+    for path in [
+        paths::moderation_contribution(unknown),
+        paths::moderation_contribution("non-un-uuid"),
+    ] {
+        let response = app.get_as(&moderator, &path).await;
         assert_problem(response, 404).await;
     }
 }
@@ -467,7 +453,7 @@ async fn patch_needs_the_current_etag() {
 #[actix_web::test]
 async fn transitions_outside_the_status_machine_are_conflicts() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let id = id_of(&app.submit_ok(&example_submission()).await);
     let conflict = |from: &'static str, to: &'static str| {
         let (app, moderator, id) = (&app, &moderator, &id);
@@ -531,7 +517,7 @@ async fn transitions_outside_the_status_machine_are_conflicts() {
 #[actix_web::test]
 async fn reasons_duplicates_and_bodies_are_validated() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let original = id_of(&app.submit_ok(&example_submission()).await);
     let copy = id_of(&app.submit_ok(&example_submission()).await);
     let third = id_of(&app.submit_ok(&example_submission()).await);
@@ -626,7 +612,11 @@ async fn reasons_duplicates_and_bodies_are_validated() {
     // Not JSON at all, and malformed JSON.
     let (_, etag) = detail(&app, &moderator, &third).await;
     let response = app
-        .as_staff(Method::PATCH, &format!("{QUEUE}/{third}"), &moderator)
+        .as_staff(
+            Method::PATCH,
+            &paths::moderation_contribution(&third),
+            &moderator,
+        )
         .header("If-Match", &etag)
         .header("Content-Type", "text/plain")
         .body("status=approved")
@@ -635,7 +625,11 @@ async fn reasons_duplicates_and_bodies_are_validated() {
         .unwrap();
     assert_problem(response, 415).await;
     let response = app
-        .as_staff(Method::PATCH, &format!("{QUEUE}/{third}"), &moderator)
+        .as_staff(
+            Method::PATCH,
+            &paths::moderation_contribution(&third),
+            &moderator,
+        )
         .header("If-Match", &etag)
         .header("Content-Type", "application/merge-patch+json")
         .body("{\"status\":")
@@ -650,10 +644,10 @@ async fn reasons_duplicates_and_bodies_are_validated() {
 #[actix_web::test]
 async fn approval_publishes_and_hiding_withdraws() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let id = id_of(&app.submit_ok(&example_submission()).await);
     let public_ids = || async {
-        app.get_json("/api/v1/contributions").await["items"]
+        app.get_json(&paths::contributions()).await["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -672,18 +666,18 @@ async fn approval_publishes_and_hiding_withdraws() {
     .await;
     assert_eq!(record["status_reason"], "Segnalazione di un cittadino");
     assert!(public_ids().await.is_empty());
-    assert_problem(app.get(&format!("/api/v1/contributions/{id}")).await, 404).await;
+    assert_problem(app.get(&paths::contribution(&id)).await, 404).await;
     let record = patch_ok(&app, &moderator, &id, json!({"status": "approved"})).await;
     assert_eq!(record["status_reason"], Value::Null);
     assert_eq!(public_ids().await, [id.as_str()]);
-    let public = app.get_json(&format!("/api/v1/contributions/{id}")).await;
+    let public = app.get_json(&paths::contribution(&id)).await;
     assert!(!public.to_string().contains("maria.rossi"), "{public}");
 }
 
 #[actix_web::test]
 async fn tags_replace_the_set_and_are_counted() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let first = id_of(&app.submit_ok(&example_submission()).await);
     let second = id_of(&app.submit_ok(&example_submission()).await);
 
@@ -725,7 +719,7 @@ async fn tags_replace_the_set_and_are_counted() {
     let (record, _) = detail(&app, &moderator, &second).await;
     assert_eq!(record["tags"], json!(["viali"]));
 
-    let tags = staff_json(&app, &moderator, "/api/v1/moderation/tags").await;
+    let tags = app.get_json_as(&moderator, &paths::tags()).await;
     assert_eq!(
         tags["items"],
         json!([
@@ -755,7 +749,7 @@ async fn tags_replace_the_set_and_are_counted() {
 #[actix_web::test]
 async fn a_null_tags_member_clears_the_set() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let id = id_of(&app.submit_ok(&example_submission()).await);
     patch_ok(&app, &moderator, &id, json!({"tags": ["viali"]})).await;
     let record = patch_ok(&app, &moderator, &id, json!({"tags": null})).await;
@@ -765,17 +759,17 @@ async fn a_null_tags_member_clears_the_set() {
 #[actix_web::test]
 async fn notes_are_added_and_shown_to_staff_only() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let id = id_of(&app.submit_ok(&example_submission()).await);
-    let notes = format!("{QUEUE}/{id}/notes");
+    let notes = paths::moderation_notes(&id);
 
-    let response = post_json(
-        &app,
-        &moderator,
-        &notes,
-        &json!({"text": "Sentire l'ufficio mobilità.\nRichiamare l'autrice."}),
-    )
-    .await;
+    let response = app
+        .post_json_as(
+            &moderator,
+            &notes,
+            &json!({"text": "Sentire l'ufficio mobilità.\nRichiamare l'autrice."}),
+        )
+        .await;
     assert_eq!(response.status(), 201);
     let note: Value = response.json().await.unwrap();
     assert_eq!(
@@ -784,7 +778,8 @@ async fn notes_are_added_and_shown_to_staff_only() {
     );
     assert_eq!(note["author_name"], "Staff moderator");
     assert!(note["id"].is_string() && note["created_at"].is_string());
-    let second: Value = post_json(&app, &moderator, &notes, &json!({"text": "Seconda nota"}))
+    let second: Value = app
+        .post_json_as(&moderator, &notes, &json!({"text": "Seconda nota"}))
         .await
         .json()
         .await
@@ -804,19 +799,20 @@ async fn notes_are_added_and_shown_to_staff_only() {
         (json!({"text": "x".repeat(5001)}), "text"),
         (json!({"text": "ok", "private": true}), "private"),
     ] {
-        let problem = assert_problem(post_json(&app, &moderator, &notes, &body).await, 422).await;
+        let problem = assert_problem(app.post_json_as(&moderator, &notes, &body).await, 422).await;
         assert_eq!(failing_fields(&problem), [field], "{body}");
     }
-    let unknown = format!("{QUEUE}/{}/notes", uuid::Uuid::new_v4());
+    let unknown = paths::moderation_notes(uuid::Uuid::new_v4());
     assert_problem(
-        post_json(&app, &moderator, &unknown, &json!({"text": "Nota"})).await,
+        app.post_json_as(&moderator, &unknown, &json!({"text": "Nota"}))
+            .await,
         404,
     )
     .await;
 
     // Published, the contribution still shows no note to the public.
     patch_ok(&app, &moderator, &id, json!({"status": "approved"})).await;
-    let public = app.get("/api/v1/contributions").await.text().await.unwrap();
+    let public = app.get(&paths::contributions()).await.text().await.unwrap();
     assert!(
         !public.contains("Seconda nota") && !public.contains("notes"),
         "{public}"
@@ -826,7 +822,7 @@ async fn notes_are_added_and_shown_to_staff_only() {
 #[actix_web::test]
 async fn the_history_lists_every_change_with_its_actor() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let id = id_of(&app.submit_ok(&example_submission()).await);
     patch_ok(
         &app,
@@ -836,16 +832,16 @@ async fn the_history_lists_every_change_with_its_actor() {
     )
     .await;
     patch_ok(&app, &moderator, &id, json!({"tags": ["eventi", "musei"]})).await;
-    let note: Value = post_json(
-        &app,
-        &moderator,
-        &format!("{QUEUE}/{id}/notes"),
-        &json!({"text": "Area sbagliata nel modulo"}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let note: Value = app
+        .post_json_as(
+            &moderator,
+            &paths::moderation_notes(&id),
+            &json!({"text": "Area sbagliata nel modulo"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let actor = note["author_id"].as_str().unwrap().to_owned();
     patch_ok(
         &app,
@@ -859,10 +855,8 @@ async fn the_history_lists_every_change_with_its_actor() {
     assert_eq!(record["thematic_area"], "cultura-diffusa");
 
     let response = app
-        .as_staff(Method::GET, &format!("{QUEUE}/{id}/history"), &moderator)
-        .send()
-        .await
-        .unwrap();
+        .get_as(&moderator, &paths::moderation_history(&id))
+        .await;
     assert_eq!(
         header(&response, "cache-control").as_deref(),
         Some("no-store")
@@ -915,30 +909,31 @@ async fn the_history_lists_every_change_with_its_actor() {
     );
     // Paged one at a time, the same events.
     let mut paged = Vec::new();
-    let mut path = format!("{QUEUE}/{id}/history?limit=1");
+    let mut path = paths::with_query(paths::moderation_history(&id), "limit=1");
     loop {
-        let page = staff_json(&app, &moderator, &path).await;
+        let page = app.get_json_as(&moderator, &path).await;
         paged.extend(page["items"].as_array().unwrap().iter().cloned());
         match page["next_cursor"].as_str() {
-            Some(cursor) => path = format!("{QUEUE}/{id}/history?limit=1&cursor={cursor}"),
+            Some(cursor) => {
+                path = paths::with_query(
+                    paths::moderation_history(&id),
+                    format!("limit=1&cursor={cursor}"),
+                )
+            }
             None => break,
         }
     }
     assert_eq!(&paged, events);
 
-    let unknown = format!("{QUEUE}/{}/history", uuid::Uuid::new_v4());
-    let response = app
-        .as_staff(Method::GET, &unknown, &moderator)
-        .send()
-        .await
-        .unwrap();
+    let unknown = paths::moderation_history(uuid::Uuid::new_v4());
+    let response = app.get_as(&moderator, &unknown).await;
     assert_problem(response, 404).await;
 }
 
 #[actix_web::test]
 async fn concurrent_patches_with_the_same_etag_let_exactly_one_win() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     for _ in 0..5 {
         let id = id_of(&app.submit_ok(&example_submission()).await);
         let (first, second) = futures::join!(
@@ -976,7 +971,7 @@ async fn concurrent_patches_with_the_same_etag_let_exactly_one_win() {
 #[actix_web::test]
 async fn concurrent_tag_changes_with_the_same_etag_let_exactly_one_win() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     for _ in 0..10 {
         let id = id_of(&app.submit_ok(&example_submission()).await);
         let (first, second) = futures::join!(
@@ -1006,7 +1001,7 @@ async fn concurrent_tag_changes_with_the_same_etag_let_exactly_one_win() {
 #[actix_web::test]
 async fn spam_and_duplicates_leave_the_indicator() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let ids: Vec<String> = {
         let mut ids = Vec::new();
         for _ in 0..3 {
@@ -1067,26 +1062,26 @@ async fn spam_and_duplicates_leave_the_indicator() {
 #[actix_web::test]
 async fn offline_contributions_are_registered_but_never_counted() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     app.submit_ok(&example_submission()).await;
 
     // On paper, anonymous, received last year.
-    let response = post_json(
-        &app,
-        &moderator,
-        QUEUE,
-        &with(
-            offline("paper"),
-            "received_at",
-            json!("2024-03-15T09:30:00Z"),
-        ),
-    )
-    .await;
+    let response = app
+        .post_json_as(
+            &moderator,
+            &paths::moderation_contributions(),
+            &with(
+                offline("paper"),
+                "received_at",
+                json!("2024-03-15T09:30:00Z"),
+            ),
+        )
+        .await;
     assert_eq!(response.status(), 201);
     let location = header(&response, "location").expect("Location");
     assert_eq!(header(&response, "etag").as_deref(), Some("\"v1\""));
     let paper: Value = response.json().await.unwrap();
-    assert_eq!(location, format!("{QUEUE}/{}", id_of(&paper)));
+    assert_eq!(location, paths::moderation_contribution(id_of(&paper)));
     assert_eq!(paper["channel"], "paper");
     assert_eq!(paper["status"], "pending");
     assert_eq!(paper["reference"], "RF-000002");
@@ -1106,7 +1101,8 @@ async fn offline_contributions_are_registered_but_never_counted() {
         "author.email",
         json!("giulia.verdi@example.org"),
     );
-    let event: Value = post_json(&app, &moderator, QUEUE, &event)
+    let event: Value = app
+        .post_json_as(&moderator, &paths::moderation_contributions(), &event)
         .await
         .json()
         .await
@@ -1114,7 +1110,13 @@ async fn offline_contributions_are_registered_but_never_counted() {
     assert_eq!(event["channel"], "event");
     assert_eq!(event["author"]["email"], "giulia.verdi@example.org");
     // By e-mail, received now.
-    let response = post_json(&app, &moderator, QUEUE, &offline("email")).await;
+    let response = app
+        .post_json_as(
+            &moderator,
+            &paths::moderation_contributions(),
+            &offline("email"),
+        )
+        .await;
     assert_eq!(response.status(), 201);
     let email: Value = response.json().await.unwrap();
     assert!(email["received_at"].as_str().unwrap() > event["received_at"].as_str().unwrap());
@@ -1146,7 +1148,12 @@ async fn offline_contributions_are_registered_but_never_counted() {
         ),
         (with(offline("paper"), "title", json!("Wi")), "title"),
     ] {
-        let problem = assert_problem(post_json(&app, &moderator, QUEUE, &body).await, 422).await;
+        let problem = assert_problem(
+            app.post_json_as(&moderator, &paths::moderation_contributions(), &body)
+                .await,
+            422,
+        )
+        .await;
         assert_eq!(failing_fields(&problem), [field], "{body}");
     }
     assert_eq!(app.count_contributions(), 4);
@@ -1169,7 +1176,7 @@ async fn offline_contributions_are_registered_but_never_counted() {
         "ordered by when they reached the Comune"
     );
 
-    let indicators = app.get_json("/api/v1/indicators").await;
+    let indicators = app.get_json(&paths::indicators()).await;
     assert_eq!(indicators["counted"], 1);
     assert_eq!(indicators["received"], 1);
     // Approved, an offline contribution is published but still not counted
@@ -1185,30 +1192,28 @@ async fn offline_contributions_are_registered_but_never_counted() {
     let indicators = indicators_when_counted(&app, 2).await;
     assert_eq!(indicators["counted"], 2);
     assert_eq!(indicators["received"], 2);
-    let public = app
-        .get_json(&format!("/api/v1/contributions/{}", id_of(&paper)))
-        .await;
+    let public = app.get_json(&paths::contribution(id_of(&paper))).await;
     assert_eq!(public["reference"], "RF-000002");
 }
 
 #[actix_web::test]
 async fn bulk_actions_report_one_outcome_per_id_in_order() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let a = id_of(&app.submit_ok(&example_submission()).await);
     let b = id_of(&app.submit_ok(&example_submission()).await);
     let approved = id_of(&app.submit_ok(&example_submission()).await);
     patch_ok(&app, &moderator, &approved, json!({"status": "approved"})).await;
     let unknown = uuid::Uuid::new_v4().to_string();
-    let bulk = "/api/v1/moderation/bulk-actions";
+    let bulk = &paths::bulk_actions();
 
-    let response = post_json(
-        &app,
-        &moderator,
-        bulk,
-        &json!({"ids": [a, "non-un-id", approved, unknown, b], "status": "spam", "add_tags": ["ondata-spam"]}),
-    )
-    .await;
+    let response = app
+        .post_json_as(
+            &moderator,
+            bulk,
+            &json!({"ids": [a, "non-un-id", approved, unknown, b], "status": "spam", "add_tags": ["ondata-spam"]}),
+        )
+        .await;
     assert_eq!(response.status(), 200);
     let outcome: Value = response.json().await.unwrap();
     let items = outcome["items"].as_array().unwrap();
@@ -1257,16 +1262,16 @@ async fn bulk_actions_report_one_outcome_per_id_in_order() {
     assert_eq!(indicators_when_counted(&app, 1).await["counted"], 1);
 
     // Tags only; a reason-less rejection fails item by item.
-    let outcome: Value = post_json(
-        &app,
-        &moderator,
-        bulk,
-        &json!({"ids": [a, approved], "remove_tags": ["ondata-spam"], "add_tags": ["rivisto"]}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let outcome: Value = app
+        .post_json_as(
+            &moderator,
+            bulk,
+            &json!({"ids": [a, approved], "remove_tags": ["ondata-spam"], "add_tags": ["rivisto"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(outcome["items"][0]["outcome"], "applied");
     assert_eq!(outcome["items"][1]["outcome"], "applied");
     assert_eq!(
@@ -1278,16 +1283,16 @@ async fn bulk_actions_report_one_outcome_per_id_in_order() {
         json!(["rivisto"])
     );
     let pending = id_of(&app.submit_ok(&example_submission()).await);
-    let outcome: Value = post_json(
-        &app,
-        &moderator,
-        bulk,
-        &json!({"ids": [pending], "status": "rejected"}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let outcome: Value = app
+        .post_json_as(
+            &moderator,
+            bulk,
+            &json!({"ids": [pending], "status": "rejected"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(outcome["items"][0]["outcome"], "failed");
     assert_eq!(outcome["items"][0]["problem"]["status"], 422);
     assert_eq!(
@@ -1304,7 +1309,7 @@ async fn bulk_actions_report_one_outcome_per_id_in_order() {
         (json!({"ids": [a], "add_tags": ["Città"]}), "add_tags"),
         (json!({"ids": [a], "tags": ["x"]}), "tags"),
     ] {
-        let problem = assert_problem(post_json(&app, &moderator, bulk, &body).await, 422).await;
+        let problem = assert_problem(app.post_json_as(&moderator, bulk, &body).await, 422).await;
         assert_eq!(failing_fields(&problem), [field], "{body}");
     }
     let response = app
@@ -1321,7 +1326,7 @@ async fn bulk_actions_report_one_outcome_per_id_in_order() {
 #[actix_web::test]
 async fn similar_ranks_a_lightly_edited_copy_first() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let original = id_of(
         &app.submit_ok(&with(
             with(
@@ -1351,8 +1356,8 @@ async fn similar_ranks_a_lightly_edited_copy_first() {
         ))
         .await;
     }
-    let path = format!("{QUEUE}/{original}/similar");
-    let before = staff_json(&app, &moderator, &path).await;
+    let path = paths::moderation_similar(&original);
+    let before = app.get_json_as(&moderator, &path).await;
     assert!(
         before["items"]
             .as_array()
@@ -1374,7 +1379,7 @@ async fn similar_ranks_a_lightly_edited_copy_first() {
             json!("Chiedo piste ciclabili protette, illuminate, sui viali; collegate alla tramvia e ai parcheggi scambiatori"),
         ))
         .await;
-    let similar = staff_json(&app, &moderator, &path).await;
+    let similar = app.get_json_as(&moderator, &path).await;
     let items = similar["items"].as_array().unwrap();
     assert!(!items.is_empty() && items.len() <= 10);
     assert_eq!(items[0]["id"], copy["id"]);
@@ -1391,21 +1396,16 @@ async fn similar_ranks_a_lightly_edited_copy_first() {
         "the contribution itself is excluded"
     );
     // And the other way round.
-    let reverse = staff_json(
-        &app,
-        &moderator,
-        &format!("{QUEUE}/{}/similar", id_of(&copy)),
-    )
-    .await;
+    let reverse = app
+        .get_json_as(&moderator, &paths::moderation_similar(id_of(&copy)))
+        .await;
     assert_eq!(reverse["items"][0]["id"], original.as_str());
     assert_eq!(reverse["items"][0]["score"], items[0]["score"]);
 
     for id in [uuid::Uuid::new_v4().to_string(), "RF-000001".to_owned()] {
         let response = app
-            .as_staff(Method::GET, &format!("{QUEUE}/{id}/similar"), &moderator)
-            .send()
-            .await
-            .unwrap();
+            .get_as(&moderator, &paths::moderation_similar(&id))
+            .await;
         assert_problem(response, 404).await;
     }
 }
@@ -1413,29 +1413,29 @@ async fn similar_ranks_a_lightly_edited_copy_first() {
 #[actix_web::test]
 async fn offline_times_are_kept_to_the_microsecond_and_paging_ends() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let mut received = Vec::new();
     for _ in 0..2 {
-        let response = post_json(
-            &app,
-            &moderator,
-            QUEUE,
-            &with(
-                offline("paper"),
-                "received_at",
-                json!("2024-03-15T09:30:00.123456789Z"),
-            ),
-        )
-        .await;
+        let response = app
+            .post_json_as(
+                &moderator,
+                &paths::moderation_contributions(),
+                &with(
+                    offline("paper"),
+                    "received_at",
+                    json!("2024-03-15T09:30:00.123456789Z"),
+                ),
+            )
+            .await;
         assert_eq!(response.status(), 201);
         let record: Value = response.json().await.unwrap();
         received.push(record["received_at"].clone());
     }
     app.submit_ok(&example_submission()).await;
     let mut seen = Vec::new();
-    let mut path = format!("{QUEUE}?limit=1");
+    let mut path = paths::with_query(paths::moderation_contributions(), "limit=1");
     for _ in 0..10 {
-        let page = staff_json(&app, &moderator, &path).await;
+        let page = app.get_json_as(&moderator, &path).await;
         seen.extend(
             page["items"]
                 .as_array()
@@ -1444,7 +1444,12 @@ async fn offline_times_are_kept_to_the_microsecond_and_paging_ends() {
                 .map(|i| i["reference"].as_str().unwrap().to_owned()),
         );
         match page["next_cursor"].as_str() {
-            Some(cursor) => path = format!("{QUEUE}?limit=1&cursor={cursor}"),
+            Some(cursor) => {
+                path = paths::with_query(
+                    paths::moderation_contributions(),
+                    format!("limit=1&cursor={cursor}"),
+                )
+            }
             None => break,
         }
     }
@@ -1458,7 +1463,7 @@ async fn offline_times_are_kept_to_the_microsecond_and_paging_ends() {
 #[actix_web::test]
 async fn similar_finds_a_contribution_that_became_visible_late() {
     let app = TestApp::spawn().await;
-    let moderator = app.staff_token("moderator");
+    let moderator = app.moderator().await;
     let text = |title: &str| {
         with(
             with(example_submission(), "title", json!(title)),
@@ -1476,18 +1481,12 @@ async fn similar_finds_a_contribution_that_became_visible_late() {
             json!("Aprire le biblioteche di quartiere anche la domenica pomeriggio."),
         ))
         .await;
-    app.execute_sql(&format!(
-        "UPDATE contributions SET seq = 50 WHERE id = '{}'",
-        id_of(&later)
-    ));
-    let path = format!("{QUEUE}/{original}/similar");
-    staff_json(&app, &moderator, &path).await; // indexes up to number 50
+    app.set_sequence_number(&id_of(&later), 50);
+    let path = paths::moderation_similar(&original);
+    app.get_json_as(&moderator, &path).await; // indexes up to number 50
 
     let copy = app.submit_ok(&text("Piste ciclabili sui viali!")).await;
-    app.execute_sql(&format!(
-        "UPDATE contributions SET seq = 10 WHERE id = '{}'",
-        id_of(&copy)
-    ));
-    let similar = staff_json(&app, &moderator, &path).await;
+    app.set_sequence_number(&id_of(&copy), 10);
+    let similar = app.get_json_as(&moderator, &path).await;
     assert_eq!(similar["items"][0]["id"], copy["id"], "{similar}");
 }
