@@ -292,7 +292,7 @@ impl TestApp {
             name: PersonName::parse(&format!("Staff {role}")).unwrap(),
             role: Role::parse(role).unwrap(),
         };
-        // Synchronous for the tests' convenience; the work runs on the
+        // Created as by `rinasce staff add`. Synchronous for the tests' convenience; the work runs on the
         // blocking pool, not on this thread.
         let (_, token) =
             futures::executor::block_on(staff::create(&self.db, Actor::CommandLine, new))
