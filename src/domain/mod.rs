@@ -4,6 +4,7 @@
 pub mod contribution;
 pub mod field_issue;
 pub mod indicators;
+pub mod projection;
 pub mod similarity;
 pub mod staff;
 pub mod status;
