@@ -1,5 +1,7 @@
 //! The language of messages: Italian unless the client prefers English.
 
+pub mod format;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Language {
     #[default]

@@ -7,6 +7,7 @@ pub mod field_issue;
 pub mod ids;
 pub mod indicators;
 pub mod mail;
+pub mod projection;
 pub mod query;
 pub mod similarity;
 pub mod staff;

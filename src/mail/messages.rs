@@ -4,6 +4,15 @@
 use askama::Template;
 
 use crate::domain::MessageKind;
+use crate::i18n::format::italian_count;
+
+/// The templates' own filters: `{{ target|italian_count }}`.
+mod filters {
+    #[askama::filter_fn]
+    pub fn italian_count(count: &i64, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(crate::i18n::format::italian_count(*count))
+    }
+}
 
 /// A rendered message, ready to be queued.
 #[derive(Clone, Debug)]
@@ -133,7 +142,10 @@ impl Digest {
     pub fn render(&self, recipient: &str) -> Result<Message, askama::Error> {
         let subject = match self.pending {
             1 => "Rinasce Firenze: 1 contributo in attesa di revisione".to_owned(),
-            n => format!("Rinasce Firenze: {n} contributi in attesa di revisione"),
+            n => format!(
+                "Rinasce Firenze: {} contributi in attesa di revisione",
+                italian_count(n)
+            ),
         };
         Ok(message(
             MessageKind::Digest,
@@ -148,7 +160,7 @@ impl TargetReached {
     pub fn render(&self, recipient: &str) -> Result<Message, askama::Error> {
         let subject = format!(
             "Rinasce Firenze: raggiunto l'obiettivo di {} contributi",
-            self.target
+            italian_count(self.target)
         );
         Ok(message(
             MessageKind::TargetReached,
@@ -210,5 +222,34 @@ mod tests {
         assert!(rejected.subject.contains("non pubblicato"));
         assert!(rejected.body_text.contains("Fuori tema"));
         assert!(rejected.body_html.contains("Fuori tema"));
+    }
+
+    #[test]
+    fn counts_in_messages_are_written_the_italian_way() {
+        let reached = TargetReached::new(
+            "Anna",
+            1200,
+            "3 novembre 2026 alle 14:05",
+            "http://x/cruscotto",
+        )
+        .render("anna@example.org")
+        .unwrap();
+        assert!(reached.subject.contains("obiettivo di 1.200 contributi"));
+        assert!(reached
+            .body_text
+            .contains("1.200 contributi\nricevuti tramite il modulo della Rete Civica, il 3 novembre 2026 alle 14:05."));
+        assert!(reached.body_html.contains("<strong>1.200</strong>"));
+        let digest = Digest::new("Anna", 1234, "2 novembre 2026", "http://x/coda")
+            .render("anna@example.org")
+            .unwrap();
+        assert!(digest.subject.contains("1.234 contributi in attesa"));
+        assert!(digest.body_text.contains(
+            "ci sono 1.234 contributi in attesa di revisione per \"Rinasce Firenze\"; \
+             il più vecchio è arrivato il 2 novembre 2026."
+        ));
+        let one = Digest::new("Anna", 1, "", "http://x/coda")
+            .render("anna@example.org")
+            .unwrap();
+        assert!(one.body_text.contains("c'è 1 contributo in attesa"));
     }
 }

@@ -7,6 +7,7 @@ use super::{MailContext, MailError, Message};
 use crate::db::models::ContributionRow;
 use crate::db::{outbox, staff, DbConnection};
 use crate::domain::{ContributionId, Reference, Role};
+use crate::i18n::format::{italian_date, italian_moment, rome_date};
 
 fn queue(
     conn: &mut DbConnection,
@@ -102,7 +103,7 @@ pub fn target_reached(
     if !context.enabled {
         return Ok(());
     }
-    let when = reached_at.format("%d/%m/%Y alle %H:%M UTC").to_string();
+    let when = italian_moment(reached_at.and_utc(), false);
     for admin in staff::list_active_with_roles(conn, &[Role::Admin])? {
         let message = TargetReached::new(
             admin.name.as_str(),
@@ -128,7 +129,7 @@ pub fn digest(
         return Ok(0);
     }
     let oldest = oldest
-        .map(|t| t.format("%d/%m/%Y").to_string())
+        .map(|t| italian_date(rome_date(t.and_utc())))
         .unwrap_or_default();
     let queue_link = format!(
         "{}/api/v1/moderation/contributions?status=pending",

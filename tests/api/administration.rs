@@ -664,7 +664,10 @@ async fn the_audit_log_records_every_change_and_filters() {
         times.windows(2).all(|w| w[0] <= w[1]),
         "oldest first: {times:?}"
     );
-    let mine: Vec<&Value> = all.iter().filter(|e| e["actor"] != "command-line").collect();
+    let mine: Vec<&Value> = all
+        .iter()
+        .filter(|e| e["actor"] != "command-line")
+        .collect();
     let summary: Vec<(&str, &str, &str)> = mine
         .iter()
         .map(|e| {

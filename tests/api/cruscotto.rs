@@ -5,7 +5,7 @@
 use crate::support::*;
 use chrono::{Duration, NaiveDate, Utc};
 use rinasce::domain::indicators::DailyCount;
-use rinasce::http::cruscotto::{project, Outlook};
+use rinasce::domain::projection::{project, Outlook};
 use serde_json::{json, Value};
 
 async fn page(app: &TestApp) -> String {
@@ -397,7 +397,7 @@ async fn reaching_the_target_is_announced_with_its_date() {
         html.contains(&format!(
             "obiettivo raggiunto il <time datetime=\"{}\">{}</time>",
             reached.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            rinasce::http::cruscotto::italian_moment(reached, false)
+            rinasce::i18n::format::italian_moment(reached, false)
         )),
         "{html}"
     );

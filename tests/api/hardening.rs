@@ -349,9 +349,13 @@ async fn retention_erases_personal_data_older_than_the_period() {
     let old = app.submit_ok(&example_submission()).await;
     let recent = app.submit_ok(&example_submission()).await;
     app.backdate_received_at(old["id"].as_str().unwrap(), "2020-01-01 10:00:00");
-    rinasce::app::erasure::run_if_due(&app.db, 365).await.unwrap();
+    rinasce::app::erasure::run_if_due(&app.db, 365)
+        .await
+        .unwrap();
     // Once a day: a second run does nothing.
-    rinasce::app::erasure::run_if_due(&app.db, 365).await.unwrap();
+    rinasce::app::erasure::run_if_due(&app.db, 365)
+        .await
+        .unwrap();
     let admin = app.admin().await;
     let moderator = app.moderator().await;
     let read = |id: &str| {

@@ -1,0 +1,88 @@
+//! `/cruscotto`: the public monitoring dashboard of the PEG indicator, and
+//! `/cruscotto/progress.svg`, its embeddable badge for the Rete Civica page.
+//!
+//! Both render the figures of `GET /api/v1/indicators`, taken from the same
+//! cached computation ([`crate::indicators::IndicatorCache`]), so the page,
+//! the badge and the API never disagree and many viewers cost about one.
+//! Pages are server-rendered by askama, which HTML-escapes every value.
+//!
+//! This file holds the handlers; the page, its charts and the badge each
+//! have their own module. The projection is domain logic
+//! ([`crate::domain::projection`]) and Italian formatting lives in
+//! [`crate::i18n::format`].
+
+mod badge;
+mod charts;
+mod page;
+
+use std::sync::OnceLock;
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+use super::AppState;
+use crate::error::ApiError;
+use badge::Badge;
+use page::DashboardPage;
+
+/// The page's one inline style block and one inline script.
+const STYLE: &str = include_str!("../../../templates/cruscotto/cruscotto.css");
+const SCRIPT: &str = include_str!("../../../templates/cruscotto/cruscotto.js");
+
+/// The page's own policy: its style and script by their hashes, the refresh
+/// fetch to this origin, and the empty `data:` icon (which spares the browser
+/// a request for /favicon.ico).
+pub fn content_security_policy() -> &'static str {
+    static POLICY: OnceLock<String> = OnceLock::new();
+    POLICY.get_or_init(|| {
+        let hash = |text: &str| {
+            format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes()))
+            )
+        };
+        format!(
+            "default-src 'none'; style-src {}; script-src {}; connect-src 'self'; \
+             img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            hash(STYLE),
+            hash(SCRIPT)
+        )
+    })
+}
+
+/// `GET /cruscotto`
+pub async fn show_dashboard(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let indicators = state
+        .indicators
+        .current(&state.db, &state.config, &state.mail)
+        .await?;
+    let page = DashboardPage::new(&indicators, &state.config.public_url);
+    let body = page
+        .render()
+        .map_err(|e| ApiError::Internal(format!("rendering the dashboard: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        // The figures change with every contribution; the computation behind
+        // them is cached, so revalidating costs little.
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header((header::CONTENT_SECURITY_POLICY, content_security_policy()))
+        .body(body))
+}
+
+/// `GET /cruscotto/progress.svg`
+pub async fn show_badge(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let indicators = state
+        .indicators
+        .current(&state.db, &state.config, &state.mail)
+        .await?;
+    let body = Badge::new(&indicators)
+        .render()
+        .map_err(|e| ApiError::Internal(format!("rendering the badge: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
+        .body(body))
+}
