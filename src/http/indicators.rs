@@ -4,7 +4,8 @@ use actix_web::{get, web};
 
 use super::AppState;
 use crate::domain::indicators::Indicators;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
+use crate::http::problems::Unavailable;
 
 /// Read the indicator
 ///
@@ -18,8 +19,7 @@ use crate::error::{ApiError, Problem};
     operation_id = "show_indicators",
     responses(
         (status = 200, description = "The indicator and its breakdowns.", body = Indicators),
-        (status = 503, description = "Database unavailable.", body = Problem, content_type = "application/problem+json",
-            headers(("Retry-After" = i32, description = "Seconds to wait."))),
+        Unavailable,
     )
 )]
 #[get("/indicators")]

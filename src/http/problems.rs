@@ -218,3 +218,11 @@ pub enum QueryProblems {
     )]
     Invalid(Problem),
 }
+
+/// The database cannot be reached: try again shortly.
+#[derive(utoipa::IntoResponses)]
+pub enum Unavailable {
+    #[response(status = 503, description = "Database unavailable.", content_type = "application/problem+json",
+        headers(("Retry-After" = i32, description = "Seconds to wait.")))]
+    Unavailable(Problem),
+}

@@ -7,7 +7,8 @@ use utoipa::ToSchema;
 use super::AppState;
 use crate::app::public;
 use crate::db::models::ThematicAreaRow;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
+use crate::http::problems::Unavailable;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ThematicArea {
@@ -53,8 +54,7 @@ pub struct ThematicAreaList {
     operation_id = "list_thematic_areas",
     responses(
         (status = 200, description = "The thematic areas.", body = ThematicAreaList),
-        (status = 503, description = "Database unavailable.", body = Problem, content_type = "application/problem+json",
-            headers(("Retry-After" = i32, description = "Seconds to wait."))),
+        Unavailable,
     )
 )]
 #[get("/thematic-areas")]

@@ -1,0 +1,229 @@
+//! The body of a contribution, as the form sends it and as moderators
+//! register one received offline, read field by field.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::clock;
+use crate::domain::{
+    AuthorKind, Channel, ContributionBody, ContributionTitle, EmailAddress, FieldIssue,
+    OrganizationName, PersonName, Quartiere, ThematicAreaCode,
+};
+use crate::http::input::{boolean, integer, text, FieldErrors, JsonObject};
+use crate::submissions::ContributionInput;
+
+/// A contribution as the Rete Civica form sends it.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documents the body; the handler reads it field by field
+pub struct ContributionSubmission {
+    /// Code of an active thematic area.
+    #[schema(max_length = 64, example = "mobilita-green")]
+    thematic_area: String,
+    /// 5–150 characters after trimming, on one line.
+    #[schema(
+        min_length = 5,
+        max_length = 150,
+        example = "Più piste ciclabili sui viali"
+    )]
+    title: String,
+    /// 20–5000 characters after trimming; newlines and tabs allowed.
+    #[schema(
+        min_length = 20,
+        max_length = 5000,
+        example = "Testo del suggerimento con almeno venti caratteri."
+    )]
+    body: String,
+    author: AuthorSubmission,
+    /// Must be `true`.
+    #[schema(example = true)]
+    privacy_notice_accepted: bool,
+    /// Whether the author agrees to be contacted again; `false` when absent.
+    #[schema(example = false)]
+    contact_consent: Option<bool>,
+}
+
+/// The author of a contribution.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct AuthorSubmission {
+    kind: AuthorKind,
+    #[schema(min_length = 1, max_length = 80, example = "Maria")]
+    given_name: String,
+    #[schema(min_length = 1, max_length = 80, example = "Rossi")]
+    family_name: String,
+    /// 2–200 characters; required unless `kind` is `citizen` (ignored for citizens).
+    #[schema(min_length = 2, max_length = 200, example = json!(null))]
+    organization_name: Option<String>,
+    #[schema(format = Email, max_length = 254, example = "maria.rossi@example.org")]
+    email: String,
+    /// Quartiere 1–5, or null.
+    #[schema(format = Int32, minimum = 1, maximum = 5, example = 2)]
+    quartiere: Option<i32>,
+}
+
+/// Which body is being read: the public form's, or a moderator's
+/// registration of a contribution received elsewhere.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum SubmissionRules {
+    /// Names and e-mail required, privacy notice accepted, channel `form`.
+    Form,
+    /// `channel` other than `form`, optional `received_at`; the author may be
+    /// unknown (a paper note, a meeting), so names and e-mail are optional.
+    Offline,
+}
+
+const COMMON_FIELDS: &[&str] = &[
+    "thematic_area",
+    "title",
+    "body",
+    "author",
+    "contact_consent",
+];
+const FORM_FIELDS: &[&str] = &["privacy_notice_accepted"];
+const OFFLINE_FIELDS: &[&str] = &["channel", "received_at"];
+pub const AUTHOR_FIELDS: &[&str] = &[
+    "kind",
+    "given_name",
+    "family_name",
+    "organization_name",
+    "email",
+    "quartiere",
+];
+
+impl SubmissionRules {
+    /// The top-level fields a body may have under these rules.
+    pub fn fields(self) -> Vec<&'static str> {
+        let extra = match self {
+            SubmissionRules::Form => FORM_FIELDS,
+            SubmissionRules::Offline => OFFLINE_FIELDS,
+        };
+        COMMON_FIELDS.iter().chain(extra).copied().collect()
+    }
+}
+
+/// Reads a contribution, collecting every failing field.
+pub fn parse_contribution(
+    value: Value,
+    rules: SubmissionRules,
+    errors: &mut FieldErrors,
+) -> Option<ContributionInput> {
+    let mut object = JsonObject::read(value, "", &rules.fields(), errors)?;
+    let thematic_area = object.required("thematic_area", errors, text(ThematicAreaCode::parse));
+    let title = object.required("title", errors, text(ContributionTitle::parse));
+    let body = object.required("body", errors, text(ContributionBody::parse));
+    let author = parse_author(&mut object, rules, errors);
+    let contact_consent = object.optional("contact_consent", errors, boolean);
+    let (channel, received_at) = match rules {
+        SubmissionRules::Form => {
+            object.required("privacy_notice_accepted", errors, |v| match boolean(v)? {
+                true => Ok(()),
+                false => Err(FieldIssue::MustBeTrue),
+            })?;
+            (Some(Channel::Form), Some(None))
+        }
+        SubmissionRules::Offline => (
+            object.required(
+                "channel",
+                errors,
+                text(|raw| match Channel::parse(raw)? {
+                    Channel::Form => Err(FieldIssue::UnknownValue {
+                        allowed: vec!["event".into(), "email".into(), "paper".into()],
+                    }),
+                    channel => Ok(channel),
+                }),
+            ),
+            object.optional("received_at", errors, text(past_timestamp)),
+        ),
+    };
+    let author = author?;
+    Some(ContributionInput {
+        thematic_area: thematic_area?,
+        title: title?,
+        body: body?,
+        kind: author.kind,
+        given_name: author.given_name,
+        family_name: author.family_name,
+        organization_name: author.organization_name,
+        email: author.email,
+        quartiere: author.quartiere,
+        contact_consent: contact_consent?.unwrap_or(false),
+        channel: channel?,
+        received_at: received_at?,
+    })
+}
+
+fn past_timestamp(raw: &str) -> Result<chrono::NaiveDateTime, FieldIssue> {
+    let time = DateTime::parse_from_rfc3339(raw.trim())
+        .map_err(|_| FieldIssue::InvalidTimestamp)?
+        .with_timezone(&Utc);
+    if time > clock::now() {
+        return Err(FieldIssue::InvalidTimestamp);
+    }
+    // Microseconds: what PostgreSQL keeps, and what paging cursors carry.
+    Ok(chrono::SubsecRound::trunc_subsecs(time, 6).naive_utc())
+}
+
+struct ParsedAuthor {
+    kind: AuthorKind,
+    given_name: Option<PersonName>,
+    family_name: Option<PersonName>,
+    organization_name: Option<OrganizationName>,
+    email: Option<EmailAddress>,
+    quartiere: Option<Quartiere>,
+}
+
+fn parse_author(
+    parent: &mut JsonObject,
+    rules: SubmissionRules,
+    errors: &mut FieldErrors,
+) -> Option<ParsedAuthor> {
+    let mut author = parent.object("author", AUTHOR_FIELDS, errors)?;
+    let kind = author.required("kind", errors, text(AuthorKind::parse));
+    let (given_name, family_name, email) = match rules {
+        SubmissionRules::Form => (
+            author
+                .required("given_name", errors, text(PersonName::parse))
+                .map(Some),
+            author
+                .required("family_name", errors, text(PersonName::parse))
+                .map(Some),
+            author
+                .required("email", errors, text(EmailAddress::parse))
+                .map(Some),
+        ),
+        SubmissionRules::Offline => (
+            author.optional("given_name", errors, text(PersonName::parse)),
+            author.optional("family_name", errors, text(PersonName::parse)),
+            author.optional("email", errors, text(EmailAddress::parse)),
+        ),
+    };
+    let organization_field = author.field_path("organization_name");
+    let organization_name = author.optional("organization_name", errors, |value| match value {
+        // The form may send an empty string for a field it does not show.
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        other => text(OrganizationName::parse)(other).map(Some),
+    });
+    let quartiere = author.optional("quartiere", errors, |v| Quartiere::parse(integer(v)?));
+    let kind = kind?;
+    let organization_name = match (kind.is_organization(), organization_name?.flatten()) {
+        (true, None) => {
+            errors.add(organization_field, FieldIssue::RequiredForOrganizations);
+            return None;
+        }
+        // A citizen's contribution never carries an organisation name.
+        (false, _) => None,
+        (true, name) => name,
+    };
+    Some(ParsedAuthor {
+        kind,
+        given_name: given_name?,
+        family_name: family_name?,
+        organization_name,
+        email: email?,
+        quartiere: quartiere?,
+    })
+}

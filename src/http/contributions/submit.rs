@@ -1,0 +1,160 @@
+//! `POST /contributions`: the Rete Civica form.
+
+use actix_web::http::header;
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::body::{parse_contribution, ContributionSubmission, SubmissionRules};
+use crate::app::public;
+use crate::clock;
+use crate::domain::{FieldIssue, ThematicAreaCode};
+use crate::error::{ApiError, Problem};
+use crate::http::input::{json_body, FieldErrors};
+use crate::http::problems::{JsonBodyProblems, Unavailable};
+use crate::http::AppState;
+use crate::submissions::{IdempotencyClaim, Submission, SubmissionReceipt, SubmitFailure};
+
+/// Submit a contribution
+///
+/// The Rete Civica form posts a suggestion on one thematic area. Every
+/// failing field is named in one answer. With an `Idempotency-Key`, sending
+/// the same body again returns the first answer and stores nothing new.
+/// An acknowledgement e-mail with the reference is queued in the same transaction.
+#[utoipa::path(
+    post,
+    path = "/contributions",
+    tag = "contributi",
+    operation_id = "submit_contribution",
+    params(
+        ("Idempotency-Key" = Option<String>, Header, description = "Client-chosen key (1–255 visible ASCII characters) that makes retries safe.", max_length = 255),
+    ),
+    request_body(content = ContributionSubmission, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Contribution received. A replayed answer carries `Idempotent-Replayed: true`.", body = SubmissionReceipt,
+            headers(
+                ("Location" = String, description = "Where the contribution will be readable once published."),
+                ("Cache-Control" = String, description = "no-store: the answer concerns one person."),
+                ("X-RateLimit-Limit" = i32, description = "Submissions allowed per minute from this address."),
+                ("X-RateLimit-Remaining" = i32, description = "Submissions left now."),
+                ("X-RateLimit-Reset" = i32, description = "Seconds until the allowance is full again."),
+            )),
+        JsonBodyProblems,
+        (status = 409, description = "Consultation closed, or Idempotency-Key reused with another body.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many submissions from this address.", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = i32, description = "Seconds to wait."))),
+        Unavailable,
+    )
+)]
+#[post("/contributions")]
+pub async fn submit_contribution(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let value = json_body(&request, &body)?;
+    // The hash is of the parsed body (keys sorted), so the same JSON sent with
+    // other spacing or key order is the same request.
+    let idempotency = idempotency_key(&request)?.map(|key| IdempotencyClaim {
+        key,
+        request_hash: hex::encode(Sha256::digest(value.to_string().as_bytes())),
+    });
+    if let Some(claim) = &idempotency {
+        if let Some(response) = replay(&state, claim).await? {
+            return Ok(response);
+        }
+    }
+    if !state.config.consultation_open(clock::now()) {
+        return Err(ApiError::ConsultationClosed);
+    }
+    let area = value
+        .get("thematic_area")
+        .and_then(Value::as_str)
+        .and_then(|code| ThematicAreaCode::parse(code).ok());
+    let mut errors = FieldErrors::default();
+    let parsed = parse_contribution(value, SubmissionRules::Form, &mut errors);
+    if !errors.is_empty() {
+        return Err(with_area_check(&state, area, errors).await);
+    }
+    let Some(input) = parsed else {
+        return Err(errors.into_error().into());
+    };
+    let submission = Submission {
+        input,
+        idempotency: idempotency.clone(),
+    };
+    match (public::submit(&state, submission).await, idempotency) {
+        (Ok(receipt), _) => Ok(created(&receipt)),
+        (Err(SubmitFailure::KeyTaken), Some(claim)) => replay(&state, &claim)
+            .await?
+            .ok_or_else(|| ApiError::Internal("idempotency key vanished".into())),
+        (Err(SubmitFailure::KeyTaken), None) => {
+            Err(ApiError::Internal("key taken without a key".into()))
+        }
+        (Err(failure), _) => Err(failure.into()),
+    }
+}
+
+/// When other fields failed, the area is still checked so that one answer
+/// names every failing field.
+async fn with_area_check(
+    state: &AppState,
+    area: Option<ThematicAreaCode>,
+    mut errors: FieldErrors,
+) -> ApiError {
+    if let Some(area) = area {
+        match public::is_active_area(state, area).await {
+            Ok(false) => errors.add("thematic_area", FieldIssue::UnknownThematicArea),
+            Ok(true) => {}
+            Err(error) => return error.into(),
+        }
+    }
+    errors.into_error().into()
+}
+
+fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = request.headers().get("Idempotency-Key") else {
+        return Ok(None);
+    };
+    match value.to_str() {
+        Ok(key) if (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) => {
+            Ok(Some(key.to_owned()))
+        }
+        _ => Err(ApiError::validation(
+            "Idempotency-Key",
+            FieldIssue::InvalidIdempotencyKey,
+        )),
+    }
+}
+
+/// The stored answer for `key`, when the same body was sent before.
+async fn replay(
+    state: &AppState,
+    claim: &IdempotencyClaim,
+) -> Result<Option<HttpResponse>, ApiError> {
+    let key = claim.key.clone();
+    let Some(stored) = public::stored_answer(state, key).await? else {
+        return Ok(None);
+    };
+    if stored.request_hash != claim.request_hash {
+        return Err(ApiError::IdempotencyKeyReused);
+    }
+    let receipt: SubmissionReceipt = serde_json::from_str(&stored.response_body)
+        .map_err(|e| ApiError::Internal(format!("stored idempotent answer unreadable: {e}")))?;
+    let mut response = created(&receipt);
+    response.headers_mut().insert(
+        header::HeaderName::from_static("idempotent-replayed"),
+        header::HeaderValue::from_static("true"),
+    );
+    Ok(Some(response))
+}
+
+fn created(receipt: &SubmissionReceipt) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/contributions/{}", receipt.id),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(receipt)
+}
