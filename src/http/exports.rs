@@ -240,6 +240,21 @@ pub async fn show_export_datapackage(
         .json(descriptor))
 }
 
+/// The one place where an export failure becomes a problem response: a
+/// database that does not answer is a 503 as everywhere else, too many rows
+/// for a sheet is the client's to fix (422), the rest is ours (500).
+impl From<ExportError> for ApiError {
+    fn from(error: ExportError) -> ApiError {
+        match error {
+            ExportError::Db(error) => error.into(),
+            ExportError::TooManyRows { max } => {
+                ApiError::validation("format", FieldIssue::TooManyItems { max: max as usize })
+            }
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
 /// What the export thread sends to the response.
 enum Piece {
     /// The length of the whole body, sent first when known (XLSX).

@@ -1,0 +1,60 @@
+//! Writing a demo batch: one multi-row `INSERT` of contributions and one of
+//! their tags. The multi-backend connection has no multi-row insert, so the
+//! statements run on the backend's own connection (`on_backend!`), as
+//! `db::contributions::insert_all` does for a group of submissions.
+
+use chrono::NaiveDateTime;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+use super::generator::Batch;
+use crate::db::schema::{contribution_tags, contributions, tags};
+use crate::db::{on_backend, DbConnection, DbError};
+
+/// Creates the demo's tags that do not exist yet.
+pub(super) fn ensure_tags(
+    conn: &mut DbConnection,
+    names: &[&str],
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    let rows: Vec<_> = names
+        .iter()
+        .map(|name| (tags::name.eq(*name), tags::created_at.eq(now)))
+        .collect();
+    on_backend!(conn, |conn| diesel::insert_into(tags::table)
+        .values(&rows)
+        .on_conflict_do_nothing()
+        .execute(conn))?;
+    Ok(())
+}
+
+/// The form's rows with the moderation columns beside them. On PostgreSQL
+/// the commit does not wait for the disk (`synchronous_commit = off` for
+/// this transaction only): a crash could lose the last batches of demo
+/// data, never corrupt anything.
+pub(super) fn insert_batch(conn: &mut DbConnection, batch: &Batch) -> Result<(), DbError> {
+    if let DbConnection::Pg(pg) = conn {
+        pg.batch_execute("SET LOCAL synchronous_commit = off")?;
+    }
+    let rows: Vec<_> = batch
+        .contributions
+        .iter()
+        .map(|made| {
+            (
+                &made.row,
+                contributions::status_reason.eq(made.status_reason),
+                contributions::duplicate_of.eq(made.duplicate_of),
+                contributions::published_at.eq(made.published_at),
+            )
+        })
+        .collect();
+    on_backend!(conn, |conn| diesel::insert_into(contributions::table)
+        .values(rows)
+        .execute(conn))?;
+    if !batch.tags.is_empty() {
+        on_backend!(conn, |conn| diesel::insert_into(contribution_tags::table)
+            .values(&batch.tags)
+            .execute(conn))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,43 @@
+//! CSV for Italian spreadsheets: RFC 4180 with a semicolon, a header row,
+//! CRLF, UTF-8 with a BOM (so that Excel reads the accents).
+
+use std::io::{self, Write};
+
+use super::record::{neutralise, time_text, Cell};
+use super::{area_names, Export, ExportError};
+use crate::db::DbConnection;
+
+impl Export {
+    /// The CSV, written to `out` as the rows arrive; text cells are
+    /// neutralised.
+    pub fn write_csv(
+        &mut self,
+        conn: &mut DbConnection,
+        out: impl Write,
+    ) -> Result<(), ExportError> {
+        let areas = area_names(conn)?;
+        let mut out = io::BufWriter::with_capacity(64 * 1024, out);
+        out.write_all("\u{feff}".as_bytes())?;
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out);
+        writer.write_record(self.columns().map(|c| c.name))?;
+        self.each_record(conn, &areas, |record| {
+            for cell in record.cells() {
+                match cell {
+                    Cell::Text(text) => writer.write_field(neutralise(text).as_bytes()),
+                    Cell::Integer(n) => writer.write_field(n.to_string()),
+                    Cell::Time(t) => writer.write_field(time_text(t)),
+                    Cell::Empty => writer.write_field(b""),
+                }?;
+            }
+            Ok(writer.write_record(std::iter::empty::<&[u8]>())?)
+        })?;
+        let mut out = writer
+            .into_inner()
+            .map_err(|e| ExportError::Io(e.into_error()))?;
+        out.flush()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,188 @@
+//! One exported contribution, as the formats see it: cells in column order
+//! for CSV and XLSX, an object for JSON and NDJSON.
+
+use std::borrow::Cow;
+
+use chrono::{NaiveDateTime, SecondsFormat};
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+use super::Pseudonymiser;
+use crate::db::contributions::ExportSourceRow;
+use crate::domain::Reference;
+
+/// An RFC 3339 UTC time with microseconds, as both backends store it.
+pub fn time_text(time: NaiveDateTime) -> String {
+    time.and_utc().to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// Formula neutralisation for spreadsheets: a text beginning with `=`, `+`,
+/// `-` or `@` gets a leading apostrophe, so that no spreadsheet evaluates it.
+pub fn neutralise(text: &str) -> Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@']) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Name, family name and e-mail: only in admins' exports.
+#[derive(Clone, Debug)]
+pub struct PersonalData {
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub email: Option<String>,
+}
+
+/// One exported contribution.
+#[derive(Clone, Debug)]
+pub struct ExportRecord {
+    pub id: String,
+    pub reference: String,
+    pub received_at: NaiveDateTime,
+    pub channel: String,
+    pub thematic_area: String,
+    pub thematic_area_name: String,
+    pub title: String,
+    pub body: String,
+    pub status: String,
+    pub tags: Vec<String>,
+    pub author_kind: String,
+    pub organization_name: Option<String>,
+    pub quartiere: Option<i16>,
+    pub author_pseudonym: Option<String>,
+    pub published_at: Option<NaiveDateTime>,
+    pub personal: Option<PersonalData>,
+    tags_text: String,
+}
+
+/// One cell of a row, for the tabular formats.
+#[derive(Clone, Copy, Debug)]
+pub enum Cell<'a> {
+    Text(&'a str),
+    Integer(i64),
+    Time(NaiveDateTime),
+    Empty,
+}
+
+/// A text cell, or an empty one.
+fn text_cell(value: &Option<String>) -> Cell<'_> {
+    match value.as_deref() {
+        Some(value) => Cell::Text(value),
+        None => Cell::Empty,
+    }
+}
+
+impl ExportRecord {
+    pub(super) fn new(
+        row: ExportSourceRow,
+        area_name: &str,
+        tags: Vec<String>,
+        pseudonymiser: &Pseudonymiser,
+        include_personal_data: bool,
+    ) -> ExportRecord {
+        let author_pseudonym = pseudonymiser.pseudonym(row.email.as_deref());
+        let personal = include_personal_data.then_some(PersonalData {
+            given_name: row.given_name,
+            family_name: row.family_name,
+            email: row.email,
+        });
+        ExportRecord {
+            id: row.id,
+            reference: Reference::from_sequence(row.seq).to_string(),
+            received_at: row.received_at,
+            channel: row.channel,
+            thematic_area: row.thematic_area,
+            thematic_area_name: area_name.to_owned(),
+            title: row.title,
+            body: row.body,
+            status: row.status,
+            tags_text: tags.join(","),
+            tags,
+            author_kind: row.author_kind,
+            organization_name: row.organization_name,
+            quartiere: row.quartiere,
+            author_pseudonym,
+            published_at: row.published_at,
+            personal,
+        }
+    }
+
+    /// The cells in column order: 15, or 18 with personal data.
+    pub fn cells(&self) -> Vec<Cell<'_>> {
+        let mut cells = vec![
+            Cell::Text(&self.id),
+            Cell::Text(&self.reference),
+            Cell::Time(self.received_at),
+            Cell::Text(&self.channel),
+            Cell::Text(&self.thematic_area),
+            Cell::Text(&self.thematic_area_name),
+            Cell::Text(&self.title),
+            Cell::Text(&self.body),
+            Cell::Text(&self.status),
+            if self.tags_text.is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Text(&self.tags_text)
+            },
+            Cell::Text(&self.author_kind),
+            text_cell(&self.organization_name),
+            self.quartiere
+                .map_or(Cell::Empty, |q| Cell::Integer(i64::from(q))),
+            text_cell(&self.author_pseudonym),
+            self.published_at.map_or(Cell::Empty, Cell::Time),
+        ];
+        if let Some(personal) = &self.personal {
+            cells.push(text_cell(&personal.given_name));
+            cells.push(text_cell(&personal.family_name));
+            cells.push(text_cell(&personal.email));
+        }
+        cells
+    }
+}
+
+/// The JSON object of a record: the columns in order, `tags` as a list,
+/// times as RFC 3339 text.
+impl Serialize for ExportRecord {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("reference", &self.reference)?;
+        map.serialize_entry("received_at", &time_text(self.received_at))?;
+        map.serialize_entry("channel", &self.channel)?;
+        map.serialize_entry("thematic_area", &self.thematic_area)?;
+        map.serialize_entry("thematic_area_name", &self.thematic_area_name)?;
+        map.serialize_entry("title", &self.title)?;
+        map.serialize_entry("body", &self.body)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("tags", &self.tags)?;
+        map.serialize_entry("author_kind", &self.author_kind)?;
+        map.serialize_entry("organization_name", &self.organization_name)?;
+        map.serialize_entry("quartiere", &self.quartiere)?;
+        map.serialize_entry("author_pseudonym", &self.author_pseudonym)?;
+        map.serialize_entry("published_at", &self.published_at.map(time_text))?;
+        if let Some(personal) = &self.personal {
+            map.serialize_entry("given_name", &personal.given_name)?;
+            map.serialize_entry("family_name", &personal.family_name)?;
+            map.serialize_entry("email", &personal.email)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neutralises_formula_starts_only() {
+        for formula in ["=SUM(A1:A9)", "+39 055", "-1", "@cmd"] {
+            assert_eq!(neutralise(formula), format!("'{formula}"));
+        }
+        assert_eq!(
+            neutralise("Piste ciclabili = sicurezza"),
+            "Piste ciclabili = sicurezza"
+        );
+        assert!(matches!(neutralise("testo"), Cow::Borrowed(_)));
+    }
+}

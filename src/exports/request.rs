@@ -1,0 +1,76 @@
+//! What to export: the format, the moderation filters and whether personal
+//! data are included.
+
+use chrono::NaiveDateTime;
+
+use super::record::time_text;
+use super::ExportFormat;
+use crate::db::contributions::ModerationFilter;
+use crate::domain::ContributionStatus;
+
+/// What to export.
+#[derive(Clone, Debug)]
+pub struct ExportRequest {
+    pub format: ExportFormat,
+    pub filter: ModerationFilter,
+    pub include_personal_data: bool,
+}
+
+impl ExportRequest {
+    /// Every status but spam unless the filter names statuses.
+    pub fn new(
+        format: ExportFormat,
+        mut filter: ModerationFilter,
+        include_personal_data: bool,
+    ) -> ExportRequest {
+        if filter.statuses.is_empty() && filter.excluded_statuses.is_empty() {
+            filter.excluded_statuses = vec![ContributionStatus::Spam];
+        }
+        ExportRequest {
+            format,
+            filter,
+            include_personal_data,
+        }
+    }
+
+    /// The filters as JSON, for the audit log.
+    pub fn filters_json(&self) -> serde_json::Value {
+        let f = &self.filter;
+        let time = |t: Option<NaiveDateTime>| t.map(time_text);
+        serde_json::json!({
+            "status": f.statuses,
+            "excluded_status": f.excluded_statuses,
+            "thematic_area": f.thematic_area,
+            "tag": f.tag,
+            "quartiere": f.quartiere,
+            "channel": f.channel,
+            "author_kind": f.author_kind,
+            "q": f.text,
+            "received_from": time(f.received_from),
+            "received_to": time(f.received_to),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spam_is_left_out_unless_statuses_are_named() {
+        let default = ExportRequest::new(ExportFormat::Csv, ModerationFilter::default(), false);
+        assert_eq!(
+            default.filter.excluded_statuses,
+            vec![ContributionStatus::Spam]
+        );
+        let named = ExportRequest::new(
+            ExportFormat::Csv,
+            ModerationFilter {
+                statuses: vec![ContributionStatus::Spam],
+                ..ModerationFilter::default()
+            },
+            false,
+        );
+        assert!(named.filter.excluded_statuses.is_empty());
+    }
+}
