@@ -181,7 +181,7 @@ pub struct DemoDataArgs {
 fn export(args: ExportArgs) -> Result<(), Box<dyn std::error::Error>> {
     use crate::app::moderation::ModerationQuery;
     use crate::domain::FieldErrors;
-    use crate::exports::{self, Export, ExportFormat, ExportRequest, Pseudonymiser};
+    use crate::exports::{self, ExportFormat, ExportRequest};
 
     let format = ExportFormat::parse(&args.format)
         .map_err(|_| "--format must be csv, xlsx, json or ndjson")?;
@@ -215,31 +215,19 @@ fn export(args: ExportArgs) -> Result<(), Box<dyn std::error::Error>> {
     let config = Config::from_env()?;
     let db = prepare_database(&config)?;
     let request = ExportRequest::new(format, filter, args.include_personal_data);
-    let pseudonymiser = Pseudonymiser::load(&db, config.pseudonym_key.as_deref())?;
-    let mut export = Export::new(request, pseudonymiser);
-    let result = db.read_blocking(|conn| match (&args.output, format) {
-        (Some(path), ExportFormat::Xlsx) => export.write_xlsx(conn, path),
-        (Some(path), _) => export.write(conn, std::fs::File::create(path)?),
-        (None, _) => export.write(conn, std::io::stdout().lock()),
-    });
-    if args.include_personal_data {
-        db.write_blocking(|conn| {
-            exports::record_personal_export(
-                conn,
-                Actor::CommandLine,
-                export.request(),
-                export.rows(),
-                result.is_ok(),
-                clock::now().naive_utc(),
-            )
-        })?;
-    }
-    result?;
+    let key = config.pseudonym_key.as_deref();
+    let rows = exports::run(&db, key, Actor::CommandLine, request, |db, export| {
+        db.read_blocking(|conn| match (&args.output, format) {
+            (Some(path), ExportFormat::Xlsx) => export.write_xlsx(conn, path),
+            (Some(path), _) => export.write(conn, std::fs::File::create(path)?),
+            (None, _) => export.write(conn, std::io::stdout().lock()),
+        })
+    })?;
     let target = args
         .output
         .as_ref()
         .map_or("standard output".to_owned(), |p| p.display().to_string());
-    eprintln!("exported {} contributions to {target}", export.rows());
+    eprintln!("exported {rows} contributions to {target}");
     Ok(())
 }
 

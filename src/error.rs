@@ -384,20 +384,6 @@ pub fn is_problem(content_type: Option<&HeaderValue>) -> bool {
         .is_some_and(|value| value.starts_with(PROBLEM_JSON))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::mask_email_addresses;
-
-    #[test]
-    fn e_mail_addresses_are_masked_in_log_messages() {
-        assert_eq!(
-            mask_email_addresses("Key (email)=(maria.rossi@example.org) already exists."),
-            "Key (email)=([e-mail]) already exists."
-        );
-        assert_eq!(mask_email_addresses("no address here"), "no address here");
-    }
-}
-
 impl From<crate::app::AppError> for ApiError {
     fn from(error: crate::app::AppError) -> ApiError {
         use crate::app::AppError;
@@ -431,5 +417,19 @@ impl From<crate::submissions::SubmitFailure> for ApiError {
             SubmitFailure::Internal(reason) => ApiError::Internal(reason),
             SubmitFailure::KeyTaken => ApiError::IdempotencyKeyReused,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_email_addresses;
+
+    #[test]
+    fn e_mail_addresses_are_masked_in_log_messages() {
+        assert_eq!(
+            mask_email_addresses("Key (email)=(maria.rossi@example.org) already exists."),
+            "Key (email)=([e-mail]) already exists."
+        );
+        assert_eq!(mask_email_addresses("no address here"), "no address here");
     }
 }

@@ -58,7 +58,7 @@ pub async fn deactivate(db: &Db, actor: Actor, id: StaffId) -> Result<StaffRow, 
             let event = AuditEvent::staff_deactivated(id, existing.role);
             audit::record(conn, actor, event, now)?;
         }
-        Ok(staff::find(conn, id)?.ok_or(AppError::NotFound(Resource::Staff))?)
+        staff::find(conn, id)?.ok_or(AppError::NotFound(Resource::Staff))
     })
     .await
 }

@@ -95,7 +95,8 @@ impl AuditEvent {
         }
     }
 
-    fn from_to(mut self, from: Option<String>, to: Option<String>) -> AuditEvent {
+    /// What the target was and became.
+    fn changing(mut self, from: Option<String>, to: Option<String>) -> AuditEvent {
         self.from = from;
         self.to = to;
         self
@@ -127,7 +128,7 @@ impl AuditEvent {
         let details = duplicate_of
             .map(|original| serde_json::json!({ "duplicate_of": original }).to_string());
         AuditEvent::new(AuditAction::StatusChanged, TargetType::Contribution, id)
-            .from_to(Some(from.to_string()), Some(to.to_string()))
+            .changing(Some(from.to_string()), Some(to.to_string()))
             .with_reason(reason)
             .with_details(details)
     }
@@ -142,7 +143,7 @@ impl AuditEvent {
             TargetType::Contribution,
             id,
         )
-        .from_to(from, to)
+        .changing(from, to)
     }
 
     /// A contribution moved to another thematic area.
@@ -152,23 +153,23 @@ impl AuditEvent {
             TargetType::Contribution,
             id,
         )
-        .from_to(Some(from.to_owned()), Some(to.to_owned()))
+        .changing(Some(from.to_owned()), Some(to.to_owned()))
     }
 
     /// Tags before and after, comma-separated.
     pub fn tags_changed(id: ContributionId, before: String, after: String) -> AuditEvent {
         AuditEvent::new(AuditAction::TagsChanged, TargetType::Contribution, id)
-            .from_to(Some(before), Some(after))
+            .changing(Some(before), Some(after))
     }
 
     pub fn note_added(id: ContributionId, note: NoteId) -> AuditEvent {
         AuditEvent::new(AuditAction::NoteAdded, TargetType::Contribution, id)
-            .from_to(None, Some(note.to_string()))
+            .changing(None, Some(note.to_string()))
     }
 
     pub fn offline_registered(id: ContributionId, channel: Channel) -> AuditEvent {
         AuditEvent::new(AuditAction::OfflineRegistered, TargetType::Contribution, id)
-            .from_to(None, Some(channel.to_string()))
+            .changing(None, Some(channel.to_string()))
     }
 
     /// One event for a whole bulk action; `details` lists its outcomes.
@@ -184,7 +185,7 @@ impl AuditEvent {
             TargetType::ThematicArea,
             code,
         )
-        .from_to(None, Some(name.to_owned()))
+        .changing(None, Some(name.to_owned()))
     }
 
     /// An admin changed an area's name, description, position or activity;
@@ -195,23 +196,23 @@ impl AuditEvent {
             TargetType::ThematicArea,
             code,
         )
-        .from_to(Some(from), Some(to))
+        .changing(Some(from), Some(to))
     }
 
     pub fn outbox_retried(id: MessageId, from: String, reason: Option<String>) -> AuditEvent {
         AuditEvent::new(AuditAction::OutboxRetried, TargetType::Outbox, id)
-            .from_to(Some(from), Some("pending".to_owned()))
+            .changing(Some(from), Some("pending".to_owned()))
             .with_reason(reason)
     }
 
     pub fn staff_created(id: StaffId, role: super::Role) -> AuditEvent {
         AuditEvent::new(AuditAction::StaffCreated, TargetType::Staff, id)
-            .from_to(None, Some(role.to_string()))
+            .changing(None, Some(role.to_string()))
     }
 
     pub fn staff_deactivated(id: StaffId, role: super::Role) -> AuditEvent {
         AuditEvent::new(AuditAction::StaffDeactivated, TargetType::Staff, id)
-            .from_to(Some(role.to_string()), None)
+            .changing(Some(role.to_string()), None)
     }
 
     /// An erasure of personal data; `details` is the report as JSON.
@@ -228,7 +229,7 @@ impl AuditEvent {
     /// An export with personal data; `details` gives its filters and rows.
     pub fn personal_data_exported(rows: u64, details: String) -> AuditEvent {
         AuditEvent::operation(AuditAction::PersonalDataExported, TargetType::Export)
-            .from_to(None, Some(rows.to_string()))
+            .changing(None, Some(rows.to_string()))
             .with_details(Some(details))
     }
 }

@@ -124,6 +124,19 @@ pub struct FieldConstraints {
 
 /// The descriptor of a CSV export made at `now`; `areas` are the thematic
 /// areas as (code, name).
+/// The descriptor of an export made now, with today's thematic areas.
+pub async fn current(
+    db: &crate::db::Db,
+    include_personal_data: bool,
+) -> Result<DataPackage, super::ExportError> {
+    let areas = db.read(super::area_names).await?;
+    Ok(descriptor(
+        &areas,
+        include_personal_data,
+        crate::clock::now(),
+    ))
+}
+
 pub fn descriptor(
     areas: &[(String, String)],
     include_personal_data: bool,

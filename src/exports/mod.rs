@@ -18,6 +18,7 @@ mod json;
 pub mod pseudonym;
 mod record;
 mod request;
+mod run;
 mod xlsx;
 
 use std::io::{self, Write};
@@ -29,6 +30,7 @@ pub use format::{file_name, ExportFormat};
 pub use pseudonym::Pseudonymiser;
 pub use record::{neutralise, time_text, Cell, ExportRecord, PersonalData};
 pub use request::ExportRequest;
+pub use run::run;
 pub use xlsx::XLSX_MAX_ROWS;
 
 use crate::db::DbConnection;

@@ -20,7 +20,7 @@ use tokio::sync::mpsc;
 use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::IntoParams;
 
-use super::auth::Staff;
+use super::auth::Exporter;
 use super::input::FieldErrors;
 use super::AppState;
 use crate::app::moderation::ModerationQuery;
@@ -29,10 +29,9 @@ use crate::db::Db;
 use crate::domain::{Actor, FieldIssue, Role};
 use crate::error::{ApiError, Problem};
 use crate::exports::datapackage::{self, DataPackage};
-use crate::exports::{self, Export, ExportError, ExportFormat, ExportRequest, Pseudonymiser};
+use crate::exports::{self, Export, ExportError, ExportFormat, ExportRequest};
+use crate::http::problems::{ExporterProblems, QueryProblems};
 
-/// Researchers and moderators (and admins) may export.
-const EXPORTERS: &[Role] = &[Role::Researcher, Role::Moderator];
 /// Personal data: admins only.
 const ADMINS_ONLY: &[Role] = &[];
 /// Size of the pieces sent to the client.
@@ -121,20 +120,18 @@ fn parse_flag(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> bool 
                 (ExportPage = "application/json"),
                 (ExportItem = "application/x-ndjson"),
             )),
-        (status = 401, description = "Missing or invalid token.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token's role may not export, or may not export personal data.", body = Problem, content_type = "application/problem+json"),
+        ExporterProblems,
         (status = 422, description = "Invalid parameters, or more rows than an XLSX sheet holds.", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database does not answer.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/exports/contributions")]
 pub async fn export_contributions(
-    staff: Staff,
+    Exporter(staff): Exporter,
     state: web::Data<AppState>,
     options: web::Query<ExportOptionsQuery>,
     filters: web::Query<ModerationQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    staff.require(EXPORTERS)?;
     let mut errors = FieldErrors::default();
     let include_personal_data = parse_flag(
         options.include_personal_data.as_deref(),
@@ -208,18 +205,16 @@ pub async fn export_contributions(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The descriptor.", body = DataPackage),
-        (status = 401, description = "Missing or invalid token.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token's role may not export, or may not export personal data.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid parameters.", body = Problem, content_type = "application/problem+json"),
+        ExporterProblems,
+        QueryProblems,
     )
 )]
 #[get("/exports/datapackage.json")]
 pub async fn show_export_datapackage(
-    staff: Staff,
+    Exporter(staff): Exporter,
     state: web::Data<AppState>,
     query: web::Query<DataPackageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    staff.require(EXPORTERS)?;
     let mut errors = FieldErrors::default();
     let include_personal_data = parse_flag(
         query.include_personal_data.as_deref(),
@@ -230,11 +225,7 @@ pub async fn show_export_datapackage(
     if include_personal_data {
         staff.require(ADMINS_ONLY)?;
     }
-    let areas = state
-        .db
-        .read(|conn| exports::area_names(conn).map_err(ApiError::from))
-        .await?;
-    let descriptor = datapackage::descriptor(&areas, include_personal_data, clock::now());
+    let descriptor = datapackage::current(&state.db, include_personal_data).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(descriptor))
@@ -264,8 +255,8 @@ enum Piece {
 }
 
 /// Runs an export on the current (blocking) thread, sending its bytes to
-/// `sender`; with personal data, writes the audit event once the export has
-/// ended (with the rows actually sent), before the response completes.
+/// `sender`; an export with personal data is audited before the response
+/// completes.
 fn run_export(
     db: &Db,
     configured_key: Option<&str>,
@@ -273,44 +264,22 @@ fn run_export(
     request: ExportRequest,
     sender: mpsc::Sender<Piece>,
 ) {
-    let pseudonymiser = match Pseudonymiser::load(db, configured_key) {
-        Ok(pseudonymiser) => pseudonymiser,
-        Err(error) => {
-            let _ = sender.blocking_send(Piece::Failed(error.into()));
-            return;
-        }
-    };
     let format = request.format;
-    let include_personal_data = request.include_personal_data;
-    let mut export = Export::new(request, pseudonymiser);
-    let mut out = ChannelWriter::new(sender.clone());
-    let result = match format {
-        ExportFormat::Xlsx => send_xlsx(db, &mut export, &sender),
-        _ => db
-            .read_blocking(|conn| export.write(conn, &mut out))
-            .and_then(|()| out.flush().map_err(ExportError::from)),
-    };
-    if let Err(error) = &result {
-        tracing::warn!(%error, rows = export.rows(), "export stopped");
-    }
-    if include_personal_data {
-        let audited = db.write_blocking(|conn| {
-            exports::record_personal_export(
-                conn,
-                actor,
-                export.request(),
-                export.rows(),
-                result.is_ok(),
-                clock::now().naive_utc(),
-            )
-        });
-        if let Err(error) = audited {
-            tracing::error!(%error, "export with personal data not audited");
-            let _ = sender.blocking_send(Piece::Failed(error.into()));
-            return;
-        }
-    }
-    if let Err(error) = result {
+    let ran = exports::run(
+        db,
+        configured_key,
+        actor,
+        request,
+        |db, export| match format {
+            ExportFormat::Xlsx => send_xlsx(db, export, &sender),
+            _ => {
+                let mut out = ChannelWriter::new(sender.clone());
+                db.read_blocking(|conn| export.write(conn, &mut out))?;
+                Ok(out.flush()?)
+            }
+        },
+    );
+    if let Err(error) = ran {
         let _ = sender.blocking_send(Piece::Failed(error.into()));
     }
 }

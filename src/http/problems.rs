@@ -173,7 +173,7 @@ pub enum ExporterProblems {
     Unauthorized(Problem),
     #[response(
         status = 403,
-        description = "The token's role may not export.",
+        description = "The token's role may not export, or may not export personal data.",
         content_type = "application/problem+json"
     )]
     Forbidden(Problem),

@@ -170,7 +170,7 @@ async fn a_refused_address_ends_failed_after_the_set_attempts_and_a_manual_retry
     let retried = app
         .as_staff(
             reqwest::Method::POST,
-            &paths::outbox_retry(&failed.id),
+            &paths::outbox_retry(failed.id),
             &admin,
         )
         .send()
@@ -187,7 +187,7 @@ async fn a_refused_address_ends_failed_after_the_set_attempts_and_a_manual_retry
     let again = app
         .as_staff(
             reqwest::Method::POST,
-            &paths::outbox_retry(&failed.id),
+            &paths::outbox_retry(failed.id),
             &admin,
         )
         .send()
