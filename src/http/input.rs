@@ -26,6 +26,43 @@ pub fn json_body(request: &HttpRequest, body: &[u8]) -> Result<Value, ApiError> 
     serde_json::from_slice(body).map_err(|e| ApiError::MalformedJson(e.to_string()))
 }
 
+/// A documented request body: the fields its parser accepts. The OpenAPI
+/// test `documented_fields_are_the_parsed_ones` compares them with the schema.
+pub trait DocumentedBody {
+    const FIELDS: &'static [&'static str];
+}
+
+/// The JSON object body of a request, read against the fields of the
+/// documented type `T`: 415 unless the body is JSON, 400 unless it parses,
+/// 413 past the size limit. A body that is not an object, and fields `T`
+/// does not have, are collected in `errors`, so that one answer names them
+/// with every other failing field.
+pub struct JsonFields<T> {
+    pub object: Option<JsonObject>,
+    pub errors: FieldErrors,
+    documented: std::marker::PhantomData<T>,
+}
+
+impl<T: DocumentedBody> actix_web::FromRequest for JsonFields<T> {
+    type Error = actix_web::Error;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let request = request.clone();
+        let body = actix_web::web::Bytes::from_request(&request, payload);
+        Box::pin(async move {
+            let value = json_body(&request, &body.await?)?;
+            let mut errors = FieldErrors::default();
+            let object = JsonObject::read(value, "", T::FIELDS, &mut errors);
+            Ok(JsonFields {
+                object,
+                errors,
+                documented: std::marker::PhantomData,
+            })
+        })
+    }
+}
+
 /// A JSON object being read; `path` prefixes the names of its fields.
 pub struct JsonObject {
     path: String,

@@ -149,6 +149,7 @@ mod tests {
     use crate::http::admin::erasure::ErasureRequest;
     use crate::http::admin::staff::NewStaffAccount;
     use crate::http::contributions::{SubmissionRules, AUTHOR_FIELDS};
+    use crate::http::input::DocumentedBody;
     use crate::http::moderation::bulk::BulkAction;
     use crate::http::moderation::notes::NewNote;
     use crate::http::moderation::review::ModerationPatch;

@@ -128,56 +128,36 @@ pub async fn no_route(request: HttpRequest, routes: web::Data<KnownRoutes>) -> H
     error.response_in(language_of(&request))
 }
 
-/// The problems of a route that needs a moderator's token.
-#[derive(utoipa::IntoResponses)]
-pub enum ModeratorProblems {
-    #[response(
-        status = 401,
-        description = "Missing or invalid token.",
-        content_type = "application/problem+json"
-    )]
-    Unauthorized(Problem),
-    #[response(
-        status = 403,
-        description = "The token's role may not moderate.",
-        content_type = "application/problem+json"
-    )]
-    Forbidden(Problem),
+/// Declares the problems of a route that needs a staff token: 401 without a
+/// valid one, 403 with the wording of the role it needs.
+macro_rules! staff_problems {
+    ($(#[$doc:meta])* $name:ident, $forbidden:literal) => {
+        $(#[$doc])*
+        #[derive(utoipa::IntoResponses)]
+        pub enum $name {
+            #[response(status = 401, description = "Missing or invalid token.", content_type = "application/problem+json")]
+            Unauthorized(Problem),
+            #[response(status = 403, description = $forbidden, content_type = "application/problem+json")]
+            Forbidden(Problem),
+        }
+    };
 }
 
-/// The problems of a route that needs an admin's token.
-#[derive(utoipa::IntoResponses)]
-pub enum AdminProblems {
-    #[response(
-        status = 401,
-        description = "Missing or invalid token.",
-        content_type = "application/problem+json"
-    )]
-    Unauthorized(Problem),
-    #[response(
-        status = 403,
-        description = "Only admins may do this.",
-        content_type = "application/problem+json"
-    )]
-    Forbidden(Problem),
-}
-
-/// The problems of a route that needs a researcher's or moderator's token.
-#[derive(utoipa::IntoResponses)]
-pub enum ExporterProblems {
-    #[response(
-        status = 401,
-        description = "Missing or invalid token.",
-        content_type = "application/problem+json"
-    )]
-    Unauthorized(Problem),
-    #[response(
-        status = 403,
-        description = "The token's role may not export, or may not export personal data.",
-        content_type = "application/problem+json"
-    )]
-    Forbidden(Problem),
-}
+staff_problems!(
+    /// The problems of a route for moderators.
+    ModeratorProblems,
+    "The token's role may not moderate."
+);
+staff_problems!(
+    /// The problems of a route for admins.
+    AdminProblems,
+    "Only admins may do this."
+);
+staff_problems!(
+    /// The problems of a route for researchers and moderators.
+    ExporterProblems,
+    "The token's role may not export, or may not export personal data."
+);
 
 /// The problems of a route that reads a JSON body.
 #[derive(utoipa::IntoResponses)]

@@ -14,7 +14,7 @@ use crate::domain::{FieldIssue, ThematicAreaCode};
 use crate::error::{ApiError, Problem};
 use crate::http::auth::Admin;
 use crate::http::extract::optional_expected_version;
-use crate::http::input::{boolean, integer, json_body, text, FieldErrors, JsonObject};
+use crate::http::input::{boolean, integer, text, DocumentedBody, JsonFields};
 use crate::http::problems::{AdminProblems, JsonBodyProblems};
 use crate::http::thematic_areas::ThematicArea;
 use crate::http::AppState;
@@ -38,9 +38,8 @@ pub struct NewThematicArea {
     active: Option<bool>,
 }
 
-impl NewThematicArea {
-    pub const FIELDS: &'static [&'static str] =
-        &["code", "name", "description", "position", "active"];
+impl DocumentedBody for NewThematicArea {
+    const FIELDS: &'static [&'static str] = &["code", "name", "description", "position", "active"];
 }
 
 /// Changes to a thematic area; all optional.
@@ -57,8 +56,8 @@ pub struct ThematicAreaPatch {
     active: Option<bool>,
 }
 
-impl ThematicAreaPatch {
-    pub const FIELDS: &'static [&'static str] = &["name", "description", "position", "active"];
+impl DocumentedBody for ThematicAreaPatch {
+    const FIELDS: &'static [&'static str] = &["name", "description", "position", "active"];
 }
 
 fn area_name(value: Value) -> Result<String, FieldIssue> {
@@ -107,30 +106,28 @@ fn area_response(row: ThematicAreaRow, status: StatusCode) -> HttpResponse {
 pub async fn create_thematic_area(
     Admin(admin): Admin,
     state: web::Data<AppState>,
-    request: HttpRequest,
-    body: web::Bytes,
+    JsonFields {
+        object, mut errors, ..
+    }: JsonFields<NewThematicArea>,
 ) -> Result<HttpResponse, ApiError> {
-    let value = json_body(&request, &body)?;
-    let mut errors = FieldErrors::default();
-    let parsed =
-        JsonObject::read(value, "", NewThematicArea::FIELDS, &mut errors).and_then(|mut object| {
-            let code = object.required(
-                "code",
-                &mut errors,
-                text(|raw| ThematicAreaCode::parse(raw).map_err(|_| FieldIssue::InvalidSlug)),
-            );
-            let name = object.required("name", &mut errors, area_name);
-            let description = object.optional("description", &mut errors, area_description);
-            let position = object.optional("position", &mut errors, area_position);
-            let active = object.optional("active", &mut errors, boolean);
-            Some(NewArea {
-                code: code?,
-                name: name?,
-                description: description?.unwrap_or_default(),
-                position: position?,
-                active: active?.unwrap_or(true),
-            })
-        });
+    let parsed = object.and_then(|mut object| {
+        let code = object.required(
+            "code",
+            &mut errors,
+            text(|raw| ThematicAreaCode::parse(raw).map_err(|_| FieldIssue::InvalidSlug)),
+        );
+        let name = object.required("name", &mut errors, area_name);
+        let description = object.optional("description", &mut errors, area_description);
+        let position = object.optional("position", &mut errors, area_position);
+        let active = object.optional("active", &mut errors, boolean);
+        Some(NewArea {
+            code: code?,
+            name: name?,
+            description: description?.unwrap_or_default(),
+            position: position?,
+            active: active?.unwrap_or(true),
+        })
+    });
     let new = errors.finish(parsed)?;
     let row = areas::create(&state, admin.id, new).await?;
     Ok(area_response(row, StatusCode::CREATED))
@@ -165,25 +162,23 @@ pub async fn change_thematic_area(
     state: web::Data<AppState>,
     request: HttpRequest,
     code: web::Path<String>,
-    body: web::Bytes,
+    JsonFields {
+        object, mut errors, ..
+    }: JsonFields<ThematicAreaPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let expected = optional_expected_version(&request)?;
-    let value = json_body(&request, &body)?;
-    let mut errors = FieldErrors::default();
-    let changes = JsonObject::read(value, "", ThematicAreaPatch::FIELDS, &mut errors).and_then(
-        |mut object| {
-            let name = object.optional("name", &mut errors, area_name);
-            let description = object.optional("description", &mut errors, area_description);
-            let position = object.optional("position", &mut errors, area_position);
-            let active = object.optional("active", &mut errors, boolean);
-            Some(AreaChanges {
-                name: name?,
-                description: description?,
-                position: position?,
-                active: active?,
-            })
-        },
-    );
+    let changes = object.and_then(|mut object| {
+        let name = object.optional("name", &mut errors, area_name);
+        let description = object.optional("description", &mut errors, area_description);
+        let position = object.optional("position", &mut errors, area_position);
+        let active = object.optional("active", &mut errors, boolean);
+        Some(AreaChanges {
+            name: name?,
+            description: description?,
+            position: position?,
+            active: active?,
+        })
+    });
     let changes = errors.finish(changes)?;
     let row = areas::change(&state, admin.id, code.into_inner(), expected, changes).await?;
     Ok(area_response(row, StatusCode::OK))

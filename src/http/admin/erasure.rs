@@ -1,6 +1,6 @@
 //! `POST /admin/erasure-requests`.
 
-use actix_web::{post, web, HttpRequest, HttpResponse};
+use actix_web::{post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -8,7 +8,7 @@ use crate::app::erasure::{self, ErasureReport};
 use crate::domain::{Actor, EmailAddress};
 use crate::error::ApiError;
 use crate::http::auth::Admin;
-use crate::http::input::{json_body, text, FieldErrors, JsonObject};
+use crate::http::input::{text, DocumentedBody, JsonFields};
 use crate::http::moderation::views::no_store;
 use crate::http::problems::{AdminProblems, JsonBodyProblems};
 use crate::http::AppState;
@@ -23,8 +23,8 @@ pub struct ErasureRequest {
     email: String,
 }
 
-impl ErasureRequest {
-    pub const FIELDS: &'static [&'static str] = &["email"];
+impl DocumentedBody for ErasureRequest {
+    const FIELDS: &'static [&'static str] = &["email"];
 }
 
 /// Erase a person's personal data
@@ -49,12 +49,11 @@ impl ErasureRequest {
 pub async fn erase_personal_data(
     Admin(admin): Admin,
     state: web::Data<AppState>,
-    request: HttpRequest,
-    body: web::Bytes,
+    JsonFields {
+        object, mut errors, ..
+    }: JsonFields<ErasureRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let value = json_body(&request, &body)?;
-    let mut errors = FieldErrors::default();
-    let email = JsonObject::read(value, "", ErasureRequest::FIELDS, &mut errors)
+    let email = object
         .and_then(|mut object| object.required("email", &mut errors, text(EmailAddress::parse)));
     let email = errors.finish(email)?;
     let report = erasure::erase_email(&state.db, Actor::Staff(admin.id), email).await?;

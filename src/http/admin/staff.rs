@@ -1,6 +1,6 @@
 //! `/admin/staff`: staff accounts.
 
-use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -13,7 +13,7 @@ use crate::domain::{Actor, EmailAddress, PersonName, Role};
 use crate::error::{ApiError, Problem};
 use crate::http::auth::Admin;
 use crate::http::extract::StaffPath;
-use crate::http::input::{json_body, text, FieldErrors, JsonObject};
+use crate::http::input::{text, DocumentedBody, JsonFields};
 use crate::http::moderation::views::no_store;
 use crate::http::problems::{AdminProblems, JsonBodyProblems};
 use crate::http::AppState;
@@ -74,8 +74,8 @@ pub struct NewStaffAccount {
     role: Role,
 }
 
-impl NewStaffAccount {
-    pub const FIELDS: &'static [&'static str] = &["email", "name", "role"];
+impl DocumentedBody for NewStaffAccount {
+    const FIELDS: &'static [&'static str] = &["email", "name", "role"];
 }
 
 /// List staff accounts
@@ -120,22 +120,20 @@ pub async fn list_staff(_: Admin, state: web::Data<AppState>) -> Result<HttpResp
 pub async fn create_staff(
     Admin(admin): Admin,
     state: web::Data<AppState>,
-    request: HttpRequest,
-    body: web::Bytes,
+    JsonFields {
+        object, mut errors, ..
+    }: JsonFields<NewStaffAccount>,
 ) -> Result<HttpResponse, ApiError> {
-    let value = json_body(&request, &body)?;
-    let mut errors = FieldErrors::default();
-    let new =
-        JsonObject::read(value, "", NewStaffAccount::FIELDS, &mut errors).and_then(|mut object| {
-            let email = object.required("email", &mut errors, text(EmailAddress::parse));
-            let name = object.required("name", &mut errors, text(PersonName::parse));
-            let role = object.required("role", &mut errors, text(Role::parse));
-            Some(NewStaff {
-                email: email?,
-                name: name?,
-                role: role?,
-            })
-        });
+    let new = object.and_then(|mut object| {
+        let email = object.required("email", &mut errors, text(EmailAddress::parse));
+        let name = object.required("name", &mut errors, text(PersonName::parse));
+        let role = object.required("role", &mut errors, text(Role::parse));
+        Some(NewStaff {
+            email: email?,
+            name: name?,
+            role: role?,
+        })
+    });
     let new = errors.finish(new)?;
     let (row, token) = staff::create(&state.db, Actor::Staff(admin.id), new).await?;
     let created = CreatedStaffAccount {

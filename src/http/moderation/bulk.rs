@@ -12,7 +12,7 @@ use crate::app::moderation::bulk;
 use crate::domain::{ContributionStatus, FieldIssue};
 use crate::error::{ApiError, Problem};
 use crate::http::auth::Moderator;
-use crate::http::input::{json_body, FieldErrors, JsonObject};
+use crate::http::input::{DocumentedBody, JsonFields};
 use crate::http::problems::{language_of, JsonBodyProblems, ModeratorProblems};
 use crate::http::AppState;
 
@@ -60,8 +60,8 @@ pub struct BulkOutcomes {
     pub items: Vec<BulkOutcome>,
 }
 
-impl BulkAction {
-    pub const FIELDS: &'static [&'static str] =
+impl DocumentedBody for BulkAction {
+    const FIELDS: &'static [&'static str] =
         &["ids", "status", "status_reason", "add_tags", "remove_tags"];
 }
 
@@ -107,17 +107,16 @@ pub async fn apply_bulk_action(
     Moderator(staff): Moderator,
     state: web::Data<AppState>,
     request: HttpRequest,
-    body: web::Bytes,
+    JsonFields {
+        object, mut errors, ..
+    }: JsonFields<BulkAction>,
 ) -> Result<HttpResponse, ApiError> {
     let language = language_of(&request);
-    let value = json_body(&request, &body)?;
-    let mut errors = FieldErrors::default();
-    let parsed =
-        JsonObject::read(value, "", BulkAction::FIELDS, &mut errors).and_then(|mut object| {
-            let ids = object.required("ids", &mut errors, id_list);
-            let change = parse_request(&mut object, &mut errors);
-            Some((ids?, change))
-        });
+    let parsed = object.and_then(|mut object| {
+        let ids = object.required("ids", &mut errors, id_list);
+        let change = parse_request(&mut object, &mut errors);
+        Some((ids?, change))
+    });
     let (ids, change) = errors.finish(parsed)?;
     let outcomes = bulk::apply_to_all(&state, staff.id, ids, change).await?;
     let items = outcomes

@@ -1,6 +1,6 @@
 //! `POST /moderation/contributions/{id}/notes`: internal notes.
 
-use actix_web::{post, web, HttpRequest, HttpResponse};
+use actix_web::{post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -10,7 +10,7 @@ use crate::domain::text::{bounded_text, Lines};
 use crate::error::{ApiError, Problem};
 use crate::http::auth::Moderator;
 use crate::http::extract::ContributionPath;
-use crate::http::input::{json_body, text, FieldErrors, JsonObject};
+use crate::http::input::{text, DocumentedBody, JsonFields};
 use crate::http::problems::{JsonBodyProblems, ModeratorProblems};
 use crate::http::AppState;
 
@@ -24,8 +24,8 @@ pub struct NewNote {
     text: String,
 }
 
-impl NewNote {
-    pub const FIELDS: &'static [&'static str] = &["text"];
+impl DocumentedBody for NewNote {
+    const FIELDS: &'static [&'static str] = &["text"];
 }
 
 /// Add an internal note
@@ -50,13 +50,12 @@ impl NewNote {
 pub async fn add_note(
     Moderator(staff): Moderator,
     state: web::Data<AppState>,
-    request: HttpRequest,
     ContributionPath(id): ContributionPath,
-    body: web::Bytes,
+    JsonFields {
+        object, mut errors, ..
+    }: JsonFields<NewNote>,
 ) -> Result<HttpResponse, ApiError> {
-    let value = json_body(&request, &body)?;
-    let mut errors = FieldErrors::default();
-    let note = JsonObject::read(value, "", NewNote::FIELDS, &mut errors).and_then(|mut object| {
+    let note = object.and_then(|mut object| {
         object.required(
             "text",
             &mut errors,

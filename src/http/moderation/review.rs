@@ -14,7 +14,7 @@ use crate::error::ApiError;
 use crate::error::Problem;
 use crate::http::auth::Moderator;
 use crate::http::extract::{expected_version, ContributionPath};
-use crate::http::input::{json_body, FieldErrors, JsonObject};
+use crate::http::input::{DocumentedBody, JsonFields};
 use crate::http::problems::{JsonBodyProblems, ModeratorProblems};
 use crate::http::AppState;
 
@@ -80,13 +80,12 @@ pub async fn moderate_contribution(
     state: web::Data<AppState>,
     request: HttpRequest,
     ContributionPath(id): ContributionPath,
-    body: web::Bytes,
+    JsonFields {
+        object, mut errors, ..
+    }: JsonFields<ModerationPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let expected = expected_version(&request)?;
-    let value = json_body(&request, &body)?;
-    let mut errors = FieldErrors::default();
-    let change = JsonObject::read(value, "", ModerationPatch::FIELDS, &mut errors)
-        .map(|mut object| parse_request(&mut object, &mut errors));
+    let change = object.map(|mut object| parse_request(&mut object, &mut errors));
     let change = errors.finish(change)?;
     let detail = review::moderate(&state, staff.id, id, expected, change).await?;
     Ok(with_etag(&detail.into(), HttpResponse::Ok()))
@@ -111,8 +110,8 @@ pub struct ModerationPatch {
     tags: Option<Vec<String>>,
 }
 
-impl ModerationPatch {
-    pub const FIELDS: &'static [&'static str] = &[
+impl DocumentedBody for ModerationPatch {
+    const FIELDS: &'static [&'static str] = &[
         "status",
         "status_reason",
         "duplicate_of",
