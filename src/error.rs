@@ -408,9 +408,9 @@ impl From<crate::app::AppError> for ApiError {
     }
 }
 
-impl From<crate::submissions::SubmitFailure> for ApiError {
-    fn from(failure: crate::submissions::SubmitFailure) -> ApiError {
-        use crate::submissions::SubmitFailure;
+impl From<crate::app::submissions::SubmitFailure> for ApiError {
+    fn from(failure: crate::app::submissions::SubmitFailure) -> ApiError {
+        use crate::app::submissions::SubmitFailure;
         match failure {
             SubmitFailure::Invalid(invalid) => invalid.into(),
             SubmitFailure::Unavailable => ApiError::Unavailable,

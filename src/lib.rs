@@ -12,8 +12,5 @@ pub mod error;
 pub mod exports;
 pub mod http;
 pub mod i18n;
-pub mod indicators;
 pub mod mail;
-pub mod similar;
 pub mod startup;
-pub mod submissions;

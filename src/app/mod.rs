@@ -7,21 +7,24 @@ pub mod areas;
 pub mod audit_log;
 pub mod erasure;
 pub mod error;
+pub mod indicators;
 pub mod moderation;
 pub mod outbox;
 pub mod public;
+pub mod similar_index;
 pub mod staff;
+pub mod submissions;
 
 use std::sync::Arc;
 
 pub use error::{AppError, Resource};
 
+use crate::app::indicators::IndicatorCache;
+use crate::app::similar_index::SimilarityIndex;
+use crate::app::submissions::SubmissionWriter;
 use crate::config::Config;
 use crate::db::Db;
-use crate::indicators::IndicatorCache;
 use crate::mail::MailContext;
-use crate::similar::SimilarityIndex;
-use crate::submissions::SubmissionWriter;
 
 /// What the use cases share: storage, configuration, the outgoing mail's
 /// context and the caches that writes must keep fresh.

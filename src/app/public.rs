@@ -1,12 +1,12 @@
 //! What the public side asks of the service: submitting through the form,
 //! and reading published contributions and the thematic areas.
 
+use crate::app::submissions::{Submission, SubmissionReceipt, SubmitFailure};
 use crate::app::{AppError, Resource, Services};
 use crate::db::contributions::{self, Position, PublishedFilter};
 use crate::db::models::{ContributionRow, IdempotencyRow, ThematicAreaRow};
 use crate::db::{idempotency, thematic_areas};
 use crate::domain::{ContributionId, ThematicAreaCode};
-use crate::submissions::{Submission, SubmissionReceipt, SubmitFailure};
 
 /// Stores a valid submission (grouped with concurrent ones, see
 /// `submissions`); the indicator counts it at once.

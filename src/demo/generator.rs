@@ -14,12 +14,12 @@ use super::phrases::{
 };
 use super::random::Random;
 use super::{DemoError, DemoOptions, BATCH_ROWS};
+use crate::app::submissions::{self, ContributionInput};
 use crate::db::models::NewContributionRow;
 use crate::domain::{
     Channel, ContributionBody, ContributionId, ContributionStatus, ContributionTitle, EmailAddress,
     FieldIssue, OrganizationName, PersonName, ThematicAreaCode,
 };
-use crate::submissions::{self, ContributionInput};
 
 /// A contribution as the form stores it, and what moderation set later
 /// (columns the form's row does not have).

@@ -607,9 +607,11 @@ async fn a_burst_of_mixed_submissions_gets_each_its_own_answer_and_e_mail() {
 /// written alone; only the second of the pair is told its key was taken.
 #[actix_web::test]
 async fn a_key_taken_within_a_group_fails_only_that_submission() {
+    use rinasce::app::submissions::{
+        IdempotencyClaim, Submission, SubmissionWriter, SubmitFailure,
+    };
     use rinasce::http::contributions::{parse_contribution, SubmissionRules};
     use rinasce::http::input::FieldErrors;
-    use rinasce::submissions::{IdempotencyClaim, Submission, SubmissionWriter, SubmitFailure};
 
     let app = TestApp::spawn().await;
     let config = test_config(&app.database_url, &app.mail_dir);

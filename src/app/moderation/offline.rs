@@ -2,11 +2,11 @@
 //! registered by a moderator. They never count toward the form indicator.
 
 use super::detail::{self, ContributionDetail};
+use crate::app::submissions::{new_row, ContributionInput};
 use crate::app::{AppError, Services};
 use crate::clock;
 use crate::db::{audit, contributions, thematic_areas};
 use crate::domain::{Actor, AuditEvent, FieldIssue, StaffId};
-use crate::submissions::{new_row, ContributionInput};
 
 pub async fn register(
     services: &Services,

@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 
 use super::detail::{self, ContributionDetail};
 use super::plan::{plan, Plan};
+use crate::app::indicators::record_milestone;
 use crate::app::{AppError, Services};
 use crate::clock;
 use crate::db::models::ContributionRow;
@@ -14,7 +15,6 @@ use crate::db::{audit, contributions, tags, DbConnection};
 use crate::domain::{
     Actor, ContributionId, ContributionStatus, StaffId, TagName, ThematicAreaCode,
 };
-use crate::indicators::record_milestone;
 use crate::mail::{notices, MailContext};
 
 /// What a moderator asks to change. Each field is optional.

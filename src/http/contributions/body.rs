@@ -6,13 +6,13 @@ use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use crate::app::submissions::ContributionInput;
 use crate::clock;
 use crate::domain::{
     AuthorKind, Channel, ContributionBody, ContributionTitle, EmailAddress, FieldIssue,
     OrganizationName, PersonName, Quartiere, ThematicAreaCode,
 };
 use crate::http::input::{boolean, integer, text, FieldErrors, JsonObject};
-use crate::submissions::ContributionInput;
 
 /// A contribution as the Rete Civica form sends it.
 #[derive(Deserialize, ToSchema)]

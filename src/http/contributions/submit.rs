@@ -7,13 +7,13 @@ use sha2::{Digest, Sha256};
 
 use super::body::{parse_contribution, ContributionSubmission, SubmissionRules};
 use crate::app::public;
+use crate::app::submissions::{IdempotencyClaim, Submission, SubmissionReceipt, SubmitFailure};
 use crate::clock;
 use crate::domain::{FieldIssue, ThematicAreaCode};
 use crate::error::{ApiError, Problem};
 use crate::http::input::{json_body, FieldErrors};
 use crate::http::problems::{JsonBodyProblems, Unavailable};
 use crate::http::AppState;
-use crate::submissions::{IdempotencyClaim, Submission, SubmissionReceipt, SubmitFailure};
 
 /// Submit a contribution
 ///

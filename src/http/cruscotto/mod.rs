@@ -2,7 +2,7 @@
 //! `/cruscotto/progress.svg`, its embeddable badge for the Rete Civica page.
 //!
 //! Both render the figures of `GET /api/v1/indicators`, taken from the same
-//! cached computation ([`crate::indicators::IndicatorCache`]), so the page,
+//! cached computation ([`crate::app::indicators::IndicatorCache`]), so the page,
 //! the badge and the API never disagree and many viewers cost about one.
 //! Pages are server-rendered by askama, which HTML-escapes every value.
 //!

@@ -13,6 +13,7 @@ use tokio::sync::{mpsc, oneshot, Mutex};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::app::indicators::record_milestone;
 use crate::clock;
 use crate::db::contributions as queries;
 use crate::db::models::{ContributionRow, IdempotencyRow, NewContributionRow};
@@ -23,7 +24,6 @@ use crate::domain::{
     EmailAddress, FieldIssue, Invalid, OrganizationName, PersonName, Quartiere, Reference, StaffId,
     ThematicAreaCode,
 };
-use crate::indicators::record_milestone;
 use crate::mail::{notices, MailContext};
 
 /// Most submissions written in one transaction; bounds the statement size
