@@ -58,6 +58,9 @@ pub enum DbError {
     Unavailable(String),
     #[error(transparent)]
     Query(#[from] diesel::result::Error),
+    /// A stored row holds a value its type does not allow.
+    #[error("{row}: {problem}")]
+    StoredValue { row: String, problem: String },
 }
 
 impl DbError {

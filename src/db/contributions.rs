@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::models::{ContributionRow, NewContributionRow};
 use super::schema::contributions;
+use super::stored::naming_row;
 use super::{on_backend, DbConnection, DbError};
 use crate::domain::text::search_fold;
 use crate::domain::{AuthorKind, Channel, ContributionId, ContributionStatus, Quartiere};
@@ -40,11 +41,12 @@ pub fn find_by_id(
     conn: &mut DbConnection,
     id: ContributionId,
 ) -> Result<Option<ContributionRow>, DbError> {
-    Ok(contributions::table
+    let found = contributions::table
         .filter(contributions::id.eq(id))
         .select(ContributionRow::as_select())
         .first(conn)
-        .optional()?)
+        .optional();
+    naming_row(found, "contributions", id)
 }
 
 pub fn find_published(
@@ -370,13 +372,13 @@ pub fn pending_summary(conn: &mut DbConnection) -> Result<(i64, Option<NaiveDate
 #[diesel(table_name = contributions)]
 pub struct ExportSourceRow {
     pub seq: i64,
-    pub id: String,
-    pub channel: String,
-    pub status: String,
+    pub id: ContributionId,
+    pub channel: Channel,
+    pub status: ContributionStatus,
     pub thematic_area: String,
     pub title: String,
     pub body: String,
-    pub author_kind: String,
+    pub author_kind: AuthorKind,
     pub given_name: Option<String>,
     pub family_name: Option<String>,
     pub organization_name: Option<String>,

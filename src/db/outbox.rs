@@ -192,11 +192,12 @@ pub fn list(
 }
 
 pub fn find(conn: &mut DbConnection, id: MessageId) -> Result<Option<OutboxRow>, DbError> {
-    Ok(outbox::table
+    let found = outbox::table
         .filter(outbox::id.eq(id))
         .select(OutboxRow::as_select())
         .first(conn)
-        .optional()?)
+        .optional();
+    super::stored::naming_row(found, "outbox", id)
 }
 
 /// Puts a failed message back in the queue, due now, with a fresh set of attempts.

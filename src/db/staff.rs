@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::staff;
+use super::stored::naming_row;
 use super::{DbConnection, DbError};
 use crate::domain::{Role, StaffId};
 
@@ -53,11 +54,12 @@ pub fn find_active_by_token_hash(
 }
 
 pub fn find(conn: &mut DbConnection, id: StaffId) -> Result<Option<StaffRow>, DbError> {
-    Ok(staff::table
+    let found = staff::table
         .filter(staff::id.eq(id))
         .select(StaffRow::as_select())
         .first(conn)
-        .optional()?)
+        .optional();
+    naming_row(found, "staff", id)
 }
 
 pub fn email_taken(conn: &mut DbConnection, email: &str) -> Result<bool, DbError> {

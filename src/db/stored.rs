@@ -10,6 +10,7 @@ use diesel::sql_types::Text;
 use diesel::sqlite::Sqlite;
 
 use super::connection::MultiBackend;
+use super::DbError;
 
 use crate::domain::{
     AuditAction, AuthorKind, Channel, ContributionId, ContributionStatus, MessageId, MessageKind,
@@ -26,6 +27,35 @@ pub struct UnknownStoredValue {
 }
 
 /// Reading: the text, parsed; an unknown value names its column.
+/// Names the row a lookup by id read, when one of its values did not parse:
+/// `contributions 0190… : contributions.status holds "x", …`.
+pub fn naming_row<T>(
+    result: diesel::QueryResult<T>,
+    table: &str,
+    id: impl std::fmt::Display,
+) -> Result<T, DbError> {
+    result.map_err(|error| match error {
+        diesel::result::Error::DeserializationError(source) => DbError::StoredValue {
+            row: format!("{table} {id}"),
+            problem: error_chain(source.as_ref()),
+        },
+        other => other.into(),
+    })
+}
+
+/// An error and its causes on one line: diesel wraps ours in one that names
+/// only the field.
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(error) = cause {
+        text.push_str(": ");
+        text.push_str(&error.to_string());
+        cause = error.source();
+    }
+    text
+}
+
 macro_rules! read_from_text {
     ($type:ty, $column:literal, $what:literal, $parse:expr) => {
         impl<DB> FromSql<Text, DB> for $type

@@ -9,7 +9,7 @@ use serde::{Serialize, Serializer};
 
 use super::Pseudonymiser;
 use crate::db::contributions::ExportSourceRow;
-use crate::domain::Reference;
+use crate::domain::{AuthorKind, Channel, ContributionStatus, Reference};
 
 /// An RFC 3339 UTC time with microseconds, as both backends store it.
 pub fn time_text(time: NaiveDateTime) -> String {
@@ -40,14 +40,14 @@ pub struct ExportRecord {
     pub id: String,
     pub reference: String,
     pub received_at: NaiveDateTime,
-    pub channel: String,
+    pub channel: Channel,
     pub thematic_area: String,
     pub thematic_area_name: String,
     pub title: String,
     pub body: String,
-    pub status: String,
+    pub status: ContributionStatus,
     pub tags: Vec<String>,
-    pub author_kind: String,
+    pub author_kind: AuthorKind,
     pub organization_name: Option<String>,
     pub quartiere: Option<i16>,
     pub author_pseudonym: Option<String>,
@@ -88,7 +88,7 @@ impl ExportRecord {
             email: row.email,
         });
         ExportRecord {
-            id: row.id,
+            id: row.id.to_string(),
             reference: Reference::from_sequence(row.seq).to_string(),
             received_at: row.received_at,
             channel: row.channel,
@@ -114,18 +114,18 @@ impl ExportRecord {
             Cell::Text(&self.id),
             Cell::Text(&self.reference),
             Cell::Time(self.received_at),
-            Cell::Text(&self.channel),
+            Cell::Text(self.channel.as_str()),
             Cell::Text(&self.thematic_area),
             Cell::Text(&self.thematic_area_name),
             Cell::Text(&self.title),
             Cell::Text(&self.body),
-            Cell::Text(&self.status),
+            Cell::Text(self.status.as_str()),
             if self.tags_text.is_empty() {
                 Cell::Empty
             } else {
                 Cell::Text(&self.tags_text)
             },
-            Cell::Text(&self.author_kind),
+            Cell::Text(self.author_kind.as_str()),
             text_cell(&self.organization_name),
             self.quartiere
                 .map_or(Cell::Empty, |q| Cell::Integer(i64::from(q))),

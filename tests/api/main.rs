@@ -18,4 +18,5 @@ mod mail;
 mod moderation;
 mod openapi;
 mod public_contributions;
+mod stored_values;
 mod submit_contribution;

@@ -540,6 +540,14 @@ impl TestApp {
         ));
     }
 
+    /// Stores a kind of e-mail no writer would, to see how a bad stored
+    /// value is read back (the column has no CHECK constraint).
+    pub fn store_bad_message_kind(&self, message_id: &str, kind: &str) {
+        self.execute_sql_behind_the_api(&format!(
+            "UPDATE outbox SET kind = '{kind}' WHERE id = '{message_id}'"
+        ));
+    }
+
     /// Changes a status with no writer knowing (no audit event, no cache
     /// invalidation, no milestone check), as a repair by hand would.
     pub fn set_status_unseen_by_writers(&self, id: &str, status: &str) {
