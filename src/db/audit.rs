@@ -2,17 +2,16 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use uuid::Uuid;
 
 use super::schema::audit_events;
 use super::{DbConnection, DbError};
-use crate::domain::{Actor, AuditAction, AuditEvent, TargetType};
+use crate::domain::{Actor, AuditAction, AuditEvent, AuditEventId, TargetType};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = audit_events)]
 pub struct AuditRow {
     pub seq: i64,
-    pub id: String,
+    pub id: AuditEventId,
     /// A staff id, `system` or `command-line`.
     pub actor: String,
     pub action: AuditAction,
@@ -34,7 +33,7 @@ pub fn record(
 ) -> Result<(), DbError> {
     diesel::insert_into(audit_events::table)
         .values((
-            audit_events::id.eq(Uuid::now_v7().to_string()),
+            audit_events::id.eq(AuditEventId::generate()),
             audit_events::actor.eq(actor.stored()),
             audit_events::action.eq(event.action),
             audit_events::target_type.eq(event.target_type),

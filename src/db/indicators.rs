@@ -7,7 +7,7 @@ use diesel::sql_types::{BigInt, Date, Nullable, SmallInt, Text};
 use super::schema::{contributions, indicator_milestones};
 use super::{DbConnection, DbError};
 use crate::domain::indicators::FormTally;
-use crate::domain::{Channel, ContributionStatus};
+use crate::domain::{AuthorKind, Channel, ContributionStatus};
 
 /// One group of form contributions; `date()` exists on both backends.
 #[derive(QueryableByName)]
@@ -17,11 +17,11 @@ struct TallyRow {
     #[diesel(sql_type = Nullable<SmallInt>)]
     quartiere: Option<i16>,
     #[diesel(sql_type = Text)]
-    author_kind: String,
+    author_kind: AuthorKind,
     #[diesel(sql_type = Date)]
     day: NaiveDate,
     #[diesel(sql_type = Text)]
-    status: String,
+    status: ContributionStatus,
     #[diesel(sql_type = BigInt)]
     count: i64,
 }

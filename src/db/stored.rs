@@ -13,8 +13,8 @@ use super::connection::MultiBackend;
 use super::DbError;
 
 use crate::domain::{
-    AuditAction, AuthorKind, Channel, ContributionId, ContributionStatus, MessageId, MessageKind,
-    NoteId, OutboxStatus, Role, StaffId, TargetType,
+    AuditAction, AuditEventId, AuthorKind, Channel, ContributionId, ContributionStatus, MessageId,
+    MessageKind, NoteId, OutboxStatus, Role, StaffId, TargetType,
 };
 
 /// A stored text that is not one of the values its column may hold.
@@ -137,3 +137,4 @@ stored_id!(ContributionId, "contribution id");
 stored_id!(StaffId, "staff id");
 stored_id!(NoteId, "note id");
 stored_id!(MessageId, "message id");
+stored_id!(AuditEventId, "audit event id");

@@ -69,6 +69,10 @@ entity_id!(
     /// An e-mail in the outbox.
     MessageId
 );
+entity_id!(
+    /// An event of the audit log.
+    AuditEventId
+);
 
 #[cfg(test)]
 mod tests {

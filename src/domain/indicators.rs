@@ -14,9 +14,9 @@ use super::{AuthorKind, ContributionStatus, Quartiere};
 pub struct FormTally {
     pub thematic_area: String,
     pub quartiere: Option<i16>,
-    pub author_kind: String,
+    pub author_kind: AuthorKind,
     pub day: NaiveDate,
-    pub status: String,
+    pub status: ContributionStatus,
     pub count: i64,
 }
 
@@ -108,26 +108,22 @@ pub struct IndicatorInputs<'a> {
     pub now: DateTime<Utc>,
 }
 
-pub fn counts_toward_target(status: &str) -> bool {
-    ContributionStatus::parse(status).is_ok_and(ContributionStatus::is_counted)
-}
-
 pub fn compute(inputs: IndicatorInputs<'_>) -> Indicators {
     let mut received = 0;
     let mut counted = 0;
     let mut by_area: BTreeMap<&str, i64> = BTreeMap::new();
     let mut by_quartiere: BTreeMap<Option<i16>, i64> = BTreeMap::new();
-    let mut by_kind: BTreeMap<&str, i64> = BTreeMap::new();
+    let mut by_kind: BTreeMap<AuthorKind, i64> = BTreeMap::new();
     let mut by_day: BTreeMap<NaiveDate, i64> = BTreeMap::new();
     for tally in inputs.tallies {
         received += tally.count;
-        if !counts_toward_target(&tally.status) {
+        if !tally.status.is_counted() {
             continue;
         }
         counted += tally.count;
         *by_area.entry(&tally.thematic_area).or_default() += tally.count;
         *by_quartiere.entry(tally.quartiere).or_default() += tally.count;
-        *by_kind.entry(&tally.author_kind).or_default() += tally.count;
+        *by_kind.entry(tally.author_kind).or_default() += tally.count;
         *by_day.entry(tally.day).or_default() += tally.count;
     }
     Indicators {
@@ -162,7 +158,7 @@ pub fn compute(inputs: IndicatorInputs<'_>) -> Indicators {
             .iter()
             .map(|&kind| AuthorKindCount {
                 kind,
-                count: by_kind.get(kind.as_str()).copied().unwrap_or(0),
+                count: by_kind.get(&kind).copied().unwrap_or(0),
             })
             .collect(),
         daily: daily_series(&by_day),
@@ -207,9 +203,9 @@ mod tests {
         FormTally {
             thematic_area: area.into(),
             quartiere: Some(2),
-            author_kind: "citizen".into(),
+            author_kind: AuthorKind::Citizen,
             day: NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
-            status: status.into(),
+            status: ContributionStatus::parse(status).unwrap(),
             count,
         }
     }

@@ -21,7 +21,7 @@ pub use contribution::{
     PersonName, Quartiere, Reference,
 };
 pub use field_issue::{FieldError, FieldErrors, FieldIssue, Invalid};
-pub use ids::{ContributionId, MessageId, NoteId, StaffId};
+pub use ids::{AuditEventId, ContributionId, MessageId, NoteId, StaffId};
 pub use mail::{MessageKind, OutboxStatus};
 pub use staff::{Role, TagName};
 pub use status::ContributionStatus;

@@ -48,7 +48,7 @@ pub struct AuditEvent {
 impl From<AuditRow> for AuditEvent {
     fn from(row: AuditRow) -> AuditEvent {
         AuditEvent {
-            id: Uuid::parse_str(&row.id).unwrap_or_default(),
+            id: row.id.uuid(),
             actor: row.actor,
             action: row.action.to_string(),
             target_type: row.target_type.to_string(),
