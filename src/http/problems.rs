@@ -206,3 +206,14 @@ pub enum Unavailable {
         headers(("Retry-After" = i32, description = "Seconds to wait.")))]
     Unavailable(Problem),
 }
+
+/// A route about one contribution, named by its id.
+#[derive(utoipa::IntoResponses)]
+pub enum ContributionNotFound {
+    #[response(
+        status = 404,
+        description = "No such contribution.",
+        content_type = "application/problem+json"
+    )]
+    NotFound(Problem),
+}

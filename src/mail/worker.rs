@@ -66,13 +66,7 @@ impl MailWorker {
         settings: WorkerSettings,
     ) -> MailWorker {
         let (stop, stopped) = watch::channel(false);
-        let worker = Worker {
-            db,
-            transport: Arc::new(transport),
-            context,
-            settings,
-            stopped,
-        };
+        let worker = Worker::new(db, transport, context, settings, stopped);
         let handle = tokio::spawn(worker.run());
         MailWorker { stop, handle }
     }
@@ -96,13 +90,7 @@ pub async fn deliver_pending(
     settings: WorkerSettings,
 ) -> Result<usize, MailError> {
     let (_stop, stopped) = watch::channel(false);
-    let worker = Worker {
-        db,
-        transport: Arc::new(transport),
-        context,
-        settings,
-        stopped,
-    };
+    let worker = Worker::new(db, transport, context, settings, stopped);
     worker.queue_digest_if_due().await?;
     let mut handled = 0;
     loop {
@@ -122,6 +110,22 @@ struct Worker {
 }
 
 impl Worker {
+    fn new(
+        db: Db,
+        transport: Transport,
+        context: MailContext,
+        settings: WorkerSettings,
+        stopped: watch::Receiver<bool>,
+    ) -> Worker {
+        Worker {
+            db,
+            transport: Arc::new(transport),
+            context,
+            settings,
+            stopped,
+        }
+    }
+
     fn stopping(&self) -> bool {
         *self.stopped.borrow()
     }

@@ -2,7 +2,7 @@
 //! transaction so that one failing id does not stop the others, and one
 //! audit event for the whole action besides each contribution's own.
 
-use super::review::{apply, ModerationRequest, StepContext};
+use super::review::{run_step, ModerationRequest};
 use crate::app::{AppError, Resource, Services};
 use crate::clock;
 use crate::db::audit;
@@ -27,9 +27,6 @@ pub async fn apply_to_all(
         outcomes.push(BulkOutcome { id, result });
     }
     record_bulk_action(services, actor, &outcomes, &change).await?;
-    if outcomes.iter().any(|outcome| outcome.result.is_ok()) {
-        services.indicators.invalidate();
-    }
     Ok(outcomes)
 }
 
@@ -40,20 +37,8 @@ async fn apply_one(
     change: &ModerationRequest,
 ) -> Result<(), AppError> {
     let id = ContributionId::parse(raw_id).ok_or(AppError::NotFound(Resource::Contribution))?;
-    let change = change.clone();
-    let (target, mail) = (services.config.target, services.mail.clone());
-    services
-        .db
-        .write(move |conn| {
-            let step = StepContext {
-                actor,
-                target,
-                mail: &mail,
-                now: clock::now().naive_utc(),
-            };
-            apply(conn, &step, id, None, &change).map(|_| ())
-        })
-        .await
+    run_step(services, actor, id, None, change.clone()).await?;
+    Ok(())
 }
 
 async fn record_bulk_action(

@@ -56,8 +56,24 @@ pub async fn moderate(
     expected_version: Option<i64>,
     request: ModerationRequest,
 ) -> Result<ContributionDetail, AppError> {
+    let row = run_step(services, actor, id, expected_version, request).await?;
+    Ok(services
+        .db
+        .read(move |conn| detail::detail_of(conn, row))
+        .await?)
+}
+
+/// One step in a transaction of its own; the indicator is refreshed when
+/// the step can have moved it. Answers the contribution as it now is.
+pub async fn run_step(
+    services: &Services,
+    actor: StaffId,
+    id: ContributionId,
+    expected_version: Option<i64>,
+    request: ModerationRequest,
+) -> Result<ContributionRow, AppError> {
     let (target, mail) = (services.config.target, services.mail.clone());
-    let (detail, indicator_changed) = services
+    let applied = services
         .db
         .write(move |conn| {
             let step = StepContext {
@@ -66,15 +82,13 @@ pub async fn moderate(
                 mail: &mail,
                 now: clock::now().naive_utc(),
             };
-            let applied = apply(conn, &step, id, expected_version, &request)?;
-            let detail = detail::detail_of(conn, applied.row)?;
-            Ok::<_, AppError>((detail, applied.indicator_changed))
+            apply(conn, &step, id, expected_version, &request)
         })
         .await?;
-    if indicator_changed {
+    if applied.indicator_changed {
         services.indicators.invalidate();
     }
-    Ok(detail)
+    Ok(applied.row)
 }
 
 /// Applies `request` inside the caller's transaction: the change and its

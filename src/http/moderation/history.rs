@@ -12,12 +12,12 @@ use super::views::no_store;
 use crate::app::audit_log;
 use crate::clock;
 use crate::db::audit::AuditRow;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::auth::Moderator;
 use crate::http::extract::ContributionPath;
 use crate::http::input::FieldErrors;
 use crate::http::pagination::{self, Page};
-use crate::http::problems::{ModeratorProblems, QueryProblems};
+use crate::http::problems::{ContributionNotFound, ModeratorProblems, QueryProblems};
 use crate::http::AppState;
 
 /// One entry of the audit log.
@@ -100,7 +100,7 @@ pub fn audit_page(rows: Vec<AuditRow>, limit: i64) -> Page<AuditEvent> {
         (status = 200, description = "The events.", body = Page<AuditEvent>),
         ModeratorProblems,
         QueryProblems,
-        (status = 404, description = "No such contribution.", body = Problem, content_type = "application/problem+json"),
+        ContributionNotFound,
     )
 )]
 #[get("/moderation/contributions/{id}/history")]

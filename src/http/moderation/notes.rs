@@ -7,11 +7,11 @@ use utoipa::ToSchema;
 use super::views::{no_store, NoteView};
 use crate::app::moderation::notes;
 use crate::domain::text::{bounded_text, Lines};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::auth::Moderator;
 use crate::http::extract::ContributionPath;
 use crate::http::input::{text, DocumentedBody, JsonFields};
-use crate::http::problems::{JsonBodyProblems, ModeratorProblems};
+use crate::http::problems::{ContributionNotFound, JsonBodyProblems, ModeratorProblems};
 use crate::http::AppState;
 
 /// A new internal note.
@@ -43,7 +43,7 @@ impl DocumentedBody for NewNote {
         (status = 201, description = "The note.", body = NoteView),
         ModeratorProblems,
         JsonBodyProblems,
-        (status = 404, description = "No such contribution.", body = Problem, content_type = "application/problem+json"),
+        ContributionNotFound,
     )
 )]
 #[post("/moderation/contributions/{id}/notes")]

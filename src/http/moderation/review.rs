@@ -15,7 +15,7 @@ use crate::error::Problem;
 use crate::http::auth::Moderator;
 use crate::http::extract::{expected_version, ContributionPath};
 use crate::http::input::{DocumentedBody, JsonFields};
-use crate::http::problems::{JsonBodyProblems, ModeratorProblems};
+use crate::http::problems::{ContributionNotFound, JsonBodyProblems, ModeratorProblems};
 use crate::http::AppState;
 
 /// Read one contribution for review
@@ -32,7 +32,7 @@ use crate::http::AppState;
     responses(
         (status = 200, description = "The contribution; the `ETag` header carries its version.", body = ModerationContribution),
         ModeratorProblems,
-        (status = 404, description = "No such contribution.", body = Problem, content_type = "application/problem+json"),
+        ContributionNotFound,
     )
 )]
 #[get("/moderation/contributions/{id}")]
@@ -68,7 +68,7 @@ pub async fn show_moderation_contribution(
         (status = 200, description = "The contribution after the change; `ETag` carries its new version.", body = ModerationContribution),
         ModeratorProblems,
         JsonBodyProblems,
-        (status = 404, description = "No such contribution.", body = Problem, content_type = "application/problem+json"),
+        ContributionNotFound,
         (status = 409, description = "The status machine does not allow this transition.", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The contribution changed since it was read.", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is missing.", body = Problem, content_type = "application/problem+json"),

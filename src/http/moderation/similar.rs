@@ -8,10 +8,10 @@ use uuid::Uuid;
 use crate::app::moderation::similar;
 use crate::db::models::ContributionRow;
 use crate::domain::{ContributionStatus, Reference};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::auth::Moderator;
 use crate::http::extract::ContributionPath;
-use crate::http::problems::ModeratorProblems;
+use crate::http::problems::{ContributionNotFound, ModeratorProblems};
 use crate::http::AppState;
 
 /// A contribution alike the one asked about.
@@ -64,7 +64,7 @@ impl From<(ContributionRow, f64)> for SimilarContribution {
     responses(
         (status = 200, description = "The most alike contributions.", body = SimilarList),
         ModeratorProblems,
-        (status = 404, description = "No such contribution.", body = Problem, content_type = "application/problem+json"),
+        ContributionNotFound,
     )
 )]
 #[get("/moderation/contributions/{id}/similar")]
