@@ -91,7 +91,7 @@ async fn compute_now(db: &Db, config: &Config, mail: &MailContext) -> Result<Ind
     let (tallies, areas, mut reached_at) = db
         .read(move |conn| {
             let tallies = queries::form_tallies(conn)?;
-            let areas = thematic_areas::list(conn, true)?;
+            let areas = thematic_areas::list(conn, false)?;
             let reached_at = queries::reached_at(conn, target)?;
             Ok::<_, AppError>((tallies, areas, reached_at))
         })
@@ -101,6 +101,7 @@ async fn compute_now(db: &Db, config: &Config, mail: &MailContext) -> Result<Ind
         .map(|a| AreaLabel {
             code: a.code,
             name: a.name,
+            active: a.active,
         })
         .collect();
     let mut indicators = compute(IndicatorInputs {

@@ -25,6 +25,9 @@ pub struct FormTally {
 pub struct AreaLabel {
     pub code: String,
     pub name: String,
+    /// An inactive area is listed only while it still has counted
+    /// contributions, so that the breakdown always sums to `counted`.
+    pub active: bool,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -141,6 +144,9 @@ pub fn compute(inputs: IndicatorInputs<'_>) -> Indicators {
                 name: area.name.clone(),
                 count: by_area.get(area.code.as_str()).copied().unwrap_or(0),
             })
+            .zip(inputs.areas)
+            .filter(|(count, area)| area.active || count.count > 0)
+            .map(|(count, _)| count)
             .collect(),
         by_quartiere: Quartiere::ALL
             .iter()
@@ -219,30 +225,11 @@ mod tests {
             tally("cultura-diffusa", "duplicate", 3, 1),
         ];
         let areas = [
-            AreaLabel {
-                code: "mobilita-green".into(),
-                name: "Mobilità green".into(),
-            },
-            AreaLabel {
-                code: "cultura-diffusa".into(),
-                name: "Cultura diffusa".into(),
-            },
-            AreaLabel {
-                code: "bambini-famiglie".into(),
-                name: "Bambini".into(),
-            },
+            area("mobilita-green", true),
+            area("cultura-diffusa", true),
+            area("bambini-famiglie", true),
         ];
-        let result = compute(IndicatorInputs {
-            tallies: &tallies,
-            areas: &areas,
-            target: 300,
-            reached_at: None,
-            window: ConsultationWindow {
-                opens_at: None,
-                closes_at: None,
-            },
-            now: Utc::now(),
-        });
+        let result = compute(inputs(&tallies, &areas));
         assert_eq!(result.received, 9);
         assert_eq!(result.counted, 3);
         assert_eq!(result.percent, 1.0);
@@ -264,6 +251,55 @@ mod tests {
         );
         assert_eq!(result.by_quartiere[1].count, 3);
         assert_eq!(result.by_quartiere[5].quartiere, None);
+    }
+
+    fn area(code: &str, active: bool) -> AreaLabel {
+        AreaLabel {
+            code: code.into(),
+            name: code.to_uppercase(),
+            active,
+        }
+    }
+
+    fn inputs<'a>(tallies: &'a [FormTally], areas: &'a [AreaLabel]) -> IndicatorInputs<'a> {
+        IndicatorInputs {
+            tallies,
+            areas,
+            target: 300,
+            reached_at: None,
+            window: ConsultationWindow {
+                opens_at: None,
+                closes_at: None,
+            },
+            now: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn an_inactive_area_is_listed_while_it_has_counted_contributions() {
+        let tallies = [
+            tally("mobilita-green", "pending", 1, 2),
+            tally("chiusa-con-contributi", "approved", 1, 1),
+            tally("chiusa-solo-spam", "spam", 1, 4),
+        ];
+        let areas = [
+            area("mobilita-green", true),
+            area("chiusa-con-contributi", false),
+            area("chiusa-solo-spam", false),
+            area("chiusa-vuota", false),
+        ];
+        let result = compute(inputs(&tallies, &areas));
+        let listed: Vec<(&str, i64)> = result
+            .by_thematic_area
+            .iter()
+            .map(|a| (a.code.as_str(), a.count))
+            .collect();
+        assert_eq!(
+            listed,
+            [("mobilita-green", 2), ("chiusa-con-contributi", 1)]
+        );
+        let sum: i64 = result.by_thematic_area.iter().map(|a| a.count).sum();
+        assert_eq!(sum, result.counted);
     }
 
     #[test]
