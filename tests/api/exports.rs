@@ -368,7 +368,7 @@ fn json_item(e: &Expected, personal: bool) -> Value {
 }
 
 /// GETs an export, asserting 200, the content type and the file name.
-async fn download(app: &TestApp, token: &str, query: &str) -> (String, Vec<u8>) {
+pub(crate) async fn download(app: &TestApp, token: &str, query: &str) -> (String, Vec<u8>) {
     let response = app
         .get_as(
             token,
@@ -412,7 +412,7 @@ fn parse_json_items(bytes: &[u8]) -> Vec<Value> {
     document["items"].as_array().expect("items").clone()
 }
 
-fn parse_ndjson(bytes: &[u8]) -> Vec<Value> {
+pub(crate) fn parse_ndjson(bytes: &[u8]) -> Vec<Value> {
     std::str::from_utf8(bytes)
         .unwrap()
         .lines()
@@ -809,7 +809,7 @@ async fn roles_personal_data_and_the_audit_log() {
     assert_eq!(personal_export_events(&app).len(), 2);
 }
 
-fn personal_export_events(app: &TestApp) -> Vec<rinasce::db::audit::AuditRow> {
+pub(crate) fn personal_export_events(app: &TestApp) -> Vec<rinasce::db::audit::AuditRow> {
     use rinasce::db::audit::{self, AuditFilter};
     app.db
         .read_blocking(|conn| {
@@ -1107,7 +1107,7 @@ fn frictionless() -> std::path::PathBuf {
 }
 
 /// The `rinasce` binary on the test database, without the caller's settings.
-fn rinasce(app: &TestApp) -> Command {
+pub(crate) fn rinasce(app: &TestApp) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_rinasce"));
     for (name, _) in std::env::vars() {
         if name.starts_with("RINASCE_") || name == "DATABASE_URL" {
