@@ -143,7 +143,7 @@ pub struct ExportArgs {
     /// Add given_name, family_name and email (written to the audit log).
     #[arg(long)]
     pub include_personal_data: bool,
-    /// Only these statuses, comma-separated (default: every status but spam).
+    /// Only these statuses, comma-separated (default: every status but spam and hidden).
     #[arg(long)]
     pub status: Option<String>,
     #[arg(long)]

@@ -95,7 +95,7 @@ fn parse_flag(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> bool 
 /// Export the contributions
 ///
 /// Every contribution matching the moderation filters, every status but
-/// `spam` unless `status` is given, in order of registration, with the
+/// `spam` and `hidden` unless `status` is given, in order of registration, with the
 /// columns `id, reference, received_at, channel, thematic_area,
 /// thematic_area_name, title, body, status, tags, author_kind,
 /// organization_name, quartiere, author_pseudonym, published_at`

@@ -286,7 +286,11 @@ fn expected(app: &TestApp, statuses: Option<&[&str]>, key: &[u8]) -> Vec<Expecte
     rows.into_iter()
         .filter(|row| match statuses {
             Some(statuses) => statuses.contains(&row.status.as_str()),
-            None => row.status != rinasce::domain::ContributionStatus::Spam,
+            None => !matches!(
+                row.status,
+                rinasce::domain::ContributionStatus::Spam
+                    | rinasce::domain::ContributionStatus::Hidden
+            ),
         })
         .map(|row| Expected {
             area_name: areas[&row.thematic_area].clone(),
@@ -312,6 +316,12 @@ fn neutralised(text: &str) -> String {
 
 /// The CSV cells of an expected row.
 fn csv_cells(e: &Expected, personal: bool) -> Vec<String> {
+    cells(e, personal, neutralised)
+}
+
+/// The cells of an expected row, texts through `neutralised` (CSV) or as
+/// they are (XLSX).
+fn cells(e: &Expected, personal: bool, neutralised: fn(&str) -> String) -> Vec<String> {
     let r = &e.row;
     let text = |v: &Option<String>| v.as_deref().map(neutralised).unwrap_or_default();
     let mut cells = vec![
@@ -475,7 +485,7 @@ fn assert_xlsx_matches(
     assert_eq!(rows[0].iter().map(xlsx_text).collect::<Vec<_>>(), header);
     assert_eq!(rows.len() - 1, expected.len());
     for (row, e) in rows[1..].iter().zip(expected) {
-        let cells = csv_cells(e, personal);
+        let cells = cells(e, personal, str::to_owned);
         for (index, name) in header.iter().enumerate() {
             let cell = row.get(index).cloned().unwrap_or(Data::Empty);
             match *name {
@@ -525,7 +535,7 @@ async fn every_format_holds_the_rows_of_the_database() {
     seed(&app).await;
     let researcher = app.researcher().await;
     let want = expected(&app, None, CONFIGURED_KEY.as_bytes());
-    assert_eq!(want.len(), 6, "everything but spam");
+    assert_eq!(want.len(), 5, "everything but spam and hidden");
 
     let (content_type, csv_bytes) = download(&app, &researcher, "format=csv").await;
     assert!(content_type.starts_with("text/csv"), "{content_type}");
@@ -651,8 +661,8 @@ async fn pseudonyms_group_an_author_and_survive_exports_and_restarts() {
     let distinct: BTreeSet<_> = first.values().flatten().collect();
     assert_eq!(
         distinct.len(),
-        3,
-        "three authors with an e-mail (spam left out)"
+        2,
+        "two authors with an e-mail (spam and hidden left out)"
     );
 
     let (_, again) = download(&app, &researcher, "format=ndjson").await;
@@ -760,7 +770,7 @@ async fn roles_personal_data_and_the_audit_log() {
 
     let (_, bytes) = download(&app, &admin, "format=json&include_personal_data=true").await;
     let items = parse_json_items(&bytes);
-    assert_eq!(items.len(), 6);
+    assert_eq!(items.len(), 5);
     let paper = items
         .iter()
         .find(|i| i["id"] == seeded.paper.as_str())
@@ -787,10 +797,13 @@ async fn roles_personal_data_and_the_audit_log() {
     assert_eq!(details["complete"], true);
     assert_eq!(details["format"], "csv");
     assert_eq!(details["filters"]["thematic_area"], "mobilita-green");
-    assert_eq!(details["filters"]["excluded_status"], json!(["spam"]));
+    assert_eq!(
+        details["filters"]["excluded_status"],
+        json!(["spam", "hidden"])
+    );
     assert_eq!(events[0].to_value.as_deref(), Some("2"));
     let details: Value = serde_json::from_str(events[1].details.as_deref().unwrap()).unwrap();
-    assert_eq!(details["rows"], 6);
+    assert_eq!(details["rows"], 5);
     // The audit log shows it to admins.
     let log: Value = app
         .get_as(
@@ -840,7 +853,11 @@ async fn the_moderation_filters_apply_and_spam_needs_asking() {
     let seeded = seed(&app).await;
     let researcher = app.researcher().await;
     let everything = ids_of(&app, &researcher, "").await;
-    assert_eq!(everything.len(), 6);
+    assert_eq!(everything.len(), 5);
+    assert!(
+        !everything.contains(&seeded.formulas),
+        "hidden left out by default"
+    );
     assert!(
         !everything.contains(&seeded.spam),
         "spam left out by default"
@@ -899,7 +916,7 @@ async fn the_moderation_filters_apply_and_spam_needs_asking() {
         )
         .await
         .len(),
-        5
+        4
     );
 
     for (query, field) in [
@@ -924,7 +941,71 @@ async fn the_moderation_filters_apply_and_spam_needs_asking() {
 }
 
 #[actix_web::test]
-async fn formula_cells_are_neutralised_in_csv_and_xlsx_only() {
+async fn hidden_contributions_are_left_out_unless_asked_and_the_data_package_says_so() {
+    let app = spawn().await;
+    seed(&app).await;
+    let private = "la signora Zeffirina Bargellini di via dei Serragli 12";
+    let hidden = app
+        .submit_ok(&submission(
+            4,
+            PEOPLE[4].2,
+            ("citizen", None, Some(1)),
+            "vivere-spazi-urbani",
+            "Rumore notturno in Oltrarno",
+            &format!("Da mesi {private} lascia la musica alta fino alle tre."),
+        ))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.publish(&hidden).await;
+    app.set_status(&hidden, "hidden").await;
+    let researcher = app.researcher().await;
+    let mut defaults = all_exports_text(&app, &researcher, "").await;
+    let (_, qdpx) = download(&app, &researcher, "format=qdpx").await;
+    let mut archive = zip::ZipArchive::new(Cursor::new(qdpx)).unwrap();
+    let mut qdpx_text = String::new();
+    for index in 0..archive.len() {
+        std::io::Read::read_to_string(&mut archive.by_index(index).unwrap(), &mut qdpx_text)
+            .unwrap();
+    }
+    defaults.push(("qdpx".into(), qdpx_text));
+    for (format, text) in &defaults {
+        assert!(
+            !text.contains("Zeffirina"),
+            "a hidden text in the default {format} export"
+        );
+        assert!(
+            !text.contains(&hidden),
+            "a hidden id in the default {format} export"
+        );
+    }
+    for (format, text) in all_exports_text(&app, &researcher, "status=hidden").await {
+        assert!(
+            text.contains(private),
+            "status=hidden asks for it ({format})"
+        );
+    }
+    let descriptor = app.get_json_as(&researcher, &paths::datapackage()).await;
+    assert!(descriptor["description"]
+        .as_str()
+        .unwrap()
+        .contains("non contiene lo spam né i contributi nascosti (hidden"));
+    let status = descriptor["resources"][0]["schema"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "status")
+        .unwrap()
+        .clone();
+    assert!(status["description"]
+        .as_str()
+        .unwrap()
+        .contains("tranne lo spam e i nascosti"));
+}
+
+#[actix_web::test]
+async fn formula_cells_are_neutralised_in_csv_only_and_xlsx_has_the_exact_text() {
     let app = spawn().await;
     let seeded = seed(&app).await;
     let admin = app.admin().await;
@@ -961,24 +1042,30 @@ async fn formula_cells_are_neutralised_in_csv_and_xlsx_only() {
         }
     }
 
+    // XLSX: the exact text, in string cells (never formulas).
     let (_, xlsx_bytes) = download(&app, &admin, &format!("format=xlsx&{query}")).await;
     let sheets = parse_xlsx(&xlsx_bytes);
-    for row in &sheets["contributi"] {
-        for cell in row {
-            if let Data::String(text) = cell {
-                assert!(!text.starts_with(['=', '+', '-', '@']), "{text:?}");
-            }
-        }
-    }
     let row = sheets["contributi"]
         .iter()
         .find(|r| xlsx_text(&r[0]) == seeded.formulas)
         .unwrap();
     assert_eq!(
-        xlsx_text(&row[6]),
-        "'=HYPERLINK(\"http://example.org\";\"clic\")"
+        row[6],
+        Data::String("=HYPERLINK(\"http://example.org\";\"clic\")".into())
     );
-    // Written as text, never as a formula.
+    assert!(xlsx_text(&row[7]).starts_with("-1+1 è una formula?"));
+    let row = sheets["contributi"]
+        .iter()
+        .find(|r| xlsx_text(&r[0]) == seeded.organization)
+        .unwrap();
+    assert_eq!(
+        row[11],
+        Data::String("@Circolo dei Lettori; \"Oltrarno\"".into())
+    );
+    assert!(!sheets["contributi"]
+        .iter()
+        .flatten()
+        .any(|cell| xlsx_text(cell).starts_with("'")));
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(xlsx_bytes.clone())).unwrap();
     let formulas = workbook.worksheet_formula("contributi").unwrap();
     assert!(formulas.cells().all(|(_, _, f)| f.is_empty()));
@@ -1213,7 +1300,7 @@ async fn demo_data_is_varied_and_exports_in_batches() {
         counts
     };
     assert_eq!(count("thematic_area").len(), 9);
-    assert_eq!(count("status").len(), 5, "every status but spam");
+    assert_eq!(count("status").len(), 4, "every status but spam and hidden");
     assert_eq!(count("author_kind").len(), 4);
     assert_eq!(count("channel").len(), 4);
     assert_eq!(count("quartiere").len(), 6, "five quartieri and none");
