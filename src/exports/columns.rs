@@ -86,7 +86,7 @@ const AUTHOR_KIND_MEANINGS: &[(&str, &str)] = &[
 ];
 
 /// The columns of every export, in order.
-pub const COLUMNS: [Column; 15] = [
+pub const COLUMNS: [Column; 17] = [
     Column {
         name: "id",
         field_type: FieldType::String,
@@ -221,6 +221,24 @@ pub const COLUMNS: [Column; 15] = [
         description: "Data e ora della prima pubblicazione, in UTC; vuoto se mai pubblicato.",
         required: false,
         values: Values::Time,
+    },
+    Column {
+        name: "status_reason",
+        field_type: FieldType::String,
+        format: None,
+        title: "Motivo dello stato",
+        description: "Motivo dato dalla moderazione per lo stato (per esempio per un rifiuto o per un contributo nascosto); vuoto se non indicato.",
+        required: false,
+        values: Values::Text,
+    },
+    Column {
+        name: "duplicate_of",
+        field_type: FieldType::String,
+        format: None,
+        title: "Duplicato di",
+        description: "Per un contributo duplicate, il codice di ricevuta (reference) del contributo originale, per collegarli; vuoto negli altri casi.",
+        required: false,
+        values: Values::Pattern("RF-[0-9]{6,}"),
     },
 ];
 
@@ -361,11 +379,13 @@ mod tests {
                 "quartiere",
                 "author_pseudonym",
                 "published_at",
+                "status_reason",
+                "duplicate_of",
                 "given_name",
                 "family_name",
                 "email"
             ]
         );
-        assert_eq!(columns(false).count(), 15);
+        assert_eq!(columns(false).count(), 17);
     }
 }

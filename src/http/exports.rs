@@ -98,7 +98,9 @@ fn parse_flag(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> bool 
 /// `spam` and `hidden` unless `status` is given, in order of registration, with the
 /// columns `id, reference, received_at, channel, thematic_area,
 /// thematic_area_name, title, body, status, tags, author_kind,
-/// organization_name, quartiere, author_pseudonym, published_at`
+/// organization_name, quartiere, author_pseudonym, published_at,
+/// status_reason, duplicate_of` (`duplicate_of`: the reference of the
+/// original of a duplicate)
 /// (plus `given_name, family_name, email` with `include_personal_data=true`).
 /// Pseudonymised: no name, e-mail, IP address or note; `author_pseudonym`
 /// is a keyed hash of the e-mail, the same in every export. In CSV and XLSX
@@ -453,6 +455,12 @@ pub struct ExportItem {
     #[schema(max_length = 64, pattern = "^[0-9a-f]{64}$")]
     author_pseudonym: Option<String>,
     published_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The moderators' reason for the status, if given.
+    #[schema(max_length = 1000)]
+    status_reason: Option<String>,
+    /// For a duplicate, the reference of the original.
+    #[schema(max_length = 20, example = "RF-000041")]
+    duplicate_of: Option<String>,
     /// Only with `include_personal_data=true`.
     #[schema(max_length = 80)]
     given_name: Option<String>,

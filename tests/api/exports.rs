@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 
 const CONFIGURED_KEY: &str = "chiave-di-prova-per-gli-pseudonimi";
 
-const COLUMNS: [&str; 15] = [
+const COLUMNS: [&str; 17] = [
     "id",
     "reference",
     "received_at",
@@ -35,6 +35,8 @@ const COLUMNS: [&str; 15] = [
     "quartiere",
     "author_pseudonym",
     "published_at",
+    "status_reason",
+    "duplicate_of",
 ];
 const PERSONAL_COLUMNS: [&str; 3] = ["given_name", "family_name", "email"];
 
@@ -233,6 +235,8 @@ struct Expected {
     area_name: String,
     tags: Vec<String>,
     pseudonym: Option<String>,
+    /// The reference of the original of a duplicate.
+    duplicate_of: Option<String>,
 }
 
 fn hmac_hex(key: &[u8], email: &str) -> String {
@@ -279,6 +283,7 @@ fn expected(app: &TestApp, statuses: Option<&[&str]>, key: &[u8]) -> Vec<Expecte
         })
         .unwrap();
     let areas: HashMap<String, String> = areas.into_iter().collect();
+    let seq_of: HashMap<String, i64> = rows.iter().map(|r| (r.id.to_string(), r.seq)).collect();
     let mut tags_of: HashMap<String, Vec<String>> = HashMap::new();
     for (id, tag) in tags {
         tags_of.entry(id).or_default().push(tag);
@@ -296,6 +301,10 @@ fn expected(app: &TestApp, statuses: Option<&[&str]>, key: &[u8]) -> Vec<Expecte
             area_name: areas[&row.thematic_area].clone(),
             tags: tags_of.remove(&row.id.to_string()).unwrap_or_default(),
             pseudonym: row.email.as_deref().map(|e| hmac_hex(key, e)),
+            duplicate_of: row
+                .duplicate_of
+                .as_ref()
+                .map(|original| format!("RF-{:06}", seq_of[&original.to_string()])),
             row,
         })
         .collect()
@@ -340,6 +349,8 @@ fn cells(e: &Expected, personal: bool, neutralised: fn(&str) -> String) -> Vec<S
         r.quartiere.map(|q| q.to_string()).unwrap_or_default(),
         e.pseudonym.clone().unwrap_or_default(),
         r.published_at.map(time_text).unwrap_or_default(),
+        text(&r.status_reason),
+        e.duplicate_of.clone().unwrap_or_default(),
     ];
     if personal {
         cells.push(text(&r.given_name));
@@ -368,6 +379,8 @@ fn json_item(e: &Expected, personal: bool) -> Value {
         "quartiere": r.quartiere,
         "author_pseudonym": e.pseudonym,
         "published_at": r.published_at.map(time_text),
+        "status_reason": r.status_reason,
+        "duplicate_of": e.duplicate_of,
     });
     if personal {
         item["given_name"] = json!(r.given_name);
@@ -766,7 +779,7 @@ async fn roles_personal_data_and_the_audit_log() {
     assert_eq!(rows.len(), 2);
     assert!(rows
         .iter()
-        .all(|r| r[15] == "Ermenegilda" && r[16] == "Quarantotti"));
+        .all(|r| r[17] == "Ermenegilda" && r[18] == "Quarantotti"));
 
     let (_, bytes) = download(&app, &admin, "format=json&include_personal_data=true").await;
     let items = parse_json_items(&bytes);
@@ -1002,6 +1015,57 @@ async fn hidden_contributions_are_left_out_unless_asked_and_the_data_package_say
         .as_str()
         .unwrap()
         .contains("tranne lo spam e i nascosti"));
+}
+
+#[actix_web::test]
+async fn duplicates_name_their_original_and_the_reason_is_exported() {
+    let app = spawn().await;
+    let seeded = seed(&app).await;
+    app.mark_duplicate(&seeded.same_author[2], &seeded.same_author[0])
+        .await;
+    let researcher = app.researcher().await;
+    let (_, csv_bytes) = download(&app, &researcher, "format=csv").await;
+    let want = expected(&app, None, &pseudonym_key(&app, None));
+    let duplicate = want
+        .iter()
+        .find(|e| e.row.id.to_string() == seeded.same_author[2])
+        .unwrap();
+    assert_eq!(duplicate.duplicate_of.as_deref(), Some("RF-000001"));
+    assert!(want.iter().any(|e| e.row.status_reason.is_some()));
+
+    let (header, rows) = parse_csv(&csv_bytes);
+    assert_eq!(header, COLUMNS);
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let row = rows.iter().find(|r| r[0] == seeded.same_author[2]).unwrap();
+    assert_eq!(row[at("duplicate_of")], "RF-000001");
+    assert_eq!(row[at("status")], "duplicate");
+    assert_eq!(
+        rows,
+        want.iter().map(|e| csv_cells(e, false)).collect::<Vec<_>>()
+    );
+    let (_, json_bytes) = download(&app, &researcher, "format=json").await;
+    let items = parse_json_items(&json_bytes);
+    assert_eq!(
+        items,
+        want.iter().map(|e| json_item(e, false)).collect::<Vec<_>>()
+    );
+    let item = items
+        .iter()
+        .find(|i| i["id"] == seeded.same_author[2].as_str())
+        .unwrap();
+    assert_eq!(item["duplicate_of"], "RF-000001");
+    assert!(items.iter().any(|i| i["status_reason"].is_string()));
+    let (_, xlsx_bytes) = download(&app, &researcher, "format=xlsx").await;
+    assert_xlsx_matches(&parse_xlsx(&xlsx_bytes), &want, false);
+    // The data package describes both columns.
+    let descriptor = app.get_json_as(&researcher, &paths::datapackage()).await;
+    let fields: Vec<&str> = descriptor["resources"][0]["schema"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, COLUMNS);
 }
 
 #[actix_web::test]
