@@ -1069,6 +1069,57 @@ async fn duplicates_name_their_original_and_the_reason_is_exported() {
 }
 
 #[actix_web::test]
+async fn quartiere_is_an_integer_in_every_format() {
+    let app = spawn().await;
+    seed(&app).await;
+    let researcher = app.researcher().await;
+    let (_, csv_bytes) = download(&app, &researcher, "format=csv").await;
+    let (header, rows) = parse_csv(&csv_bytes);
+    let at = header.iter().position(|h| h == "quartiere").unwrap();
+    let csv: Vec<Option<i64>> = rows
+        .iter()
+        .map(|r| (!r[at].is_empty()).then(|| r[at].parse().expect("an integer")))
+        .collect();
+    assert!(csv.contains(&None) && csv.contains(&Some(4)));
+    let (_, json_bytes) = download(&app, &researcher, "format=json").await;
+    let json: Vec<Option<i64>> = parse_json_items(&json_bytes)
+        .iter()
+        .map(|i| {
+            assert!(i["quartiere"].is_null() || i["quartiere"].is_i64());
+            i["quartiere"].as_i64()
+        })
+        .collect();
+    assert_eq!(json, csv);
+    let (_, xlsx_bytes) = download(&app, &researcher, "format=xlsx").await;
+    let xlsx: Vec<Option<i64>> = parse_xlsx(&xlsx_bytes)["contributi"][1..]
+        .iter()
+        .map(|r| match r.get(at) {
+            None | Some(Data::Empty) => None,
+            Some(Data::Float(n)) if n.fract() == 0.0 => Some(*n as i64),
+            Some(Data::Int(n)) => Some(*n),
+            Some(other) => panic!("quartiere {other:?} is not a number"),
+        })
+        .collect();
+    assert_eq!(xlsx, csv);
+    let descriptor = app.get_json_as(&researcher, &paths::datapackage()).await;
+    let field = descriptor["resources"][0]["schema"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "quartiere")
+        .unwrap()
+        .clone();
+    assert_eq!(field["type"], "integer");
+    let (_, qdpx) = download(&app, &researcher, "format=qdpx").await;
+    let mut archive = zip::ZipArchive::new(Cursor::new(qdpx)).unwrap();
+    let mut qde = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("project.qde").unwrap(), &mut qde).unwrap();
+    let integers = qde.matches("<IntegerValue>").count();
+    assert_eq!(integers, csv.iter().flatten().count());
+    assert!(qde.contains("name=\"quartiere\" typeOfVariable=\"Integer\""));
+}
+
+#[actix_web::test]
 async fn formula_cells_are_neutralised_in_csv_only_and_xlsx_has_the_exact_text() {
     let app = spawn().await;
     let seeded = seed(&app).await;

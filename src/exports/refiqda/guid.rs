@@ -2,13 +2,14 @@
 //! stands for (a contribution id, an area code, a tag…), so that a
 //! researcher can re-import an updated export over an earlier one.
 
+use std::sync::LazyLock;
+
 use uuid::Uuid;
 
 /// The namespace of every GUID of the service's REFI-QDA files (itself the
 /// UUIDv5 of the service's name in the URL namespace).
-fn namespace() -> Uuid {
-    Uuid::new_v5(&Uuid::NAMESPACE_URL, b"urn:rinasce-firenze:refi-qda")
-}
+static NAMESPACE: LazyLock<Uuid> =
+    LazyLock::new(|| Uuid::new_v5(&Uuid::NAMESPACE_URL, b"urn:rinasce-firenze:refi-qda"));
 
 /// What a GUID stands for; the key is its stable id.
 #[derive(Clone, Copy, Debug)]
@@ -47,7 +48,7 @@ impl GuidKind {
 /// The GUID of `key` of kind `kind`, as `8-4-4-4-12` lowercase hex.
 pub fn guid(kind: GuidKind, key: &str) -> Uuid {
     let name = format!("{}:{key}", kind.prefix());
-    Uuid::new_v5(&namespace(), name.as_bytes())
+    Uuid::new_v5(&NAMESPACE, name.as_bytes())
 }
 
 #[cfg(test)]
