@@ -134,7 +134,7 @@ pub async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 /// `rinasce export`: the moderation filters, as in the API.
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
-    /// csv, xlsx, json or ndjson.
+    /// csv, xlsx, json, ndjson, qdpx (REFI-QDA project) or qdc (REFI-QDA codebook).
     #[arg(long)]
     pub format: String,
     /// File to write; standard output when absent.
@@ -143,7 +143,7 @@ pub struct ExportArgs {
     /// Add given_name, family_name and email (written to the audit log).
     #[arg(long)]
     pub include_personal_data: bool,
-    /// Only these statuses, comma-separated (default: every status but spam).
+    /// Only these statuses, comma-separated (default: every status but spam and hidden).
     #[arg(long)]
     pub status: Option<String>,
     #[arg(long)]
@@ -184,7 +184,7 @@ fn export(args: ExportArgs) -> Result<(), Box<dyn std::error::Error>> {
     use crate::exports::{self, ExportFormat, ExportRequest};
 
     let format = ExportFormat::parse(&args.format)
-        .map_err(|_| "--format must be csv, xlsx, json or ndjson")?;
+        .map_err(|_| "--format must be csv, xlsx, json, ndjson, qdpx or qdc")?;
     let query = ModerationQuery {
         status: args.status,
         thematic_area: args.thematic_area,
@@ -218,8 +218,7 @@ fn export(args: ExportArgs) -> Result<(), Box<dyn std::error::Error>> {
     let key = config.pseudonym_key.as_deref();
     let rows = exports::run(&db, key, Actor::CommandLine, request, |db, export| {
         db.read_blocking(|conn| match (&args.output, format) {
-            (Some(path), ExportFormat::Xlsx) => export.write_xlsx(conn, path),
-            (Some(path), _) => export.write(conn, std::fs::File::create(path)?),
+            (Some(path), _) => export.write_file(conn, path),
             (None, _) => export.write(conn, std::io::stdout().lock()),
         })
     })?;

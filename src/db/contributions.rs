@@ -386,6 +386,13 @@ pub struct ExportSourceRow {
     pub quartiere: Option<i16>,
     pub received_at: NaiveDateTime,
     pub published_at: Option<NaiveDateTime>,
+    pub status_reason: Option<String>,
+    /// The sequence number of the original of a duplicate.
+    #[diesel(select_expression = diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::BigInt>>(
+        "(SELECT o.seq FROM contributions o WHERE o.id = contributions.duplicate_of)"
+    ))]
+    #[diesel(select_expression_type = diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::BigInt>>)]
+    pub duplicate_of_seq: Option<i64>,
 }
 
 /// The highest sequence number so far: an export reads up to it, so rows

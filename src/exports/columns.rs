@@ -62,7 +62,10 @@ const STATUS_MEANINGS: &[(&str, &str)] = &[
         "spam (escluso dalle esportazioni salvo richiesta esplicita con il filtro status)",
     ),
     ("duplicate", "duplicato di un altro contributo"),
-    ("hidden", "pubblicato e poi nascosto dalla moderazione"),
+    (
+        "hidden",
+        "pubblicato e poi nascosto dalla moderazione, per esempio perché nomina una persona privata (escluso dalle esportazioni salvo richiesta esplicita con il filtro status)",
+    ),
 ];
 
 const CHANNEL_MEANINGS: &[(&str, &str)] = &[
@@ -83,7 +86,7 @@ const AUTHOR_KIND_MEANINGS: &[(&str, &str)] = &[
 ];
 
 /// The columns of every export, in order.
-pub const COLUMNS: [Column; 15] = [
+pub const COLUMNS: [Column; 17] = [
     Column {
         name: "id",
         field_type: FieldType::String,
@@ -161,7 +164,7 @@ pub const COLUMNS: [Column; 15] = [
         field_type: FieldType::String,
         format: None,
         title: "Stato",
-        description: "Stato di moderazione al momento dell'esportazione. Senza il filtro status sono esportati tutti i contributi tranne lo spam.",
+        description: "Stato di moderazione al momento dell'esportazione. Senza il filtro status sono esportati tutti i contributi tranne lo spam e i nascosti (hidden).",
         required: true,
         values: Values::Codes(STATUS_MEANINGS),
     },
@@ -219,6 +222,24 @@ pub const COLUMNS: [Column; 15] = [
         required: false,
         values: Values::Time,
     },
+    Column {
+        name: "status_reason",
+        field_type: FieldType::String,
+        format: None,
+        title: "Motivo dello stato",
+        description: "Motivo dato dalla moderazione per lo stato (per esempio per un rifiuto o per un contributo nascosto); vuoto se non indicato.",
+        required: false,
+        values: Values::Text,
+    },
+    Column {
+        name: "duplicate_of",
+        field_type: FieldType::String,
+        format: None,
+        title: "Duplicato di",
+        description: "Per un contributo duplicate, il codice di ricevuta (reference) del contributo originale, per collegarli; vuoto negli altri casi.",
+        required: false,
+        values: Values::Pattern("RF-[0-9]{6,}"),
+    },
 ];
 
 /// Added at the end of an export with personal data (admins only).
@@ -263,11 +284,15 @@ pub fn columns(include_personal_data: bool) -> impl Iterator<Item = &'static Col
 }
 
 /// How a text cell is made harmless for spreadsheets.
-pub const NEUTRALISATION_NOTE: &str = "Protezione dalle formule: nei file CSV e XLSX una cella di testo che inizia con =, +, - oppure @ è preceduta da un apostrofo (') perché nessun foglio di calcolo la esegua come formula; per il testo originale togliere l'apostrofo iniziale. I formati JSON e NDJSON riportano il testo originale.";
+pub const NEUTRALISATION_NOTE: &str = "Protezione dalle formule: nel file CSV una cella di testo che inizia con =, +, - oppure @ è preceduta da un apostrofo (') perché nessun foglio di calcolo la esegua come formula; per il testo originale togliere l'apostrofo iniziale. Il foglio XLSX (dove una cella di testo non è mai una formula), JSON e NDJSON riportano il testo esatto.";
+
+/// What a default export leaves out.
+pub const HIDDEN_NOTE: &str = "Senza il filtro status l'esportazione non contiene lo spam né i contributi nascosti (hidden: tolti dopo la pubblicazione, per esempio perché il testo nomina una persona privata); per averli bisogna chiederli con il filtro status.";
 
 /// General notes of the codebook.
-pub const NOTES: [&str; 6] = [
+pub const NOTES: [&str; 7] = [
     "Una riga per contributo, in ordine di registrazione (codice di ricevuta crescente).",
+    HIDDEN_NOTE,
     "Esportazione pseudonimizzata: non contiene nomi, indirizzi e-mail, indirizzi IP né note interne della moderazione.",
     NEUTRALISATION_NOTE,
     "CSV: UTF-8 con BOM (perché Excel riconosca le lettere accentate), separatore punto e virgola, testi tra virgolette quando serve (RFC 4180), righe terminate da CRLF, prima riga di intestazione; una cella vuota è un valore mancante.",
@@ -354,11 +379,13 @@ mod tests {
                 "quartiere",
                 "author_pseudonym",
                 "published_at",
+                "status_reason",
+                "duplicate_of",
                 "given_name",
                 "family_name",
                 "email"
             ]
         );
-        assert_eq!(columns(false).count(), 15);
+        assert_eq!(columns(false).count(), 17);
     }
 }

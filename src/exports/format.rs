@@ -14,14 +14,21 @@ pub enum ExportFormat {
     Xlsx,
     Json,
     Ndjson,
+    /// REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QDA Miner, Quirkos,
+    /// QualCoder): a zip with `project.qde` and `sources/<guid>.txt`.
+    Qdpx,
+    /// REFI-QDA codebook exchange file: the codes alone.
+    Qdc,
 }
 
 impl ExportFormat {
-    pub const ALL: [ExportFormat; 4] = [
+    pub const ALL: [ExportFormat; 6] = [
         ExportFormat::Csv,
         ExportFormat::Xlsx,
         ExportFormat::Json,
         ExportFormat::Ndjson,
+        ExportFormat::Qdpx,
+        ExportFormat::Qdc,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -30,6 +37,8 @@ impl ExportFormat {
             ExportFormat::Xlsx => "xlsx",
             ExportFormat::Json => "json",
             ExportFormat::Ndjson => "ndjson",
+            ExportFormat::Qdpx => "qdpx",
+            ExportFormat::Qdc => "qdc",
         }
     }
 
@@ -46,6 +55,12 @@ impl ExportFormat {
             })
     }
 
+    /// Written to a file first (a zip or a workbook needs to seek), then
+    /// sent with its length.
+    pub fn needs_file(self) -> bool {
+        matches!(self, ExportFormat::Xlsx | ExportFormat::Qdpx)
+    }
+
     pub fn content_type(self) -> &'static str {
         match self {
             ExportFormat::Csv => "text/csv; charset=utf-8; header=present",
@@ -54,6 +69,8 @@ impl ExportFormat {
             }
             ExportFormat::Json => "application/json",
             ExportFormat::Ndjson => "application/x-ndjson",
+            ExportFormat::Qdpx => "application/zip",
+            ExportFormat::Qdc => "application/xml",
         }
     }
 }
@@ -79,6 +96,7 @@ mod tests {
     #[test]
     fn formats_parse_case_insensitively_and_name_files_by_date() {
         assert_eq!(ExportFormat::parse("XLSX"), Ok(ExportFormat::Xlsx));
+        assert_eq!(ExportFormat::parse("qdpx"), Ok(ExportFormat::Qdpx));
         assert!(ExportFormat::parse("pdf").is_err());
         let date = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
         assert_eq!(

@@ -1,11 +1,12 @@
-//! Research exports (SPEC §5): the contributions as CSV, XLSX, JSON or
-//! NDJSON, pseudonymised, with the codebook and a Frictionless Data Package
+//! Research exports (SPEC §5): the contributions as CSV, XLSX, JSON,
+//! NDJSON or REFI-QDA (`qdpx`, and the codebook alone as `qdc`),
+//! pseudonymised, with the codebook and a Frictionless Data Package
 //! descriptor. One code path serves `GET /exports/contributions` and
 //! `rinasce export`.
 //!
 //! Rows are read in keyset batches (`batches`) and written as they arrive
-//! by one file per format (`csv`, `json`, `xlsx`): nothing holds the whole
-//! result.
+//! by one file per format (`csv`, `json`, `xlsx`, `qdpx` with the XML
+//! writers in `refiqda`): nothing holds the whole result.
 
 mod audit;
 mod batches;
@@ -16,12 +17,15 @@ mod error;
 mod format;
 mod json;
 pub mod pseudonym;
+mod qdpx;
 mod record;
+mod refiqda;
 mod request;
 mod run;
 mod xlsx;
 
 use std::io::{self, Write};
+use std::path::Path;
 
 pub use audit::record_personal_export;
 pub use batches::{area_names, Export, BATCH_ROWS};
@@ -36,21 +40,32 @@ pub use xlsx::XLSX_MAX_ROWS;
 use crate::db::DbConnection;
 
 impl Export {
-    /// CSV, JSON or NDJSON to `out`, as the rows arrive; XLSX goes through a
-    /// temporary file (see [`Export::write_xlsx`]) and is then copied.
+    /// CSV, JSON, NDJSON or QDC to `out`, as the rows arrive; XLSX and
+    /// QDPX go through a temporary file (see [`Export::write_file`]) and
+    /// are then copied.
     pub fn write(&mut self, conn: &mut DbConnection, out: impl Write) -> Result<(), ExportError> {
         match self.request().format {
             ExportFormat::Csv => self.write_csv(conn, out),
             ExportFormat::Json => self.write_json(conn, out, false),
             ExportFormat::Ndjson => self.write_json(conn, out, true),
-            ExportFormat::Xlsx => {
+            ExportFormat::Qdc => self.write_qdc(conn, out),
+            ExportFormat::Xlsx | ExportFormat::Qdpx => {
                 let file = tempfile::NamedTempFile::new()?;
-                self.write_xlsx(conn, file.path())?;
+                self.write_file(conn, file.path())?;
                 let mut out = out;
                 io::copy(&mut std::fs::File::open(file.path())?, &mut out)?;
                 out.flush()?;
                 Ok(())
             }
+        }
+    }
+
+    /// The export saved at `path`: XLSX and QDPX are written there directly.
+    pub fn write_file(&mut self, conn: &mut DbConnection, path: &Path) -> Result<(), ExportError> {
+        match self.request().format {
+            ExportFormat::Xlsx => self.write_xlsx(conn, path),
+            ExportFormat::Qdpx => self.write_qdpx(conn, path),
+            _ => self.write(conn, std::fs::File::create(path)?),
         }
     }
 }

@@ -52,6 +52,9 @@ pub struct ExportRecord {
     pub quartiere: Option<i16>,
     pub author_pseudonym: Option<String>,
     pub published_at: Option<NaiveDateTime>,
+    pub status_reason: Option<String>,
+    /// The reference of the original, for a duplicate.
+    pub duplicate_of: Option<String>,
     pub personal: Option<PersonalData>,
     tags_text: String,
 }
@@ -104,11 +107,15 @@ impl ExportRecord {
             quartiere: row.quartiere,
             author_pseudonym,
             published_at: row.published_at,
+            status_reason: row.status_reason,
+            duplicate_of: row
+                .duplicate_of_seq
+                .map(|seq| Reference::from_sequence(seq).to_string()),
             personal,
         }
     }
 
-    /// The cells in column order: 15, or 18 with personal data.
+    /// The cells in column order: 17, or 20 with personal data.
     pub fn cells(&self) -> Vec<Cell<'_>> {
         let mut cells = vec![
             Cell::Text(&self.id),
@@ -131,6 +138,8 @@ impl ExportRecord {
                 .map_or(Cell::Empty, |q| Cell::Integer(i64::from(q))),
             text_cell(&self.author_pseudonym),
             self.published_at.map_or(Cell::Empty, Cell::Time),
+            text_cell(&self.status_reason),
+            text_cell(&self.duplicate_of),
         ];
         if let Some(personal) = &self.personal {
             cells.push(text_cell(&personal.given_name));
@@ -161,6 +170,8 @@ impl Serialize for ExportRecord {
         map.serialize_entry("quartiere", &self.quartiere)?;
         map.serialize_entry("author_pseudonym", &self.author_pseudonym)?;
         map.serialize_entry("published_at", &self.published_at.map(time_text))?;
+        map.serialize_entry("status_reason", &self.status_reason)?;
+        map.serialize_entry("duplicate_of", &self.duplicate_of)?;
         if let Some(personal) = &self.personal {
             map.serialize_entry("given_name", &personal.given_name)?;
             map.serialize_entry("family_name", &personal.family_name)?;

@@ -17,14 +17,16 @@ pub struct ExportRequest {
 }
 
 impl ExportRequest {
-    /// Every status but spam unless the filter names statuses.
+    /// Every status but spam and hidden unless the filter names statuses:
+    /// a hidden text was taken down, for example because it names a
+    /// private person.
     pub fn new(
         format: ExportFormat,
         mut filter: ModerationFilter,
         include_personal_data: bool,
     ) -> ExportRequest {
         if filter.statuses.is_empty() && filter.excluded_statuses.is_empty() {
-            filter.excluded_statuses = vec![ContributionStatus::Spam];
+            filter.excluded_statuses = vec![ContributionStatus::Spam, ContributionStatus::Hidden];
         }
         ExportRequest {
             format,
@@ -57,11 +59,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn spam_is_left_out_unless_statuses_are_named() {
+    fn spam_and_hidden_are_left_out_unless_statuses_are_named() {
         let default = ExportRequest::new(ExportFormat::Csv, ModerationFilter::default(), false);
         assert_eq!(
             default.filter.excluded_statuses,
-            vec![ContributionStatus::Spam]
+            vec![ContributionStatus::Spam, ContributionStatus::Hidden]
         );
         let named = ExportRequest::new(
             ExportFormat::Csv,

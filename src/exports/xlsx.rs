@@ -8,7 +8,7 @@ use std::path::Path;
 use rust_xlsxwriter::{DocProperties, Format, FormatAlign, Workbook, XlsxError};
 
 use super::columns::{self, Column, FieldType};
-use super::record::{neutralise, Cell};
+use super::record::Cell;
 use super::{area_names, Export, ExportError};
 use crate::db::DbConnection;
 
@@ -48,7 +48,8 @@ impl Export {
                 let col = index as u16;
                 match cell {
                     Cell::Text(text) => {
-                        sheet.write_string(row, col, neutralise(text))?;
+                        // A string cell is never a formula: the exact text.
+                        sheet.write_string(row, col, text)?;
                     }
                     Cell::Integer(n) => {
                         sheet.write_number(row, col, n as f64)?;

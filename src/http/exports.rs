@@ -45,7 +45,8 @@ const PAGING_PARAMETERS: [&str; 3] = ["sort", "cursor", "limit"];
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportOptionsQuery {
-    /// File format: `csv` (the default), `xlsx`, `json` or `ndjson`.
+    /// File format: `csv` (the default), `xlsx`, `json`, `ndjson`, `qdpx`
+    /// (REFI-QDA project) or `qdc` (REFI-QDA codebook).
     #[param(value_type = Option<ExportFormat>, inline, example = "xlsx")]
     pub format: Option<String>,
     /// `true` adds `given_name`, `family_name` and `email` at the end (admins
@@ -94,10 +95,12 @@ fn parse_flag(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> bool 
 /// Export the contributions
 ///
 /// Every contribution matching the moderation filters, every status but
-/// `spam` unless `status` is given, in order of registration, with the
+/// `spam` and `hidden` unless `status` is given, in order of registration, with the
 /// columns `id, reference, received_at, channel, thematic_area,
 /// thematic_area_name, title, body, status, tags, author_kind,
-/// organization_name, quartiere, author_pseudonym, published_at`
+/// organization_name, quartiere, author_pseudonym, published_at,
+/// status_reason, duplicate_of` (`duplicate_of`: the reference of the
+/// original of a duplicate)
 /// (plus `given_name, family_name, email` with `include_personal_data=true`).
 /// Pseudonymised: no name, e-mail, IP address or note; `author_pseudonym`
 /// is a keyed hash of the e-mail, the same in every export. In CSV and XLSX
@@ -105,6 +108,15 @@ fn parse_flag(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> bool 
 /// apostrophe so that spreadsheets do not run it. CSV, JSON and NDJSON are
 /// streamed as the rows are read; XLSX is prepared in a temporary file
 /// first (sheets `contributi` and `dizionario`).
+///
+/// `qdpx` is a REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QDA Miner,
+/// Quirkos and QualCoder, also prepared in a temporary file: a zip with
+/// `project.qde` and one `sources/<guid>.txt` per contribution (title, a
+/// blank line, text), each coded over its whole text with its thematic area
+/// and tags (codes under "Area tematica" and "Tag"), with the variables
+/// quartiere, author kind, channel, status, date received and author
+/// pseudonym as variable values, cases (one per author pseudonym) and sets;
+/// GUIDs are the same at every export. `qdc` is the codebook alone.
 #[utoipa::path(
     get,
     path = "/exports/contributions",
@@ -119,6 +131,8 @@ fn parse_flag(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> bool 
                 (XlsxWorkbook = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
                 (ExportPage = "application/json"),
                 (ExportItem = "application/x-ndjson"),
+                (QdpxArchive = "application/zip"),
+                (String = "application/xml"),
             )),
         ExporterProblems,
         (status = 422, description = "Invalid parameters, or more rows than an XLSX sheet holds.", body = Problem, content_type = "application/problem+json"),
@@ -271,7 +285,7 @@ fn run_export(
         actor,
         request,
         |db, export| match format {
-            ExportFormat::Xlsx => send_xlsx(db, export, &sender),
+            format if format.needs_file() => send_file(db, export, &sender),
             _ => {
                 let mut out = ChannelWriter::new(sender.clone());
                 db.read_blocking(|conn| export.write(conn, &mut out))?;
@@ -284,17 +298,17 @@ fn run_export(
     }
 }
 
-/// XLSX: the workbook is written to a temporary file, then sent from it.
-fn send_xlsx(
+/// XLSX and QDPX: the file is written to a temporary file, then sent from it.
+fn send_file(
     db: &Db,
     export: &mut Export,
     sender: &mpsc::Sender<Piece>,
 ) -> Result<(), ExportError> {
     let file = tempfile::Builder::new()
         .prefix("rinasce-export-")
-        .suffix(".xlsx")
+        .suffix(&format!(".{}", export.request().format.as_str()))
         .tempfile()?;
-    db.read_blocking(|conn| export.write_xlsx(conn, file.path()))?;
+    db.read_blocking(|conn| export.write_file(conn, file.path()))?;
     let mut reader = std::fs::File::open(file.path())?;
     let length = reader.metadata()?.len();
     send(sender, Piece::Sized(length))?;
@@ -394,6 +408,12 @@ impl MessageBody for ExportBody {
 #[allow(dead_code)]
 pub struct XlsxWorkbook(String);
 
+/// Documentation only: the REFI-QDA project archive (`.qdpx`).
+#[derive(utoipa::ToSchema)]
+#[schema(format = Binary)]
+#[allow(dead_code)]
+pub struct QdpxArchive(String);
+
 /// Documentation only: the JSON export.
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
@@ -435,6 +455,12 @@ pub struct ExportItem {
     #[schema(max_length = 64, pattern = "^[0-9a-f]{64}$")]
     author_pseudonym: Option<String>,
     published_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The moderators' reason for the status, if given.
+    #[schema(max_length = 1000)]
+    status_reason: Option<String>,
+    /// For a duplicate, the reference of the original.
+    #[schema(max_length = 20, example = "RF-000041")]
+    duplicate_of: Option<String>,
     /// Only with `include_personal_data=true`.
     #[schema(max_length = 80)]
     given_name: Option<String>,

@@ -27,7 +27,7 @@ use crate::error::{Problem, ProblemField};
         (name = "indicatori", description = "Avanzamento verso l'obiettivo del PEG."),
         (name = "stato", description = "Stato del servizio."),
         (name = "moderazione", description = "Revisione dei contributi (ruolo moderator)."),
-        (name = "esportazioni", description = "Esportazioni pseudonimizzate per la ricerca (CSV, XLSX, JSON, NDJSON) e descrittore Frictionless Data Package (ruoli researcher e moderator)."),
+        (name = "esportazioni", description = "Esportazioni pseudonimizzate per la ricerca (CSV, XLSX, JSON, NDJSON, REFI-QDA) e descrittore Frictionless Data Package (ruoli researcher e moderator)."),
         (name = "amministrazione", description = "Account del personale, aree tematiche e registro di audit (ruolo admin)."),
     ),
     components(schemas(Problem, ProblemField, AuditAction, TargetType)),

@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 
 const CONFIGURED_KEY: &str = "chiave-di-prova-per-gli-pseudonimi";
 
-const COLUMNS: [&str; 15] = [
+const COLUMNS: [&str; 17] = [
     "id",
     "reference",
     "received_at",
@@ -35,6 +35,8 @@ const COLUMNS: [&str; 15] = [
     "quartiere",
     "author_pseudonym",
     "published_at",
+    "status_reason",
+    "duplicate_of",
 ];
 const PERSONAL_COLUMNS: [&str; 3] = ["given_name", "family_name", "email"];
 
@@ -233,6 +235,8 @@ struct Expected {
     area_name: String,
     tags: Vec<String>,
     pseudonym: Option<String>,
+    /// The reference of the original of a duplicate.
+    duplicate_of: Option<String>,
 }
 
 fn hmac_hex(key: &[u8], email: &str) -> String {
@@ -279,6 +283,7 @@ fn expected(app: &TestApp, statuses: Option<&[&str]>, key: &[u8]) -> Vec<Expecte
         })
         .unwrap();
     let areas: HashMap<String, String> = areas.into_iter().collect();
+    let seq_of: HashMap<String, i64> = rows.iter().map(|r| (r.id.to_string(), r.seq)).collect();
     let mut tags_of: HashMap<String, Vec<String>> = HashMap::new();
     for (id, tag) in tags {
         tags_of.entry(id).or_default().push(tag);
@@ -286,12 +291,20 @@ fn expected(app: &TestApp, statuses: Option<&[&str]>, key: &[u8]) -> Vec<Expecte
     rows.into_iter()
         .filter(|row| match statuses {
             Some(statuses) => statuses.contains(&row.status.as_str()),
-            None => row.status != rinasce::domain::ContributionStatus::Spam,
+            None => !matches!(
+                row.status,
+                rinasce::domain::ContributionStatus::Spam
+                    | rinasce::domain::ContributionStatus::Hidden
+            ),
         })
         .map(|row| Expected {
             area_name: areas[&row.thematic_area].clone(),
             tags: tags_of.remove(&row.id.to_string()).unwrap_or_default(),
             pseudonym: row.email.as_deref().map(|e| hmac_hex(key, e)),
+            duplicate_of: row
+                .duplicate_of
+                .as_ref()
+                .map(|original| format!("RF-{:06}", seq_of[&original.to_string()])),
             row,
         })
         .collect()
@@ -312,6 +325,12 @@ fn neutralised(text: &str) -> String {
 
 /// The CSV cells of an expected row.
 fn csv_cells(e: &Expected, personal: bool) -> Vec<String> {
+    cells(e, personal, neutralised)
+}
+
+/// The cells of an expected row, texts through `neutralised` (CSV) or as
+/// they are (XLSX).
+fn cells(e: &Expected, personal: bool, neutralised: fn(&str) -> String) -> Vec<String> {
     let r = &e.row;
     let text = |v: &Option<String>| v.as_deref().map(neutralised).unwrap_or_default();
     let mut cells = vec![
@@ -330,6 +349,8 @@ fn csv_cells(e: &Expected, personal: bool) -> Vec<String> {
         r.quartiere.map(|q| q.to_string()).unwrap_or_default(),
         e.pseudonym.clone().unwrap_or_default(),
         r.published_at.map(time_text).unwrap_or_default(),
+        text(&r.status_reason),
+        e.duplicate_of.clone().unwrap_or_default(),
     ];
     if personal {
         cells.push(text(&r.given_name));
@@ -358,6 +379,8 @@ fn json_item(e: &Expected, personal: bool) -> Value {
         "quartiere": r.quartiere,
         "author_pseudonym": e.pseudonym,
         "published_at": r.published_at.map(time_text),
+        "status_reason": r.status_reason,
+        "duplicate_of": e.duplicate_of,
     });
     if personal {
         item["given_name"] = json!(r.given_name);
@@ -368,7 +391,7 @@ fn json_item(e: &Expected, personal: bool) -> Value {
 }
 
 /// GETs an export, asserting 200, the content type and the file name.
-async fn download(app: &TestApp, token: &str, query: &str) -> (String, Vec<u8>) {
+pub(crate) async fn download(app: &TestApp, token: &str, query: &str) -> (String, Vec<u8>) {
     let response = app
         .get_as(
             token,
@@ -412,7 +435,7 @@ fn parse_json_items(bytes: &[u8]) -> Vec<Value> {
     document["items"].as_array().expect("items").clone()
 }
 
-fn parse_ndjson(bytes: &[u8]) -> Vec<Value> {
+pub(crate) fn parse_ndjson(bytes: &[u8]) -> Vec<Value> {
     std::str::from_utf8(bytes)
         .unwrap()
         .lines()
@@ -475,7 +498,7 @@ fn assert_xlsx_matches(
     assert_eq!(rows[0].iter().map(xlsx_text).collect::<Vec<_>>(), header);
     assert_eq!(rows.len() - 1, expected.len());
     for (row, e) in rows[1..].iter().zip(expected) {
-        let cells = csv_cells(e, personal);
+        let cells = cells(e, personal, str::to_owned);
         for (index, name) in header.iter().enumerate() {
             let cell = row.get(index).cloned().unwrap_or(Data::Empty);
             match *name {
@@ -525,7 +548,7 @@ async fn every_format_holds_the_rows_of_the_database() {
     seed(&app).await;
     let researcher = app.researcher().await;
     let want = expected(&app, None, CONFIGURED_KEY.as_bytes());
-    assert_eq!(want.len(), 6, "everything but spam");
+    assert_eq!(want.len(), 5, "everything but spam and hidden");
 
     let (content_type, csv_bytes) = download(&app, &researcher, "format=csv").await;
     assert!(content_type.starts_with("text/csv"), "{content_type}");
@@ -651,8 +674,8 @@ async fn pseudonyms_group_an_author_and_survive_exports_and_restarts() {
     let distinct: BTreeSet<_> = first.values().flatten().collect();
     assert_eq!(
         distinct.len(),
-        3,
-        "three authors with an e-mail (spam left out)"
+        2,
+        "two authors with an e-mail (spam and hidden left out)"
     );
 
     let (_, again) = download(&app, &researcher, "format=ndjson").await;
@@ -756,11 +779,11 @@ async fn roles_personal_data_and_the_audit_log() {
     assert_eq!(rows.len(), 2);
     assert!(rows
         .iter()
-        .all(|r| r[15] == "Ermenegilda" && r[16] == "Quarantotti"));
+        .all(|r| r[17] == "Ermenegilda" && r[18] == "Quarantotti"));
 
     let (_, bytes) = download(&app, &admin, "format=json&include_personal_data=true").await;
     let items = parse_json_items(&bytes);
-    assert_eq!(items.len(), 6);
+    assert_eq!(items.len(), 5);
     let paper = items
         .iter()
         .find(|i| i["id"] == seeded.paper.as_str())
@@ -787,10 +810,13 @@ async fn roles_personal_data_and_the_audit_log() {
     assert_eq!(details["complete"], true);
     assert_eq!(details["format"], "csv");
     assert_eq!(details["filters"]["thematic_area"], "mobilita-green");
-    assert_eq!(details["filters"]["excluded_status"], json!(["spam"]));
+    assert_eq!(
+        details["filters"]["excluded_status"],
+        json!(["spam", "hidden"])
+    );
     assert_eq!(events[0].to_value.as_deref(), Some("2"));
     let details: Value = serde_json::from_str(events[1].details.as_deref().unwrap()).unwrap();
-    assert_eq!(details["rows"], 6);
+    assert_eq!(details["rows"], 5);
     // The audit log shows it to admins.
     let log: Value = app
         .get_as(
@@ -809,7 +835,7 @@ async fn roles_personal_data_and_the_audit_log() {
     assert_eq!(personal_export_events(&app).len(), 2);
 }
 
-fn personal_export_events(app: &TestApp) -> Vec<rinasce::db::audit::AuditRow> {
+pub(crate) fn personal_export_events(app: &TestApp) -> Vec<rinasce::db::audit::AuditRow> {
     use rinasce::db::audit::{self, AuditFilter};
     app.db
         .read_blocking(|conn| {
@@ -840,7 +866,11 @@ async fn the_moderation_filters_apply_and_spam_needs_asking() {
     let seeded = seed(&app).await;
     let researcher = app.researcher().await;
     let everything = ids_of(&app, &researcher, "").await;
-    assert_eq!(everything.len(), 6);
+    assert_eq!(everything.len(), 5);
+    assert!(
+        !everything.contains(&seeded.formulas),
+        "hidden left out by default"
+    );
     assert!(
         !everything.contains(&seeded.spam),
         "spam left out by default"
@@ -899,7 +929,7 @@ async fn the_moderation_filters_apply_and_spam_needs_asking() {
         )
         .await
         .len(),
-        5
+        4
     );
 
     for (query, field) in [
@@ -924,7 +954,173 @@ async fn the_moderation_filters_apply_and_spam_needs_asking() {
 }
 
 #[actix_web::test]
-async fn formula_cells_are_neutralised_in_csv_and_xlsx_only() {
+async fn hidden_contributions_are_left_out_unless_asked_and_the_data_package_says_so() {
+    let app = spawn().await;
+    seed(&app).await;
+    let private = "la signora Zeffirina Bargellini di via dei Serragli 12";
+    let hidden = app
+        .submit_ok(&submission(
+            4,
+            PEOPLE[4].2,
+            ("citizen", None, Some(1)),
+            "vivere-spazi-urbani",
+            "Rumore notturno in Oltrarno",
+            &format!("Da mesi {private} lascia la musica alta fino alle tre."),
+        ))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.publish(&hidden).await;
+    app.set_status(&hidden, "hidden").await;
+    let researcher = app.researcher().await;
+    let mut defaults = all_exports_text(&app, &researcher, "").await;
+    let (_, qdpx) = download(&app, &researcher, "format=qdpx").await;
+    let mut archive = zip::ZipArchive::new(Cursor::new(qdpx)).unwrap();
+    let mut qdpx_text = String::new();
+    for index in 0..archive.len() {
+        std::io::Read::read_to_string(&mut archive.by_index(index).unwrap(), &mut qdpx_text)
+            .unwrap();
+    }
+    defaults.push(("qdpx".into(), qdpx_text));
+    for (format, text) in &defaults {
+        assert!(
+            !text.contains("Zeffirina"),
+            "a hidden text in the default {format} export"
+        );
+        assert!(
+            !text.contains(&hidden),
+            "a hidden id in the default {format} export"
+        );
+    }
+    for (format, text) in all_exports_text(&app, &researcher, "status=hidden").await {
+        assert!(
+            text.contains(private),
+            "status=hidden asks for it ({format})"
+        );
+    }
+    let descriptor = app.get_json_as(&researcher, &paths::datapackage()).await;
+    assert!(descriptor["description"]
+        .as_str()
+        .unwrap()
+        .contains("non contiene lo spam né i contributi nascosti (hidden"));
+    let status = descriptor["resources"][0]["schema"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "status")
+        .unwrap()
+        .clone();
+    assert!(status["description"]
+        .as_str()
+        .unwrap()
+        .contains("tranne lo spam e i nascosti"));
+}
+
+#[actix_web::test]
+async fn duplicates_name_their_original_and_the_reason_is_exported() {
+    let app = spawn().await;
+    let seeded = seed(&app).await;
+    app.mark_duplicate(&seeded.same_author[2], &seeded.same_author[0])
+        .await;
+    let researcher = app.researcher().await;
+    let (_, csv_bytes) = download(&app, &researcher, "format=csv").await;
+    let want = expected(&app, None, &pseudonym_key(&app, None));
+    let duplicate = want
+        .iter()
+        .find(|e| e.row.id.to_string() == seeded.same_author[2])
+        .unwrap();
+    assert_eq!(duplicate.duplicate_of.as_deref(), Some("RF-000001"));
+    assert!(want.iter().any(|e| e.row.status_reason.is_some()));
+
+    let (header, rows) = parse_csv(&csv_bytes);
+    assert_eq!(header, COLUMNS);
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let row = rows.iter().find(|r| r[0] == seeded.same_author[2]).unwrap();
+    assert_eq!(row[at("duplicate_of")], "RF-000001");
+    assert_eq!(row[at("status")], "duplicate");
+    assert_eq!(
+        rows,
+        want.iter().map(|e| csv_cells(e, false)).collect::<Vec<_>>()
+    );
+    let (_, json_bytes) = download(&app, &researcher, "format=json").await;
+    let items = parse_json_items(&json_bytes);
+    assert_eq!(
+        items,
+        want.iter().map(|e| json_item(e, false)).collect::<Vec<_>>()
+    );
+    let item = items
+        .iter()
+        .find(|i| i["id"] == seeded.same_author[2].as_str())
+        .unwrap();
+    assert_eq!(item["duplicate_of"], "RF-000001");
+    assert!(items.iter().any(|i| i["status_reason"].is_string()));
+    let (_, xlsx_bytes) = download(&app, &researcher, "format=xlsx").await;
+    assert_xlsx_matches(&parse_xlsx(&xlsx_bytes), &want, false);
+    // The data package describes both columns.
+    let descriptor = app.get_json_as(&researcher, &paths::datapackage()).await;
+    let fields: Vec<&str> = descriptor["resources"][0]["schema"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, COLUMNS);
+}
+
+#[actix_web::test]
+async fn quartiere_is_an_integer_in_every_format() {
+    let app = spawn().await;
+    seed(&app).await;
+    let researcher = app.researcher().await;
+    let (_, csv_bytes) = download(&app, &researcher, "format=csv").await;
+    let (header, rows) = parse_csv(&csv_bytes);
+    let at = header.iter().position(|h| h == "quartiere").unwrap();
+    let csv: Vec<Option<i64>> = rows
+        .iter()
+        .map(|r| (!r[at].is_empty()).then(|| r[at].parse().expect("an integer")))
+        .collect();
+    assert!(csv.contains(&None) && csv.contains(&Some(4)));
+    let (_, json_bytes) = download(&app, &researcher, "format=json").await;
+    let json: Vec<Option<i64>> = parse_json_items(&json_bytes)
+        .iter()
+        .map(|i| {
+            assert!(i["quartiere"].is_null() || i["quartiere"].is_i64());
+            i["quartiere"].as_i64()
+        })
+        .collect();
+    assert_eq!(json, csv);
+    let (_, xlsx_bytes) = download(&app, &researcher, "format=xlsx").await;
+    let xlsx: Vec<Option<i64>> = parse_xlsx(&xlsx_bytes)["contributi"][1..]
+        .iter()
+        .map(|r| match r.get(at) {
+            None | Some(Data::Empty) => None,
+            Some(Data::Float(n)) if n.fract() == 0.0 => Some(*n as i64),
+            Some(Data::Int(n)) => Some(*n),
+            Some(other) => panic!("quartiere {other:?} is not a number"),
+        })
+        .collect();
+    assert_eq!(xlsx, csv);
+    let descriptor = app.get_json_as(&researcher, &paths::datapackage()).await;
+    let field = descriptor["resources"][0]["schema"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "quartiere")
+        .unwrap()
+        .clone();
+    assert_eq!(field["type"], "integer");
+    let (_, qdpx) = download(&app, &researcher, "format=qdpx").await;
+    let mut archive = zip::ZipArchive::new(Cursor::new(qdpx)).unwrap();
+    let mut qde = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("project.qde").unwrap(), &mut qde).unwrap();
+    let integers = qde.matches("<IntegerValue>").count();
+    assert_eq!(integers, csv.iter().flatten().count());
+    assert!(qde.contains("name=\"quartiere\" typeOfVariable=\"Integer\""));
+}
+
+#[actix_web::test]
+async fn formula_cells_are_neutralised_in_csv_only_and_xlsx_has_the_exact_text() {
     let app = spawn().await;
     let seeded = seed(&app).await;
     let admin = app.admin().await;
@@ -961,24 +1157,30 @@ async fn formula_cells_are_neutralised_in_csv_and_xlsx_only() {
         }
     }
 
+    // XLSX: the exact text, in string cells (never formulas).
     let (_, xlsx_bytes) = download(&app, &admin, &format!("format=xlsx&{query}")).await;
     let sheets = parse_xlsx(&xlsx_bytes);
-    for row in &sheets["contributi"] {
-        for cell in row {
-            if let Data::String(text) = cell {
-                assert!(!text.starts_with(['=', '+', '-', '@']), "{text:?}");
-            }
-        }
-    }
     let row = sheets["contributi"]
         .iter()
         .find(|r| xlsx_text(&r[0]) == seeded.formulas)
         .unwrap();
     assert_eq!(
-        xlsx_text(&row[6]),
-        "'=HYPERLINK(\"http://example.org\";\"clic\")"
+        row[6],
+        Data::String("=HYPERLINK(\"http://example.org\";\"clic\")".into())
     );
-    // Written as text, never as a formula.
+    assert!(xlsx_text(&row[7]).starts_with("-1+1 è una formula?"));
+    let row = sheets["contributi"]
+        .iter()
+        .find(|r| xlsx_text(&r[0]) == seeded.organization)
+        .unwrap();
+    assert_eq!(
+        row[11],
+        Data::String("@Circolo dei Lettori; \"Oltrarno\"".into())
+    );
+    assert!(!sheets["contributi"]
+        .iter()
+        .flatten()
+        .any(|cell| xlsx_text(cell).starts_with("'")));
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(xlsx_bytes.clone())).unwrap();
     let formulas = workbook.worksheet_formula("contributi").unwrap();
     assert!(formulas.cells().all(|(_, _, f)| f.is_empty()));
@@ -1107,7 +1309,7 @@ fn frictionless() -> std::path::PathBuf {
 }
 
 /// The `rinasce` binary on the test database, without the caller's settings.
-fn rinasce(app: &TestApp) -> Command {
+pub(crate) fn rinasce(app: &TestApp) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_rinasce"));
     for (name, _) in std::env::vars() {
         if name.starts_with("RINASCE_") || name == "DATABASE_URL" {
@@ -1213,7 +1415,7 @@ async fn demo_data_is_varied_and_exports_in_batches() {
         counts
     };
     assert_eq!(count("thematic_area").len(), 9);
-    assert_eq!(count("status").len(), 5, "every status but spam");
+    assert_eq!(count("status").len(), 4, "every status but spam and hidden");
     assert_eq!(count("author_kind").len(), 4);
     assert_eq!(count("channel").len(), 4);
     assert_eq!(count("quartiere").len(), 6, "five quartieri and none");
