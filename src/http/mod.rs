@@ -158,9 +158,6 @@ pub fn application(
             ApiError::BadQuery(error.to_string()).into()
         }))
         .default_service(web::to(problems::no_route))
-        .wrap(actix_web::middleware::from_fn(
-            rate_limit::limit_submissions,
-        ))
         .wrap(actix_web::middleware::from_fn(problems::render_problems))
         .wrap(actix_web::middleware::from_fn(head::answer_head_as_get))
         .wrap(cors)

@@ -9,7 +9,6 @@ use std::num::NonZeroU32;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::web;
 use governor::clock::{Clock, DefaultClock};
@@ -18,7 +17,7 @@ use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 
 use super::problems::language_of;
-use super::{AppState, API_BASE};
+use super::AppState;
 use crate::error::ApiError;
 
 type Limiter =
@@ -75,10 +74,6 @@ impl SubmissionLimit {
     }
 }
 
-fn is_limited_route(request: &ServiceRequest) -> bool {
-    request.method() == Method::POST && request.path() == format!("{API_BASE}/contributions")
-}
-
 fn set_header(response: &mut actix_web::HttpResponse<BoxBody>, name: &'static str, value: u64) {
     if let Ok(value) = HeaderValue::from_str(&value.to_string()) {
         response
@@ -87,13 +82,14 @@ fn set_header(response: &mut actix_web::HttpResponse<BoxBody>, name: &'static st
     }
 }
 
-/// Middleware: counts submissions per client and answers 429 over the limit.
+/// Middleware of the submission route (on the route, not on the path as
+/// written): counts submissions per client and answers 429 over the limit.
 pub async fn limit_submissions(
     request: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let state = request.app_data::<web::Data<AppState>>().cloned();
-    let Some(state) = state.filter(|_| is_limited_route(&request)) else {
+    let Some(state) = state else {
         return Ok(next.call(request).await?.map_into_boxed_body());
     };
     let limit = &state.submissions;

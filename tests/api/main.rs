@@ -18,5 +18,6 @@ mod mail;
 mod moderation;
 mod openapi;
 mod public_contributions;
+mod security;
 mod stored_values;
 mod submit_contribution;
