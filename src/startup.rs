@@ -52,6 +52,17 @@ pub fn prepare_database(config: &Config) -> Result<Db, StartupError> {
     for version in applied {
         tracing::info!(%version, "migration applied");
     }
+    let filled = db
+        .write_blocking(|conn| {
+            Ok::<_, crate::db::DbError>(
+                crate::db::contributions::backfill_normalised_emails(conn)?
+                    + crate::db::outbox::backfill_normalised_recipients(conn)?,
+            )
+        })
+        .map_err(|e| StartupError::Database(e.to_string()))?;
+    if filled > 0 {
+        tracing::info!(filled, "normalised addresses filled");
+    }
     let seeded = db
         .write_blocking(thematic_areas::seed)
         .map_err(|e| StartupError::Database(e.to_string()))?;

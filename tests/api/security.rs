@@ -1,6 +1,7 @@
 //! Findings of the second security review (issue 16): one test per finding.
 
 use crate::support::*;
+use serde_json::{json, Value};
 
 async fn post_submission(app: &TestApp, path: &str) -> reqwest::Response {
     app.client
@@ -33,4 +34,71 @@ async fn percent_encoded_spellings_of_the_submission_path_are_limited_too() {
         assert_problem(refused, 429).await;
     }
     assert_eq!(app.count_contributions(), 2);
+}
+
+/// An SMTP server that never answers: acknowledgements stay queued.
+fn unreachable_mail(config: &mut rinasce::config::Config) {
+    config.mail = rinasce::config::MailTransport::Smtp("smtp://127.0.0.1:9".into());
+    config.mail_max_attempts = 100;
+}
+
+async fn erase(app: &TestApp, token: &str, email: &str) -> Value {
+    let response = app
+        .post_json_as(
+            token,
+            &paths::erasure_requests(),
+            &json!({ "email": email }),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+async fn author_of(app: &TestApp, moderator: &str, receipt: &Value) -> Value {
+    app.get_json_as(
+        moderator,
+        &paths::moderation_contribution(receipt["id"].as_str().unwrap()),
+    )
+    .await["author"]
+        .clone()
+}
+
+#[actix_web::test]
+async fn erasure_finds_addresses_with_non_ascii_capitals() {
+    // Issue 16 item 4: SQLite's lower() folds ASCII only.
+    let app = TestApp::spawn_with(unreachable_mail).await;
+    let (admin, moderator) = (app.admin().await, app.moderator().await);
+    let submission = with(
+        example_submission(),
+        "author.email",
+        json!("elodie@EXÄMPLE.org"),
+    );
+    let receipt = app.submit_ok(&submission).await;
+    let report = erase(&app, &admin, "Elodie@exämple.ORG").await;
+    assert_eq!(report["contributions_affected"], 1);
+    assert_eq!(report["emails_cancelled"], 1);
+    let author = author_of(&app, &moderator, &receipt).await;
+    assert_eq!(author["email"], Value::Null);
+    assert_eq!(author["given_name"], Value::Null);
+    let outbox = app.get_json_as(&admin, &paths::outbox()).await.to_string();
+    assert!(!outbox.to_lowercase().contains("elodie"), "{outbox}");
+}
+
+#[actix_web::test]
+async fn rows_stored_before_the_normalised_address_are_filled_at_start_up() {
+    let app = TestApp::spawn_with(unreachable_mail).await;
+    let submission = with(
+        example_submission(),
+        "author.email",
+        json!("elodie@EXÄMPLE.org"),
+    );
+    let receipt = app.submit_ok(&submission).await;
+    app.forget_normalised_addresses();
+    let restarted = app.spawn_on_same_database(unreachable_mail).await;
+    let (admin, moderator) = (restarted.admin().await, restarted.moderator().await);
+    let report = erase(&restarted, &admin, "elodie@exämple.org").await;
+    assert_eq!(report["contributions_affected"], 1);
+    assert_eq!(report["emails_cancelled"], 1);
+    let author = author_of(&restarted, &moderator, &receipt).await;
+    assert_eq!(author["email"], Value::Null);
 }
