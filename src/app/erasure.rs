@@ -37,10 +37,11 @@ pub async fn erase_email(
         let now = clock::now().naive_utc();
         let scope = ErasureScope::Email(email.as_str());
         let contributions = contributions::erase_personal_data(conn, &scope, now)?;
-        let cancelled = outbox::erase_recipient(conn, email.as_str())?;
+        let messages = outbox::erase_recipient(conn, email.as_str())?;
+        audit::erase_outbox_reasons(conn, &messages.ids)?;
         let report = ErasureReport {
             contributions_affected: contributions as u64,
-            emails_cancelled: cancelled as u64,
+            emails_cancelled: messages.cancelled as u64,
         };
         record(conn, actor, ErasureKind::Request, &report, None, now)?;
         Ok(report)

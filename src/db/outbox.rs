@@ -219,10 +219,20 @@ const ERASED: &str = "[cancellato]";
 
 /// Cancels the messages still queued for `recipient` and blanks the address
 /// and text of every message to it; returns how many were cancelled.
-/// `recipient` is matched on the normalised address the service wrote.
-pub fn erase_recipient(conn: &mut DbConnection, recipient: &str) -> Result<usize, DbError> {
+/// `recipient` is matched on the normalised address the service wrote. The
+/// last error goes too: an SMTP answer (`550 <addr>`) may quote the address.
+pub fn erase_recipient(
+    conn: &mut DbConnection,
+    recipient: &str,
+) -> Result<ErasedMessages, DbError> {
     let address = normalise_email(recipient);
     let to_this = || outbox::table.filter(outbox::recipient_normalised.eq(address.clone()));
+    let ids: Vec<String> = to_this()
+        .select(outbox::id)
+        .load::<MessageId>(conn)?
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     let cancelled = diesel::update(to_this().filter(outbox::status.eq(OutboxStatus::Pending)))
         .set(outbox::status.eq(OutboxStatus::Cancelled))
         .execute(conn)?;
@@ -232,9 +242,18 @@ pub fn erase_recipient(conn: &mut DbConnection, recipient: &str) -> Result<usize
             outbox::recipient_normalised.eq(ERASED),
             outbox::body_text.eq(""),
             outbox::body_html.eq(""),
+            outbox::last_error.eq(None::<String>),
         ))
         .execute(conn)?;
-    Ok(cancelled)
+    Ok(ErasedMessages { cancelled, ids })
+}
+
+/// What erasing a recipient changed in the outbox.
+pub struct ErasedMessages {
+    /// Messages still queued, now cancelled.
+    pub cancelled: usize,
+    /// Every message to the address (their audit reasons go too).
+    pub ids: Vec<String>,
 }
 
 /// Fills `recipient_normalised` where the migration could not (addresses
@@ -266,6 +285,7 @@ pub fn erase_older_than(conn: &mut DbConnection, cutoff: NaiveDateTime) -> Resul
         outbox::recipient_normalised.eq(ERASED),
         outbox::body_text.eq(""),
         outbox::body_html.eq(""),
+        outbox::last_error.eq(None::<String>),
     ))
     .execute(conn)?)
 }

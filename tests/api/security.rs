@@ -102,3 +102,64 @@ async fn rows_stored_before_the_normalised_address_are_filled_at_start_up() {
     let author = author_of(&restarted, &moderator, &receipt).await;
     assert_eq!(author["email"], Value::Null);
 }
+
+#[actix_web::test]
+async fn an_smtp_answer_quoting_the_address_is_stored_masked_and_erasure_blanks_it() {
+    // Issue 16 item 5: `550 <addr>` reached outbox.last_error, the
+    // outbox_retried reason and the log.
+    let sink = crate::support::smtp::SmtpSink::start().await;
+    sink.refuse("nobody@example.org");
+    let app = TestApp::spawn_with(|config| {
+        config.mail = rinasce::config::MailTransport::Smtp(sink.url());
+        config.mail_retry_base = std::time::Duration::from_millis(50);
+        config.mail_max_attempts = 1;
+    })
+    .await;
+    let admin = app.admin().await;
+    let submission = with(
+        example_submission(),
+        "author.email",
+        json!("nobody@example.org"),
+    );
+    app.submit_ok(&submission).await;
+    let failed_list = paths::with_query(paths::outbox(), "status=failed");
+    let mut failed = Value::Null;
+    for _ in 0..200 {
+        let listed = app.get_json_as(&admin, &failed_list).await;
+        if let Some(item) = listed["items"].get(0) {
+            failed = item.clone();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let last_error = failed["last_error"].as_str().expect("a failed message");
+    assert!(last_error.contains("550"), "{last_error}");
+    assert!(!last_error.contains("nobody@"), "{last_error}");
+    assert!(last_error.contains("[e-mail]"), "{last_error}");
+
+    let id = failed["id"].as_str().unwrap();
+    let retried = app
+        .as_staff(reqwest::Method::POST, &paths::outbox_retry(id), &admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(retried.status(), 200);
+    let retried_events = paths::with_query(paths::audit_log(), "action=outbox_retried");
+    let log = app.get_json_as(&admin, &retried_events).await;
+    let reason = log["items"][0]["reason"]
+        .as_str()
+        .expect("the reason")
+        .to_owned();
+    assert!(
+        reason.contains("550") && !reason.contains("nobody@"),
+        "{reason}"
+    );
+
+    erase(&app, &admin, "nobody@example.org").await;
+    let outbox = app.get_json_as(&admin, &paths::outbox()).await;
+    for item in outbox["items"].as_array().unwrap() {
+        assert_eq!(item["last_error"], Value::Null, "{item}");
+    }
+    let log = app.get_json_as(&admin, &retried_events).await;
+    assert_eq!(log["items"][0]["reason"], Value::Null, "{log}");
+}
