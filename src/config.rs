@@ -28,7 +28,8 @@ pub struct Config {
     pub mail_from: String,
     pub pseudonym_key: Option<String>,
     pub cors_origins: Vec<String>,
-    pub trusted_proxies: Vec<IpAddr>,
+    /// Proxies whose `X-Forwarded-For` is believed: addresses or CIDR ranges.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub retention_days: Option<u32>,
     pub rate_limit_per_minute: u32,
     pub mail_max_attempts: u32,
@@ -115,9 +116,10 @@ impl Config {
             trusted_proxies: parse_or(&get, "RINASCE_TRUSTED_PROXIES", Vec::new(), |raw| {
                 raw.split(',')
                     .map(|part| {
-                        part.trim()
-                            .parse::<IpAddr>()
-                            .map_err(|_| format!("{part:?} is not an IP address"))
+                        let part = part.trim();
+                        part.parse::<ipnet::IpNet>()
+                            .or_else(|_| part.parse::<IpAddr>().map(ipnet::IpNet::from))
+                            .map_err(|_| format!("{part:?} is not an IP address or a CIDR range"))
                     })
                     .collect()
             })?,
@@ -282,6 +284,18 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn trusted_proxies_accept_addresses_and_cidr_ranges() {
+        let config =
+            config(&[("RINASCE_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.1, fd00::/8")]).unwrap();
+        let shown: Vec<String> = config
+            .trusted_proxies
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        assert_eq!(shown, ["10.0.0.0/8", "192.0.2.1/32", "fd00::/8"]);
     }
 
     #[test]

@@ -163,3 +163,97 @@ async fn an_smtp_answer_quoting_the_address_is_stored_masked_and_erasure_blanks_
     let log = app.get_json_as(&admin, &retried_events).await;
     assert_eq!(log["items"][0]["reason"], Value::Null, "{log}");
 }
+
+/// The access log's lines (JSON, target `access`), captured from the whole
+/// test binary: the server's workers run on threads of their own.
+fn access_log_lines() -> Vec<Value> {
+    use std::sync::{Arc, Mutex, OnceLock};
+    #[derive(Clone)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    let log = LOG.get_or_init(|| {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let writer = Captured(buffer.clone());
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("access=info"))
+            .with_writer(move || writer.clone())
+            .json()
+            .flatten_event(true)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("one global subscriber");
+        buffer
+    });
+    let text = String::from_utf8_lossy(&log.lock().unwrap()).into_owned();
+    text.lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+async fn logged_client(request: reqwest::RequestBuilder) -> (u16, String) {
+    access_log_lines();
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let response = request
+        .header("X-Request-Id", &request_id)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    drop(response);
+    for _ in 0..100 {
+        if let Some(line) = access_log_lines()
+            .into_iter()
+            .find(|line| line["request_id"] == request_id.as_str())
+        {
+            return (status, line["client"].as_str().unwrap().to_owned());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("no access log line for {request_id}");
+}
+
+#[actix_web::test]
+async fn the_access_log_believes_forwarded_addresses_only_from_trusted_proxies() {
+    // Issue 16 item 7: the log believed Forwarded and X-Forwarded-For from anyone.
+    let app = TestApp::spawn().await;
+    let forged = app
+        .client
+        .get(app.url(&paths::status()))
+        .header("X-Forwarded-For", "6.6.6.6")
+        .header("Forwarded", "for=7.7.7.7");
+    assert_eq!(logged_client(forged).await, (200, "127.0.0.1".to_owned()));
+}
+
+#[actix_web::test]
+async fn behind_a_trusted_range_every_forwarded_for_line_counts_in_order() {
+    // A proxy such as HAProxy adds its own line after the client's forged one.
+    let app = TestApp::spawn_with(|config| {
+        config.rate_limit_per_minute = 1;
+        config.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
+    })
+    .await;
+    let behind_haproxy = |forged: &str| {
+        app.client
+            .post(app.url(&paths::contributions()))
+            .header("Content-Type", "application/json")
+            .header("X-Forwarded-For", forged)
+            .header("X-Forwarded-For", "198.51.100.7")
+            .body(example_submission().to_string())
+    };
+    let first = behind_haproxy("6.6.6.1");
+    assert_eq!(logged_client(first).await, (201, "198.51.100.7".to_owned()));
+    let second = behind_haproxy("6.6.6.2");
+    assert_eq!(
+        logged_client(second).await,
+        (429, "198.51.100.7".to_owned()),
+        "a new forged first line is the same client"
+    );
+}
