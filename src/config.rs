@@ -37,6 +37,9 @@ pub struct Config {
     pub mail_retry_base: std::time::Duration,
     pub digest_hours: u32,
     pub db_pool_size: u32,
+    /// Time allowed to receive a request's body, from its head on
+    /// (`RINASCE_BODY_TIMEOUT_SECONDS`, 10: 64 KiB at 6.4 KiB/s).
+    pub body_deadline: std::time::Duration,
     /// Whether the server runs the background mail worker. Not read from the
     /// environment: a server always delivers; tests turn it off to deliver
     /// with `mail::worker::deliver_pending` at the moment they choose.
@@ -142,6 +145,12 @@ impl Config {
                 positive(raw, 24 * 365)
             })?,
             db_pool_size: parse_or(&get, "RINASCE_DB_POOL_SIZE", 16, |raw| positive(raw, 1_000))?,
+            body_deadline: std::time::Duration::from_secs(parse_or(
+                &get,
+                "RINASCE_BODY_TIMEOUT_SECONDS",
+                10,
+                |raw| positive(raw, 3_600),
+            )?),
             mail_worker: true,
         })
     }

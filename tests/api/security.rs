@@ -257,3 +257,44 @@ async fn behind_a_trusted_range_every_forwarded_for_line_counts_in_order() {
         "a new forged first line is the same client"
     );
 }
+
+#[actix_web::test]
+async fn a_body_sent_byte_by_byte_gets_408_at_the_deadline_and_the_connection_closes() {
+    // Issue 16 item 9: a body at one byte a second held its connection.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app =
+        TestApp::spawn_with(|config| config.body_deadline = std::time::Duration::from_secs(1))
+            .await;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let (mut reader, mut writer) = stream.into_split();
+    let started = std::time::Instant::now();
+    let head = format!(
+        "POST {} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+         Content-Length: 1000\r\n\r\n{{",
+        paths::contributions()
+    );
+    writer.write_all(head.as_bytes()).await.unwrap();
+    let trickle = tokio::spawn(async move {
+        for _ in 0..100 {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            if writer.write_all(b" ").await.is_err() {
+                break;
+            }
+        }
+    });
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(8),
+        reader.read_to_end(&mut answer),
+    )
+    .await;
+    let elapsed = started.elapsed();
+    trickle.abort();
+    assert!(read.is_ok(), "the server closed the connection");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("application/problem+json"), "{answer}");
+    assert!(elapsed < std::time::Duration::from_secs(5), "{elapsed:?}");
+    assert_eq!(app.count_contributions(), 0);
+}
