@@ -12,16 +12,29 @@ pub enum FieldIssue {
     ExpectedInteger,
     ExpectedObject,
     ExpectedArray,
-    TooShort { min: usize },
-    TooLong { max: usize },
+    TooShort {
+        min: usize,
+    },
+    TooLong {
+        max: usize,
+    },
     ControlCharacters,
     InvalidEmail,
-    OutOfRange { min: i64, max: i64 },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     MustBeTrue,
-    UnknownValue { allowed: Vec<String> },
+    UnknownValue {
+        allowed: Vec<String>,
+    },
     UnknownThematicArea,
     RequiredForOrganizations,
     InvalidTimestamp,
+    /// A time before `earliest` (RFC 3339) or in the future.
+    TimestampOutOfRange {
+        earliest: &'static str,
+    },
     InvalidCursor,
     InvalidSlug,
     NoVisibleText,
@@ -32,7 +45,9 @@ pub enum FieldIssue {
     DuplicateOfDuplicate,
     DuplicateOfRequired,
     AlreadyExists,
-    TooManyItems { max: usize },
+    TooManyItems {
+        max: usize,
+    },
 }
 
 impl FieldIssue {
@@ -93,6 +108,12 @@ impl FieldIssue {
             }
             (InvalidTimestamp, Language::It) => "deve essere una data e ora RFC 3339".into(),
             (InvalidTimestamp, Language::En) => "must be an RFC 3339 date-time".into(),
+            (TimestampOutOfRange { earliest }, Language::It) => {
+                format!("deve essere tra {earliest} e adesso")
+            }
+            (TimestampOutOfRange { earliest }, Language::En) => {
+                format!("must be between {earliest} and now")
+            }
             (InvalidCursor, Language::It) => "cursore non valido".into(),
             (InvalidCursor, Language::En) => "is not a valid cursor".into(),
             (NoVisibleText, Language::It) => {

@@ -298,3 +298,60 @@ async fn a_body_sent_byte_by_byte_gets_408_at_the_deadline_and_the_connection_cl
     assert!(elapsed < std::time::Duration::from_secs(5), "{elapsed:?}");
     assert_eq!(app.count_contributions(), 0);
 }
+
+fn offline_on(received_at: &str) -> Value {
+    json!({
+        "channel": "paper",
+        "received_at": received_at,
+        "thematic_area": "citta-intelligente",
+        "title": "Wi-fi gratuito nelle piazze",
+        "body": "Proposta raccolta all'assemblea del Quartiere: wi-fi pubblico nelle piazze.",
+        "author": {"kind": "citizen", "quartiere": 4}
+    })
+}
+
+#[actix_web::test]
+async fn offline_received_at_is_bounded_and_every_issued_cursor_is_accepted() {
+    // Issue 16 item 11: 1900-01-01 was accepted, then its cursor refused.
+    let app = TestApp::spawn().await;
+    let moderator = app.moderator().await;
+    let register = |body: Value| {
+        let moderator = moderator.clone();
+        let app = &app;
+        async move {
+            app.post_json_as(&moderator, &paths::moderation_contributions(), &body)
+                .await
+        }
+    };
+    for too_early in ["1900-01-01T00:00:00Z", "1999-12-31T23:59:59Z"] {
+        let problem = assert_problem(register(offline_on(too_early)).await, 422).await;
+        assert_eq!(failing_fields(&problem), ["received_at"], "{too_early}");
+    }
+    assert_eq!(
+        register(offline_on("2000-01-01T00:00:00Z")).await.status(),
+        201
+    );
+    // A row stored before the bound (as by an earlier version) still pages.
+    let old = register(offline_on("2001-01-01T00:00:00Z")).await;
+    let old: Value = old.json().await.unwrap();
+    app.backdate_received_at(old["id"].as_str().unwrap(), "1900-01-01 00:00:00");
+    app.submit_ok(&example_submission()).await;
+    let mut seen = 0;
+    let mut path = paths::with_query(paths::moderation_contributions(), "limit=1");
+    loop {
+        let response = app.get_as(&moderator, &path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let page: Value = response.json().await.unwrap();
+        seen += page["items"].as_array().unwrap().len();
+        match page["next_cursor"].as_str() {
+            Some(cursor) => {
+                path = paths::with_query(
+                    paths::moderation_contributions(),
+                    format!("limit=1&cursor={cursor}"),
+                )
+            }
+            None => break,
+        }
+    }
+    assert_eq!(seen, 3);
+}
