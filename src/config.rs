@@ -266,13 +266,43 @@ fn parse_mailbox(raw: &str) -> Result<String, String> {
     }
 }
 
+/// `http(s)://host[:port]` and nothing more: what a browser sends in
+/// `Origin`. Anything else would stop the CORS layer at start-up without
+/// naming the variable.
+fn is_origin(origin: &str) -> bool {
+    let Some(authority) = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(':') && !port.contains(']') => (host, Some(port)),
+        _ => (authority, None),
+    };
+    let host_ok = if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        inner.parse::<std::net::Ipv6Addr>().is_ok()
+    } else {
+        !host.is_empty()
+            && host.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            })
+    };
+    host_ok && port.is_none_or(|p| p.parse::<u16>().is_ok_and(|n| n > 0))
+}
+
 fn parse_origins(raw: &str) -> Result<Vec<String>, String> {
     raw.split(',')
         .map(str::trim)
         .filter(|origin| !origin.is_empty())
         .map(|origin| {
-            if origin.starts_with("http://") || origin.starts_with("https://") {
-                Ok(origin.trim_end_matches('/').to_owned())
+            let origin = origin.trim_end_matches('/');
+            if is_origin(origin) {
+                Ok(origin.to_owned())
             } else {
                 Err(format!(
                     "{origin:?} is not an origin such as https://www.comune.fi.it"
@@ -293,6 +323,23 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn well_formed_origins_are_accepted() {
+        let config = config(&[(
+            "RINASCE_CORS_ORIGINS",
+            "https://www.comune.fi.it/, http://localhost:8080, http://[::1]:3000",
+        )])
+        .unwrap();
+        assert_eq!(
+            config.cors_origins,
+            [
+                "https://www.comune.fi.it",
+                "http://localhost:8080",
+                "http://[::1]:3000"
+            ]
+        );
     }
 
     #[test]
@@ -333,6 +380,12 @@ mod tests {
             ("RINASCE_RATE_LIMIT_PER_MINUTE", "-3"),
             ("RINASCE_TRUSTED_PROXIES", "10.0.0.1,proxy"),
             ("RINASCE_CORS_ORIGINS", "example.org"),
+            // Issue 16 item 12: these passed the check and stopped start-up unnamed.
+            ("RINASCE_CORS_ORIGINS", "https://exa mple.org"),
+            ("RINASCE_CORS_ORIGINS", "https://example.org/path"),
+            ("RINASCE_CORS_ORIGINS", "https://"),
+            ("RINASCE_CORS_ORIGINS", "https://example.org:99999"),
+            ("RINASCE_CORS_ORIGINS", "https://example.org\u{7f}"),
             ("RINASCE_PUBLIC_URL", "ftp://x"),
         ] {
             let error = config(&[(variable, value)]).unwrap_err();

@@ -447,6 +447,16 @@ pub fn backfill_normalised_emails(conn: &mut DbConnection) -> Result<usize, DbEr
     Ok(missing.len())
 }
 
+/// Whether some contribution is marked a duplicate of `id`.
+pub fn has_duplicates(conn: &mut DbConnection, id: ContributionId) -> Result<bool, DbError> {
+    let count: i64 = contributions::table
+        .filter(contributions::duplicate_of.eq(Some(id)))
+        .filter(contributions::status.eq(ContributionStatus::Duplicate))
+        .count()
+        .get_result(conn)?;
+    Ok(count > 0)
+}
+
 /// Whose personal data to erase.
 pub enum ErasureScope<'a> {
     /// Every contribution sent from this address (any case, matched on the

@@ -44,6 +44,12 @@ pub enum FieldIssue {
     DuplicateOfUnknown,
     DuplicateOfDuplicate,
     DuplicateOfRequired,
+    /// A contribution that other duplicates point to cannot become one.
+    OriginalOfDuplicates,
+    /// An admin may not deactivate their own account.
+    CannotDeactivateSelf,
+    /// The last active admin may not be deactivated.
+    LastActiveAdmin,
     AlreadyExists,
     TooManyItems {
         max: usize,
@@ -113,6 +119,23 @@ impl FieldIssue {
             }
             (TimestampOutOfRange { earliest }, Language::En) => {
                 format!("must be between {earliest} and now")
+            }
+            (OriginalOfDuplicates, Language::It) => {
+                "altri contributi sono duplicati di questo: non può diventare un duplicato".into()
+            }
+            (OriginalOfDuplicates, Language::En) => {
+                "other contributions are duplicates of this one: it cannot become a duplicate"
+                    .into()
+            }
+            (CannotDeactivateSelf, Language::It) => {
+                "non si può disattivare il proprio account".into()
+            }
+            (CannotDeactivateSelf, Language::En) => "you cannot deactivate your own account".into(),
+            (LastActiveAdmin, Language::It) => {
+                "è l'ultimo amministratore attivo: non può essere disattivato".into()
+            }
+            (LastActiveAdmin, Language::En) => {
+                "is the last active admin and cannot be deactivated".into()
             }
             (InvalidCursor, Language::It) => "cursore non valido".into(),
             (InvalidCursor, Language::En) => "is not a valid cursor".into(),

@@ -355,3 +355,96 @@ async fn offline_received_at_is_bounded_and_every_issued_cursor_is_accepted() {
     }
     assert_eq!(seen, 3);
 }
+
+#[actix_web::test]
+async fn the_dashboard_and_the_docs_answer_405_to_other_methods() {
+    // Issue 16 item 12: they answered 404.
+    let app = TestApp::spawn().await;
+    for path in [
+        "/cruscotto",
+        "/cruscotto/progress.svg",
+        "/docs",
+        "/docs/",
+        "/docs/index.css",
+    ] {
+        for method in [reqwest::Method::POST, reqwest::Method::DELETE] {
+            let response = app
+                .client
+                .request(method.clone(), app.url(path))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.headers()["allow"], "GET", "{method} {path}");
+            assert_problem(response, 405).await;
+        }
+    }
+    assert_eq!(app.get("/cruscotto").await.status(), 200);
+    assert_problem(app.get("/cruscotto/nothing").await, 404).await;
+}
+
+#[actix_web::test]
+async fn an_original_with_duplicates_cannot_become_a_duplicate() {
+    // Issue 16 item 12: chains of duplicates. Refused, naming `status`.
+    let app = TestApp::spawn().await;
+    let moderator = app.moderator().await;
+    let id = |receipt: &Value| receipt["id"].as_str().unwrap().to_owned();
+    let original = id(&app.submit_ok(&example_submission()).await);
+    let copy = id(&app.submit_ok(&example_submission()).await);
+    let other = id(&app.submit_ok(&example_submission()).await);
+    app.mark_duplicate(&copy, &original).await;
+    let response = app
+        .patch_as(
+            &moderator,
+            &paths::moderation_contribution(&original),
+            Some("\"v1\""),
+            &json!({"status": "duplicate", "duplicate_of": other}),
+        )
+        .await;
+    let problem = assert_problem(response, 422).await;
+    assert_eq!(failing_fields(&problem), ["status"]);
+    let stored = app
+        .get_json_as(&moderator, &paths::moderation_contribution(&original))
+        .await;
+    assert_eq!(stored["status"], "pending");
+}
+
+#[actix_web::test]
+async fn an_admin_cannot_deactivate_themself_or_the_last_active_admin() {
+    // Issue 16 item 12.
+    let app = TestApp::spawn().await;
+    let first = app.admin().await;
+    let second = app.admin().await;
+    let staff = app.get_json_as(&first, &paths::admin_staff()).await;
+    let admins: Vec<String> = staff["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["role"] == "admin")
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(admins.len(), 2);
+    let myself = app
+        .delete_as(&first, &paths::admin_staff_member(&admins[0]))
+        .await;
+    let problem = assert_problem(myself, 422).await;
+    assert_eq!(failing_fields(&problem), ["id"]);
+    let staff = app.get_json_as(&second, &paths::admin_staff()).await;
+    assert_eq!(staff["items"][0]["active"], true);
+    // The other admin may; then the first is the last one, which nobody,
+    // not even the command line, may deactivate.
+    let other = app
+        .delete_as(&first, &paths::admin_staff_member(&admins[1]))
+        .await;
+    assert_eq!(other.status(), 200);
+    let last = rinasce::domain::StaffId::parse(&admins[0]).unwrap();
+    let refused =
+        rinasce::app::staff::deactivate(&app.db, rinasce::domain::Actor::CommandLine, last).await;
+    assert!(
+        matches!(refused, Err(rinasce::app::AppError::Invalid(_))),
+        "{refused:?}"
+    );
+    assert_eq!(
+        app.get_as(&first, &paths::admin_staff()).await.status(),
+        200
+    );
+}
