@@ -43,8 +43,21 @@ async fn shutdown_signal() -> &'static str {
     }
 }
 
+/// Every file the process creates from now on — the SQLite database, its
+/// WAL and shared-memory files, the `.eml` files of the file transport, the
+/// exports of the command line — is readable by its owner only (0600;
+/// directories 0700): they hold names and e-mail addresses.
+pub fn restrict_new_files() {
+    // SAFETY: umask(2) only replaces the process's file-mode creation mask;
+    // it has no failure mode and touches no memory.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
 /// Opens the database, applies migrations and seeds the thematic areas.
 pub fn prepare_database(config: &Config) -> Result<Db, StartupError> {
+    restrict_new_files();
     let db = Db::connect(&config.database_url, config.db_pool_size);
     let applied = db
         .migrate()
@@ -100,9 +113,10 @@ impl Application {
             source,
         })?;
         let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
-        let retention = config
-            .retention_days
-            .map(|days| RetentionTask::spawn(db.clone(), days));
+        let retention = config.retention_days.map(|days| {
+            let mail_files = crate::mail::files::directory(&config.mail).map(Into::into);
+            RetentionTask::spawn(db.clone(), days, mail_files)
+        });
         let state = web::Data::new(AppState::new(db, config));
         let server = HttpServer::new(move || http::application(state.clone()))
             .listen(listener)

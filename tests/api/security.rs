@@ -448,3 +448,98 @@ async fn an_admin_cannot_deactivate_themself_or_the_last_active_admin() {
         200
     );
 }
+
+#[cfg(unix)]
+#[actix_web::test]
+async fn the_database_and_mail_files_are_readable_by_their_owner_only() {
+    // Issue 16 item 6: they were created world-readable.
+    use std::os::unix::fs::PermissionsExt;
+    let app = TestApp::spawn().await;
+    app.submit_ok(&example_submission()).await;
+    let mut mail_files = Vec::new();
+    for _ in 0..100 {
+        mail_files = std::fs::read_dir(&app.mail_dir)
+            .map(|dir| dir.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        if !mail_files.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(!mail_files.is_empty(), "the acknowledgement is written");
+    let mut checked = mail_files;
+    checked.push(app.mail_dir.clone());
+    if backend_name() == "sqlite" {
+        for suffix in ["", "-wal", "-shm"] {
+            checked.push(format!("{}{suffix}", app.database_url).into());
+        }
+    }
+    for path in checked {
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{} is {mode:o}", path.display());
+    }
+}
+
+#[actix_web::test]
+async fn sqlite_overwrites_what_erasure_removes() {
+    if backend_name() != "sqlite" {
+        return;
+    }
+    let app = TestApp::spawn_with(unreachable_mail).await;
+    let admin = app.admin().await;
+    let submission = with(
+        example_submission(),
+        "author.email",
+        json!("segreto.unico@example.org"),
+    );
+    app.submit_ok(&submission).await;
+    erase(&app, &admin, "segreto.unico@example.org").await;
+    {
+        use diesel::connection::SimpleConnection;
+        use diesel::Connection;
+        let mut conn = diesel::SqliteConnection::establish(&app.database_url).unwrap();
+        conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA wal_checkpoint(TRUNCATE)")
+            .unwrap();
+    }
+    let file = std::fs::read(&app.database_url).unwrap();
+    let needle = b"segreto.unico";
+    assert!(
+        !file.windows(needle.len()).any(|w| w == needle),
+        "the erased address is still in the database file"
+    );
+}
+
+/// The `.eml` files the file transport wrote, with their text.
+fn mail_files(app: &TestApp) -> Vec<String> {
+    std::fs::read_dir(&app.mail_dir)
+        .map(|dir| {
+            dir.filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[actix_web::test]
+async fn erasure_removes_the_file_transports_messages_to_the_address() {
+    // Issue 16 item 6: the .eml files were never removed.
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    for email in ["segreto.unico@example.org", "luca@example.org"] {
+        app.submit_ok(&with(example_submission(), "author.email", json!(email)))
+            .await;
+    }
+    for _ in 0..100 {
+        if mail_files(&app).len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(mail_files(&app).len(), 2, "both acknowledgements written");
+    erase(&app, &admin, "Segreto.Unico@example.org").await;
+    let left = mail_files(&app);
+    assert_eq!(left.len(), 1);
+    assert!(left[0].contains("luca@example.org"));
+    assert!(!left.iter().any(|text| text.contains("segreto.unico")));
+}
