@@ -64,6 +64,7 @@ pub enum StaffCommand {
 
 /// Runs a command; the error is what the user is shown.
 pub async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    crate::startup::restrict_new_files();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let config = Config::from_env()?;
@@ -113,7 +114,8 @@ pub async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 .map_err(|_| format!("--email: {email:?} is not an e-mail address"))?;
             let config = Config::from_env()?;
             let db = prepare_database(&config)?;
-            let report = erasure::erase_email(&db, Actor::CommandLine, address).await?;
+            let mail_files = crate::mail::files::directory(&config.mail);
+            let report = erasure::erase_email(&db, Actor::CommandLine, address, mail_files).await?;
             println!(
                 "erased: {} contributions, {} queued e-mails cancelled",
                 report.contributions_affected, report.emails_cancelled

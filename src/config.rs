@@ -28,7 +28,8 @@ pub struct Config {
     pub mail_from: String,
     pub pseudonym_key: Option<String>,
     pub cors_origins: Vec<String>,
-    pub trusted_proxies: Vec<IpAddr>,
+    /// Proxies whose `X-Forwarded-For` is believed: addresses or CIDR ranges.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub retention_days: Option<u32>,
     pub rate_limit_per_minute: u32,
     pub mail_max_attempts: u32,
@@ -36,6 +37,9 @@ pub struct Config {
     pub mail_retry_base: std::time::Duration,
     pub digest_hours: u32,
     pub db_pool_size: u32,
+    /// Time allowed to receive a request's body, from its head on
+    /// (`RINASCE_BODY_TIMEOUT_SECONDS`, 10: 64 KiB at 6.4 KiB/s).
+    pub body_deadline: std::time::Duration,
     /// Whether the server runs the background mail worker. Not read from the
     /// environment: a server always delivers; tests turn it off to deliver
     /// with `mail::worker::deliver_pending` at the moment they choose.
@@ -115,9 +119,10 @@ impl Config {
             trusted_proxies: parse_or(&get, "RINASCE_TRUSTED_PROXIES", Vec::new(), |raw| {
                 raw.split(',')
                     .map(|part| {
-                        part.trim()
-                            .parse::<IpAddr>()
-                            .map_err(|_| format!("{part:?} is not an IP address"))
+                        let part = part.trim();
+                        part.parse::<ipnet::IpNet>()
+                            .or_else(|_| part.parse::<IpAddr>().map(ipnet::IpNet::from))
+                            .map_err(|_| format!("{part:?} is not an IP address or a CIDR range"))
                     })
                     .collect()
             })?,
@@ -140,6 +145,12 @@ impl Config {
                 positive(raw, 24 * 365)
             })?,
             db_pool_size: parse_or(&get, "RINASCE_DB_POOL_SIZE", 16, |raw| positive(raw, 1_000))?,
+            body_deadline: std::time::Duration::from_secs(parse_or(
+                &get,
+                "RINASCE_BODY_TIMEOUT_SECONDS",
+                10,
+                |raw| positive(raw, 3_600),
+            )?),
             mail_worker: true,
         })
     }
@@ -255,13 +266,43 @@ fn parse_mailbox(raw: &str) -> Result<String, String> {
     }
 }
 
+/// `http(s)://host[:port]` and nothing more: what a browser sends in
+/// `Origin`. Anything else would stop the CORS layer at start-up without
+/// naming the variable.
+fn is_origin(origin: &str) -> bool {
+    let Some(authority) = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(':') && !port.contains(']') => (host, Some(port)),
+        _ => (authority, None),
+    };
+    let host_ok = if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        inner.parse::<std::net::Ipv6Addr>().is_ok()
+    } else {
+        !host.is_empty()
+            && host.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            })
+    };
+    host_ok && port.is_none_or(|p| p.parse::<u16>().is_ok_and(|n| n > 0))
+}
+
 fn parse_origins(raw: &str) -> Result<Vec<String>, String> {
     raw.split(',')
         .map(str::trim)
         .filter(|origin| !origin.is_empty())
         .map(|origin| {
-            if origin.starts_with("http://") || origin.starts_with("https://") {
-                Ok(origin.trim_end_matches('/').to_owned())
+            let origin = origin.trim_end_matches('/');
+            if is_origin(origin) {
+                Ok(origin.to_owned())
             } else {
                 Err(format!(
                     "{origin:?} is not an origin such as https://www.comune.fi.it"
@@ -282,6 +323,35 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn well_formed_origins_are_accepted() {
+        let config = config(&[(
+            "RINASCE_CORS_ORIGINS",
+            "https://www.comune.fi.it/, http://localhost:8080, http://[::1]:3000",
+        )])
+        .unwrap();
+        assert_eq!(
+            config.cors_origins,
+            [
+                "https://www.comune.fi.it",
+                "http://localhost:8080",
+                "http://[::1]:3000"
+            ]
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_accept_addresses_and_cidr_ranges() {
+        let config =
+            config(&[("RINASCE_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.1, fd00::/8")]).unwrap();
+        let shown: Vec<String> = config
+            .trusted_proxies
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        assert_eq!(shown, ["10.0.0.0/8", "192.0.2.1/32", "fd00::/8"]);
     }
 
     #[test]
@@ -310,6 +380,12 @@ mod tests {
             ("RINASCE_RATE_LIMIT_PER_MINUTE", "-3"),
             ("RINASCE_TRUSTED_PROXIES", "10.0.0.1,proxy"),
             ("RINASCE_CORS_ORIGINS", "example.org"),
+            // Issue 16 item 12: these passed the check and stopped start-up unnamed.
+            ("RINASCE_CORS_ORIGINS", "https://exa mple.org"),
+            ("RINASCE_CORS_ORIGINS", "https://example.org/path"),
+            ("RINASCE_CORS_ORIGINS", "https://"),
+            ("RINASCE_CORS_ORIGINS", "https://example.org:99999"),
+            ("RINASCE_CORS_ORIGINS", "https://example.org\u{7f}"),
             ("RINASCE_PUBLIC_URL", "ftp://x"),
         ] {
             let error = config(&[(variable, value)]).unwrap_err();

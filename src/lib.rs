@@ -12,5 +12,6 @@ pub mod error;
 pub mod exports;
 pub mod http;
 pub mod i18n;
+pub mod logging;
 pub mod mail;
 pub mod startup;

@@ -9,7 +9,7 @@ async fn main() -> std::process::ExitCode {
     // JSON lines for log collectors; readable text when a person watches.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(rinasce::logging::Masking(std::io::stderr));
     if std::io::stderr().is_terminal() {
         builder.init();
     } else {

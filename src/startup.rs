@@ -43,14 +43,38 @@ async fn shutdown_signal() -> &'static str {
     }
 }
 
+/// Every file the process creates from now on — the SQLite database, its
+/// WAL and shared-memory files, the `.eml` files of the file transport, the
+/// exports of the command line — is readable by its owner only (0600;
+/// directories 0700): they hold names and e-mail addresses.
+pub fn restrict_new_files() {
+    // SAFETY: umask(2) only replaces the process's file-mode creation mask;
+    // it has no failure mode and touches no memory.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
 /// Opens the database, applies migrations and seeds the thematic areas.
 pub fn prepare_database(config: &Config) -> Result<Db, StartupError> {
+    restrict_new_files();
     let db = Db::connect(&config.database_url, config.db_pool_size);
     let applied = db
         .migrate()
         .map_err(|e| StartupError::Database(e.to_string()))?;
     for version in applied {
         tracing::info!(%version, "migration applied");
+    }
+    let filled = db
+        .write_blocking(|conn| {
+            Ok::<_, crate::db::DbError>(
+                crate::db::contributions::backfill_normalised_emails(conn)?
+                    + crate::db::outbox::backfill_normalised_recipients(conn)?,
+            )
+        })
+        .map_err(|e| StartupError::Database(e.to_string()))?;
+    if filled > 0 {
+        tracing::info!(filled, "normalised addresses filled");
     }
     let seeded = db
         .write_blocking(thematic_areas::seed)
@@ -89,9 +113,10 @@ impl Application {
             source,
         })?;
         let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
-        let retention = config
-            .retention_days
-            .map(|days| RetentionTask::spawn(db.clone(), days));
+        let retention = config.retention_days.map(|days| {
+            let mail_files = crate::mail::files::directory(&config.mail).map(Into::into);
+            RetentionTask::spawn(db.clone(), days, mail_files)
+        });
         let state = web::Data::new(AppState::new(db, config));
         let server = HttpServer::new(move || http::application(state.clone()))
             .listen(listener)

@@ -2,6 +2,7 @@
 //! (the text stays) and from the outbox, on request or after the retention
 //! period. Audited without recording the address itself.
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{NaiveDateTime, TimeDelta};
@@ -27,25 +28,34 @@ pub struct ErasureReport {
     pub emails_cancelled: u64,
 }
 
-/// Erases everything tied to `email`, in one transaction.
+/// Erases everything tied to `email`, in one transaction; then removes the
+/// file transport's messages to it from `mail_files`, when mail goes there.
 pub async fn erase_email(
     db: &Db,
     actor: Actor,
     email: EmailAddress,
+    mail_files: Option<&Path>,
 ) -> Result<ErasureReport, AppError> {
-    db.write(move |conn| {
-        let now = clock::now().naive_utc();
-        let scope = ErasureScope::Email(email.as_str());
-        let contributions = contributions::erase_personal_data(conn, &scope, now)?;
-        let cancelled = outbox::erase_recipient(conn, email.as_str())?;
-        let report = ErasureReport {
-            contributions_affected: contributions as u64,
-            emails_cancelled: cancelled as u64,
-        };
-        record(conn, actor, ErasureKind::Request, &report, None, now)?;
-        Ok(report)
-    })
-    .await
+    let address = email.as_str().to_owned();
+    let report = db
+        .write(move |conn| {
+            let now = clock::now().naive_utc();
+            let scope = ErasureScope::Email(email.as_str());
+            let contributions = contributions::erase_personal_data(conn, &scope, now)?;
+            let messages = outbox::erase_recipient(conn, email.as_str())?;
+            audit::erase_outbox_reasons(conn, &messages.ids)?;
+            let report = ErasureReport {
+                contributions_affected: contributions as u64,
+                emails_cancelled: messages.cancelled as u64,
+            };
+            record(conn, actor, ErasureKind::Request, &report, None, now)?;
+            Ok::<_, AppError>(report)
+        })
+        .await?;
+    if let Some(dir) = mail_files {
+        crate::mail::files::remove_messages_to(dir, &address);
+    }
+    Ok(report)
 }
 
 /// Erases the personal data of contributions received before `cutoff`.
@@ -95,12 +105,20 @@ pub struct RetentionTask {
 }
 
 impl RetentionTask {
-    pub fn spawn(db: Db, days: u32) -> RetentionTask {
+    /// `mail_files`: the file transport's directory, whose messages older
+    /// than the period go too.
+    pub fn spawn(db: Db, days: u32, mail_files: Option<PathBuf>) -> RetentionTask {
         let (stop, mut stopped) = watch::channel(false);
         let handle = tokio::spawn(async move {
             while !*stopped.borrow() {
                 if let Err(error) = run_if_due(&db, days).await {
                     tracing::warn!(%error, "retention erasure not run");
+                }
+                if let Some(dir) = &mail_files {
+                    let period = Duration::from_secs(u64::from(days) * 86_400);
+                    if let Some(cutoff) = std::time::SystemTime::now().checked_sub(period) {
+                        crate::mail::files::remove_messages_before(dir, cutoff);
+                    }
                 }
                 let _ = tokio::time::timeout(RETENTION_CHECK, stopped.changed()).await;
             }

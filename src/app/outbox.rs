@@ -5,6 +5,7 @@ use crate::clock;
 use crate::db::audit;
 use crate::db::outbox::{self, OutboxRow};
 use crate::domain::{Actor, AuditEvent, MessageId, OutboxStatus, StaffId};
+use crate::error::mask_email_addresses;
 
 /// Messages oldest first, `limit + 1` at most after `after_seq`.
 pub async fn list(
@@ -36,7 +37,9 @@ pub async fn retry(
             }
             let now = clock::now().naive_utc();
             outbox::requeue(conn, id, now)?;
-            let event = AuditEvent::outbox_retried(id, row.status.to_string(), row.last_error);
+            // Masked: an error stored before errors were masked may quote the address.
+            let reason = row.last_error.as_deref().map(mask_email_addresses);
+            let event = AuditEvent::outbox_retried(id, row.status.to_string(), reason);
             audit::record(conn, Actor::Staff(actor), event, now)?;
             outbox::find(conn, id)?.ok_or_else(not_found)
         })

@@ -54,6 +54,17 @@ pub async fn deactivate(db: &Db, actor: Actor, id: StaffId) -> Result<StaffRow, 
     db.write(move |conn| {
         let now = clock::now().naive_utc();
         let existing = staff::find(conn, id)?.ok_or(AppError::NotFound(Resource::Staff))?;
+        if matches!(actor, Actor::Staff(me) if me == id) {
+            return Err(AppError::invalid("id", FieldIssue::CannotDeactivateSelf));
+        }
+        // Inside the write transaction: on SQLite writers take turns, so two
+        // admins cannot each deactivate the other and leave none.
+        if existing.active
+            && existing.role == Role::Admin
+            && staff::list_active_with_roles(conn, &[Role::Admin])?.len() <= 1
+        {
+            return Err(AppError::invalid("id", FieldIssue::LastActiveAdmin));
+        }
         if staff::deactivate(conn, id, now)? {
             let event = AuditEvent::staff_deactivated(id, existing.role);
             audit::record(conn, actor, event, now)?;

@@ -329,6 +329,7 @@ pub fn new_row(
             .as_ref()
             .map(|o| o.as_str().to_owned()),
         email: input.email.as_ref().map(|e| e.as_str().to_owned()),
+        email_normalised: input.email.as_ref().map(|e| e.normalised()),
         quartiere: input.quartiere.map(|q| i16::from(q.number())),
         contact_consent: input.contact_consent,
         // Only the form shows the online privacy notice.

@@ -1,4 +1,7 @@
-//! The audit log: append-only. Nothing here updates or deletes a row.
+//! The audit log: append-only. Nothing here deletes a row; the one update is
+//! erasure's (GDPR art. 17), which blanks the free-text reason of events
+//! about messages to an erased address, since an SMTP answer quoted there may
+//! name it.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -46,6 +49,27 @@ pub fn record(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Blanks the reason of the `outbox_retried` events of these messages
+/// (erasure): the reason is the message's last error, which may quote the
+/// address. The event itself, its actor and time stay.
+pub fn erase_outbox_reasons(
+    conn: &mut DbConnection,
+    messages: &[String],
+) -> Result<usize, DbError> {
+    if messages.is_empty() {
+        return Ok(0);
+    }
+    Ok(diesel::update(
+        audit_events::table
+            .filter(audit_events::action.eq(AuditAction::OutboxRetried))
+            .filter(audit_events::target_type.eq(TargetType::Outbox))
+            .filter(audit_events::target_id.eq_any(messages))
+            .filter(audit_events::reason.is_not_null()),
+    )
+    .set(audit_events::reason.eq(None::<String>))
+    .execute(conn)?)
 }
 
 #[derive(Clone, Debug, Default)]

@@ -163,11 +163,14 @@ impl ConnectionManager {
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
                 // busy_timeout first: switching to WAL can itself wait on a lock.
                 // synchronous=FULL: a 201 means the row is on disk, even after
-                // a power cut, not only after the process dies.
+                // a power cut, not only after the process dies. secure_delete:
+                // what erasure removes is overwritten with zeros, not left in
+                // free pages for a file reader to find.
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 5000;
                      PRAGMA journal_mode = WAL;
                      PRAGMA synchronous = FULL;
+                     PRAGMA secure_delete = ON;
                      PRAGMA foreign_keys = ON;",
                 )
                 .map_err(diesel::r2d2::Error::QueryError)?;

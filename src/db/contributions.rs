@@ -8,16 +8,20 @@ use super::schema::contributions;
 use super::stored::naming_row;
 use super::{on_backend, DbConnection, DbError};
 use crate::domain::text::search_fold;
-use crate::domain::{AuthorKind, Channel, ContributionId, ContributionStatus, Quartiere};
+use crate::domain::{
+    normalise_email, AuthorKind, Channel, ContributionId, ContributionStatus, Quartiere,
+};
 
 pub fn insert(
     conn: &mut DbConnection,
     row: &NewContributionRow,
 ) -> Result<ContributionRow, DbError> {
-    Ok(diesel::insert_into(contributions::table)
-        .values(row)
-        .returning(contributions::all_columns)
-        .get_result(conn)?)
+    Ok(on_backend!(conn, |conn| diesel::insert_into(
+        contributions::table
+    )
+    .values(row)
+    .returning(ContributionRow::as_returning())
+    .get_result(conn))?)
 }
 
 /// Inserts several rows with one statement and returns them as stored, in
@@ -33,7 +37,7 @@ pub fn insert_all(
         contributions::table
     )
     .values(rows)
-    .returning(contributions::all_columns)
+    .returning(ContributionRow::as_returning())
     .get_results(conn))?)
 }
 
@@ -434,14 +438,36 @@ pub fn export_batch(
         .load(conn)?)
 }
 
-diesel::define_sql_function! {
-    /// Lowercase, on both backends (ASCII only on SQLite: e-mail addresses are).
-    fn lower(text: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+/// Fills `email_normalised` where the migration could not (addresses with
+/// non-ASCII characters); returns how many rows it filled.
+pub fn backfill_normalised_emails(conn: &mut DbConnection) -> Result<usize, DbError> {
+    let missing: Vec<(i64, Option<String>)> = contributions::table
+        .filter(contributions::email.is_not_null())
+        .filter(contributions::email_normalised.is_null())
+        .select((contributions::seq, contributions::email))
+        .load(conn)?;
+    for (seq, email) in &missing {
+        diesel::update(contributions::table.filter(contributions::seq.eq(seq)))
+            .set(contributions::email_normalised.eq(email.as_deref().map(normalise_email)))
+            .execute(conn)?;
+    }
+    Ok(missing.len())
+}
+
+/// Whether some contribution is marked a duplicate of `id`.
+pub fn has_duplicates(conn: &mut DbConnection, id: ContributionId) -> Result<bool, DbError> {
+    let count: i64 = contributions::table
+        .filter(contributions::duplicate_of.eq(Some(id)))
+        .filter(contributions::status.eq(ContributionStatus::Duplicate))
+        .count()
+        .get_result(conn)?;
+    Ok(count > 0)
 }
 
 /// Whose personal data to erase.
 pub enum ErasureScope<'a> {
-    /// Every contribution sent from this address (any case).
+    /// Every contribution sent from this address (any case, matched on the
+    /// normalised address the service wrote).
     Email(&'a str),
     /// Every contribution received before this time.
     ReceivedBefore(NaiveDateTime),
@@ -462,6 +488,7 @@ pub fn erase_personal_data(
         contributions::given_name.eq(None::<String>),
         contributions::family_name.eq(None::<String>),
         contributions::email.eq(None::<String>),
+        contributions::email_normalised.eq(None::<String>),
         contributions::personal_data_erased_at.eq(Some(now)),
         contributions::updated_at.eq(now),
         contributions::version.eq(contributions::version + 1),
@@ -469,7 +496,7 @@ pub fn erase_personal_data(
     let erased = match scope {
         ErasureScope::Email(email) => diesel::update(
             contributions::table
-                .filter(lower(contributions::email).eq(email.trim().to_lowercase()))
+                .filter(contributions::email_normalised.eq(normalise_email(email)))
                 .filter(with_personal_data),
         )
         .set(set)

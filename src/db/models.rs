@@ -81,6 +81,8 @@ pub struct NewContributionRow {
     pub family_name: Option<String>,
     pub organization_name: Option<String>,
     pub email: Option<String>,
+    /// `email` as erasure matches it (`domain::normalise_email`).
+    pub email_normalised: Option<String>,
     pub quartiere: Option<i16>,
     pub contact_consent: bool,
     pub privacy_notice_accepted: bool,

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::schema::outbox;
 use super::{on_backend, DbConnection, DbError};
-use crate::domain::{ContributionId, MessageId, MessageKind, OutboxStatus};
+use crate::domain::{normalise_email, ContributionId, MessageId, MessageKind, OutboxStatus};
 use crate::mail::Message;
 
 /// Queues `message`, due at `now`. The Message-ID is derived from the row id,
@@ -40,6 +40,7 @@ pub fn queue_all(
                 outbox::id.eq(id),
                 outbox::kind.eq(message.kind),
                 outbox::recipient.eq(&message.recipient),
+                outbox::recipient_normalised.eq(normalise_email(&message.recipient)),
                 outbox::subject.eq(&message.subject),
                 outbox::body_text.eq(&message.body_text),
                 outbox::body_html.eq(&message.body_html),
@@ -218,26 +219,56 @@ const ERASED: &str = "[cancellato]";
 
 /// Cancels the messages still queued for `recipient` and blanks the address
 /// and text of every message to it; returns how many were cancelled.
-pub fn erase_recipient(conn: &mut DbConnection, recipient: &str) -> Result<usize, DbError> {
-    let address = recipient.trim().to_lowercase();
-    let to_this = outbox::table
-        .filter(crate::db::contributions::lower(outbox::recipient.nullable()).eq(address));
-    let cancelled = diesel::update(to_this.filter(outbox::status.eq(OutboxStatus::Pending)))
+/// `recipient` is matched on the normalised address the service wrote. The
+/// last error goes too: an SMTP answer (`550 <addr>`) may quote the address.
+pub fn erase_recipient(
+    conn: &mut DbConnection,
+    recipient: &str,
+) -> Result<ErasedMessages, DbError> {
+    let address = normalise_email(recipient);
+    let to_this = || outbox::table.filter(outbox::recipient_normalised.eq(address.clone()));
+    let ids: Vec<String> = to_this()
+        .select(outbox::id)
+        .load::<MessageId>(conn)?
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let cancelled = diesel::update(to_this().filter(outbox::status.eq(OutboxStatus::Pending)))
         .set(outbox::status.eq(OutboxStatus::Cancelled))
         .execute(conn)?;
-    diesel::update(
-        outbox::table.filter(
-            crate::db::contributions::lower(outbox::recipient.nullable())
-                .eq(recipient.trim().to_lowercase()),
-        ),
-    )
-    .set((
-        outbox::recipient.eq(ERASED),
-        outbox::body_text.eq(""),
-        outbox::body_html.eq(""),
-    ))
-    .execute(conn)?;
-    Ok(cancelled)
+    diesel::update(to_this())
+        .set((
+            outbox::recipient.eq(ERASED),
+            outbox::recipient_normalised.eq(ERASED),
+            outbox::body_text.eq(""),
+            outbox::body_html.eq(""),
+            outbox::last_error.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(ErasedMessages { cancelled, ids })
+}
+
+/// What erasing a recipient changed in the outbox.
+pub struct ErasedMessages {
+    /// Messages still queued, now cancelled.
+    pub cancelled: usize,
+    /// Every message to the address (their audit reasons go too).
+    pub ids: Vec<String>,
+}
+
+/// Fills `recipient_normalised` where the migration could not (addresses
+/// with non-ASCII characters); returns how many rows it filled.
+pub fn backfill_normalised_recipients(conn: &mut DbConnection) -> Result<usize, DbError> {
+    let missing: Vec<(i64, String)> = outbox::table
+        .filter(outbox::recipient_normalised.is_null())
+        .select((outbox::seq, outbox::recipient))
+        .load(conn)?;
+    for (seq, recipient) in &missing {
+        diesel::update(outbox::table.filter(outbox::seq.eq(seq)))
+            .set(outbox::recipient_normalised.eq(normalise_email(recipient)))
+            .execute(conn)?;
+    }
+    Ok(missing.len())
 }
 
 /// Blanks address and text of messages created before `cutoff` that are no
@@ -251,8 +282,10 @@ pub fn erase_older_than(conn: &mut DbConnection, cutoff: NaiveDateTime) -> Resul
     )
     .set((
         outbox::recipient.eq(ERASED),
+        outbox::recipient_normalised.eq(ERASED),
         outbox::body_text.eq(""),
         outbox::body_html.eq(""),
+        outbox::last_error.eq(None::<String>),
     ))
     .execute(conn)?)
 }

@@ -53,6 +53,7 @@ diesel::table! {
         updated_at -> Timestamp,
         personal_data_erased_at -> Nullable<Timestamp>,
         version -> BigInt,
+        email_normalised -> Nullable<Text>,
     }
 }
 
@@ -114,6 +115,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        recipient_normalised -> Nullable<Text>,
     }
 }
 

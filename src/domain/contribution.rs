@@ -78,6 +78,19 @@ impl EmailAddress {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The form erasure matches on: see [`normalise_email`].
+    pub fn normalised(&self) -> String {
+        normalise_email(&self.0)
+    }
+}
+
+/// An address as the service stores it for matching: trimmed, NFC, and
+/// lowercased with Unicode's rules (`elodie@EXÄMPLE.org` →
+/// `elodie@exämple.org`), which no database's `lower()` does on both backends.
+pub fn normalise_email(raw: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    raw.trim().nfc().collect::<String>().to_lowercase()
 }
 
 /// One of Florence's five Quartieri.
@@ -214,6 +227,19 @@ impl fmt::Display for Reference {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_are_normalised_with_unicode_case_folding() {
+        assert_eq!(
+            normalise_email(" elodie@EXÄMPLE.org "),
+            "elodie@exämple.org"
+        );
+        // A decomposed Ä (A + U+0308) is the same address.
+        assert_eq!(
+            normalise_email("elodie@EXA\u{308}MPLE.org"),
+            "elodie@exämple.org"
+        );
+    }
 
     #[test]
     fn reference_is_zero_padded_and_round_trips() {

@@ -12,16 +12,29 @@ pub enum FieldIssue {
     ExpectedInteger,
     ExpectedObject,
     ExpectedArray,
-    TooShort { min: usize },
-    TooLong { max: usize },
+    TooShort {
+        min: usize,
+    },
+    TooLong {
+        max: usize,
+    },
     ControlCharacters,
     InvalidEmail,
-    OutOfRange { min: i64, max: i64 },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     MustBeTrue,
-    UnknownValue { allowed: Vec<String> },
+    UnknownValue {
+        allowed: Vec<String>,
+    },
     UnknownThematicArea,
     RequiredForOrganizations,
     InvalidTimestamp,
+    /// A time before `earliest` (RFC 3339) or in the future.
+    TimestampOutOfRange {
+        earliest: &'static str,
+    },
     InvalidCursor,
     InvalidSlug,
     NoVisibleText,
@@ -31,8 +44,16 @@ pub enum FieldIssue {
     DuplicateOfUnknown,
     DuplicateOfDuplicate,
     DuplicateOfRequired,
+    /// A contribution that other duplicates point to cannot become one.
+    OriginalOfDuplicates,
+    /// An admin may not deactivate their own account.
+    CannotDeactivateSelf,
+    /// The last active admin may not be deactivated.
+    LastActiveAdmin,
     AlreadyExists,
-    TooManyItems { max: usize },
+    TooManyItems {
+        max: usize,
+    },
 }
 
 impl FieldIssue {
@@ -93,6 +114,29 @@ impl FieldIssue {
             }
             (InvalidTimestamp, Language::It) => "deve essere una data e ora RFC 3339".into(),
             (InvalidTimestamp, Language::En) => "must be an RFC 3339 date-time".into(),
+            (TimestampOutOfRange { earliest }, Language::It) => {
+                format!("deve essere tra {earliest} e adesso")
+            }
+            (TimestampOutOfRange { earliest }, Language::En) => {
+                format!("must be between {earliest} and now")
+            }
+            (OriginalOfDuplicates, Language::It) => {
+                "altri contributi sono duplicati di questo: non può diventare un duplicato".into()
+            }
+            (OriginalOfDuplicates, Language::En) => {
+                "other contributions are duplicates of this one: it cannot become a duplicate"
+                    .into()
+            }
+            (CannotDeactivateSelf, Language::It) => {
+                "non si può disattivare il proprio account".into()
+            }
+            (CannotDeactivateSelf, Language::En) => "you cannot deactivate your own account".into(),
+            (LastActiveAdmin, Language::It) => {
+                "è l'ultimo amministratore attivo: non può essere disattivato".into()
+            }
+            (LastActiveAdmin, Language::En) => {
+                "is the last active admin and cannot be deactivated".into()
+            }
             (InvalidCursor, Language::It) => "cursore non valido".into(),
             (InvalidCursor, Language::En) => "is not a valid cursor".into(),
             (NoVisibleText, Language::It) => {

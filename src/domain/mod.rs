@@ -16,6 +16,7 @@ pub mod text;
 pub mod thematic_area;
 
 pub use audit::{Actor, AuditAction, AuditEvent, ErasureKind, TargetType};
+pub use contribution::normalise_email;
 pub use contribution::{
     AuthorKind, Channel, ContributionBody, ContributionTitle, EmailAddress, OrganizationName,
     PersonName, Quartiere, Reference,

@@ -43,13 +43,17 @@ fn is_forbidden_control(c: char, lines: Lines) -> bool {
     c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
-/// A letter, a digit, or a non-ASCII symbol such as an emoji: what makes a
-/// text more than punctuation, spaces and stray accents.
+/// A visible letter or digit: what makes a text more than punctuation,
+/// spaces, stray accents, symbols, and characters that render as nothing
+/// (Braille blank U+2800, tag characters U+E0000–U+E007F, the Hangul
+/// fillers). Emoji are welcome beside words, not instead of them.
 fn is_meaningful(c: char) -> bool {
-    c.is_alphanumeric()
-        || (!c.is_ascii()
-            && !c.is_whitespace()
-            && !unicode_normalization::char::is_combining_mark(c))
+    c.is_alphanumeric() && !is_invisible_letter(c)
+}
+
+/// Characters Unicode classes as letters that render as blank space.
+fn is_invisible_letter(c: char) -> bool {
+    matches!(c, '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}')
 }
 
 /// Zero-width and bidirectional formatting characters: invisible, so a
@@ -77,7 +81,7 @@ mod tests {
 
     #[test]
     fn length_counts_characters_not_bytes() {
-        let emoji_title = "🚲".repeat(150);
+        let emoji_title = format!("Bici{}", "🚲".repeat(146));
         assert!(bounded_text(&emoji_title, 5, 150, Lines::Single).is_ok());
         assert_eq!(
             bounded_text(&"à".repeat(151), 5, 150, Lines::Single),
@@ -125,6 +129,25 @@ mod tests {
         );
         assert_eq!(
             bounded_text("..... !!!", 5, 150, Lines::Single),
+            Err(FieldIssue::NoVisibleText)
+        );
+        // Issue 16 item 10: letters that render as nothing, blanks, tags.
+        for invisible in [
+            "\u{3164}",
+            "\u{2800}",
+            "\u{115F}",
+            "\u{E0041}",
+            "\u{FFA0}",
+            "🚲",
+        ] {
+            assert_eq!(
+                bounded_text(&invisible.repeat(5), 5, 150, Lines::Single),
+                Err(FieldIssue::NoVisibleText),
+                "{invisible:?}"
+            );
+        }
+        assert_eq!(
+            bounded_text("\u{E0041}\u{E0042}\u{3164}", 1, 80, Lines::Single),
             Err(FieldIssue::NoVisibleText)
         );
         assert!(bounded_text(

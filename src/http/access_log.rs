@@ -1,6 +1,6 @@
 //! One structured log line per request (AgID RAC_GEN_LOG_01): request id
 //! (echoed in `X-Request-Id`), UTC time, method, path, status, latency and
-//! client address. Query strings and bodies are never logged: they can carry
+//! client address (the peer, or what a trusted proxy forwards). Query strings and bodies are never logged: they can carry
 //! names and e-mail addresses.
 
 use std::time::Instant;
@@ -32,11 +32,13 @@ pub async fn log_request(
     let request_id = incoming_request_id(&request).unwrap_or_else(|| Uuid::new_v4().to_string());
     let method = request.method().to_string();
     let path = request.path().to_owned();
+    // The peer, unless it is a trusted proxy: then the address it forwards,
+    // exactly as the rate limit reads it. `Forwarded` is never believed.
     let client = request
-        .connection_info()
-        .realip_remote_addr()
-        .unwrap_or("-")
-        .to_owned();
+        .app_data::<actix_web::web::Data<super::AppState>>()
+        .and_then(|state| state.submissions.client_of(&request))
+        .or_else(|| request.peer_addr().map(|a| a.ip()))
+        .map_or_else(|| "-".to_owned(), |ip| ip.to_string());
     let mut response = next.call(request).await?.map_into_boxed_body();
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID, value);

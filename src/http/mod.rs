@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod contributions;
 pub mod cruscotto;
+pub mod deadline;
 pub mod exports;
 pub mod extract;
 pub mod head;
@@ -158,9 +159,7 @@ pub fn application(
             ApiError::BadQuery(error.to_string()).into()
         }))
         .default_service(web::to(problems::no_route))
-        .wrap(actix_web::middleware::from_fn(
-            rate_limit::limit_submissions,
-        ))
+        .wrap(actix_web::middleware::from_fn(deadline::limit_body_time))
         .wrap(actix_web::middleware::from_fn(problems::render_problems))
         .wrap(actix_web::middleware::from_fn(head::answer_head_as_get))
         .wrap(cors)

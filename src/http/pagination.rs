@@ -70,9 +70,12 @@ pub fn decode_cursor(
     parts
 }
 
-/// Earliest and latest times a cursor may carry: what both backends store
-/// and compare the same way.
-const CURSOR_YEARS: std::ops::RangeInclusive<i32> = 1970..=9999;
+/// Earliest and latest times a cursor may carry: every time an RFC 3339
+/// input can give (four-digit years), which both backends store and compare
+/// the same way (SQLite as zero-padded text), so that every cursor the
+/// server issues is accepted back, even for a row stored before
+/// `received_at` was bounded.
+const CURSOR_YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
 
 /// Encodes the position of the last row of a page ordered by time and sequence.
 pub fn time_cursor(at: chrono::NaiveDateTime, seq: i64) -> Vec<i64> {

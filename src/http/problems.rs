@@ -85,12 +85,25 @@ impl KnownRoutes {
                 let methods = methods_of(item);
                 (segments, methods)
             })
-            .collect();
-        KnownRoutes(routes)
+            .collect::<Vec<_>>();
+        // The pages outside the API and its document: GET only.
+        let pages = ["/cruscotto", "/cruscotto/progress.svg", "/docs"]
+            .into_iter()
+            .map(|path| {
+                (
+                    path.split('/').map(str::to_owned).collect(),
+                    vec!["GET".to_owned()],
+                )
+            });
+        KnownRoutes(routes.into_iter().chain(pages).collect())
     }
 
     /// The methods allowed on `path`, if it is a known route.
     fn allowed(&self, path: &str) -> Option<String> {
+        // Swagger UI and its assets.
+        if path.starts_with("/docs/") {
+            return Some("GET".to_owned());
+        }
         let segments: Vec<&str> = path.split('/').collect();
         self.0
             .iter()

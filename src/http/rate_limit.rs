@@ -9,16 +9,16 @@ use std::num::NonZeroU32;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::web;
 use governor::clock::{Clock, DefaultClock};
 use governor::middleware::StateInformationMiddleware;
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
+use ipnet::IpNet;
 
 use super::problems::language_of;
-use super::{AppState, API_BASE};
+use super::AppState;
 use crate::error::ApiError;
 
 type Limiter =
@@ -30,11 +30,11 @@ const MAX_TRACKED_ADDRESSES: usize = 100_000;
 pub struct SubmissionLimit {
     limiter: Limiter,
     per_minute: u32,
-    trusted_proxies: Vec<IpAddr>,
+    trusted_proxies: Vec<IpNet>,
 }
 
 impl SubmissionLimit {
-    pub fn new(per_minute: u32, trusted_proxies: Vec<IpAddr>) -> SubmissionLimit {
+    pub fn new(per_minute: u32, trusted_proxies: Vec<IpNet>) -> SubmissionLimit {
         let per_minute = per_minute.max(1);
         let quota = Quota::per_minute(NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN));
         SubmissionLimit {
@@ -46,13 +46,16 @@ impl SubmissionLimit {
 
     /// The client: the peer, or, when the peer is a trusted proxy, the
     /// nearest address in `X-Forwarded-For` that is not a trusted proxy.
+    /// Every `X-Forwarded-For` line counts, combined in order (a proxy such
+    /// as HAProxy adds a line of its own after the client's).
     pub fn client_address(
         &self,
         peer: Option<IpAddr>,
         forwarded_for: Option<&str>,
     ) -> Option<IpAddr> {
         let peer = peer?;
-        if !self.trusted_proxies.contains(&peer) {
+        let trusted = |address: &IpAddr| self.trusted_proxies.iter().any(|n| n.contains(address));
+        if !trusted(&peer) {
             return Some(peer);
         }
         let chain: Vec<IpAddr> = forwarded_for
@@ -64,9 +67,15 @@ impl SubmissionLimit {
             chain
                 .into_iter()
                 .rev()
-                .find(|hop| !self.trusted_proxies.contains(hop))
+                .find(|hop| !trusted(hop))
                 .unwrap_or(peer),
         )
+    }
+
+    /// The client of `request`, as [`SubmissionLimit::client_address`] sees it.
+    pub fn client_of(&self, request: &ServiceRequest) -> Option<IpAddr> {
+        let forwarded = forwarded_for(request.headers());
+        self.client_address(request.peer_addr().map(|a| a.ip()), forwarded.as_deref())
     }
 
     /// Seconds for one quota cell to come back.
@@ -75,8 +84,13 @@ impl SubmissionLimit {
     }
 }
 
-fn is_limited_route(request: &ServiceRequest) -> bool {
-    request.method() == Method::POST && request.path() == format!("{API_BASE}/contributions")
+/// Every `X-Forwarded-For` line joined in the order received; `None` without any.
+pub fn forwarded_for(headers: &actix_web::http::header::HeaderMap) -> Option<String> {
+    let lines: Vec<&str> = headers
+        .get_all("X-Forwarded-For")
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    (!lines.is_empty()).then(|| lines.join(","))
 }
 
 fn set_header(response: &mut actix_web::HttpResponse<BoxBody>, name: &'static str, value: u64) {
@@ -87,23 +101,18 @@ fn set_header(response: &mut actix_web::HttpResponse<BoxBody>, name: &'static st
     }
 }
 
-/// Middleware: counts submissions per client and answers 429 over the limit.
+/// Middleware of the submission route (on the route, not on the path as
+/// written): counts submissions per client and answers 429 over the limit.
 pub async fn limit_submissions(
     request: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let state = request.app_data::<web::Data<AppState>>().cloned();
-    let Some(state) = state.filter(|_| is_limited_route(&request)) else {
+    let Some(state) = state else {
         return Ok(next.call(request).await?.map_into_boxed_body());
     };
     let limit = &state.submissions;
-    let forwarded = request
-        .headers()
-        .get("X-Forwarded-For")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let peer = request.peer_addr().map(|a| a.ip());
-    let Some(client) = limit.client_address(peer, forwarded.as_deref()) else {
+    let Some(client) = limit.client_of(&request) else {
         return Ok(next.call(request).await?.map_into_boxed_body());
     };
     if limit.limiter.len() > MAX_TRACKED_ADDRESSES {
@@ -151,7 +160,13 @@ mod tests {
 
     #[test]
     fn forwarded_for_is_believed_only_from_trusted_proxies() {
-        let limit = SubmissionLimit::new(30, vec![ip("10.0.0.1"), ip("10.0.0.2")]);
+        let limit = SubmissionLimit::new(
+            30,
+            vec![
+                "10.0.0.1/32".parse().unwrap(),
+                "10.0.0.2/32".parse().unwrap(),
+            ],
+        );
         assert_eq!(
             limit.client_address(Some(ip("203.0.113.5")), Some("198.51.100.1")),
             Some(ip("203.0.113.5"))
@@ -175,6 +190,19 @@ mod tests {
         assert_eq!(
             limit.client_address(Some(ip("10.0.0.1")), None),
             Some(ip("10.0.0.1"))
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_can_be_ranges() {
+        let limit = SubmissionLimit::new(30, vec!["10.0.0.0/8".parse().unwrap()]);
+        assert_eq!(
+            limit.client_address(Some(ip("10.1.2.3")), Some("198.51.100.1, 10.9.9.9")),
+            Some(ip("198.51.100.1"))
+        );
+        assert_eq!(
+            limit.client_address(Some(ip("11.0.0.1")), Some("198.51.100.1")),
+            Some(ip("11.0.0.1"))
         );
     }
 }

@@ -2,6 +2,7 @@
 //! outbox they are queued in (in the same transaction as their event), the
 //! transports and the worker that delivers them.
 
+pub mod files;
 pub mod messages;
 pub mod notices;
 pub mod transport;

@@ -209,6 +209,9 @@ impl Worker {
     }
 
     async fn record_failure(&self, row: OutboxRow, error: String) -> Result<(), MailError> {
+        // An SMTP answer can quote the address (`550 <maria@example.org>`):
+        // neither the log nor the stored error keeps it.
+        let error = crate::error::mask_email_addresses(&error);
         let attempts = u32::try_from(row.attempts).unwrap_or(0) + 1;
         let give_up = attempts >= self.settings.max_attempts;
         let retry_at = clock::now().naive_utc() + backoff(self.settings.retry_base, attempts);

@@ -63,7 +63,7 @@ async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
 
     let behind_proxy = TestApp::spawn_with(|config| {
         config.rate_limit_per_minute = 1;
-        config.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+        config.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
     })
     .await;
     assert_eq!(

@@ -19,5 +19,6 @@ mod moderation;
 mod openapi;
 mod public_contributions;
 mod refi_qda;
+mod security;
 mod stored_values;
 mod submit_contribution;

@@ -157,27 +157,20 @@ async fn lengths_are_counted_in_characters_at_each_limit() {
         ("author.family_name", 1, 80),
     ];
     for (field, min, max) in limits {
-        // Accented letters and emoji are one character each, several bytes.
+        // Accented letters and emoji are one character each, several bytes
+        // (an emoji beside a letter: a text needs a visible letter or digit).
         for filler in ["a", "à", "🚲"] {
-            app.submit_ok(&with(
-                example_submission(),
-                field,
-                json!(filler.repeat(max)),
-            ))
-            .await;
-            app.submit_ok(&with(
-                example_submission(),
-                field,
-                json!(filler.repeat(min)),
-            ))
-            .await;
+            let text = |n: usize| match filler {
+                "🚲" => format!("a{}", filler.repeat(n - 1)),
+                _ => filler.repeat(n),
+            };
+            app.submit_ok(&with(example_submission(), field, json!(text(max))))
+                .await;
+            app.submit_ok(&with(example_submission(), field, json!(text(min))))
+                .await;
             let over = assert_problem(
-                app.submit(&with(
-                    example_submission(),
-                    field,
-                    json!(filler.repeat(max + 1)),
-                ))
-                .await,
+                app.submit(&with(example_submission(), field, json!(text(max + 1))))
+                    .await,
                 422,
             )
             .await;
@@ -475,6 +468,11 @@ async fn invisible_or_letterless_text_is_refused() {
         ("author.family_name", "Rossi\u{202e}"),
         ("body", &"\u{0301}".repeat(25)),
         ("title", "!!!!! ?????"),
+        // Issue 16 item 10: letters and blanks that render as nothing.
+        ("title", "\u{3164}\u{3164}\u{3164}\u{3164}\u{3164}"),
+        ("title", &"\u{2800}".repeat(5)),
+        ("author.given_name", "\u{115F}"),
+        ("author.family_name", "\u{E0041}\u{E0042}\u{E0043}"),
     ] {
         let problem = assert_problem(
             app.submit(&with(example_submission(), field, json!(value)))

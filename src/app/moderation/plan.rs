@@ -70,7 +70,13 @@ fn plan_status(
         errors.add("status_reason", FieldIssue::ReasonRequired);
     }
     let duplicate_of = match next {
-        ContributionStatus::Duplicate => original_of(conn, row.id, request, errors)?,
+        ContributionStatus::Duplicate => {
+            // An original with duplicates of its own would start a chain.
+            if contributions::has_duplicates(conn, row.id)? {
+                errors.add("status", FieldIssue::OriginalOfDuplicates);
+            }
+            original_of(conn, row.id, request, errors)?
+        }
         _ => None,
     };
     plan.new_status = Some(next);

@@ -56,6 +56,7 @@ pub async fn erase_personal_data(
     let email = object
         .and_then(|mut object| object.required("email", &mut errors, text(EmailAddress::parse)));
     let email = errors.finish(email)?;
-    let report = erasure::erase_email(&state.db, Actor::Staff(admin.id), email).await?;
+    let mail_files = crate::mail::files::directory(&state.config.mail);
+    let report = erasure::erase_email(&state.db, Actor::Staff(admin.id), email, mail_files).await?;
     Ok(no_store(HttpResponse::Ok(), report))
 }

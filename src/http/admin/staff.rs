@@ -157,6 +157,7 @@ pub async fn create_staff(
         (status = 200, description = "The deactivated account.", body = StaffAccount),
         AdminProblems,
         (status = 404, description = "No such account.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Your own account, or the last active admin: `id` is named in `errors`.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/admin/staff/{id}")]

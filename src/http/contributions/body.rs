@@ -156,12 +156,19 @@ pub fn parse_contribution(
     })
 }
 
+/// The earliest `received_at` of an offline contribution: a paper form
+/// cannot predate the service by decades, and 1900 was a typing slip.
+pub const EARLIEST_RECEIVED_AT: &str = "2000-01-01T00:00:00Z";
+
 fn past_timestamp(raw: &str) -> Result<chrono::NaiveDateTime, FieldIssue> {
     let time = DateTime::parse_from_rfc3339(raw.trim())
         .map_err(|_| FieldIssue::InvalidTimestamp)?
         .with_timezone(&Utc);
-    if time > clock::now() {
-        return Err(FieldIssue::InvalidTimestamp);
+    let earliest = DateTime::parse_from_rfc3339(EARLIEST_RECEIVED_AT).map(|t| t.to_utc());
+    if time > clock::now() || earliest.is_ok_and(|earliest| time < earliest) {
+        return Err(FieldIssue::TimestampOutOfRange {
+            earliest: EARLIEST_RECEIVED_AT,
+        });
     }
     // Microseconds: what PostgreSQL keeps, and what paging cursors carry.
     Ok(chrono::SubsecRound::trunc_subsecs(time, 6).naive_utc())

@@ -46,7 +46,12 @@ use crate::http::AppState;
         Unavailable,
     )
 )]
-#[post("/contributions")]
+// The limit is on the route itself, so every spelling of the path that the
+// router decodes to this handler (`/contribution%73`, `/%61pi/…`) counts.
+#[post(
+    "/contributions",
+    wrap = "actix_web::middleware::from_fn(crate::http::rate_limit::limit_submissions)"
+)]
 pub async fn submit_contribution(
     state: web::Data<AppState>,
     request: HttpRequest,

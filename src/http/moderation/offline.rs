@@ -23,7 +23,8 @@ use crate::http::AppState;
 pub struct OfflineContribution {
     /// `event`, `email` or `paper`.
     channel: Channel,
-    /// When it reached the Comune (not in the future); now when absent.
+    /// When it reached the Comune (from 2000-01-01T00:00:00Z, not in the
+    /// future); now when absent.
     received_at: Option<DateTime<Utc>>,
     #[schema(max_length = 64)]
     thematic_area: String,

@@ -105,7 +105,8 @@ async fn serve(stream: TcpStream, shared: Shared) {
                 .trim_matches(|c| c == '<' || c == '>')
                 .to_owned();
             if shared.refused.lock().unwrap().contains(&address) {
-                "550 5.1.1 mailbox unavailable\r\n".into()
+                // Quoting the address, as real servers do.
+                format!("550 5.1.1 <{address}>: mailbox unavailable\r\n")
             } else {
                 recipients.push(address);
                 "250 OK\r\n".into()
