@@ -236,16 +236,28 @@ pub fn erase_recipient(
     let cancelled = diesel::update(to_this().filter(outbox::status.eq(OutboxStatus::Pending)))
         .set(outbox::status.eq(OutboxStatus::Cancelled))
         .execute(conn)?;
-    diesel::update(to_this())
-        .set((
-            outbox::recipient.eq(ERASED),
-            outbox::recipient_normalised.eq(ERASED),
-            outbox::body_text.eq(""),
-            outbox::body_html.eq(""),
-            outbox::last_error.eq(None::<String>),
-        ))
-        .execute(conn)?;
+    diesel::update(to_this()).set(blanked()).execute(conn)?;
     Ok(ErasedMessages { cancelled, ids })
+}
+
+type Blanked = (
+    diesel::dsl::Eq<outbox::recipient, &'static str>,
+    diesel::dsl::Eq<outbox::recipient_normalised, &'static str>,
+    diesel::dsl::Eq<outbox::body_text, &'static str>,
+    diesel::dsl::Eq<outbox::body_html, &'static str>,
+    diesel::dsl::Eq<outbox::last_error, Option<String>>,
+);
+
+/// What an erased message keeps: no address, no text, and no error that
+/// could quote the address.
+fn blanked() -> Blanked {
+    (
+        outbox::recipient.eq(ERASED),
+        outbox::recipient_normalised.eq(ERASED),
+        outbox::body_text.eq(""),
+        outbox::body_html.eq(""),
+        outbox::last_error.eq(None),
+    )
 }
 
 /// What erasing a recipient changed in the outbox.
@@ -280,12 +292,6 @@ pub fn erase_older_than(conn: &mut DbConnection, cutoff: NaiveDateTime) -> Resul
             .filter(outbox::status.ne(OutboxStatus::Pending))
             .filter(outbox::recipient.ne(ERASED)),
     )
-    .set((
-        outbox::recipient.eq(ERASED),
-        outbox::recipient_normalised.eq(ERASED),
-        outbox::body_text.eq(""),
-        outbox::body_html.eq(""),
-        outbox::last_error.eq(None::<String>),
-    ))
+    .set(blanked())
     .execute(conn)?)
 }
