@@ -5,9 +5,9 @@ use diesel::prelude::*;
 
 use super::models::{ContributionRow, NewContributionRow};
 use super::schema::contributions;
+use super::search::text_patterns;
 use super::stored::naming_row;
 use super::{on_backend, DbConnection, DbError};
-use crate::domain::text::search_fold;
 use crate::domain::{
     normalise_email, AuthorKind, Channel, ContributionId, ContributionStatus, Quartiere,
 };
@@ -117,42 +117,6 @@ pub fn list_published(
         );
     }
     Ok(query.load(conn)?)
-}
-
-/// One LIKE pattern per word of the search text, every word required.
-pub fn text_patterns(text: Option<&str>) -> Vec<String> {
-    let Some(text) = text else {
-        return Vec::new();
-    };
-    search_fold(text)
-        .split_whitespace()
-        .map(|word| format!("%{}%", escape_like(word)))
-        .collect()
-}
-
-fn escape_like(word: &str) -> String {
-    let mut escaped = String::with_capacity(word.len());
-    for c in word.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
-}
-
-#[cfg(test)]
-mod tests {
-    use super::text_patterns;
-
-    #[test]
-    fn patterns_fold_and_escape_each_word() {
-        assert_eq!(
-            text_patterns(Some("Mobilità  50%_off")),
-            vec!["%mobilita%".to_owned(), "%50\\%\\_off%".to_owned()]
-        );
-        assert!(text_patterns(Some("   ")).is_empty());
-    }
 }
 
 type Backend = <DbConnection as diesel::Connection>::Backend;

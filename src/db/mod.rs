@@ -9,6 +9,7 @@ pub mod models;
 pub mod notes;
 pub mod outbox;
 pub mod schema;
+pub mod search;
 pub mod settings;
 pub mod staff;
 pub mod stored;
