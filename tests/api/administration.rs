@@ -503,16 +503,14 @@ async fn areas_are_renamed_and_deactivated() {
     )
     .await;
     let response = app
-        .as_staff(
-            Method::PATCH,
-            &paths::admin_thematic_area("mobilita-green"),
+        .patch_raw_as(
             &admin,
+            &paths::admin_thematic_area("mobilita-green"),
+            None,
+            "text/plain",
+            "active=true",
         )
-        .header("Content-Type", "text/plain")
-        .body("active=true")
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_problem(response, 415).await;
 
     // Reactivated: accepted again, counted again.

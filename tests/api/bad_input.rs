@@ -46,11 +46,7 @@ async fn assert_client_error_or_success(response: reqwest::Response, what: &str)
     let status = response.status().as_u16();
     assert!(status < 500, "{what}: {status}");
     if status >= 400 {
-        let content_type = response
-            .headers()
-            .get("content-type")
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
+        let content_type = content_type_of(&response);
         assert!(
             content_type.starts_with("application/problem+json"),
             "{what}: {status} {content_type}"

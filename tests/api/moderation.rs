@@ -611,32 +611,13 @@ async fn reasons_duplicates_and_bodies_are_validated() {
 
     // Not JSON at all, and malformed JSON.
     let (_, etag) = detail(&app, &moderator, &third).await;
-    let response = app
-        .as_staff(
-            Method::PATCH,
-            &paths::moderation_contribution(&third),
-            &moderator,
-        )
-        .header("If-Match", &etag)
-        .header("Content-Type", "text/plain")
-        .body("status=approved")
-        .send()
-        .await
-        .unwrap();
-    assert_problem(response, 415).await;
-    let response = app
-        .as_staff(
-            Method::PATCH,
-            &paths::moderation_contribution(&third),
-            &moderator,
-        )
-        .header("If-Match", &etag)
-        .header("Content-Type", "application/merge-patch+json")
-        .body("{\"status\":")
-        .send()
-        .await
-        .unwrap();
-    assert_problem(response, 400).await;
+    let path = paths::moderation_contribution(&third);
+    let patch = |content_type: &'static str, body: &'static str| {
+        app.patch_raw_as(&moderator, &path, Some(&etag), content_type, body)
+    };
+    assert_problem(patch("text/plain", "status=approved").await, 415).await;
+    let malformed = patch("application/merge-patch+json", "{\"status\":").await;
+    assert_problem(malformed, 400).await;
     let (record, _) = detail(&app, &moderator, &third).await;
     assert_eq!(record["status"], "pending");
 }

@@ -244,14 +244,19 @@ pub fn without(mut body: Value, path: &str) -> Value {
     body
 }
 
-/// Asserts a problem+json answer with `status`, returning its body.
-pub async fn assert_problem(response: reqwest::Response, status: u16) -> Value {
-    assert_eq!(response.status(), status, "status");
-    let content_type = response
+/// The answer's content type, empty when it has none.
+pub fn content_type_of(response: &reqwest::Response) -> String {
+    response
         .headers()
         .get("content-type")
         .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// Asserts a problem+json answer with `status`, returning its body.
+pub async fn assert_problem(response: reqwest::Response, status: u16) -> Value {
+    assert_eq!(response.status(), status, "status");
+    let content_type = content_type_of(&response);
     assert!(
         content_type.starts_with("application/problem+json"),
         "content type {content_type:?}"
@@ -372,10 +377,25 @@ impl TestApp {
         if_match: Option<&str>,
         body: &Value,
     ) -> reqwest::Response {
+        let content_type = "application/merge-patch+json";
+        self.patch_raw_as(token, path, if_match, content_type, &body.to_string())
+            .await
+    }
+
+    /// A PATCH with any content type and body text, for bodies a client
+    /// gets wrong.
+    pub async fn patch_raw_as(
+        &self,
+        token: &str,
+        path: &str,
+        if_match: Option<&str>,
+        content_type: &str,
+        body: &str,
+    ) -> reqwest::Response {
         let mut request = self
             .as_staff(reqwest::Method::PATCH, path, token)
-            .header("Content-Type", "application/merge-patch+json")
-            .body(body.to_string());
+            .header("Content-Type", content_type)
+            .body(body.to_owned());
         if let Some(etag) = if_match {
             request = request.header("If-Match", etag);
         }
