@@ -400,22 +400,12 @@ impl From<crate::app::AppError> for ApiError {
                 to: crate::domain::OutboxStatus::Pending.to_string(),
             },
             AppError::StaleVersion => ApiError::PreconditionFailed,
+            AppError::ConsultationClosed => ApiError::ConsultationClosed,
+            AppError::IdempotencyKeyReused => ApiError::IdempotencyKeyReused,
             AppError::Storage(error) => error.into(),
             AppError::Mail(crate::mail::MailError::Storage(error)) => error.into(),
             AppError::Mail(error) => ApiError::Internal(error.to_string()),
             AppError::Internal(reason) => ApiError::Internal(reason),
-        }
-    }
-}
-
-impl From<crate::app::submissions::SubmitFailure> for ApiError {
-    fn from(failure: crate::app::submissions::SubmitFailure) -> ApiError {
-        use crate::app::submissions::SubmitFailure;
-        match failure {
-            SubmitFailure::Invalid(invalid) => invalid.into(),
-            SubmitFailure::Unavailable => ApiError::Unavailable,
-            SubmitFailure::Internal(reason) => ApiError::Internal(reason),
-            SubmitFailure::KeyTaken => ApiError::IdempotencyKeyReused,
         }
     }
 }

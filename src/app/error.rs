@@ -21,6 +21,12 @@ pub enum AppError {
     /// A message already sent, or cancelled by an erasure, is not sent again.
     #[error("an e-mail in status {0} cannot be retried")]
     OutboxNotRetriable(OutboxStatus),
+    /// Submissions are accepted only within the consultation window.
+    #[error("consultation closed")]
+    ConsultationClosed,
+    /// The Idempotency-Key was first used with another body.
+    #[error("idempotency key reused with another body")]
+    IdempotencyKeyReused,
     /// Someone else changed the record since it was read.
     #[error("stale version")]
     StaleVersion,
@@ -82,5 +88,19 @@ pub fn unless_taken<T>(result: Result<T, DbError>, field: &str) -> Result<T, App
             Err(AppError::invalid(field, FieldIssue::AlreadyExists))
         }
         other => Ok(other?),
+    }
+}
+
+impl From<crate::app::submissions::SubmitFailure> for AppError {
+    fn from(failure: crate::app::submissions::SubmitFailure) -> AppError {
+        use crate::app::submissions::SubmitFailure;
+        match failure {
+            SubmitFailure::Invalid(invalid) => AppError::Invalid(invalid),
+            SubmitFailure::Unavailable => {
+                AppError::Storage(DbError::Unavailable("submission writer".into()))
+            }
+            SubmitFailure::Internal(reason) => AppError::Internal(reason),
+            SubmitFailure::KeyTaken => AppError::IdempotencyKeyReused,
+        }
     }
 }

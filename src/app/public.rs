@@ -1,33 +1,112 @@
 //! What the public side asks of the service: submitting through the form,
 //! and reading published contributions and the thematic areas.
 
-use crate::app::submissions::{Submission, SubmissionReceipt, SubmitFailure};
+use crate::app::submissions::{
+    ContributionInput, IdempotencyClaim, Submission, SubmissionReceipt, SubmitFailure,
+};
 use crate::app::{AppError, Resource, Services};
+use crate::clock;
 use crate::db::contributions::{self, Position, PublishedFilter};
 use crate::db::models::{ContributionRow, IdempotencyRow, ThematicAreaRow};
 use crate::db::{idempotency, thematic_areas};
-use crate::domain::{ContributionId, ThematicAreaCode};
+use crate::domain::{ContributionId, FieldError, FieldIssue, Invalid, ThematicAreaCode};
 
-/// Stores a valid submission (grouped with concurrent ones, see
-/// `submissions`); the indicator counts it at once.
-pub async fn submit(
-    services: &Services,
-    submission: Submission,
-) -> Result<SubmissionReceipt, SubmitFailure> {
-    let receipt = services.submission_writer.store(submission).await?;
-    services.indicators.invalidate();
-    Ok(receipt)
+/// How a form submission was answered.
+pub enum Submitted {
+    /// Stored now.
+    New(SubmissionReceipt),
+    /// The same body came before with this Idempotency-Key: its answer again.
+    Replayed(SubmissionReceipt),
 }
 
-/// What was stored for an Idempotency-Key, if anything.
-pub async fn stored_answer(
+/// A submission from the form, as every front reads it: the contribution
+/// (or every failing field), the area it names even when other fields
+/// failed, and the client's Idempotency-Key with the hash of the body.
+pub struct FormSubmission {
+    pub input: Result<ContributionInput, Invalid>,
+    pub area: Option<ThematicAreaCode>,
+    pub idempotency: Option<IdempotencyClaim>,
+}
+
+/// The form's use case: a replay answers as the first time did (even after
+/// the consultation closed); outside the window nothing is accepted; one
+/// answer names every failing field, the area included; a valid submission
+/// is stored (grouped with concurrent ones, see `submissions`) and counted
+/// at once.
+pub async fn submit(services: &Services, form: FormSubmission) -> Result<Submitted, AppError> {
+    if let Some(claim) = &form.idempotency {
+        if let Some(receipt) = replay(services, claim).await? {
+            return Ok(Submitted::Replayed(receipt));
+        }
+    }
+    if !services.config.consultation_open(clock::now()) {
+        return Err(AppError::ConsultationClosed);
+    }
+    let input = match form.input {
+        Ok(input) => input,
+        Err(invalid) => return Err(with_area_check(services, form.area, invalid).await),
+    };
+    let idempotency = form.idempotency.clone();
+    match services
+        .submission_writer
+        .store(Submission { input, idempotency })
+        .await
+    {
+        Ok(receipt) => {
+            services.indicators.invalidate();
+            Ok(Submitted::New(receipt))
+        }
+        // A concurrent request with the same key stored first.
+        Err(SubmitFailure::KeyTaken) => match &form.idempotency {
+            Some(claim) => replay(services, claim)
+                .await?
+                .map(Submitted::Replayed)
+                .ok_or_else(|| AppError::Internal("idempotency key vanished".into())),
+            None => Err(AppError::Internal("key taken without a key".into())),
+        },
+        Err(failure) => Err(failure.into()),
+    }
+}
+
+/// When other fields failed, the area is still checked so that one answer
+/// names every failing field.
+async fn with_area_check(
     services: &Services,
-    key: String,
-) -> Result<Option<IdempotencyRow>, AppError> {
-    Ok(services
+    area: Option<ThematicAreaCode>,
+    mut invalid: Invalid,
+) -> AppError {
+    if let Some(area) = area {
+        match is_active_area(services, area).await {
+            Ok(false) => invalid.0.push(FieldError {
+                field: "thematic_area".into(),
+                issue: FieldIssue::UnknownThematicArea,
+            }),
+            Ok(true) => {}
+            Err(error) => return error,
+        }
+    }
+    AppError::Invalid(invalid)
+}
+
+/// The stored answer for the claim's key, when the same body was sent before.
+async fn replay(
+    services: &Services,
+    claim: &IdempotencyClaim,
+) -> Result<Option<SubmissionReceipt>, AppError> {
+    let key = claim.key.clone();
+    let stored: Option<IdempotencyRow> = services
         .db
         .read(move |conn| idempotency::find(conn, &key))
-        .await?)
+        .await?;
+    let Some(stored) = stored else {
+        return Ok(None);
+    };
+    if stored.request_hash != claim.request_hash {
+        return Err(AppError::IdempotencyKeyReused);
+    }
+    serde_json::from_str(&stored.response_body)
+        .map(Some)
+        .map_err(|e| AppError::Internal(format!("stored idempotent answer unreadable: {e}")))
 }
 
 /// Whether contributions may be sent to `area` now.

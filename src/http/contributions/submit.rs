@@ -6,9 +6,8 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::body::{parse_contribution, ContributionSubmission, SubmissionRules};
-use crate::app::public;
-use crate::app::submissions::{IdempotencyClaim, Submission, SubmissionReceipt, SubmitFailure};
-use crate::clock;
+use crate::app::public::{self, FormSubmission, Submitted};
+use crate::app::submissions::{IdempotencyClaim, SubmissionReceipt};
 use crate::domain::{FieldIssue, ThematicAreaCode};
 use crate::error::{ApiError, Problem};
 use crate::http::input::{json_body, FieldErrors};
@@ -64,57 +63,28 @@ pub async fn submit_contribution(
         key,
         request_hash: hex::encode(Sha256::digest(value.to_string().as_bytes())),
     });
-    if let Some(claim) = &idempotency {
-        if let Some(response) = replay(&state, claim).await? {
-            return Ok(response);
-        }
-    }
-    if !state.config.consultation_open(clock::now()) {
-        return Err(ApiError::ConsultationClosed);
-    }
     let area = value
         .get("thematic_area")
         .and_then(Value::as_str)
         .and_then(|code| ThematicAreaCode::parse(code).ok());
     let mut errors = FieldErrors::default();
     let parsed = parse_contribution(value, SubmissionRules::Form, &mut errors);
-    if !errors.is_empty() {
-        return Err(with_area_check(&state, area, errors).await);
-    }
-    let Some(input) = parsed else {
-        return Err(errors.into_error().into());
+    let form = FormSubmission {
+        input: errors.finish(parsed),
+        area,
+        idempotency,
     };
-    let submission = Submission {
-        input,
-        idempotency: idempotency.clone(),
-    };
-    match (public::submit(&state, submission).await, idempotency) {
-        (Ok(receipt), _) => Ok(created(&receipt)),
-        (Err(SubmitFailure::KeyTaken), Some(claim)) => replay(&state, &claim)
-            .await?
-            .ok_or_else(|| ApiError::Internal("idempotency key vanished".into())),
-        (Err(SubmitFailure::KeyTaken), None) => {
-            Err(ApiError::Internal("key taken without a key".into()))
+    Ok(match public::submit(&state, form).await? {
+        Submitted::New(receipt) => created(&receipt),
+        Submitted::Replayed(receipt) => {
+            let mut response = created(&receipt);
+            response.headers_mut().insert(
+                header::HeaderName::from_static("idempotent-replayed"),
+                header::HeaderValue::from_static("true"),
+            );
+            response
         }
-        (Err(failure), _) => Err(failure.into()),
-    }
-}
-
-/// When other fields failed, the area is still checked so that one answer
-/// names every failing field.
-async fn with_area_check(
-    state: &AppState,
-    area: Option<ThematicAreaCode>,
-    mut errors: FieldErrors,
-) -> ApiError {
-    if let Some(area) = area {
-        match public::is_active_area(state, area).await {
-            Ok(false) => errors.add("thematic_area", FieldIssue::UnknownThematicArea),
-            Ok(true) => {}
-            Err(error) => return error.into(),
-        }
-    }
-    errors.into_error().into()
+    })
 }
 
 fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, ApiError> {
@@ -130,28 +100,6 @@ fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, ApiError> {
             FieldIssue::InvalidIdempotencyKey,
         )),
     }
-}
-
-/// The stored answer for `key`, when the same body was sent before.
-async fn replay(
-    state: &AppState,
-    claim: &IdempotencyClaim,
-) -> Result<Option<HttpResponse>, ApiError> {
-    let key = claim.key.clone();
-    let Some(stored) = public::stored_answer(state, key).await? else {
-        return Ok(None);
-    };
-    if stored.request_hash != claim.request_hash {
-        return Err(ApiError::IdempotencyKeyReused);
-    }
-    let receipt: SubmissionReceipt = serde_json::from_str(&stored.response_body)
-        .map_err(|e| ApiError::Internal(format!("stored idempotent answer unreadable: {e}")))?;
-    let mut response = created(&receipt);
-    response.headers_mut().insert(
-        header::HeaderName::from_static("idempotent-replayed"),
-        header::HeaderValue::from_static("true"),
-    );
-    Ok(Some(response))
 }
 
 fn created(receipt: &SubmissionReceipt) -> HttpResponse {
