@@ -1,0 +1,60 @@
+# Shared by the browser suites (tests/browser/suites/*.sh): starts the
+# server on a free port against a fresh SQLite file, stops it on exit.
+# Sourced, not run. After `start_server [NAME=VALUE ...]`:
+#   $base  the server's URL          $work  a fresh folder (database, log)
+#   $mail  a folder for the file transport: pass RINASCE_MAIL="file:$mail"
+# The NAME=VALUE pairs override the defaults below for this server only.
+
+die() { printf '\nBROWSER TEST FAILED: %s\n' "$*" >&2; exit 1; }
+
+server_pid=
+work=$(mktemp -d)
+mail="$work/mail"
+stop_server() {
+    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+        kill "$server_pid"
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    server_pid=
+}
+trap 'stop_server; rm -rf "$work"' EXIT
+
+free_port() {
+    node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'
+}
+
+server_log() {
+    echo "--- server log ---" >&2
+    cat "$work/server.log" >&2
+}
+
+start_server() {
+    local port
+    port=$(free_port)
+    base="http://127.0.0.1:${port}"
+    env DATABASE_URL="$work/rinasce.db" \
+        RINASCE_BIND="127.0.0.1:${port}" \
+        RINASCE_PUBLIC_URL="$base" \
+        RINASCE_MAIL=off \
+        RINASCE_RATE_LIMIT_PER_MINUTE=100000 \
+        RUST_LOG=warn \
+        "$@" \
+        "$RINASCE_BIN" serve >"$work/server.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 1 60); do
+        answers && return 0
+        kill -0 "$server_pid" 2>/dev/null || { server_log; die "the server exited"; }
+        sleep 0.5
+    done
+    server_log
+    die "the server is not answering on $base"
+}
+
+answers() {
+    node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$base/api/v1/status"
+}
+
+# `run_node SCRIPT ARGS...`: a suite's script; on failure the server log, then exit.
+run_node() {
+    node "$browser_dir/$1" "${@:2}" || { server_log; die "$1 failed"; }
+}
