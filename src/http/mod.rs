@@ -2,6 +2,7 @@
 
 pub mod access_log;
 pub mod admin;
+pub mod assets;
 pub mod auth;
 pub mod contributions;
 pub mod cruscotto;
@@ -13,6 +14,7 @@ pub mod indicators;
 pub mod input;
 pub mod moderation;
 pub mod openapi;
+pub mod page;
 pub mod pagination;
 pub mod problems;
 pub mod rate_limit;
@@ -151,6 +153,8 @@ pub fn application(
             "/cruscotto/progress.svg",
             web::get().to(cruscotto::show_badge),
         )
+        // Stylesheets, scripts and fonts of the pages, from the binary.
+        .route("/assets/{path:.*}", web::get().to(assets::serve_asset))
         .app_data(state)
         .app_data(known_routes)
         .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))

@@ -6,6 +6,7 @@
 mod support;
 
 mod administration;
+mod assets;
 mod authorization;
 mod bad_input;
 mod command_line;
