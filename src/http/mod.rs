@@ -7,6 +7,7 @@ pub mod auth;
 pub mod contributions;
 pub mod cruscotto;
 pub mod deadline;
+pub mod export_slots;
 pub mod exports;
 pub mod extract;
 pub mod head;
@@ -39,6 +40,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub struct AppState {
     pub services: Services,
     pub submissions: rate_limit::SubmissionLimit,
+    pub exports: export_slots::ExportSlots,
 }
 
 impl AppState {
@@ -50,6 +52,7 @@ impl AppState {
                 config.rate_limit_per_minute,
                 config.trusted_proxies.clone(),
             ),
+            exports: export_slots::ExportSlots::new(config.exports_per_account),
             services: Services::new(db, config),
         }
     }
