@@ -84,7 +84,7 @@ impl ExportRecord {
         pseudonymiser: &Pseudonymiser,
         include_personal_data: bool,
     ) -> ExportRecord {
-        let author_pseudonym = pseudonymiser.pseudonym(row.email.as_deref());
+        let author_pseudonym = pseudonymiser.pseudonym(row.author_group.as_deref());
         let personal = include_personal_data.then_some(PersonalData {
             given_name: row.given_name,
             family_name: row.family_name,

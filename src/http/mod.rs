@@ -4,6 +4,7 @@ pub mod access_log;
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod confirmation;
 pub mod contributions;
 pub mod cruscotto;
 pub mod deadline;
@@ -155,6 +156,15 @@ pub fn application(
         .route(
             "/cruscotto/progress.svg",
             web::get().to(cruscotto::show_badge),
+        )
+        // An author confirms a contribution's address (acknowledgement link).
+        .route(
+            "/conferma/{token}",
+            web::get().to(confirmation::show_confirmation),
+        )
+        .route(
+            "/conferma/{token}",
+            web::post().to(confirmation::confirm_address),
         )
         // Stylesheets, scripts and fonts of the pages, from the binary.
         .route("/assets/{path:.*}", web::get().to(assets::serve_asset))

@@ -19,6 +19,7 @@ mod indicators;
 mod mail;
 mod moderation;
 mod openapi;
+mod pseudonyms;
 mod public_contributions;
 mod refi_qda;
 mod security;
