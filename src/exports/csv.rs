@@ -1,5 +1,7 @@
 //! CSV for Italian spreadsheets: RFC 4180 with a semicolon, a header row,
-//! CRLF, UTF-8 with a BOM (so that Excel reads the accents).
+//! CRLF, UTF-8 with a BOM (so that Excel reads the accents). Every field is
+//! quoted and text is neutralised (see [`neutralise`]), so that no reader,
+//! whatever delimiter it splits on, finds a cell that starts a formula.
 
 use std::io::{self, Write};
 
@@ -17,6 +19,7 @@ impl Export {
         let mut writer = csv::WriterBuilder::new()
             .delimiter(b';')
             .terminator(csv::Terminator::CRLF)
+            .quote_style(csv::QuoteStyle::Always)
             .from_writer(out);
         writer.write_record(self.columns().map(|c| c.name))?;
         self.each_record(db, &areas, |record| {

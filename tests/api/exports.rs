@@ -335,12 +335,10 @@ fn time_text(time: chrono::NaiveDateTime) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
+/// A text as the CSV writes it (the rule itself is tested in
+/// `exports::record` and `csv_formulas`).
 fn neutralised(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
+    rinasce::exports::neutralise(text).into_owned()
 }
 
 /// The CSV cells of an expected row.

@@ -11,6 +11,7 @@ mod authorization;
 mod bad_input;
 mod command_line;
 mod cruscotto;
+mod csv_formulas;
 mod export_limits;
 mod exports;
 mod hardening;
