@@ -108,9 +108,16 @@ fn parse_flag(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> bool 
 /// original of a duplicate)
 /// (plus `given_name, family_name, email` with `include_personal_data=true`).
 /// Pseudonymised: no name, e-mail, IP address or note; `author_pseudonym`
-/// is a keyed hash of the e-mail, the same in every export. In CSV and XLSX
-/// a text cell beginning with `=`, `+`, `-` or `@` is preceded by an
-/// apostrophe so that spreadsheets do not run it. CSV, JSON and NDJSON are
+/// is a keyed hash of a random author group stored with the contribution
+/// (shared by an author's confirmed contributions), the same in every
+/// export and after erasure. In CSV every field is quoted, and a formula
+/// sign (`=`, `+`, `-`, `@`, tab, CR) that begins a text or follows a comma,
+/// semicolon, tab or line break in it is preceded by an apostrophe, so that
+/// no spreadsheet runs it whatever delimiter it reads with; the other
+/// formats keep the exact text. At most `RINASCE_EXPORTS_PER_ACCOUNT`
+/// exports of one account run at once (429 beyond), and one whose client
+/// stops reading ends after `RINASCE_EXPORT_WRITE_TIMEOUT_SECONDS`.
+/// CSV, JSON and NDJSON are
 /// streamed as the rows are read; XLSX is prepared in a temporary file
 /// first (sheets `contributi` and `dizionario`).
 ///
@@ -493,8 +500,9 @@ pub struct ExportItem {
     organization_name: Option<String>,
     #[schema(format = Int32, minimum = 1, maximum = 5)]
     quartiere: Option<i32>,
-    /// HMAC-SHA256 of the trimmed, lowercased e-mail: the same for every
-    /// contribution of one author; null without an e-mail.
+    /// HMAC-SHA256 of the contribution's random author group: shared by
+    /// the contributions whose author confirmed the address, its own for
+    /// an unconfirmed one; kept after erasure; null without an e-mail.
     #[schema(max_length = 64, pattern = "^[0-9a-f]{64}$")]
     author_pseudonym: Option<String>,
     published_at: Option<chrono::DateTime<chrono::Utc>>,
