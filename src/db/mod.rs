@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod connection;
+pub mod console_sessions;
 pub mod contributions;
 pub mod idempotency;
 pub mod indicators;

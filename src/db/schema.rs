@@ -143,8 +143,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    console_sessions (token_hash) {
+        token_hash -> Text,
+        staff_id -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(contribution_tags -> tags (tag));
 diesel::joinable!(notes -> staff (author_id));
+diesel::joinable!(console_sessions -> staff (staff_id));
 diesel::joinable!(contributions -> thematic_areas (thematic_area));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -159,4 +169,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     indicator_milestones,
     settings,
+    console_sessions,
 );

@@ -10,6 +10,7 @@ mod assets;
 mod authorization;
 mod bad_input;
 mod command_line;
+mod console_shell;
 mod cruscotto;
 mod exports;
 mod hardening;
