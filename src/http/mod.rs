@@ -40,6 +40,8 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub struct AppState {
     pub services: Services,
     pub submissions: rate_limit::SubmissionLimit,
+    /// Sign-in attempts on the console, shared by every worker.
+    pub sign_in_limits: console::throttle::SignInLimits,
 }
 
 impl AppState {
@@ -52,6 +54,7 @@ impl AppState {
                 config.trusted_proxies.clone(),
             ),
             services: Services::new(db, config),
+            sign_in_limits: console::throttle::SignInLimits::new(),
         }
     }
 }

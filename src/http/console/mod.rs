@@ -21,6 +21,7 @@ pub mod next;
 pub mod session;
 pub mod sign_in;
 pub mod sign_out;
+pub mod throttle;
 
 use actix_web::web;
 
