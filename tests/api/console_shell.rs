@@ -56,6 +56,15 @@ fn age_session(app: &TestApp, session: &ConsoleSession, idle_minutes: i64, age_m
         .unwrap();
 }
 
+/// Asserts an HTML page (not a problem document) with `status` that says `text`.
+async fn assert_page(response: reqwest::Response, status: u16, text: &str) {
+    assert_eq!(response.status(), status);
+    let content_type = header(&response, "content-type").unwrap();
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    let page = response.text().await.unwrap();
+    assert!(page.contains(text), "{page}");
+}
+
 async fn assert_signed_in(app: &TestApp, session: &ConsoleSession) {
     let home = app.console_get(session, "/console/").await;
     assert_eq!(home.status(), 200, "the session is live");
@@ -112,12 +121,7 @@ async fn a_change_without_a_session_is_refused_with_a_page() {
     let response = app
         .console_post_raw(None, "/console/esci", &origin, &[("csrf_token", "x")])
         .await;
-    assert_eq!(response.status(), 403);
-    assert!(header(&response, "content-type")
-        .unwrap()
-        .starts_with("text/html"));
-    let page = response.text().await.unwrap();
-    assert!(page.contains("Sessione scaduta"), "{page}");
+    assert_page(response, 403, "Sessione scaduta").await;
 }
 
 #[actix_web::test]
@@ -361,12 +365,7 @@ async fn an_unknown_console_page_is_a_page_not_a_problem() {
     let app = TestApp::spawn().await;
     let session = app.console_sign_in("moderator").await;
     let response = app.console_get(&session, "/console/nessuna-pagina").await;
-    assert_eq!(response.status(), 404);
-    assert!(header(&response, "content-type")
-        .unwrap()
-        .starts_with("text/html"));
-    let page = response.text().await.unwrap();
-    assert!(page.contains("Pagina non trovata"), "{page}");
+    assert_page(response, 404, "Pagina non trovata").await;
 }
 
 #[actix_web::test]
