@@ -125,3 +125,22 @@ pub async fn redeem_link(
     })
     .await
 }
+
+/// Begins a session for the active account whose address is `email`, an
+/// address the Comune's identity provider has verified: the account and the
+/// session's token, or `None` when no active account has that address.
+pub async fn sign_in_with_identity(
+    db: &Db,
+    policy: SessionPolicy,
+    email: EmailAddress,
+) -> Result<Option<(StaffRow, AccessToken)>, AppError> {
+    let address = email.as_str().to_lowercase();
+    db.write(move |conn| {
+        let Some(account) = staff::find_active_by_email(conn, &address)? else {
+            return Ok(None);
+        };
+        let session = console_sessions::begin_in(conn, policy, &account, SignInMethod::Oidc)?;
+        Ok(Some((account, session)))
+    })
+    .await
+}

@@ -45,6 +45,8 @@ pub struct AppState {
     /// Sign-in attempts on the console, shared by every worker.
     pub sign_in_limits: console::throttle::SignInLimits,
     pub exports: export_slots::ExportSlots,
+    /// The Comune's OpenID Connect provider, when configured.
+    pub identity_provider: Option<console::identity_provider::IdentityProvider>,
 }
 
 impl AppState {
@@ -57,6 +59,7 @@ impl AppState {
                 config.trusted_proxies.clone(),
             ),
             exports: export_slots::ExportSlots::new(config.exports_per_account),
+            identity_provider: console::identity_provider::IdentityProvider::from_config(&config),
             services: Services::new(db, config),
             sign_in_limits: console::throttle::SignInLimits::new(),
         }

@@ -36,6 +36,9 @@ pub enum ConsoleError {
     /// The identity provider's answer opened no session.
     #[error("identity refused: {0}")]
     IdentityRefused(String),
+    /// The identity provider could not be reached.
+    #[error("identity provider unavailable")]
+    IdentityProviderUnavailable,
     /// A form that could not be read; the text is for the log.
     #[error("unreadable form: {0}")]
     BadForm(String),
@@ -73,6 +76,7 @@ impl ResponseError for ConsoleError {
             | ConsoleError::CsrfRejected => StatusCode::FORBIDDEN,
             ConsoleError::NotFound => StatusCode::NOT_FOUND,
             ConsoleError::LinkRefused | ConsoleError::IdentityRefused(_) => StatusCode::FORBIDDEN,
+            ConsoleError::IdentityProviderUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             ConsoleError::BadForm(_) => StatusCode::BAD_REQUEST,
             ConsoleError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ConsoleError::Api(error) => error.status_code(),
@@ -152,6 +156,13 @@ impl ErrorPage {
                     "Signing in with the Comune's identity failed, or its verified e-mail address matches no active staff account.",
                 ),
             ),
+            Some(ConsoleError::IdentityProviderUnavailable) => (
+                tr("Servizio di identità non raggiungibile", "Identity provider unreachable"),
+                tr(
+                    "Il servizio di identità del Comune non risponde. Riprova più tardi, oppure accedi con un collegamento via e-mail.",
+                    "The Comune's identity provider is not answering. Try again later, or sign in with a link by e-mail.",
+                ),
+            ),
             Some(ConsoleError::BadForm(_)) => (
                 tr("Modulo non valido", "Invalid form"),
                 tr(
@@ -197,6 +208,7 @@ impl ErrorPage {
                         | ConsoleError::CsrfRejected
                         | ConsoleError::LinkRefused
                         | ConsoleError::IdentityRefused(_)
+                        | ConsoleError::IdentityProviderUnavailable
                 )
             );
         ErrorPage {

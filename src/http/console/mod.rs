@@ -14,10 +14,12 @@
 pub mod csrf;
 pub mod error;
 pub mod home;
+pub mod identity_provider;
 pub mod language;
 pub mod layout;
 pub mod nav;
 pub mod next;
+pub mod oidc;
 pub mod session;
 pub mod sign_in;
 pub mod sign_out;
@@ -37,6 +39,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
             .wrap(actix_web::middleware::from_fn(error::render_error_pages))
             .configure(shell_routes)
             .configure(sign_in::routes)
+            .configure(oidc::routes)
             .default_service(web::to(not_found)),
     );
 }

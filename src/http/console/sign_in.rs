@@ -51,13 +51,25 @@ struct SignInPage {
     email: String,
     /// The address given is not an e-mail address.
     invalid_email: bool,
+    /// Where signing in with the Comune's identity provider begins, when
+    /// one is configured.
+    identity_provider_href: Option<String>,
 }
 
 impl SignInPage {
     fn new(request: &HttpRequest, next: &str) -> SignInPage {
+        let next = safe_next(Some(next));
+        let has_provider = request
+            .app_data::<web::Data<AppState>>()
+            .is_some_and(|state| state.identity_provider.is_some());
+        let identity_provider_href = has_provider.then(|| {
+            let query = serde_urlencoded::to_string([("next", &next)]).unwrap_or_default();
+            format!("/console/accesso/comune?{query}")
+        });
         SignInPage {
             layout: Layout::anonymous(request),
-            next: safe_next(Some(next)),
+            identity_provider_href,
+            next,
             signed_out: false,
             email: String::new(),
             invalid_email: false,
