@@ -196,15 +196,11 @@ impl IdentityProvider {
                 }
                 other => refused(format!("token exchange refused: {other}")),
             })?;
-        let id_token = response
-            .id_token()
-            .ok_or_else(|| refused("no ID token"))?;
+        let id_token = response.id_token().ok_or_else(|| refused("no ID token"))?;
         let claims = id_token
             .claims(&client.id_token_verifier(), &flow.nonce)
             .map_err(|e| refused(format!("ID token: {e}")))?;
-        let email = claims
-            .email()
-            .ok_or_else(|| refused("no email claim"))?;
+        let email = claims.email().ok_or_else(|| refused("no email claim"))?;
         if claims.email_verified() != Some(true) {
             return Err(refused("email not verified"));
         }

@@ -29,7 +29,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
 }
 
 fn provider_of(state: &AppState) -> Result<&IdentityProvider, ConsoleError> {
-    state.identity_provider.as_ref().ok_or(ConsoleError::NotFound)
+    state
+        .identity_provider
+        .as_ref()
+        .ok_or(ConsoleError::NotFound)
 }
 
 impl From<IdentityFailure> for ConsoleError {
@@ -102,9 +105,15 @@ pub async fn callback(
     state
         .sign_in_limits
         .attempt_from(client_of(&state, &request))?;
-    let CallbackQuery { code, state: flow_state, error } = query.into_inner();
+    let CallbackQuery {
+        code,
+        state: flow_state,
+        error,
+    } = query.into_inner();
     if let Some(error) = error {
-        return Err(ConsoleError::IdentityRefused(format!("provider answered {error:.100}")));
+        return Err(ConsoleError::IdentityRefused(format!(
+            "provider answered {error:.100}"
+        )));
     }
     let bounded = |value: Option<String>| value.filter(|v| !v.is_empty() && v.len() <= 2048);
     let (Some(flow_state), Some(code)) = (bounded(flow_state), bounded(code)) else {
