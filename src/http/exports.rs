@@ -99,8 +99,9 @@ fn parse_flag(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> bool 
 /// columns `id, reference, received_at, channel, thematic_area,
 /// thematic_area_name, title, body, status, tags, author_kind,
 /// organization_name, quartiere, author_pseudonym, published_at,
-/// status_reason, duplicate_of` (`duplicate_of`: the reference of the
-/// original of a duplicate)
+/// status_reason, duplicate_of, received_at_rome, published_at_rome`
+/// (`duplicate_of`: the reference of the original of a duplicate; the
+/// `_rome` columns: the same instants in Europe/Rome, with their offset)
 /// (plus `given_name, family_name, email` with `include_personal_data=true`).
 /// Pseudonymised: no name, e-mail, IP address or note; `author_pseudonym`
 /// is a keyed hash of the e-mail, the same in every export. In CSV and XLSX
@@ -461,6 +462,12 @@ pub struct ExportItem {
     /// For a duplicate, the reference of the original.
     #[schema(max_length = 20, example = "RF-000041")]
     duplicate_of: Option<String>,
+    /// `received_at` in Europe/Rome, with its offset.
+    #[schema(max_length = 40, example = "2026-11-25T10:30:00.000000+01:00")]
+    received_at_rome: String,
+    /// `published_at` in Europe/Rome, with its offset.
+    #[schema(max_length = 40, example = "2026-11-25T10:30:00.000000+01:00")]
+    published_at_rome: Option<String>,
     /// Only with `include_personal_data=true`.
     #[schema(max_length = 80)]
     given_name: Option<String>,

@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 
 const CONFIGURED_KEY: &str = "chiave-di-prova-per-gli-pseudonimi";
 
-const COLUMNS: [&str; 17] = [
+const COLUMNS: [&str; 19] = [
     "id",
     "reference",
     "received_at",
@@ -37,6 +37,8 @@ const COLUMNS: [&str; 17] = [
     "published_at",
     "status_reason",
     "duplicate_of",
+    "received_at_rome",
+    "published_at_rome",
 ];
 const PERSONAL_COLUMNS: [&str; 3] = ["given_name", "family_name", "email"];
 
@@ -351,6 +353,8 @@ fn cells(e: &Expected, personal: bool, neutralised: fn(&str) -> String) -> Vec<S
         r.published_at.map(time_text).unwrap_or_default(),
         text(&r.status_reason),
         e.duplicate_of.clone().unwrap_or_default(),
+        rome(r.received_at),
+        r.published_at.map(rome).unwrap_or_default(),
     ];
     if personal {
         cells.push(text(&r.given_name));
@@ -358,6 +362,14 @@ fn cells(e: &Expected, personal: bool, neutralised: fn(&str) -> String) -> Vec<S
         cells.push(text(&r.email));
     }
     cells
+}
+
+/// A UTC time as the clocks in Florence showed it, with the offset.
+fn rome(time: chrono::NaiveDateTime) -> String {
+    time.and_utc()
+        .with_timezone(&chrono_tz::Europe::Rome)
+        .format("%Y-%m-%dT%H:%M:%S%.6f%:z")
+        .to_string()
 }
 
 /// The JSON object of an expected row.
@@ -381,6 +393,8 @@ fn json_item(e: &Expected, personal: bool) -> Value {
         "published_at": r.published_at.map(time_text),
         "status_reason": r.status_reason,
         "duplicate_of": e.duplicate_of,
+        "received_at_rome": rome(r.received_at),
+        "published_at_rome": r.published_at.map(rome),
     });
     if personal {
         item["given_name"] = json!(r.given_name);
@@ -779,7 +793,7 @@ async fn roles_personal_data_and_the_audit_log() {
     assert_eq!(rows.len(), 2);
     assert!(rows
         .iter()
-        .all(|r| r[17] == "Ermenegilda" && r[18] == "Quarantotti"));
+        .all(|r| r[19] == "Ermenegilda" && r[20] == "Quarantotti"));
 
     let (_, bytes) = download(&app, &admin, "format=json&include_personal_data=true").await;
     let items = parse_json_items(&bytes);
@@ -1244,6 +1258,41 @@ async fn the_data_package_validates_a_real_export_with_frictionless() {
             ])
         );
         assert_eq!(resource["dialect"]["delimiter"], ";");
+        // Codes carry their Italian labels (Table Schema v2 `categories`,
+        // repeated in the description for readers that ignore them).
+        let field = |name: &str| {
+            resource["schema"]["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["name"] == name)
+                .unwrap()
+                .clone()
+        };
+        let author_kind = field("author_kind");
+        assert!(author_kind["categories"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"value": "cultural_association", "label": "associazione culturale"})));
+        assert!(author_kind["description"]
+            .as_str()
+            .unwrap()
+            .contains("citizen = cittadina o cittadino"));
+        assert_eq!(
+            field("quartiere")["categories"][3],
+            json!({"value": 4, "label": "Quartiere 4 – Isolotto-Legnaia"})
+        );
+        let area = field("thematic_area");
+        assert_eq!(
+            area["categories"].as_array().unwrap().len(),
+            area["constraints"]["enum"].as_array().unwrap().len()
+        );
+        assert!(area["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["label"].as_str().is_some_and(|l| !l.is_empty())));
+        assert_eq!(field("received_at_rome")["type"], "datetime");
 
         // A real export beside the descriptor, under the name it gives.
         let csv_query = format!(
@@ -1280,8 +1329,53 @@ async fn the_data_package_validates_a_real_export_with_frictionless() {
         assert!(output.status.success());
         let rows = &report["tasks"][0]["stats"];
         assert_eq!(rows["rows"], 7, "{report:#}");
+
+        // pandas, as a researcher would: the path and dialect of the
+        // descriptor, the field names as the columns, no renaming.
+        let output = Command::new("python3")
+            .args(["-c", PANDAS_READS_THE_PACKAGE])
+            .current_dir(dir.path())
+            .output()
+            .expect("python3 runs");
+        assert!(
+            output.status.success(),
+            "pandas: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let read: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(read["columns"], json!(fields), "{read}");
+        assert_eq!(read["rows"], 7);
+        assert_eq!(read["quartiere_dtype"], "Int64");
+        let offsets = read["received_at_rome_offsets"].as_array().unwrap();
+        assert!(
+            !offsets.is_empty() && offsets.iter().all(|o| o == "+01:00" || o == "+02:00"),
+            "{read}"
+        );
+        assert_eq!(read["same_instants"], true);
     }
 }
+
+/// Reads `datapackage.json` and its CSV with pandas, the types from the
+/// descriptor; prints what a researcher would check.
+const PANDAS_READS_THE_PACKAGE: &str = r#"
+import json, pandas
+package = json.load(open("datapackage.json", encoding="utf-8"))
+resource = package["resources"][0]
+fields = resource["schema"]["fields"]
+dtypes = {f["name"]: ("Int64" if f["type"] == "integer" else "string") for f in fields}
+frame = pandas.read_csv(resource["path"], sep=resource["dialect"]["delimiter"],
+                        encoding="utf-8-sig", dtype=dtypes, keep_default_na=False,
+                        na_values=[""])
+utc = pandas.to_datetime(frame["received_at"], utc=True)
+rome = pandas.to_datetime(frame["received_at_rome"], format="ISO8601", utc=True)
+print(json.dumps({
+    "columns": list(frame.columns),
+    "rows": len(frame),
+    "quartiere_dtype": str(frame["quartiere"].dtype),
+    "received_at_rome_offsets": sorted({t[-6:] for t in frame["received_at_rome"]}),
+    "same_instants": bool((rome == utc).all()),
+}))
+"#;
 
 /// The `frictionless` command: on the PATH, or where pip put it (pyenv
 /// makes a shim for it only after a rehash). Fails the test when missing.
