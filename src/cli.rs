@@ -39,6 +39,9 @@ pub enum Command {
     /// Export the contributions for research: the same files as
     /// GET /api/v1/exports/contributions, to --output or standard output.
     Export(ExportArgs),
+    /// Write the descriptive report of the contributions (HTML with SVG
+    /// charts and CSV tables), as GET /api/v1/exports/report.
+    Report(ReportArgs),
     /// Insert realistic synthetic contributions (demos and benchmarks).
     DemoData(DemoDataArgs),
     /// Manage staff accounts.
@@ -122,6 +125,7 @@ pub async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             );
         }
         Command::Export(args) => export(args)?,
+        Command::Report(args) => report(args)?,
         Command::DemoData(args) => demo_data(args)?,
         Command::Openapi => {
             print!(
@@ -145,6 +149,23 @@ pub struct ExportArgs {
     /// Add given_name, family_name and email (written to the audit log).
     #[arg(long)]
     pub include_personal_data: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+}
+
+/// `rinasce report`: the descriptive report as HTML.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The HTML file to write.
+    #[arg(long)]
+    pub output: std::path::PathBuf,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+}
+
+/// The moderation filters, as in the API.
+#[derive(Debug, clap::Args)]
+pub struct FilterArgs {
     /// Only these statuses, comma-separated (default: every status but spam and hidden).
     #[arg(long)]
     pub status: Option<String>,
@@ -181,12 +202,56 @@ pub struct DemoDataArgs {
 }
 
 fn export(args: ExportArgs) -> Result<(), Box<dyn std::error::Error>> {
-    use crate::app::moderation::ModerationQuery;
-    use crate::domain::FieldErrors;
     use crate::exports::{self, ExportFormat, ExportRequest};
 
     let format = ExportFormat::parse(&args.format)
         .map_err(|_| "--format must be csv, xlsx, json, ndjson, qdpx or qdc")?;
+    let filter = moderation_filter(args.filters)?;
+    let config = Config::from_env()?;
+    let db = prepare_database(&config)?;
+    let request = ExportRequest::new(format, filter, args.include_personal_data);
+    let key = config.pseudonym_key.as_deref();
+    let rows = exports::run(&db, key, Actor::CommandLine, request, |db, export| {
+        db.read_blocking(|conn| match (&args.output, format) {
+            (Some(path), _) => export.write_file(conn, path),
+            (None, _) => export.write(conn, std::io::stdout().lock()),
+        })
+    })?;
+    let target = args
+        .output
+        .as_ref()
+        .map_or("standard output".to_owned(), |p| p.display().to_string());
+    eprintln!("exported {rows} contributions to {target}");
+    Ok(())
+}
+
+fn report(args: ReportArgs) -> Result<(), Box<dyn std::error::Error>> {
+    use crate::exports::{self, ExportFormat, ExportRequest};
+
+    let filter = moderation_filter(args.filters)?;
+    let config = Config::from_env()?;
+    let db = prepare_database(&config)?;
+    let request = ExportRequest::new(ExportFormat::Csv, filter, false);
+    let key = config.pseudonym_key.as_deref();
+    let now = clock::now();
+    let rows = exports::run(&db, key, Actor::CommandLine, request, |db, export| {
+        let file = std::fs::File::create(&args.output)?;
+        db.read_blocking(|conn| export.write_report(conn, now, std::io::BufWriter::new(file)))
+    })?;
+    eprintln!(
+        "report of {rows} contributions written to {}",
+        args.output.display()
+    );
+    Ok(())
+}
+
+/// The filters of the command line, checked as the API checks them.
+fn moderation_filter(
+    args: FilterArgs,
+) -> Result<crate::db::contributions::ModerationFilter, Box<dyn std::error::Error>> {
+    use crate::app::moderation::ModerationQuery;
+    use crate::domain::FieldErrors;
+
     let query = ModerationQuery {
         status: args.status,
         thematic_area: args.thematic_area,
@@ -214,22 +279,7 @@ fn export(args: ExportArgs) -> Result<(), Box<dyn std::error::Error>> {
             .collect();
         return Err(messages.join("; ").into());
     }
-    let config = Config::from_env()?;
-    let db = prepare_database(&config)?;
-    let request = ExportRequest::new(format, filter, args.include_personal_data);
-    let key = config.pseudonym_key.as_deref();
-    let rows = exports::run(&db, key, Actor::CommandLine, request, |db, export| {
-        db.read_blocking(|conn| match (&args.output, format) {
-            (Some(path), _) => export.write_file(conn, path),
-            (None, _) => export.write(conn, std::io::stdout().lock()),
-        })
-    })?;
-    let target = args
-        .output
-        .as_ref()
-        .map_or("standard output".to_owned(), |p| p.display().to_string());
-    eprintln!("exported {rows} contributions to {target}");
-    Ok(())
+    Ok(filter)
 }
 
 fn demo_data(args: DemoDataArgs) -> Result<(), Box<dyn std::error::Error>> {

@@ -18,6 +18,7 @@ mod format;
 mod json;
 pub mod pseudonym;
 mod qdpx;
+pub mod report;
 mod record;
 mod refiqda;
 mod request;

@@ -25,6 +25,7 @@ use super::input::FieldErrors;
 use super::AppState;
 use crate::app::moderation::ModerationQuery;
 use crate::clock;
+use crate::db::contributions::ModerationFilter;
 use crate::db::Db;
 use crate::domain::{Actor, FieldIssue, Role};
 use crate::error::{ApiError, Problem};
@@ -39,7 +40,7 @@ const CHUNK_BYTES: usize = 64 * 1024;
 /// Pieces waiting for a slow client before the export pauses.
 const CHANNEL_PIECES: usize = 16;
 /// Moderation parameters that make no sense for a whole export.
-const PAGING_PARAMETERS: [&str; 3] = ["sort", "cursor", "limit"];
+pub(super) const PAGING_PARAMETERS: [&str; 3] = ["sort", "cursor", "limit"];
 
 /// The parameters of an export besides the moderation filters.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -78,6 +79,22 @@ pub struct DataPackageQuery {
     /// `true` describes the export with personal data (admins only).
     #[param(value_type = Option<bool>, example = false)]
     pub include_personal_data: Option<String>,
+}
+
+/// The moderation filters of a whole selection (an export, a report):
+/// paging parameters are refused.
+pub(super) fn whole_selection(filters: &ModerationQuery, errors: &mut FieldErrors) -> ModerationFilter {
+    let filter = filters.filter(errors);
+    for (name, value) in [
+        ("sort", &filters.sort),
+        ("cursor", &filters.cursor),
+        ("limit", &filters.limit),
+    ] {
+        if value.is_some() {
+            errors.add(name, FieldIssue::NotAllowed);
+        }
+    }
+    filter
 }
 
 fn parse_flag(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> bool {
@@ -163,16 +180,7 @@ pub async fn export_contributions(
             ExportFormat::Csv
         }),
     };
-    let filter = filters.filter(&mut errors);
-    for (name, value) in [
-        ("sort", &filters.sort),
-        ("cursor", &filters.cursor),
-        ("limit", &filters.limit),
-    ] {
-        if value.is_some() {
-            errors.add(name, FieldIssue::NotAllowed);
-        }
-    }
+    let filter = whole_selection(&filters, &mut errors);
     errors.finish(Some(()))?;
 
     let request = ExportRequest::new(format, filter, include_personal_data);

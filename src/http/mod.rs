@@ -8,6 +8,7 @@ pub mod contributions;
 pub mod cruscotto;
 pub mod deadline;
 pub mod exports;
+mod report;
 pub mod extract;
 pub mod head;
 pub mod indicators;
@@ -112,6 +113,7 @@ fn api_routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(moderation::list_similar_contributions)
         .service(exports::export_contributions)
         .service(exports::show_export_datapackage)
+        .service(report::show_export_report)
         .service(admin::list_staff)
         .service(admin::create_staff)
         .service(admin::deactivate_staff)
