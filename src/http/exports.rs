@@ -83,7 +83,10 @@ pub struct DataPackageQuery {
 
 /// The moderation filters of a whole selection (an export, a report):
 /// paging parameters are refused.
-pub(super) fn whole_selection(filters: &ModerationQuery, errors: &mut FieldErrors) -> ModerationFilter {
+pub(super) fn whole_selection(
+    filters: &ModerationQuery,
+    errors: &mut FieldErrors,
+) -> ModerationFilter {
     let filter = filters.filter(errors);
     for (name, value) in [
         ("sort", &filters.sort),

@@ -87,7 +87,10 @@ pub async fn show_export_report(
             header::CONTENT_DISPOSITION,
             format!("inline; filename=\"{}\"", report::file_name(now)),
         ))
-        .insert_header((header::CONTENT_SECURITY_POLICY, report::content_security_policy()))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            report::content_security_policy(),
+        ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(html))
 }

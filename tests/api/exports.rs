@@ -1270,10 +1270,9 @@ async fn the_data_package_validates_a_real_export_with_frictionless() {
                 .clone()
         };
         let author_kind = field("author_kind");
-        assert!(author_kind["categories"]
-            .as_array()
-            .unwrap()
-            .contains(&json!({"value": "cultural_association", "label": "associazione culturale"})));
+        assert!(author_kind["categories"].as_array().unwrap().contains(
+            &json!({"value": "cultural_association", "label": "associazione culturale"})
+        ));
         assert!(author_kind["description"]
             .as_str()
             .unwrap()

@@ -20,6 +20,7 @@ mod moderation;
 mod openapi;
 mod public_contributions;
 mod refi_qda;
+mod report;
 mod security;
 mod stored_values;
 mod submit_contribution;

@@ -240,7 +240,11 @@ impl ProjectWriter {
             values.push(("quartiere_nome", Value::Text(quartiere.name())));
         }
         for (name, label_name, code) in [
-            ("author_kind", "author_kind_nome", record.author_kind.as_str()),
+            (
+                "author_kind",
+                "author_kind_nome",
+                record.author_kind.as_str(),
+            ),
             ("channel", "channel_nome", record.channel.as_str()),
             ("status", "status_nome", record.status.as_str()),
         ] {

@@ -63,7 +63,6 @@ pub struct StackedBars {
 
 impl StackedBars {
     pub fn areas_by_author_kind(report: &Report) -> StackedBars {
-        let table = report.areas_by_author_kind();
         let max = report
             .areas_in_use()
             .iter()
@@ -74,9 +73,8 @@ impl StackedBars {
         let rows = report
             .areas_in_use()
             .into_iter()
-            .zip(&table.rows)
             .enumerate()
-            .map(|(index, ((code, name), _))| {
+            .map(|(index, (code, name))| {
                 let top = LEGEND_HEIGHT + index as f64 * ROW_HEIGHT;
                 let mut x = LABEL_WIDTH;
                 let segments = AuthorKind::ALL
@@ -162,7 +160,7 @@ fn label_lines(name: &str) -> Vec<String> {
         .char_indices()
         .filter(|(i, c)| *c == ' ' && name[..*i].chars().count() <= LABEL_LINE_CHARS)
         .map(|(i, _)| i)
-        .last()
+        .next_back()
         .unwrap_or(name.len() / 2);
     vec![name[..cut].trim().to_owned(), name[cut..].trim().to_owned()]
 }

@@ -240,13 +240,10 @@ pub fn file_name(at: DateTime<Utc>) -> String {
 }
 
 /// Counts keyed by one part of the key.
-fn sum_by<K: Ord + Clone>(
+fn sum_by<K: Eq + std::hash::Hash>(
     counts: &BTreeMap<(String, Option<i16>, AuthorKind), u64>,
     key: impl Fn(&(String, Option<i16>, AuthorKind)) -> K,
-) -> HashMap<K, u64>
-where
-    K: std::hash::Hash,
-{
+) -> HashMap<K, u64> {
     let mut sums = HashMap::new();
     for (k, n) in counts {
         *sums.entry(key(k)).or_default() += n;

@@ -60,8 +60,11 @@ impl Table {
             .delimiter(b';')
             .terminator(csv::Terminator::CRLF)
             .from_writer(Vec::new());
-        let rows = std::iter::once(self.header.clone())
-            .chain(self.rows.iter().map(|row| row.iter().map(Value::csv).collect()));
+        let rows = std::iter::once(self.header.clone()).chain(
+            self.rows
+                .iter()
+                .map(|row| row.iter().map(Value::csv).collect()),
+        );
         for row in rows {
             writer
                 .write_record(&row)
@@ -111,7 +114,11 @@ impl Report {
     pub fn areas_by_author_kind(&self) -> Table {
         let sums = sum_by(&self.counts, |(area, _, kind)| (area.clone(), *kind));
         let mut header = vec!["Area tematica".to_owned()];
-        header.extend(AuthorKind::ALL.iter().map(|k| author_kind_label(*k).to_owned()));
+        header.extend(
+            AuthorKind::ALL
+                .iter()
+                .map(|k| author_kind_label(*k).to_owned()),
+        );
         header.push("Totale".into());
         let rows = self
             .areas_in_use()
@@ -135,7 +142,9 @@ impl Report {
 
     /// Areas × quartieri, with totals.
     pub fn areas_by_quartiere(&self) -> Table {
-        let sums = sum_by(&self.counts, |(area, quartiere, _)| (area.clone(), *quartiere));
+        let sums = sum_by(&self.counts, |(area, quartiere, _)| {
+            (area.clone(), *quartiere)
+        });
         let mut header = vec!["Area tematica".to_owned()];
         header.extend(quartieri().into_iter().map(|q| match q {
             Some(n) => format!("Quartiere {}", quartiere_label(Some(n))),
@@ -147,9 +156,11 @@ impl Report {
             .into_iter()
             .map(|(code, name)| {
                 let mut row = vec![text(name)];
-                row.extend(quartieri().into_iter().map(|q| {
-                    Value::Count(sums.get(&(code.clone(), q)).copied().unwrap_or(0))
-                }));
+                row.extend(
+                    quartieri()
+                        .into_iter()
+                        .map(|q| Value::Count(sums.get(&(code.clone(), q)).copied().unwrap_or(0))),
+                );
                 row.push(Value::Count(self.area_total(code)));
                 row
             })
@@ -205,7 +216,11 @@ impl Report {
             .map(|(monday, n)| {
                 vec![
                     text(monday.format("%Y-%m-%d").to_string()),
-                    text((*monday + chrono::Duration::days(6)).format("%Y-%m-%d").to_string()),
+                    text(
+                        (*monday + chrono::Duration::days(6))
+                            .format("%Y-%m-%d")
+                            .to_string(),
+                    ),
                     Value::Count(*n),
                 ]
             })

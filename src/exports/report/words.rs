@@ -137,7 +137,10 @@ mod tests {
     #[test]
     fn stop_words_go_and_inflected_forms_share_a_stem() {
         let mut counts = WordCounts::default();
-        counts.add("mobilita", "Le piste ciclabili e la pista ciclabile dell'Arno");
+        counts.add(
+            "mobilita",
+            "Le piste ciclabili e la pista ciclabile dell'Arno",
+        );
         let mobilita = &counts.by_area["mobilita"];
         assert!(!mobilita.keys().any(|stem| stem == "le" || stem == "la"));
         assert_eq!(mobilita.get("ciclabil"), Some(&2));
