@@ -1,6 +1,8 @@
 //! The tables of the report: each chart's figures as a table, shown beside
 //! the chart (for screen readers and print) and offered as a CSV file.
 
+use std::collections::HashMap;
+
 use base64::Engine;
 
 use super::{sum_by, Report};
@@ -113,31 +115,15 @@ impl Report {
     /// Areas × author kinds, with totals (behind the first chart).
     pub fn areas_by_author_kind(&self) -> Table {
         let sums = sum_by(&self.counts, |(area, _, kind)| (area.clone(), *kind));
-        let mut header = vec!["Area tematica".to_owned()];
-        header.extend(
+        self.area_pivot(
+            "aree-per-tipo-di-autore",
+            "Contributi per area tematica e tipo di autore",
             AuthorKind::ALL
                 .iter()
-                .map(|k| author_kind_label(*k).to_owned()),
-        );
-        header.push("Totale".into());
-        let rows = self
-            .areas_in_use()
-            .into_iter()
-            .map(|(code, name)| {
-                let mut row = vec![text(name)];
-                row.extend(AuthorKind::ALL.iter().map(|kind| {
-                    Value::Count(sums.get(&(code.clone(), *kind)).copied().unwrap_or(0))
-                }));
-                row.push(Value::Count(self.area_total(code)));
-                row
-            })
-            .collect();
-        Table {
-            key: "aree-per-tipo-di-autore",
-            caption: "Contributi per area tematica e tipo di autore".into(),
-            header,
-            rows,
-        }
+                .map(|k| (author_kind_label(*k).to_owned(), *k))
+                .collect(),
+            &sums,
+        )
     }
 
     /// Areas × quartieri, with totals.
@@ -145,29 +131,48 @@ impl Report {
         let sums = sum_by(&self.counts, |(area, quartiere, _)| {
             (area.clone(), *quartiere)
         });
+        let columns = quartieri()
+            .into_iter()
+            .map(|q| match q {
+                Some(n) => (format!("Quartiere {}", quartiere_label(Some(n))), q),
+                None => ("Quartiere non indicato".to_owned(), q),
+            })
+            .collect();
+        self.area_pivot(
+            "aree-per-quartiere",
+            "Contributi per area tematica e quartiere",
+            columns,
+            &sums,
+        )
+    }
+
+    /// A row per area in use, a column per (title, value) of `columns`
+    /// counted in `sums`, then the area's total.
+    fn area_pivot<K: Copy + Eq + std::hash::Hash>(
+        &self,
+        key: &'static str,
+        caption: &str,
+        columns: Vec<(String, K)>,
+        sums: &HashMap<(String, K), u64>,
+    ) -> Table {
         let mut header = vec!["Area tematica".to_owned()];
-        header.extend(quartieri().into_iter().map(|q| match q {
-            Some(n) => format!("Quartiere {}", quartiere_label(Some(n))),
-            None => "Quartiere non indicato".into(),
-        }));
+        header.extend(columns.iter().map(|(title, _)| title.clone()));
         header.push("Totale".into());
         let rows = self
             .areas_in_use()
             .into_iter()
             .map(|(code, name)| {
                 let mut row = vec![text(name)];
-                row.extend(
-                    quartieri()
-                        .into_iter()
-                        .map(|q| Value::Count(sums.get(&(code.clone(), q)).copied().unwrap_or(0))),
-                );
+                row.extend(columns.iter().map(|(_, value)| {
+                    Value::Count(sums.get(&(code.clone(), *value)).copied().unwrap_or(0))
+                }));
                 row.push(Value::Count(self.area_total(code)));
                 row
             })
             .collect();
         Table {
-            key: "aree-per-quartiere",
-            caption: "Contributi per area tematica e quartiere".into(),
+            key,
+            caption: caption.to_owned(),
             header,
             rows,
         }
