@@ -75,7 +75,7 @@ pub async fn show_export_report(
     let html = web::block(move || {
         let mut html = Vec::new();
         exports::run(&db, key.as_deref(), actor, request, |db, export| {
-            db.read_blocking(|conn| export.write_report(conn, now, &mut html))
+            export.write_report(db, now, &mut html)
         })?;
         Ok::<_, ApiError>(html)
     })

@@ -16,7 +16,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 
 use super::{area_names, Export, ExportError, ExportRecord, ExportRequest};
-use crate::db::DbConnection;
+use crate::db::Db;
 use crate::domain::AuthorKind;
 use crate::i18n::format::rome_date;
 pub use page::content_security_policy;
@@ -172,25 +172,21 @@ impl Export {
     /// The report of the rows this export selects, as HTML, to `out`.
     pub fn write_report(
         &mut self,
-        conn: &mut DbConnection,
+        db: &Db,
         generated_at: DateTime<Utc>,
         out: impl Write,
     ) -> Result<(), ExportError> {
-        let report = self.report(conn, generated_at)?;
+        let report = self.report(db, generated_at)?;
         page::write(&report, out)
     }
 
     /// The figures of the report.
-    pub fn report(
-        &mut self,
-        conn: &mut DbConnection,
-        generated_at: DateTime<Utc>,
-    ) -> Result<Report, ExportError> {
-        let areas = area_names(conn)?;
+    pub fn report(&mut self, db: &Db, generated_at: DateTime<Utc>) -> Result<Report, ExportError> {
+        let areas = db.read_blocking(area_names)?;
         let filters = filter_lines(self.request());
         let mut report = Report::new(generated_at, filters, areas.clone());
         let mut words = WordCounts::default();
-        self.each_record(conn, &areas, |record| {
+        self.each_record(db, &areas, |record| {
             report.add(record, &mut words);
             Ok(())
         })?;
