@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod author_groups;
 pub mod connection;
+pub mod console_sessions;
 pub mod contributions;
 pub mod idempotency;
 pub mod indicators;
@@ -12,6 +13,7 @@ pub mod outbox;
 pub mod schema;
 pub mod search;
 pub mod settings;
+pub mod sign_in_links;
 pub mod staff;
 pub mod stored;
 pub mod tags;

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod author;
+pub mod console_session;
 pub mod contribution;
 pub mod field_issue;
 pub mod ids;

@@ -12,6 +12,8 @@
 
 use std::io::{self, Read, Write};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -213,8 +215,10 @@ pub async fn export_contributions(
     let db = state.db.clone();
     let key = state.config.pseudonym_key.clone();
     let actor = Actor::Staff(staff.id);
+    let finished = Arc::new(AtomicBool::new(false));
     let channel = Channel {
         sender,
+        finished: finished.clone(),
         write_timeout: state.config.export_write_timeout,
         runtime: tokio::runtime::Handle::current(),
     };
@@ -239,6 +243,7 @@ pub async fn export_contributions(
             first,
             receiver,
             size,
+            finished,
         }))
 }
 
@@ -332,9 +337,12 @@ fn run_export(
             }
         },
     );
-    if let Err(error) = ran {
+    match ran {
+        Ok(_) => channel.finished.store(true, Ordering::Release),
         // The client may be gone or stalled: never wait on it here.
-        let _ = channel.sender.try_send(Piece::Failed(error.into()));
+        Err(error) => {
+            let _ = channel.sender.try_send(Piece::Failed(error.into()));
+        }
     }
 }
 
@@ -362,6 +370,8 @@ fn send_file(db: &Db, export: &mut Export, channel: &Channel) -> Result<(), Expo
 #[derive(Clone)]
 struct Channel {
     sender: mpsc::Sender<Piece>,
+    /// Set once the export has written its last byte.
+    finished: Arc<AtomicBool>,
     /// How long a piece may wait for room before the client counts as stalled.
     write_timeout: Duration,
     /// The worker's runtime, whose timer measures that wait.
@@ -433,6 +443,10 @@ struct ExportBody {
     first: Option<Bytes>,
     receiver: mpsc::Receiver<Piece>,
     size: BodySize,
+    /// Whether the export ran to its end: a channel that closes before
+    /// (say, after the write timeout, when no error could be queued) cuts
+    /// the transfer short rather than passing it off as complete.
+    finished: Arc<AtomicBool>,
 }
 
 impl MessageBody for ExportBody {
@@ -456,7 +470,10 @@ impl MessageBody for ExportBody {
                 Poll::Ready(Some(Piece::Failed(error))) => {
                     Poll::Ready(Some(Err(io::Error::other(error.to_string()))))
                 }
-                Poll::Ready(None) => Poll::Ready(None),
+                Poll::Ready(None) if self.finished.load(Ordering::Acquire) => Poll::Ready(None),
+                Poll::Ready(None) => Poll::Ready(Some(Err(io::Error::other(
+                    "the export stopped before its end",
+                )))),
                 Poll::Pending => Poll::Pending,
             };
         }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod confirmation;
+pub mod console;
 pub mod contributions;
 pub mod cruscotto;
 pub mod deadline;
@@ -42,6 +43,8 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub struct AppState {
     pub services: Services,
     pub submissions: rate_limit::SubmissionLimit,
+    /// Sign-in attempts on the console, shared by every worker.
+    pub sign_in_limits: console::throttle::SignInLimits,
     pub exports: export_slots::ExportSlots,
 }
 
@@ -56,6 +59,7 @@ impl AppState {
             ),
             exports: export_slots::ExportSlots::new(config.exports_per_account),
             services: Services::new(db, config),
+            sign_in_limits: console::throttle::SignInLimits::new(),
         }
     }
 }
@@ -159,6 +163,8 @@ pub fn application(
             "/cruscotto/progress.svg",
             web::get().to(cruscotto::show_badge),
         )
+        // The staff console: HTML pages with a session cookie, outside the document.
+        .configure(console::routes)
         // An author confirms a contribution's address (acknowledgement link).
         .route(
             "/conferma/{token}",

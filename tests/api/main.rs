@@ -10,6 +10,8 @@ mod assets;
 mod authorization;
 mod bad_input;
 mod command_line;
+mod console_shell;
+mod console_sign_in;
 mod cruscotto;
 mod csv_formulas;
 mod export_limits;
