@@ -36,6 +36,11 @@ pub enum ApiError {
     InvalidTransition { from: String, to: String },
     #[error("stale version")]
     PreconditionFailed,
+    /// Another moderator is reviewing the contribution (a claim).
+    #[error("claimed by another moderator")]
+    ClaimedByAnother { name: String, until: String },
+    #[error("contribution not pending")]
+    NotPending { status: String },
     #[error("If-Match required")]
     PreconditionRequired,
     #[error("consultation closed")]
@@ -77,6 +82,8 @@ impl ApiError {
             ApiError::Forbidden => "forbidden",
             ApiError::InvalidTransition { .. } => "invalid-transition",
             ApiError::PreconditionFailed => "stale-version",
+            ApiError::ClaimedByAnother { .. } => "claimed",
+            ApiError::NotPending { .. } => "not-pending",
             ApiError::PreconditionRequired => "if-match-required",
             ApiError::ConsultationClosed => "consultation-closed",
             ApiError::IdempotencyKeyReused => "idempotency-key-reused",
@@ -102,6 +109,8 @@ impl ApiError {
                 ("Cambio di stato non ammesso", "Invalid status transition")
             }
             ApiError::PreconditionFailed => ("Versione non aggiornata", "Stale version"),
+            ApiError::ClaimedByAnother { .. } => ("In revisione da altri", "Claimed by another"),
+            ApiError::NotPending { .. } => ("Contributo non in attesa", "Not pending"),
             ApiError::PreconditionRequired => ("If-Match obbligatorio", "If-Match required"),
             ApiError::ConsultationClosed => ("Consultazione chiusa", "Consultation closed"),
             ApiError::IdempotencyKeyReused => {
@@ -163,6 +172,18 @@ impl ApiError {
             }
             (ApiError::PreconditionFailed, En) => {
                 "The contribution changed meanwhile: read it again and retry.".into()
+            }
+            (ApiError::ClaimedByAnother { name, until }, It) => {
+                format!("In revisione da {name} fino alle {until} (ora di Roma).")
+            }
+            (ApiError::ClaimedByAnother { name, until }, En) => {
+                format!("Being reviewed by {name} until {until} (Rome time).")
+            }
+            (ApiError::NotPending { status }, It) => {
+                format!("Si prende in revisione solo un contributo in attesa; questo è «{status}».")
+            }
+            (ApiError::NotPending { status }, En) => {
+                format!("Only a pending contribution can be claimed; this one is \"{status}\".")
             }
             (ApiError::PreconditionRequired, It) => {
                 "Inviare If-Match con l'ETag letto dal contributo.".into()
@@ -283,7 +304,9 @@ impl ResponseError for ApiError {
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::ConsultationClosed
             | ApiError::IdempotencyKeyReused
-            | ApiError::InvalidTransition { .. } => StatusCode::CONFLICT,
+            | ApiError::InvalidTransition { .. }
+            | ApiError::ClaimedByAnother { .. }
+            | ApiError::NotPending { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -400,6 +423,9 @@ impl From<crate::app::AppError> for ApiError {
                 to: crate::domain::OutboxStatus::Pending.to_string(),
             },
             AppError::StaleVersion => ApiError::PreconditionFailed,
+            AppError::NotPending(status) => ApiError::NotPending {
+                status: status.to_string(),
+            },
             AppError::ConsultationClosed => ApiError::ConsultationClosed,
             AppError::IdempotencyKeyReused => ApiError::IdempotencyKeyReused,
             AppError::Storage(error) => error.into(),

@@ -1,6 +1,7 @@
 //! Storage: one diesel codebase over SQLite (the default) and PostgreSQL.
 
 pub mod audit;
+pub mod claims;
 pub mod connection;
 pub mod contributions;
 pub mod idempotency;

@@ -137,6 +137,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    claims (contribution_id) {
+        contribution_id -> Text,
+        staff_id -> Text,
+        claimed_until -> Timestamp,
+    }
+}
+
+diesel::table! {
     settings (key) {
         key -> Text,
         value -> Text,
@@ -145,6 +153,7 @@ diesel::table! {
 
 diesel::joinable!(contribution_tags -> tags (tag));
 diesel::joinable!(notes -> staff (author_id));
+diesel::joinable!(claims -> staff (staff_id));
 diesel::joinable!(contributions -> thematic_areas (thematic_area));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -159,4 +168,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     indicator_milestones,
     settings,
+    claims,
 );

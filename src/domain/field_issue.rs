@@ -54,6 +54,8 @@ pub enum FieldIssue {
     TooManyItems {
         max: usize,
     },
+    /// Not the identifier of a contribution.
+    NotAContributionId,
 }
 
 impl FieldIssue {
@@ -181,6 +183,8 @@ impl FieldIssue {
             (AlreadyExists, Language::En) => "already exists".into(),
             (TooManyItems { max }, Language::It) => format!("al massimo {max} elementi"),
             (TooManyItems { max }, Language::En) => format!("at most {max} items"),
+            (NotAContributionId, Language::It) => "non è l'identificativo di un contributo".into(),
+            (NotAContributionId, Language::En) => "is not a contribution identifier".into(),
         }
     }
 }

@@ -1,6 +1,8 @@
 //! A contribution as moderators review it: the row with its tags and notes.
 
 use crate::app::{AppError, Resource, Services};
+use crate::clock;
+use crate::db::claims::{self, ClaimRow};
 use crate::db::models::ContributionRow;
 use crate::db::notes::{self, NoteRow};
 use crate::db::{contributions, tags, DbConnection, DbError};
@@ -12,6 +14,8 @@ pub struct ContributionDetail {
     pub row: ContributionRow,
     pub tags: Vec<String>,
     pub notes: Vec<NoteRow>,
+    /// Who is reviewing it, while pending.
+    pub claim: Option<ClaimRow>,
 }
 
 /// The details of `rows`, with their tags and notes in two queries.
@@ -22,11 +26,13 @@ pub fn details_of(
     let ids: Vec<ContributionId> = rows.iter().map(|row| row.id).collect();
     let mut tags = tags::tags_of(conn, &ids)?;
     let mut notes = notes::notes_of(conn, &ids)?;
+    let mut claims = claims::active_claims(conn, &ids, clock::now().naive_utc())?;
     Ok(rows
         .into_iter()
         .map(|row| ContributionDetail {
             tags: tags.remove(&row.id).unwrap_or_default(),
             notes: notes.remove(&row.id).unwrap_or_default(),
+            claim: claims.remove(&row.id),
             row,
         })
         .collect())

@@ -2,6 +2,7 @@
 //! offline registration, bulk actions, tags and near-duplicates.
 
 pub mod bulk;
+pub mod claims;
 pub mod detail;
 pub mod filter;
 pub mod notes;
