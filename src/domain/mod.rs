@@ -9,6 +9,7 @@ pub mod indicators;
 pub mod mail;
 pub mod projection;
 pub mod query;
+pub mod shared_passages;
 pub mod similarity;
 pub mod staff;
 pub mod status;
