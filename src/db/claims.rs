@@ -91,6 +91,24 @@ pub fn release(
     Ok(removed > 0)
 }
 
+/// Ends `holder`'s claim on `id` unless it was renewed after
+/// `seen_until` (by a page opened since); false when nothing ended.
+pub fn release_unless_renewed(
+    conn: &mut DbConnection,
+    id: ContributionId,
+    holder: StaffId,
+    seen_until: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let removed = diesel::delete(
+        claims::table
+            .filter(claims::contribution_id.eq(id))
+            .filter(claims::staff_id.eq(holder))
+            .filter(claims::claimed_until.le(seen_until)),
+    )
+    .execute(conn)?;
+    Ok(removed > 0)
+}
+
 /// The oldest pending contribution, other than `skip`, that nobody but
 /// `moderator` has claimed at `now`.
 pub fn next_unclaimed_pending(

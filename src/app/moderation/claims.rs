@@ -77,6 +77,24 @@ pub async fn release(
         .await
 }
 
+/// Ends `moderator`'s claim on `id` as a page that saw it last until
+/// `seen_until` leaves: a page of the same moderator opened since (which
+/// renewed the claim) keeps it.
+pub async fn release_as_seen(
+    services: &Services,
+    moderator: StaffId,
+    id: ContributionId,
+    seen_until: NaiveDateTime,
+) -> Result<(), AppError> {
+    services
+        .db
+        .write(move |conn| {
+            claims::release_unless_renewed(conn, id, moderator, seen_until)?;
+            Ok(())
+        })
+        .await
+}
+
 /// Claims the oldest pending contribution that no other moderator is
 /// reviewing, other than `skip` (the one just left), and answers it; `None`
 /// when there is none. Choosing and claiming share a transaction, so two

@@ -8,6 +8,7 @@ pub mod filter;
 pub mod notes;
 pub mod offline;
 pub mod plan;
+pub mod reasons;
 pub mod queue;
 pub mod review;
 pub mod similar;

@@ -1,0 +1,154 @@
+//! `POST /console/coda/azioni`: one action on the rows selected in the
+//! queue, through the same bulk service as the JSON API; the answer lists
+//! each row's outcome.
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::labels::problem_lines;
+use super::queue::queue_href;
+use super::step::{reason_of, resolve_contribution, status_request};
+use super::{ConsoleError, ConsoleForm, Layout};
+use crate::app::moderation::{bulk, ModerationRequest};
+use crate::app::AppError;
+use crate::domain::{FieldIssue, Invalid, Role, TagName, ThematicAreaCode};
+use crate::error::ApiError;
+use crate::http::AppState;
+use crate::http::page;
+
+/// One row's outcome.
+pub struct OutcomeLine {
+    pub id: String,
+    pub applied: bool,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/bulk.html")]
+pub struct BulkPage {
+    pub layout: Layout,
+    pub outcomes: Vec<OutcomeLine>,
+    /// The action could not be read: nothing was tried.
+    pub problems: Vec<String>,
+    pub back: String,
+}
+
+fn invalid(field: &str, issue: FieldIssue) -> AppError {
+    AppError::Invalid(Invalid::field(field, issue))
+}
+
+fn text(fields: &[(String, String)], name: &str) -> Option<String> {
+    fields
+        .iter()
+        .find(|(n, v)| n == name && !v.trim().is_empty())
+        .map(|(_, v)| v.trim().to_owned())
+}
+
+/// The request the bulk form asks for.
+async fn bulk_request(
+    state: &AppState,
+    fields: &[(String, String)],
+) -> Result<ModerationRequest, AppError> {
+    let action = text(fields, "azione").unwrap_or_default();
+    let reason = reason_of(&text(fields, "motivo_scritto"), &text(fields, "motivo"));
+    let tag = || {
+        TagName::parse(&text(fields, "tag").unwrap_or_default())
+            .map_err(|issue| invalid("tag", issue))
+    };
+    let status = |status: &'static str| async move {
+        status_request(state, status, reason.clone(), None).await
+    };
+    match action.as_str() {
+        "approve" => status("approved").await,
+        "reject" => status("rejected").await,
+        "spam" => status("spam").await,
+        "hide" => status("hidden").await,
+        "duplicate" => {
+            let original = text(fields, "duplicato_di")
+                .ok_or_else(|| invalid("duplicato_di", FieldIssue::DuplicateOfRequired))?;
+            let original = resolve_contribution(state, &original, "duplicato_di").await?;
+            Ok(ModerationRequest {
+                status: Some(crate::domain::ContributionStatus::Duplicate),
+                duplicate_of: Some(Some(original)),
+                ..ModerationRequest::default()
+            })
+        }
+        "move" => Ok(ModerationRequest {
+            thematic_area: Some(
+                ThematicAreaCode::parse(&text(fields, "area").unwrap_or_default())
+                    .map_err(|issue| invalid("area", issue))?,
+            ),
+            ..ModerationRequest::default()
+        }),
+        "add_tag" => Ok(ModerationRequest {
+            add_tags: vec![tag()?],
+            ..ModerationRequest::default()
+        }),
+        "remove_tag" => Ok(ModerationRequest {
+            remove_tags: vec![tag()?],
+            ..ModerationRequest::default()
+        }),
+        _ => Err(invalid(
+            "azione",
+            FieldIssue::UnknownValue {
+                allowed: [
+                    "approve", "reject", "spam", "hide", "duplicate", "move", "add_tag",
+                    "remove_tag",
+                ]
+                .map(String::from)
+                .to_vec(),
+            },
+        )),
+    }
+}
+
+/// `POST /console/coda/azioni` (fields: `ids` once per row, `azione`, and
+/// what the action needs).
+pub async fn apply_to_selected(
+    ConsoleForm { user, fields }: ConsoleForm<Vec<(String, String)>>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ConsoleError> {
+    user.require(&[Role::Moderator])?;
+    let language = user.language;
+    let ids: Vec<String> = fields
+        .iter()
+        .filter(|(name, _)| name == "ids")
+        .map(|(_, id)| id.clone())
+        .collect();
+    let back = queue_href(&text(&fields, "back").unwrap_or_default(), None);
+    let request = if ids.is_empty() {
+        Err(invalid("ids", FieldIssue::Required))
+    } else {
+        bulk_request(&state, &fields).await
+    };
+    let (outcomes, problems) = match request {
+        Ok(request) => {
+            let outcomes = bulk::apply_to_all(&state, user.staff.id, ids, request).await?;
+            let lines = outcomes
+                .into_iter()
+                .map(|outcome| OutcomeLine {
+                    applied: outcome.result.is_ok(),
+                    message: match outcome.result {
+                        Ok(()) => user.layout().tr("applicata", "applied").to_owned(),
+                        Err(error) => problem_lines(&ApiError::from(error), language).join(" "),
+                    },
+                    id: outcome.id,
+                })
+                .collect();
+            (lines, Vec::new())
+        }
+        Err(error) => (Vec::new(), problem_lines(&ApiError::from(error), language)),
+    };
+    let status = if problems.is_empty() {
+        HttpResponse::Ok()
+    } else {
+        HttpResponse::UnprocessableEntity()
+    };
+    let page = BulkPage {
+        layout: user.layout(),
+        outcomes,
+        problems,
+        back,
+    };
+    Ok(page::render(status, &page)?)
+}
