@@ -97,7 +97,7 @@ async fn paging_newest_first_survives_new_arrivals() {
         .split("rel=\"next\"")
         .next()
         .and_then(|before| before.rsplit("href=\"").next())
-        .map(|href| href.trim_end_matches(['"', ' ']).replace("&amp;", "&"))
+        .map(|href| href.trim_end_matches(['"', ' ']).replace("&#38;", "&"))
         .expect("a next-page link");
     // A new arrival does not shift the second page.
     submit_titled(&app, "Arrivata dopo", "Un testo arrivato mentre si sfogliava la coda.").await;
@@ -246,7 +246,7 @@ async fn bulk_actions_report_each_rows_outcome() {
     for n in 0..3 {
         ids.push(submit_titled(&app, &format!("Proposta {n}"), "Un testo abbastanza lungo per la prova.").await.0);
     }
-    app.publish(&ids[2]).await;
+    app.set_status(&ids[2], "rejected").await;
     let mut fields: Vec<(&str, &str)> = ids.iter().map(|id| ("ids", id.as_str())).collect();
     fields.extend([("azione", "approve"), ("back", "status=pending")]);
     let response = app.console_post(&anna, "/console/coda/azioni", &fields).await;
