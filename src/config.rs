@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 
 use crate::app::moderation::reasons;
+use crate::domain::console_session::SessionPolicy;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MailTransport {
@@ -42,6 +43,9 @@ pub struct Config {
     /// Time allowed to receive a request's body, from its head on
     /// (`RINASCE_BODY_TIMEOUT_SECONDS`, 10: 64 KiB at 6.4 KiB/s).
     pub body_deadline: std::time::Duration,
+    /// How long a console session lasts unused and at most
+    /// (`RINASCE_CONSOLE_IDLE_MINUTES`, 30; `RINASCE_CONSOLE_ABSOLUTE_HOURS`, 12).
+    pub console_sessions: SessionPolicy,
     /// Whether the server runs the background mail worker. Not read from the
     /// environment: a server always delivers; tests turn it off to deliver
     /// with `mail::worker::deliver_pending` at the moment they choose.
@@ -162,6 +166,20 @@ impl Config {
                 10,
                 |raw| positive(raw, 3_600),
             )?),
+            console_sessions: SessionPolicy {
+                idle: chrono::Duration::minutes(parse_or(
+                    &get,
+                    "RINASCE_CONSOLE_IDLE_MINUTES",
+                    30,
+                    |raw| positive(raw, 24 * 60),
+                )?),
+                absolute: chrono::Duration::hours(parse_or(
+                    &get,
+                    "RINASCE_CONSOLE_ABSOLUTE_HOURS",
+                    12,
+                    |raw| positive(raw, 24 * 30),
+                )?),
+            },
             mail_worker: true,
         })
     }
@@ -375,6 +393,7 @@ mod tests {
         assert_eq!(config.rate_limit_per_minute, 30);
         assert_eq!(config.mail_max_attempts, 8);
         assert_eq!(config.digest_hours, 24);
+        assert_eq!(config.console_sessions, SessionPolicy::default());
         assert!(config.consultation_open(Utc::now()));
     }
 
@@ -398,6 +417,8 @@ mod tests {
             ("RINASCE_CORS_ORIGINS", "https://example.org:99999"),
             ("RINASCE_CORS_ORIGINS", "https://example.org\u{7f}"),
             ("RINASCE_PUBLIC_URL", "ftp://x"),
+            ("RINASCE_CONSOLE_IDLE_MINUTES", "0"),
+            ("RINASCE_CONSOLE_ABSOLUTE_HOURS", "forever"),
         ] {
             let error = config(&[(variable, value)]).unwrap_err();
             assert_eq!(error.variable, variable, "{value}");

@@ -5,6 +5,7 @@
 
 pub mod areas;
 pub mod audit_log;
+pub mod console_sessions;
 pub mod erasure;
 pub mod error;
 pub mod indicators;

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod claims;
 pub mod connection;
+pub mod console_sessions;
 pub mod contributions;
 pub mod idempotency;
 pub mod indicators;

@@ -151,9 +151,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    console_sessions (token_hash) {
+        token_hash -> Text,
+        staff_id -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(contribution_tags -> tags (tag));
 diesel::joinable!(notes -> staff (author_id));
 diesel::joinable!(claims -> staff (staff_id));
+diesel::joinable!(console_sessions -> staff (staff_id));
 diesel::joinable!(contributions -> thematic_areas (thematic_area));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -169,4 +179,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     indicator_milestones,
     settings,
     claims,
+    console_sessions,
 );

@@ -4,6 +4,7 @@ pub mod access_log;
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod console;
 pub mod contributions;
 pub mod cruscotto;
 pub mod deadline;
@@ -156,6 +157,8 @@ pub fn application(
             "/cruscotto/progress.svg",
             web::get().to(cruscotto::show_badge),
         )
+        // The staff console: HTML pages with a session cookie, outside the document.
+        .configure(console::routes)
         // Stylesheets, scripts and fonts of the pages, from the binary.
         .route("/assets/{path:.*}", web::get().to(assets::serve_asset))
         .app_data(state)

@@ -11,6 +11,8 @@ mod authorization;
 mod bad_input;
 mod claims;
 mod command_line;
+mod console_moderation;
+mod console_shell;
 mod cruscotto;
 mod exports;
 mod hardening;
