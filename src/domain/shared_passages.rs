@@ -29,7 +29,10 @@ struct Word {
 fn words_of(text: &str) -> Vec<Word> {
     let mut words = Vec::new();
     let mut start = None;
-    for (index, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+    for (index, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
         match (start, c.is_alphanumeric()) {
             (None, true) => start = Some(index),
             (Some(begin), false) => {

@@ -30,7 +30,9 @@ pub fn parse_reasons(raw: &str) -> Result<Vec<String>, String> {
         .iter()
         .find(|r| r.chars().count() > 1000 || r.chars().any(char::is_control))
     {
-        return Err(format!("{bad:?} is longer than 1000 characters or not one line"));
+        return Err(format!(
+            "{bad:?} is longer than 1000 characters or not one line"
+        ));
     }
     Ok(reasons)
 }

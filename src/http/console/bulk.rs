@@ -13,8 +13,8 @@ use crate::app::moderation::{bulk, ModerationRequest};
 use crate::app::AppError;
 use crate::domain::{FieldIssue, Invalid, Role, TagName, ThematicAreaCode};
 use crate::error::ApiError;
-use crate::http::AppState;
 use crate::http::page;
+use crate::http::AppState;
 
 /// One row's outcome.
 pub struct OutcomeLine {
@@ -92,7 +92,13 @@ async fn bulk_request(
             "azione",
             FieldIssue::UnknownValue {
                 allowed: [
-                    "approve", "reject", "spam", "hide", "duplicate", "move", "add_tag",
+                    "approve",
+                    "reject",
+                    "spam",
+                    "hide",
+                    "duplicate",
+                    "move",
+                    "add_tag",
                     "remove_tag",
                 ]
                 .map(String::from)

@@ -68,9 +68,7 @@ pub async fn release_claim(
         .as_deref()
         .and_then(|raw| DateTime::parse_from_rfc3339(raw).ok())
     {
-        Some(seen) => {
-            claims::release_as_seen(&state, user.staff.id, id, seen.naive_utc()).await?
-        }
+        Some(seen) => claims::release_as_seen(&state, user.staff.id, id, seen.naive_utc()).await?,
         None => claims::release(&state, user.staff.id, id).await?,
     }
     Ok(HttpResponse::NoContent().finish())

@@ -42,8 +42,12 @@ pub fn author_kind_label(kind: AuthorKind, language: Language) -> &'static str {
         AuthorKind::CulturalAssociation => {
             pick(language, "associazione culturale", "cultural association")
         }
-        AuthorKind::TradeAssociation => pick(language, "associazione di categoria", "trade association"),
-        AuthorKind::OtherOrganization => pick(language, "altra organizzazione", "other organisation"),
+        AuthorKind::TradeAssociation => {
+            pick(language, "associazione di categoria", "trade association")
+        }
+        AuthorKind::OtherOrganization => {
+            pick(language, "altra organizzazione", "other organisation")
+        }
     }
 }
 

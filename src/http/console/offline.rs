@@ -74,13 +74,21 @@ pub fn body_of(fields: &OfflineFields) -> Value {
     if let Some(at) = value_of(fields, "received_at") {
         body.insert("received_at".into(), json!(rome_local_to_rfc3339(at)));
     }
-    for name in ["kind", "given_name", "family_name", "organization_name", "email"] {
+    for name in [
+        "kind",
+        "given_name",
+        "family_name",
+        "organization_name",
+        "email",
+    ] {
         if let Some(value) = value_of(fields, name) {
             author.insert(name.into(), json!(value));
         }
     }
     if let Some(quartiere) = value_of(fields, "quartiere") {
-        let number = quartiere.parse::<i64>().map_or(json!(quartiere), |n| json!(n));
+        let number = quartiere
+            .parse::<i64>()
+            .map_or(json!(quartiere), |n| json!(n));
         author.insert("quartiere".into(), number);
     }
     body.insert("author".into(), Value::Object(author));

@@ -68,19 +68,23 @@ impl QueueParams {
             channel: self.joined("channel"),
             author_kind: self.joined("author_kind"),
             q: self.joined("q"),
-            received_from: self.joined("received_from").map(|day| start_of_day(&day, 0)),
+            received_from: self
+                .joined("received_from")
+                .map(|day| start_of_day(&day, 0)),
             received_to: self.joined("received_to").map(|day| start_of_day(&day, 1)),
             sort: self.joined("sort"),
             cursor: self.joined("cursor"),
             limit: None,
-            ..ModerationQuery::default()
         }
     }
 
     /// This query as a URL query, without `cursor`, for links and returns.
     pub fn without_cursor(&self) -> String {
-        let kept: Vec<&(String, String)> =
-            self.pairs.iter().filter(|(name, _)| name != "cursor").collect();
+        let kept: Vec<&(String, String)> = self
+            .pairs
+            .iter()
+            .filter(|(name, _)| name != "cursor")
+            .collect();
         serde_urlencoded::to_string(kept).unwrap_or_default()
     }
 }
@@ -91,7 +95,10 @@ fn start_of_day(day: &str, days: u64) -> String {
     NaiveDate::parse_from_str(day, "%Y-%m-%d")
         .ok()
         .and_then(|date| date.checked_add_days(Days::new(days)))
-        .and_then(|date| ROME.from_local_datetime(&date.and_hms_opt(0, 0, 0)?).earliest())
+        .and_then(|date| {
+            ROME.from_local_datetime(&date.and_hms_opt(0, 0, 0)?)
+                .earliest()
+        })
         .map(|local| local.to_rfc3339())
         .unwrap_or_else(|| day.to_owned())
 }
@@ -110,7 +117,11 @@ pub struct QueueRow {
 }
 
 impl QueueRow {
-    pub fn new(detail: ContributionDetail, areas: &[(String, String)], user: &ConsoleUser) -> QueueRow {
+    pub fn new(
+        detail: ContributionDetail,
+        areas: &[(String, String)],
+        user: &ConsoleUser,
+    ) -> QueueRow {
         let language = user.language;
         let row = detail.row;
         QueueRow {
@@ -224,7 +235,9 @@ fn choices(
 }
 
 /// The areas as (code, name), in display order.
-pub async fn area_names(state: &crate::http::AppState) -> Result<Vec<(String, String)>, ConsoleError> {
+pub async fn area_names(
+    state: &crate::http::AppState,
+) -> Result<Vec<(String, String)>, ConsoleError> {
     Ok(public::thematic_areas(state)
         .await?
         .into_iter()
@@ -264,10 +277,8 @@ pub async fn queue_page(
     details.truncate(PAGE_SIZE as usize);
     let base = params.without_cursor();
     let next_page = details.last().filter(|_| has_more).map(|last| {
-        let cursor = pagination::encode_cursor(&pagination::time_cursor(
-            last.row.received_at,
-            last.row.seq,
-        ));
+        let cursor =
+            pagination::encode_cursor(&pagination::time_cursor(last.row.received_at, last.row.seq));
         queue_href(&base, Some(&cursor))
     });
     let first_page = (!params.value("cursor").is_empty()).then(|| queue_href(&base, None));

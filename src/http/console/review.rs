@@ -184,16 +184,17 @@ fn describe(row: &AuditRow, language: Language) -> String {
         AuditAction::StatusReasonChanged => {
             format!("{}: {from} → {to}", if it { "motivo" } else { "reason" })
         }
-        AuditAction::ContributionAreaChanged => {
-            format!("{}: {from} → {to}", if it { "area" } else { "area" })
-        }
+        AuditAction::ContributionAreaChanged => format!("area: {from} → {to}"),
         AuditAction::TagsChanged => {
             format!("{}: {from} → {to}", if it { "etichette" } else { "tags" })
         }
         AuditAction::NoteAdded => (if it { "nota aggiunta" } else { "note added" }).into(),
-        AuditAction::OfflineRegistered => {
-            (if it { "registrato offline" } else { "registered offline" }).into()
-        }
+        AuditAction::OfflineRegistered => (if it {
+            "registrato offline"
+        } else {
+            "registered offline"
+        })
+        .into(),
         other => other.as_str().replace('_', " "),
     }
 }

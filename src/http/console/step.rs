@@ -89,9 +89,9 @@ pub async fn status_request(
         None => None,
     };
     let duplicate_of = match (status, original) {
-        (ContributionStatus::Duplicate, Some(raw)) => {
-            Some(Some(resolve_contribution(state, raw, "duplicato_di").await?))
-        }
+        (ContributionStatus::Duplicate, Some(raw)) => Some(Some(
+            resolve_contribution(state, raw, "duplicato_di").await?,
+        )),
         _ => None,
     };
     Ok(ModerationRequest {
@@ -185,8 +185,13 @@ pub async fn take_step(
     let id = contribution_in_path(&path)?;
     let go_on = fields.poi.as_deref() == Some("successivo");
     let outcome = if fields.azione == "note" {
-        let text = bounded_text(filled(&fields.nota).unwrap_or_default(), 1, 5000, Lines::Multi)
-            .map_err(|issue| invalid("nota", issue));
+        let text = bounded_text(
+            filled(&fields.nota).unwrap_or_default(),
+            1,
+            5000,
+            Lines::Multi,
+        )
+        .map_err(|issue| invalid("nota", issue));
         match text {
             Ok(text) => notes::add(&state, user.staff.id, user.staff.name.clone(), id, text)
                 .await
