@@ -7,11 +7,11 @@ use askama::Template;
 
 use super::labels::problem_lines;
 use super::queue::queue_href;
-use super::step::{reason_of, resolve_contribution, status_request};
+use super::step::{edit_request, reason_of, resolve_contribution, status_request};
 use super::{ConsoleError, ConsoleForm, Layout};
 use crate::app::moderation::{bulk, ModerationRequest};
 use crate::app::AppError;
-use crate::domain::{FieldIssue, Invalid, Role, TagName, ThematicAreaCode};
+use crate::domain::{FieldIssue, Invalid, Role};
 use crate::error::ApiError;
 use crate::http::page;
 use crate::http::AppState;
@@ -51,10 +51,6 @@ async fn bulk_request(
 ) -> Result<ModerationRequest, AppError> {
     let action = text(fields, "azione").unwrap_or_default();
     let reason = reason_of(&text(fields, "motivo_scritto"), &text(fields, "motivo"));
-    let tag = || {
-        TagName::parse(&text(fields, "tag").unwrap_or_default())
-            .map_err(|issue| invalid("tag", issue))
-    };
     let status = |status: &'static str| async move {
         status_request(state, status, reason.clone(), None).await
     };
@@ -73,21 +69,11 @@ async fn bulk_request(
                 ..ModerationRequest::default()
             })
         }
-        "move" => Ok(ModerationRequest {
-            thematic_area: Some(
-                ThematicAreaCode::parse(&text(fields, "area").unwrap_or_default())
-                    .map_err(|issue| invalid("area", issue))?,
-            ),
-            ..ModerationRequest::default()
-        }),
-        "add_tag" => Ok(ModerationRequest {
-            add_tags: vec![tag()?],
-            ..ModerationRequest::default()
-        }),
-        "remove_tag" => Ok(ModerationRequest {
-            remove_tags: vec![tag()?],
-            ..ModerationRequest::default()
-        }),
+        "move" | "add_tag" | "remove_tag" => edit_request(
+            &action,
+            text(fields, "area").as_deref(),
+            text(fields, "tag").as_deref(),
+        ),
         _ => Err(invalid(
             "azione",
             FieldIssue::UnknownValue {

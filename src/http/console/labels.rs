@@ -105,3 +105,39 @@ pub fn problem_lines(error: &crate::error::ApiError, language: Language) -> Vec<
     );
     lines
 }
+
+/// The five Quartieri as options; `selected` says which are chosen.
+pub fn quartiere_choices(selected: impl Fn(&str) -> bool) -> Vec<Choice> {
+    (1..=5)
+        .map(|n: u8| {
+            let value = n.to_string();
+            let chosen = selected(&value);
+            Choice::new(value, format!("Quartiere {n}"), chosen)
+        })
+        .collect()
+}
+
+/// `channels` as options in `language`.
+pub fn channel_choices(
+    channels: impl Iterator<Item = Channel>,
+    language: Language,
+    selected: impl Fn(&str) -> bool,
+) -> Vec<Choice> {
+    channels
+        .map(|c| Choice::new(c.as_str(), channel_label(c, language), selected(c.as_str())))
+        .collect()
+}
+
+/// Every author kind as options in `language`.
+pub fn author_kind_choices(language: Language, selected: impl Fn(&str) -> bool) -> Vec<Choice> {
+    AuthorKind::ALL
+        .iter()
+        .map(|k| {
+            Choice::new(
+                k.as_str(),
+                author_kind_label(*k, language),
+                selected(k.as_str()),
+            )
+        })
+        .collect()
+}

@@ -12,7 +12,7 @@ use super::labels::{self, problem_lines, Choice};
 use super::queue::area_names;
 use super::{ConsoleError, ConsoleForm, ConsoleUser, Layout};
 use crate::app::moderation::offline;
-use crate::domain::{AuthorKind, Channel, FieldErrors, Role};
+use crate::domain::{Channel, FieldErrors, Role};
 use crate::error::ApiError;
 use crate::http::contributions::body::{parse_contribution, SubmissionRules};
 use crate::http::page;
@@ -118,28 +118,13 @@ async fn offline_page(
                 Choice::new(code, name, selected)
             })
             .collect(),
-        channels: Channel::ALL
-            .iter()
-            .filter(|c| **c != Channel::Form)
-            .map(|c| {
-                let label = labels::channel_label(*c, language);
-                Choice::new(c.as_str(), label, chosen("channel", c.as_str()))
-            })
-            .collect(),
-        author_kinds: AuthorKind::ALL
-            .iter()
-            .map(|k| {
-                let label = labels::author_kind_label(*k, language);
-                Choice::new(k.as_str(), label, chosen("kind", k.as_str()))
-            })
-            .collect(),
-        quartieri: (1..=5)
-            .map(|n: u8| {
-                let value = n.to_string();
-                let selected = chosen("quartiere", &value);
-                Choice::new(value, format!("Quartiere {n}"), selected)
-            })
-            .collect(),
+        channels: labels::channel_choices(
+            Channel::ALL.iter().copied().filter(|c| *c != Channel::Form),
+            language,
+            |value| chosen("channel", value),
+        ),
+        author_kinds: labels::author_kind_choices(language, |value| chosen("kind", value)),
+        quartieri: labels::quartiere_choices(|value| chosen("quartiere", value)),
         fields,
         problems,
     };

@@ -11,7 +11,7 @@ use super::labels::{self, moment, problem_lines, Choice, Moment};
 use super::{ConsoleError, ConsoleUser, Layout};
 use crate::app::moderation::{queue, tags, ContributionDetail, ModerationQuery};
 use crate::app::public;
-use crate::domain::{AuthorKind, Channel, ContributionStatus, FieldErrors, Reference, Role};
+use crate::domain::{Channel, ContributionStatus, FieldErrors, Reference, Role};
 use crate::error::ApiError;
 use crate::http::page;
 use crate::http::pagination;
@@ -207,28 +207,11 @@ fn choices(
                 Choice::new(tag, label, selected)
             })
             .collect(),
-        quartieri: (1..=5)
-            .map(|n: u8| {
-                let value = n.to_string();
-                let label = format!("Quartiere {n}");
-                let selected = chosen("quartiere", &value);
-                Choice::new(value, label, selected)
-            })
-            .collect(),
-        channels: Channel::ALL
-            .iter()
-            .map(|c| {
-                let label = labels::channel_label(*c, language);
-                Choice::new(c.as_str(), label, chosen("channel", c.as_str()))
-            })
-            .collect(),
-        author_kinds: AuthorKind::ALL
-            .iter()
-            .map(|k| {
-                let label = labels::author_kind_label(*k, language);
-                Choice::new(k.as_str(), label, chosen("author_kind", k.as_str()))
-            })
-            .collect(),
+        quartieri: labels::quartiere_choices(|value| chosen("quartiere", value)),
+        channels: labels::channel_choices(Channel::ALL.iter().copied(), language, |value| {
+            chosen("channel", value)
+        }),
+        author_kinds: labels::author_kind_choices(language, |value| chosen("author_kind", value)),
         newest_first: params.value("sort") == "-received_at",
         reasons,
     }

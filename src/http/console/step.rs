@@ -102,11 +102,30 @@ pub async fn status_request(
     })
 }
 
+/// A move (`area`) or a tag added or removed (`tag`): what `action` asks
+/// for, the same from the review page and from the queue's bulk form.
+pub fn edit_request(
+    action: &str,
+    area: Option<&str>,
+    tag: Option<&str>,
+) -> Result<ModerationRequest, AppError> {
+    let tag = || TagName::parse(tag.unwrap_or_default()).map_err(|issue| invalid("tag", issue));
+    let mut request = ModerationRequest::default();
+    match action {
+        "move" => {
+            request.thematic_area = Some(
+                ThematicAreaCode::parse(area.unwrap_or_default())
+                    .map_err(|issue| invalid("area", issue))?,
+            )
+        }
+        "add_tag" => request.add_tags = vec![tag()?],
+        _ => request.remove_tags = vec![tag()?],
+    }
+    Ok(request)
+}
+
 /// The request one form of the review page asks for; `None` for a note.
 async fn request_of(state: &AppState, form: &StepForm) -> Result<ModerationRequest, AppError> {
-    let tag = || {
-        TagName::parse(filled(&form.tag).unwrap_or_default()).map_err(|issue| invalid("tag", issue))
-    };
     match form.azione.as_str() {
         "status" => {
             status_request(
@@ -117,21 +136,9 @@ async fn request_of(state: &AppState, form: &StepForm) -> Result<ModerationReque
             )
             .await
         }
-        "move" => Ok(ModerationRequest {
-            thematic_area: Some(
-                ThematicAreaCode::parse(filled(&form.area).unwrap_or_default())
-                    .map_err(|issue| invalid("area", issue))?,
-            ),
-            ..ModerationRequest::default()
-        }),
-        "add_tag" => Ok(ModerationRequest {
-            add_tags: vec![tag()?],
-            ..ModerationRequest::default()
-        }),
-        "remove_tag" => Ok(ModerationRequest {
-            remove_tags: vec![tag()?],
-            ..ModerationRequest::default()
-        }),
+        "move" | "add_tag" | "remove_tag" => {
+            edit_request(&form.azione, filled(&form.area), filled(&form.tag))
+        }
         _ => Err(invalid(
             "azione",
             FieldIssue::UnknownValue {
