@@ -210,7 +210,19 @@ async fn every_filter_narrows_the_queue() {
         ("thematic_area=cultura-diffusa", &["RF-000002"]),
         ("thematic_area=cura-persona", &[]),
         ("tag=piste-ciclabili", &["RF-000001"]),
-        ("tag=nessuno", &[]),
+        ("tag=Piste%20Ciclabili", &["RF-000001"]),
+        // Every multi-valued filter takes a comma list: any of its values.
+        (
+            "thematic_area=cultura-diffusa,bambini-famiglie",
+            &["RF-000002", "RF-000003"],
+        ),
+        ("tag=piste-ciclabili,piste-ciclabili", &["RF-000001"]),
+        ("quartiere=5,%204", &["RF-000004", "RF-000002"]),
+        ("channel=paper,email", &["RF-000004"]),
+        (
+            "author_kind=trade_association,cultural_association",
+            &["RF-000002", "RF-000003"],
+        ),
         ("quartiere=5", &["RF-000002"]),
         ("quartiere=4", &["RF-000004"]),
         ("channel=paper", &["RF-000004"]),
@@ -277,6 +289,16 @@ async fn invalid_filters_are_named_in_a_422() {
         ("limit=dieci", "limit"),
         ("cursor=%25%25%25", "cursor"),
         (&format!("q={long_q}") as &str, "q"),
+        // Values that name nothing stored, and parameters that do not exist.
+        ("thematic_area=mobilita", "thematic_area"),
+        ("thematic_area=mobilita-green,nonexistent", "thematic_area"),
+        ("tag=nessuno", "tag"),
+        ("tag=%2C", "tag"),
+        ("quartiere=1,9", "quartiere"),
+        ("channel=form,fax", "channel"),
+        ("author_kind=citizen,", "author_kind"),
+        ("area=mobilita-green", "area"),
+        ("status=pending&stato=pending", "stato"),
     ];
     for (query, field) in cases {
         let response = app
@@ -1470,4 +1492,44 @@ async fn similar_finds_a_contribution_that_became_visible_late() {
     app.set_sequence_number(&id_of(&copy), 10);
     let similar = app.get_json_as(&moderator, &path).await;
     assert_eq!(similar["items"][0]["id"], copy["id"], "{similar}");
+}
+
+#[actix_web::test]
+async fn moderators_find_authors_by_name_or_email_but_the_public_cannot() {
+    let app = TestApp::spawn().await;
+    let moderator = app.moderator().await;
+    let maria = app.submit_ok(&example_submission()).await;
+    let niccolo = with(
+        with(
+            with(example_submission(), "author.given_name", json!("Niccolò")),
+            "author.family_name",
+            json!("Dell'Acqua"),
+        ),
+        "author.email",
+        json!("n.dellacqua@comune.example"),
+    );
+    let niccolo = app.submit_ok(&niccolo).await;
+    app.publish(&id_of(&maria)).await;
+    app.publish(&id_of(&niccolo)).await;
+    let cases: &[(&str, &[&str])] = &[
+        ("q=rossi", &["RF-000001"]),
+        ("q=Maria%20ROSSI", &["RF-000001"]),
+        ("q=maria.rossi%40example", &["RF-000001"]),
+        ("q=niccol%C3%B2", &["RF-000002"]),
+        ("q=comune.example", &["RF-000002"]),
+        // Words of the text still match; every word is required.
+        ("q=ciclabile%20rossi", &["RF-000001"]),
+        ("q=rossi%20dell", &[]),
+    ];
+    for (query, expected) in cases {
+        assert_eq!(
+            queue_refs(&app, &moderator, query).await,
+            *expected,
+            "{query}"
+        );
+    }
+    let public = app
+        .get_json(&paths::with_query(paths::contributions(), "q=rossi"))
+        .await;
+    assert_eq!(public["items"], json!([]), "the public search reads no personal data");
 }
