@@ -9,7 +9,7 @@ use super::search::{author_patterns, text_patterns};
 use super::stored::naming_row;
 use super::{on_backend, DbConnection, DbError};
 use crate::domain::{
-    normalise_email, AuthorKind, Channel, ContributionId, ContributionStatus, Quartiere,
+    normalise_email, AuthorKind, Channel, ContributionId, ContributionStatus, Quartiere, Reference,
 };
 
 pub fn insert(
@@ -51,6 +51,18 @@ pub fn find_by_id(
         .first(conn)
         .optional();
     naming_row(found, "contributions", id)
+}
+
+/// The contribution with receipt reference `reference`.
+pub fn find_by_reference(
+    conn: &mut DbConnection,
+    reference: Reference,
+) -> Result<Option<ContributionRow>, DbError> {
+    Ok(contributions::table
+        .filter(contributions::seq.eq(reference.sequence()))
+        .select(ContributionRow::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 pub fn find_published(

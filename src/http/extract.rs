@@ -6,7 +6,7 @@ use std::future::{ready, Ready};
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest};
 
-use crate::domain::{ContributionId, MessageId, StaffId};
+use crate::domain::{ContributionId, ContributionRef, MessageId, StaffId};
 use crate::error::ApiError;
 
 /// Declares an extractor of the `{id}` path segment as a typed id; a
@@ -39,6 +39,11 @@ macro_rules! id_path {
 id_path!(
     /// `{id}` of a contribution.
     ContributionPath(ContributionId)
+);
+id_path!(
+    /// `{id}` of a contribution in the moderators' paths: its id or its
+    /// receipt reference (`RF-000401`).
+    ContributionRefPath(ContributionRef)
 );
 id_path!(
     /// `{id}` of a staff account.

@@ -591,7 +591,7 @@ async fn reasons_duplicates_and_bodies_are_validated() {
     .await;
     refused(
         copy.clone(),
-        json!({"status": "duplicate", "duplicate_of": "RF-000001"}),
+        json!({"status": "duplicate", "duplicate_of": "RF-009999"}),
         "duplicate_of",
     )
     .await;
@@ -1405,7 +1405,7 @@ async fn similar_ranks_a_lightly_edited_copy_first() {
     assert_eq!(reverse["items"][0]["id"], original.as_str());
     assert_eq!(reverse["items"][0]["score"], items[0]["score"]);
 
-    for id in [uuid::Uuid::new_v4().to_string(), "RF-000001".to_owned()] {
+    for id in [uuid::Uuid::new_v4().to_string(), "RF-009999".to_owned()] {
         let response = app
             .get_as(&moderator, &paths::moderation_similar(&id))
             .await;
@@ -1531,5 +1531,99 @@ async fn moderators_find_authors_by_name_or_email_but_the_public_cannot() {
     let public = app
         .get_json(&paths::with_query(paths::contributions(), "q=rossi"))
         .await;
-    assert_eq!(public["items"], json!([]), "the public search reads no personal data");
+    assert_eq!(
+        public["items"],
+        json!([]),
+        "the public search reads no personal data"
+    );
+}
+
+#[actix_web::test]
+async fn a_reference_names_a_contribution_wherever_an_id_does() {
+    let app = TestApp::spawn().await;
+    let moderator = app.moderator().await;
+    let original = id_of(&app.submit_ok(&example_submission()).await);
+    let copy = id_of(&app.submit_ok(&example_submission()).await);
+    let third = id_of(&app.submit_ok(&example_submission()).await);
+
+    let (record, etag) = detail(&app, &moderator, "RF-000002").await;
+    assert_eq!(record["id"], copy.as_str());
+    let (lowercase, _) = detail(&app, &moderator, "rf-2").await;
+    assert_eq!(lowercase["id"], copy.as_str());
+    let marked = patch(
+        &app,
+        &moderator,
+        "RF-000002",
+        Some(&etag),
+        json!({"status": "duplicate", "duplicate_of": "RF-000001"}),
+    )
+    .await;
+    assert_eq!(marked.status(), 200);
+    let marked: Value = marked.json().await.unwrap();
+    assert_eq!(marked["duplicate_of"], original.as_str());
+
+    let note = app
+        .post_json_as(
+            &moderator,
+            &paths::moderation_notes("RF-000001"),
+            &json!({"text": "Originale"}),
+        )
+        .await;
+    assert_eq!(note.status(), 201);
+    let history = app
+        .get_json_as(&moderator, &paths::moderation_history("RF-000002"))
+        .await;
+    assert_eq!(history["items"][0]["target_id"], copy.as_str());
+    let similar = app
+        .get_json_as(&moderator, &paths::moderation_similar("RF-000001"))
+        .await;
+    assert!(similar["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["id"] == third.as_str()));
+
+    let bulk = app
+        .post_json_as(
+            &moderator,
+            &paths::bulk_actions(),
+            &json!({"ids": ["RF-000003", "RF-000099"], "status": "spam"}),
+        )
+        .await;
+    let bulk: Value = bulk.json().await.unwrap();
+    assert_eq!(bulk["items"][0]["outcome"], "applied");
+    assert_eq!(bulk["items"][1]["problem"]["status"], 404);
+    let (third_record, _) = detail(&app, &moderator, &third).await;
+    assert_eq!(third_record["status"], "spam");
+
+    // References that name nothing.
+    for missing in ["RF-000099", "RF-", "RF-12x"] {
+        let response = app
+            .get_as(&moderator, &paths::moderation_contribution(missing))
+            .await;
+        assert_problem(response, 404).await;
+    }
+    let (_, etag) = detail(&app, &moderator, &third).await;
+    let response = patch(
+        &app,
+        &moderator,
+        &third,
+        Some(&etag),
+        json!({"status": "pending"}),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let (_, etag) = detail(&app, &moderator, &third).await;
+    for (reference, field) in [("RF-000099", "duplicate_of"), ("RF-000003", "duplicate_of")] {
+        let response = patch(
+            &app,
+            &moderator,
+            &third,
+            Some(&etag),
+            json!({"status": "duplicate", "duplicate_of": reference}),
+        )
+        .await;
+        let problem = assert_problem(response, 422).await;
+        assert_eq!(failing_fields(&problem), [field], "{reference}");
+    }
 }

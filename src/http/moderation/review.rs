@@ -4,7 +4,6 @@
 use actix_web::{get, patch, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 use super::request::parse_request;
 use super::views::{with_etag, ModerationContribution};
@@ -13,7 +12,7 @@ use crate::domain::ContributionStatus;
 use crate::error::ApiError;
 use crate::error::Problem;
 use crate::http::auth::Moderator;
-use crate::http::extract::{expected_version, ContributionPath};
+use crate::http::extract::{expected_version, ContributionRefPath};
 use crate::http::input::{DocumentedBody, JsonFields};
 use crate::http::problems::{ContributionNotFound, JsonBodyProblems, ModeratorProblems};
 use crate::http::AppState;
@@ -27,7 +26,7 @@ use crate::http::AppState;
     path = "/moderation/contributions/{id}",
     tag = "moderazione",
     operation_id = "show_moderation_contribution",
-    params(("id" = Uuid, Path, description = "Identifier of the contribution.")),
+    params(("id" = String, Path, description = "Identifier of the contribution, or its reference such as `RF-000401`.", max_length = 36)),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The contribution; the `ETag` header carries its version.", body = ModerationContribution),
@@ -39,7 +38,7 @@ use crate::http::AppState;
 pub async fn show_moderation_contribution(
     _: Moderator,
     state: web::Data<AppState>,
-    ContributionPath(id): ContributionPath,
+    ContributionRefPath(id): ContributionRefPath,
 ) -> Result<HttpResponse, ApiError> {
     let view = ModerationContribution::from(detail::show(&state, id).await?);
     Ok(with_etag(&view, HttpResponse::Ok()))
@@ -59,7 +58,7 @@ pub async fn show_moderation_contribution(
     tag = "moderazione",
     operation_id = "moderate_contribution",
     params(
-        ("id" = Uuid, Path, description = "Identifier of the contribution."),
+        ("id" = String, Path, description = "Identifier of the contribution, or its reference such as `RF-000401`.", max_length = 36),
         ("If-Match" = String, Header, description = "The ETag read from the contribution.", max_length = 30),
     ),
     request_body(content = ModerationPatch, content_type = "application/merge-patch+json"),
@@ -79,7 +78,7 @@ pub async fn moderate_contribution(
     Moderator(staff): Moderator,
     state: web::Data<AppState>,
     request: HttpRequest,
-    ContributionPath(id): ContributionPath,
+    ContributionRefPath(id): ContributionRefPath,
     JsonFields {
         object, mut errors, ..
     }: JsonFields<ModerationPatch>,
@@ -100,8 +99,10 @@ pub struct ModerationPatch {
     /// 1–1000 characters; required when `status` becomes `rejected` or `hidden`.
     #[schema(max_length = 1000)]
     status_reason: Option<String>,
-    /// Required when `status` becomes `duplicate`.
-    duplicate_of: Option<Uuid>,
+    /// The original, by id or reference (`RF-000401`); required when
+    /// `status` becomes `duplicate`.
+    #[schema(max_length = 36, example = "RF-000401")]
+    duplicate_of: Option<String>,
     /// Move to another active area.
     #[schema(max_length = 64)]
     thematic_area: Option<String>,
