@@ -417,13 +417,30 @@ async fn patch_needs_the_current_etag() {
         428,
     )
     .await;
-    for stale in ["\"v2\"", "\"v0\"", "qualcosa"] {
-        assert_problem(
-            patch(&app, &moderator, &id, Some(stale), approve.clone()).await,
-            412,
+    // If-Match is strict: only the strong tag as read matches.
+    for (if_match, status) in [
+        ("\"v2\"", 412),
+        ("\"v0\"", 412),
+        ("\"abc\"", 412),
+        ("W/\"v1\"", 412),
+        ("*", 428),
+        ("qualcosa", 400),
+        ("v1", 400),
+        ("\"v1\", \"v2\"", 400),
+        ("\"v1", 400),
+    ] {
+        let problem = assert_problem(
+            patch(&app, &moderator, &id, Some(if_match), approve.clone()).await,
+            status,
         )
         .await;
+        assert!(problem["detail"].is_string(), "{if_match}");
     }
+    let (unchanged, _) = detail(&app, &moderator, &id).await;
+    assert_eq!(
+        unchanged["status"], "pending",
+        "refused If-Match changed nothing"
+    );
     assert_problem(app.get(&paths::contribution(&id)).await, 404).await;
 
     let response = patch(&app, &moderator, &id, Some("\"v1\""), approve.clone()).await;

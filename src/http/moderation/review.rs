@@ -49,8 +49,10 @@ pub async fn show_moderation_contribution(
 /// A JSON merge patch of any of `status` (with `status_reason`, required for
 /// `rejected` and `hidden`, and `duplicate_of`, required for `duplicate`),
 /// `thematic_area` and `tags` (replaces the set; lowercase slugs, created on
-/// first use). `If-Match` must carry the `ETag` of the version read: 428
-/// without it, 412 when the contribution changed meanwhile. The answer
+/// first use). `If-Match` must carry the strong `ETag` of the version read
+/// (`"v3"`): 428 without it or with `*`, 412 when the contribution changed
+/// meanwhile or for a weak tag (`W/"v3"`: compared strongly, it never
+/// matches), 400 when it is not one quoted tag. The answer
 /// carries the new `ETag`. Every change is written to the audit log.
 #[utoipa::path(
     patch,
@@ -69,8 +71,8 @@ pub async fn show_moderation_contribution(
         JsonBodyProblems,
         ContributionNotFound,
         (status = 409, description = "The status machine does not allow this transition.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The contribution changed since it was read.", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is missing.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The contribution changed since it was read, or If-Match holds a weak ETag.", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing or `*`.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/moderation/contributions/{id}")]
@@ -86,7 +88,7 @@ pub async fn moderate_contribution(
     let expected = expected_version(&request)?;
     let change = object.map(|mut object| parse_request(&mut object, &mut errors));
     let change = errors.finish(change)?;
-    let detail = review::moderate(&state, staff.id, id, expected, change).await?;
+    let detail = review::moderate(&state, staff.id, id, Some(expected), change).await?;
     Ok(with_etag(&detail.into(), HttpResponse::Ok()))
 }
 
