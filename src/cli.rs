@@ -181,6 +181,7 @@ pub struct DemoDataArgs {
 }
 
 fn export(args: ExportArgs) -> Result<(), Box<dyn std::error::Error>> {
+    use crate::app::moderation::filter::check_known;
     use crate::app::moderation::ModerationQuery;
     use crate::domain::FieldErrors;
     use crate::exports::{self, ExportFormat, ExportRequest};
@@ -201,21 +202,14 @@ fn export(args: ExportArgs) -> Result<(), Box<dyn std::error::Error>> {
     };
     let mut errors = FieldErrors::default();
     let filter = query.filter(&mut errors);
-    if let Err(Invalid(failures)) = errors.finish(Some(())) {
-        let messages: Vec<String> = failures
-            .iter()
-            .map(|f| {
-                format!(
-                    "--{}: {}",
-                    f.field.replace('_', "-"),
-                    f.issue.message(crate::i18n::Language::En)
-                )
-            })
-            .collect();
-        return Err(messages.join("; ").into());
-    }
+    errors.finish(Some(())).map_err(option_failures)?;
     let config = Config::from_env()?;
     let db = prepare_database(&config)?;
+    db.read_blocking(|conn| check_known(conn, &filter))
+        .map_err(|error| match error {
+            AppError::Invalid(invalid) => option_failures(invalid),
+            other => other.to_string(),
+        })?;
     let request = ExportRequest::new(format, filter, args.include_personal_data);
     let key = config.pseudonym_key.as_deref();
     let rows = exports::run(&db, key, Actor::CommandLine, request, |db, export| {
@@ -230,6 +224,21 @@ fn export(args: ExportArgs) -> Result<(), Box<dyn std::error::Error>> {
         .map_or("standard output".to_owned(), |p| p.display().to_string());
     eprintln!("exported {rows} contributions to {target}");
     Ok(())
+}
+
+/// Invalid options, each named as typed (`--thematic-area: …`).
+fn option_failures(Invalid(failures): Invalid) -> String {
+    failures
+        .iter()
+        .map(|f| {
+            format!(
+                "--{}: {}",
+                f.field.replace('_', "-"),
+                f.issue.message(crate::i18n::Language::En)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn demo_data(args: DemoDataArgs) -> Result<(), Box<dyn std::error::Error>> {

@@ -43,6 +43,12 @@ pub enum ApiError {
     NotPending { status: String },
     #[error("If-Match required")]
     PreconditionRequired,
+    /// A weak entity tag: `If-Match` compares strongly, so it never matches.
+    #[error("weak If-Match")]
+    WeakIfMatch,
+    /// `If-Match` that is not one entity tag.
+    #[error("malformed If-Match")]
+    MalformedIfMatch,
     #[error("consultation closed")]
     ConsultationClosed,
     #[error("idempotency key reused with another body")]
@@ -85,6 +91,8 @@ impl ApiError {
             ApiError::ClaimedByAnother { .. } => "claimed",
             ApiError::NotPending { .. } => "not-pending",
             ApiError::PreconditionRequired => "if-match-required",
+            ApiError::WeakIfMatch => "weak-if-match",
+            ApiError::MalformedIfMatch => "malformed-if-match",
             ApiError::ConsultationClosed => "consultation-closed",
             ApiError::IdempotencyKeyReused => "idempotency-key-reused",
             ApiError::PayloadTooLarge => "payload-too-large",
@@ -112,6 +120,8 @@ impl ApiError {
             ApiError::ClaimedByAnother { .. } => ("In revisione da altri", "Claimed by another"),
             ApiError::NotPending { .. } => ("Contributo non in attesa", "Not pending"),
             ApiError::PreconditionRequired => ("If-Match obbligatorio", "If-Match required"),
+            ApiError::WeakIfMatch => ("ETag debole non ammesso", "Weak ETag not accepted"),
+            ApiError::MalformedIfMatch => ("If-Match non valido", "Malformed If-Match"),
             ApiError::ConsultationClosed => ("Consultazione chiusa", "Consultation closed"),
             ApiError::IdempotencyKeyReused => {
                 ("Chiave di idempotenza già usata", "Idempotency key reused")
@@ -184,6 +194,18 @@ impl ApiError {
             }
             (ApiError::NotPending { status }, En) => {
                 format!("Only a pending contribution can be claimed; this one is \"{status}\".")
+            }
+            (ApiError::WeakIfMatch, It) => {
+                "If-Match confronta gli ETag in modo forte: inviare l'ETag letto, senza W/.".into()
+            }
+            (ApiError::WeakIfMatch, En) => {
+                "If-Match compares strongly: send the ETag as read, without W/.".into()
+            }
+            (ApiError::MalformedIfMatch, It) => {
+                "If-Match deve contenere un solo ETag tra virgolette, come \"v3\".".into()
+            }
+            (ApiError::MalformedIfMatch, En) => {
+                "If-Match must hold one quoted ETag, such as \"v3\".".into()
             }
             (ApiError::PreconditionRequired, It) => {
                 "Inviare If-Match con l'ETag letto dal contributo.".into()
@@ -309,6 +331,8 @@ impl ResponseError for ApiError {
             | ApiError::NotPending { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::WeakIfMatch => StatusCode::PRECONDITION_FAILED,
+            ApiError::MalformedIfMatch => StatusCode::BAD_REQUEST,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,

@@ -29,6 +29,10 @@ pub enum FieldIssue {
         allowed: Vec<String>,
     },
     UnknownThematicArea,
+    /// A filter value that names nothing stored, such as a tag never created.
+    NoSuchValue {
+        value: String,
+    },
     RequiredForOrganizations,
     InvalidTimestamp,
     /// A time before `earliest` (RFC 3339) or in the future.
@@ -108,6 +112,8 @@ impl FieldIssue {
             }
             (UnknownThematicArea, Language::It) => "area tematica inesistente o non attiva".into(),
             (UnknownThematicArea, Language::En) => "is not an active thematic area".into(),
+            (NoSuchValue { value }, Language::It) => format!("«{value}» non esiste"),
+            (NoSuchValue { value }, Language::En) => format!("\"{value}\" does not exist"),
             (RequiredForOrganizations, Language::It) => {
                 "obbligatorio quando l'autore è un'associazione o un'organizzazione".into()
             }

@@ -14,17 +14,20 @@ use std::task::{Context, Poll};
 use actix_web::body::{BodySize, MessageBody};
 use actix_web::http::header;
 use actix_web::web::Bytes;
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use tokio::sync::mpsc;
 use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::IntoParams;
 
 use super::auth::Exporter;
-use super::input::FieldErrors;
+use super::input::{reject_unknown_parameters, FieldErrors};
 use super::AppState;
+use crate::app::moderation::filter::check_known;
 use crate::app::moderation::ModerationQuery;
+use crate::app::AppError;
 use crate::clock;
+use crate::db::contributions::ModerationFilter;
 use crate::db::Db;
 use crate::domain::{Actor, FieldIssue, Role};
 use crate::error::{ApiError, Problem};
@@ -78,6 +81,17 @@ pub struct DataPackageQuery {
     /// `true` describes the export with personal data (admins only).
     #[param(value_type = Option<bool>, example = false)]
     pub include_personal_data: Option<String>,
+}
+
+/// The filter, once its areas and tags are known to exist.
+async fn known_filter(
+    state: &AppState,
+    filter: ModerationFilter,
+) -> Result<ModerationFilter, AppError> {
+    state
+        .db
+        .read(move |conn| check_known(conn, &filter).map(|()| filter))
+        .await
 }
 
 fn parse_flag(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> bool {
@@ -143,10 +157,12 @@ fn parse_flag(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> bool 
 pub async fn export_contributions(
     Exporter(staff): Exporter,
     state: web::Data<AppState>,
+    http_request: HttpRequest,
     options: web::Query<ExportOptionsQuery>,
     filters: web::Query<ModerationQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = FieldErrors::default();
+    reject_unknown_parameters::<ExportParams>(&http_request, &mut errors);
     let include_personal_data = parse_flag(
         options.include_personal_data.as_deref(),
         "include_personal_data",
@@ -163,16 +179,8 @@ pub async fn export_contributions(
         }),
     };
     let filter = filters.filter(&mut errors);
-    for (name, value) in [
-        ("sort", &filters.sort),
-        ("cursor", &filters.cursor),
-        ("limit", &filters.limit),
-    ] {
-        if value.is_some() {
-            errors.add(name, FieldIssue::NotAllowed);
-        }
-    }
     errors.finish(Some(()))?;
+    let filter = known_filter(&state, filter).await?;
 
     let request = ExportRequest::new(format, filter, include_personal_data);
     let file = exports::file_name(format, include_personal_data, clock::now().date_naive());

@@ -7,7 +7,7 @@ use askama::Template;
 
 use super::labels::problem_lines;
 use super::queue::queue_href;
-use super::step::{edit_request, reason_of, resolve_contribution, status_request};
+use super::step::{contribution_ref, edit_request, reason_of, status_request};
 use super::{ConsoleError, ConsoleForm, Layout};
 use crate::app::moderation::{bulk, ModerationRequest};
 use crate::app::AppError;
@@ -45,24 +45,19 @@ fn text(fields: &[(String, String)], name: &str) -> Option<String> {
 }
 
 /// The request the bulk form asks for.
-async fn bulk_request(
-    state: &AppState,
-    fields: &[(String, String)],
-) -> Result<ModerationRequest, AppError> {
+fn bulk_request(fields: &[(String, String)]) -> Result<ModerationRequest, AppError> {
     let action = text(fields, "azione").unwrap_or_default();
     let reason = reason_of(&text(fields, "motivo_scritto"), &text(fields, "motivo"));
-    let status = |status: &'static str| async move {
-        status_request(state, status, reason.clone(), None).await
-    };
+    let status = |status: &'static str| status_request(status, reason.clone(), None);
     match action.as_str() {
-        "approve" => status("approved").await,
-        "reject" => status("rejected").await,
-        "spam" => status("spam").await,
-        "hide" => status("hidden").await,
+        "approve" => status("approved"),
+        "reject" => status("rejected"),
+        "spam" => status("spam"),
+        "hide" => status("hidden"),
         "duplicate" => {
             let original = text(fields, "duplicato_di")
                 .ok_or_else(|| invalid("duplicato_di", FieldIssue::DuplicateOfRequired))?;
-            let original = resolve_contribution(state, &original, "duplicato_di").await?;
+            let original = contribution_ref(&original, "duplicato_di")?;
             Ok(ModerationRequest {
                 status: Some(crate::domain::ContributionStatus::Duplicate),
                 duplicate_of: Some(Some(original)),
@@ -111,7 +106,7 @@ pub async fn apply_to_selected(
     let request = if ids.is_empty() {
         Err(invalid("ids", FieldIssue::Required))
     } else {
-        bulk_request(&state, &fields).await
+        bulk_request(&fields)
     };
     let (outcomes, problems) = match request {
         Ok(request) => {

@@ -9,12 +9,11 @@ use serde::Deserialize;
 
 use super::review::{contribution_in_path, refused_step, stale_step};
 use super::{ConsoleError, ConsoleForm, ConsoleUser};
-use crate::app::moderation::{claims, notes, queue, review, ModerationRequest};
+use crate::app::moderation::{claims, notes, review, ModerationRequest};
 use crate::app::AppError;
-use crate::db::contributions::ModerationFilter;
 use crate::domain::text::{bounded_text, Lines};
 use crate::domain::{
-    ContributionId, ContributionStatus, FieldIssue, Invalid, Reference, Role, TagName,
+    ContributionId, ContributionRef, ContributionStatus, FieldIssue, Invalid, Role, TagName,
     ThematicAreaCode,
 };
 use crate::error::ApiError;
@@ -51,23 +50,9 @@ pub fn reason_of(written: &Option<String>, standard: &Option<String>) -> Option<
     filled(written).or(filled(standard)).map(str::to_owned)
 }
 
-/// A contribution named by its id or its reference.
-pub async fn resolve_contribution(
-    state: &AppState,
-    raw: &str,
-    field: &str,
-) -> Result<ContributionId, AppError> {
-    if let Some(id) = ContributionId::parse(raw) {
-        return Ok(id);
-    }
-    let unknown = || AppError::invalid(field.to_owned(), FieldIssue::DuplicateOfUnknown);
-    let reference = Reference::parse(raw.trim()).ok_or_else(unknown)?;
-    let filter = ModerationFilter {
-        text: Some(reference.to_string()),
-        ..ModerationFilter::default()
-    };
-    let found = queue::list(state, filter, false, None, 1).await?;
-    found.first().map(|d| d.row.id).ok_or_else(unknown)
+/// A contribution named by its id or its reference (`RF-000042`).
+pub fn contribution_ref(raw: &str, field: &str) -> Result<ContributionRef, AppError> {
+    ContributionRef::parse(raw.trim()).ok_or_else(|| invalid(field, FieldIssue::DuplicateOfUnknown))
 }
 
 fn invalid(field: &str, issue: FieldIssue) -> AppError {
@@ -75,8 +60,7 @@ fn invalid(field: &str, issue: FieldIssue) -> AppError {
 }
 
 /// The moderation request a status form asks for.
-pub async fn status_request(
-    state: &AppState,
+pub fn status_request(
     status: &str,
     reason: Option<String>,
     original: Option<&str>,
@@ -89,9 +73,9 @@ pub async fn status_request(
         None => None,
     };
     let duplicate_of = match (status, original) {
-        (ContributionStatus::Duplicate, Some(raw)) => Some(Some(
-            resolve_contribution(state, raw, "duplicato_di").await?,
-        )),
+        (ContributionStatus::Duplicate, Some(raw)) => {
+            Some(Some(contribution_ref(raw, "duplicato_di")?))
+        }
         _ => None,
     };
     Ok(ModerationRequest {
@@ -125,17 +109,13 @@ pub fn edit_request(
 }
 
 /// The request one form of the review page asks for; `None` for a note.
-async fn request_of(state: &AppState, form: &StepForm) -> Result<ModerationRequest, AppError> {
+fn request_of(form: &StepForm) -> Result<ModerationRequest, AppError> {
     match form.azione.as_str() {
-        "status" => {
-            status_request(
-                state,
-                filled(&form.stato).unwrap_or_default(),
-                reason_of(&form.motivo_scritto, &form.motivo),
-                filled(&form.duplicato_di),
-            )
-            .await
-        }
+        "status" => status_request(
+            filled(&form.stato).unwrap_or_default(),
+            reason_of(&form.motivo_scritto, &form.motivo),
+            filled(&form.duplicato_di),
+        ),
         "move" | "add_tag" | "remove_tag" => {
             edit_request(&form.azione, filled(&form.area), filled(&form.tag))
         }
@@ -210,7 +190,7 @@ pub async fn take_step(
         let version = fields
             .versione
             .ok_or_else(|| invalid("versione", FieldIssue::Required));
-        match (request_of(&state, &fields).await, version) {
+        match (request_of(&fields), version) {
             (Ok(request), Ok(version)) => {
                 review::moderate(&state, user.staff.id, id, Some(version), request)
                     .await
