@@ -32,12 +32,20 @@ impl SignInMethod {
 
 /// Begins a session for an active account inside the caller's transaction
 /// and audits the sign-in; the token exists only in the answer (the cookie).
+/// Sessions that can no longer be resumed are cleared on the way.
 pub fn begin_in(
     conn: &mut DbConnection,
+    policy: SessionPolicy,
     account: &StaffRow,
     method: SignInMethod,
 ) -> Result<AccessToken, DbError> {
-    let now = clock::now().naive_utc();
+    let now = clock::now();
+    console_sessions::delete_expired(
+        conn,
+        (now - policy.idle).naive_utc(),
+        (now - policy.absolute).naive_utc(),
+    )?;
+    let now = now.naive_utc();
     let token = new_session_token();
     console_sessions::insert(conn, &token.hash(), account.id, now)?;
     audit::record(
@@ -53,6 +61,7 @@ pub fn begin_in(
 /// that verified the account themselves).
 pub async fn begin(
     db: &Db,
+    policy: SessionPolicy,
     staff_id: StaffId,
     method: SignInMethod,
 ) -> Result<AccessToken, AppError> {
@@ -60,7 +69,7 @@ pub async fn begin(
         let account = staff::find(conn, staff_id)?
             .filter(|account| account.active)
             .ok_or(AppError::NotFound(Resource::Staff))?;
-        Ok(begin_in(conn, &account, method)?)
+        Ok(begin_in(conn, policy, &account, method)?)
     })
     .await
 }
@@ -125,16 +134,6 @@ pub fn end_all_in(conn: &mut DbConnection, staff_id: StaffId) -> Result<usize, D
 /// Ends every session of an account; how many there were.
 pub async fn end_all(db: &Db, staff_id: StaffId) -> Result<usize, AppError> {
     Ok(db.write(move |conn| end_all_in(conn, staff_id)).await?)
-}
-
-/// Deletes the sessions that can no longer be resumed.
-pub async fn purge_expired(db: &Db, policy: SessionPolicy) -> Result<usize, AppError> {
-    let now = clock::now();
-    let idle_since = (now - policy.idle).naive_utc();
-    let started_since = (now - policy.absolute).naive_utc();
-    Ok(db
-        .write(move |conn| console_sessions::delete_expired(conn, idle_since, started_since))
-        .await?)
 }
 
 /// How many sessions an account has open.

@@ -1,6 +1,7 @@
 //! Storage: one diesel codebase over SQLite (the default) and PostgreSQL.
 
 pub mod audit;
+pub mod author_groups;
 pub mod claims;
 pub mod connection;
 pub mod console_sessions;
@@ -13,6 +14,7 @@ pub mod outbox;
 pub mod schema;
 pub mod search;
 pub mod settings;
+pub mod sign_in_links;
 pub mod staff;
 pub mod stored;
 pub mod tags;

@@ -30,6 +30,12 @@ pub enum ConsoleError {
     CsrfRejected,
     #[error("not found")]
     NotFound,
+    /// A sign-in link that is unknown, spent, expired or for an inactive account.
+    #[error("sign-in link refused")]
+    LinkRefused,
+    /// The identity provider's answer opened no session.
+    #[error("identity refused: {0}")]
+    IdentityRefused(String),
     /// A form that could not be read; the text is for the log.
     #[error("unreadable form: {0}")]
     BadForm(String),
@@ -66,6 +72,7 @@ impl ResponseError for ConsoleError {
             | ConsoleError::Forbidden
             | ConsoleError::CsrfRejected => StatusCode::FORBIDDEN,
             ConsoleError::NotFound => StatusCode::NOT_FOUND,
+            ConsoleError::LinkRefused | ConsoleError::IdentityRefused(_) => StatusCode::FORBIDDEN,
             ConsoleError::BadForm(_) => StatusCode::BAD_REQUEST,
             ConsoleError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ConsoleError::Api(error) => error.status_code(),
@@ -131,6 +138,20 @@ impl ErrorPage {
                     "The request did not come from a console page, or the form expired: nothing was changed. Reload the page and try again.",
                 ),
             ),
+            Some(ConsoleError::LinkRefused) => (
+                tr("Collegamento non valido", "Link not valid"),
+                tr(
+                    "Il collegamento non è valido, è scaduto o è già stato usato. Chiedine uno nuovo.",
+                    "The link is not valid, has expired or was already used. Ask for a new one.",
+                ),
+            ),
+            Some(ConsoleError::IdentityRefused(_)) => (
+                tr("Accesso non riuscito", "Sign-in failed"),
+                tr(
+                    "L'accesso con l'identità del Comune non è riuscito, o l'indirizzo e-mail verificato non corrisponde a un account attivo dello staff.",
+                    "Signing in with the Comune's identity failed, or its verified e-mail address matches no active staff account.",
+                ),
+            ),
             Some(ConsoleError::BadForm(_)) => (
                 tr("Modulo non valido", "Invalid form"),
                 tr(
@@ -171,7 +192,12 @@ impl ErrorPage {
         let sign_in = layout.user.is_none()
             && matches!(
                 error,
-                Some(ConsoleError::SessionRequired | ConsoleError::CsrfRejected)
+                Some(
+                    ConsoleError::SessionRequired
+                        | ConsoleError::CsrfRejected
+                        | ConsoleError::LinkRefused
+                        | ConsoleError::IdentityRefused(_)
+                )
             );
         ErrorPage {
             layout,

@@ -29,6 +29,7 @@ pub mod session;
 pub mod sign_in;
 pub mod sign_out;
 pub mod step;
+pub mod throttle;
 
 use actix_web::web;
 

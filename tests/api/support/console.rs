@@ -51,9 +51,14 @@ impl TestApp {
     /// A session of `account`, begun through the sessions service (as a
     /// sign-in does), with the CSRF token read from the console's home.
     pub async fn console_session_of(&self, account: StaffRow) -> ConsoleSession {
-        let token = console_sessions::begin(&self.db, account.id, SignInMethod::EmailLink)
-            .await
-            .expect("session begun");
+        let token = console_sessions::begin(
+            &self.db,
+            self.config.console_sessions,
+            account.id,
+            SignInMethod::EmailLink,
+        )
+        .await
+        .expect("session begun");
         let mut session = ConsoleSession {
             account,
             cookie: token.as_str().to_owned(),

@@ -577,6 +577,13 @@ impl TestApp {
         ));
     }
 
+    /// Moves every sign-in link's expiry into the past, as 15 minutes do.
+    pub fn expire_sign_in_links(&self) {
+        self.execute_sql_behind_the_api(
+            "UPDATE sign_in_links SET expires_at = '2000-01-01 00:00:00'",
+        );
+    }
+
     /// Clears the normalised addresses, as rows written before the service
     /// stored them (with non-ASCII characters, the migration leaves NULL).
     pub fn forget_normalised_addresses(&self) {
