@@ -8,6 +8,7 @@ use crate::app::staff::{self, NewStaff};
 use crate::app::AppError;
 use crate::clock;
 use crate::config::Config;
+use crate::db::Db;
 use crate::domain::{Actor, EmailAddress, Invalid, PersonName, Role};
 use crate::http;
 use crate::startup::{prepare_database, Application};
@@ -229,9 +230,9 @@ fn export(args: ExportArgs) -> Result<(), Box<dyn std::error::Error>> {
 
     let format = ExportFormat::parse(&args.format)
         .map_err(|_| "--format must be csv, xlsx, json, ndjson, qdpx or qdc")?;
-    let filter = moderation_filter(args.filters)?;
     let config = Config::from_env()?;
     let db = prepare_database(&config)?;
+    let filter = moderation_filter(args.filters, &db)?;
     let request = ExportRequest::new(format, filter, args.include_personal_data);
     let key = config.pseudonym_key.as_deref();
     let rows = exports::run(
@@ -255,9 +256,9 @@ fn export(args: ExportArgs) -> Result<(), Box<dyn std::error::Error>> {
 fn report(args: ReportArgs) -> Result<(), Box<dyn std::error::Error>> {
     use crate::exports::{self, ExportFormat, ExportRequest};
 
-    let filter = moderation_filter(args.filters)?;
     let config = Config::from_env()?;
     let db = prepare_database(&config)?;
+    let filter = moderation_filter(args.filters, &db)?;
     let request = ExportRequest::new(ExportFormat::Csv, filter, false);
     let key = config.pseudonym_key.as_deref();
     let now = clock::now();
@@ -275,7 +276,9 @@ fn report(args: ReportArgs) -> Result<(), Box<dyn std::error::Error>> {
 /// The filters of the command line, checked as the API checks them.
 fn moderation_filter(
     args: FilterArgs,
+    db: &Db,
 ) -> Result<crate::db::contributions::ModerationFilter, Box<dyn std::error::Error>> {
+    use crate::app::moderation::filter::check_known;
     use crate::app::moderation::ModerationQuery;
     use crate::domain::FieldErrors;
 
@@ -293,20 +296,28 @@ fn moderation_filter(
     };
     let mut errors = FieldErrors::default();
     let filter = query.filter(&mut errors);
-    if let Err(Invalid(failures)) = errors.finish(Some(())) {
-        let messages: Vec<String> = failures
-            .iter()
-            .map(|f| {
-                format!(
-                    "--{}: {}",
-                    f.field.replace('_', "-"),
-                    f.issue.message(crate::i18n::Language::En)
-                )
-            })
-            .collect();
-        return Err(messages.join("; ").into());
-    }
+    errors.finish(Some(())).map_err(option_failures)?;
+    db.read_blocking(|conn| check_known(conn, &filter))
+        .map_err(|error| match error {
+            AppError::Invalid(invalid) => option_failures(invalid),
+            other => other.to_string(),
+        })?;
     Ok(filter)
+}
+
+/// Invalid options, each named as typed (`--thematic-area: …`).
+fn option_failures(Invalid(failures): Invalid) -> String {
+    failures
+        .iter()
+        .map(|f| {
+            format!(
+                "--{}: {}",
+                f.field.replace('_', "-"),
+                f.issue.message(crate::i18n::Language::En)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn demo_data(args: DemoDataArgs) -> Result<(), Box<dyn std::error::Error>> {

@@ -4,7 +4,7 @@
 use super::moderation::detail;
 use crate::app::{AppError, Services};
 use crate::db::audit::{self, AuditFilter, AuditRow};
-use crate::domain::{ContributionId, TargetType};
+use crate::domain::{ContributionRef, TargetType};
 
 /// Events in the order they happened, `limit + 1` at most after `after_seq`.
 pub async fn list(
@@ -22,19 +22,20 @@ pub async fn list(
 /// Every audited event about contribution `id`, oldest first.
 pub async fn history(
     services: &Services,
-    id: ContributionId,
+    key: impl Into<ContributionRef>,
     after_seq: Option<i64>,
     limit: i64,
 ) -> Result<Vec<AuditRow>, AppError> {
-    let filter = AuditFilter {
-        target_type: Some(TargetType::Contribution),
-        target_id: Some(id.to_string()),
-        ..AuditFilter::default()
-    };
+    let key = key.into();
     services
         .db
         .read(move |conn| {
-            detail::find(conn, id)?;
+            let id = detail::find(conn, key)?.id;
+            let filter = AuditFilter {
+                target_type: Some(TargetType::Contribution),
+                target_id: Some(id.to_string()),
+                ..AuditFilter::default()
+            };
             Ok(audit::list(conn, &filter, after_seq, limit)?)
         })
         .await

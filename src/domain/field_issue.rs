@@ -29,6 +29,10 @@ pub enum FieldIssue {
         allowed: Vec<String>,
     },
     UnknownThematicArea,
+    /// A filter value that names nothing stored, such as a tag never created.
+    NoSuchValue {
+        value: String,
+    },
     RequiredForOrganizations,
     InvalidTimestamp,
     /// A time before `earliest` (RFC 3339) or in the future.
@@ -54,6 +58,8 @@ pub enum FieldIssue {
     TooManyItems {
         max: usize,
     },
+    /// Not the identifier of a contribution.
+    NotAContributionId,
 }
 
 impl FieldIssue {
@@ -106,6 +112,8 @@ impl FieldIssue {
             }
             (UnknownThematicArea, Language::It) => "area tematica inesistente o non attiva".into(),
             (UnknownThematicArea, Language::En) => "is not an active thematic area".into(),
+            (NoSuchValue { value }, Language::It) => format!("«{value}» non esiste"),
+            (NoSuchValue { value }, Language::En) => format!("\"{value}\" does not exist"),
             (RequiredForOrganizations, Language::It) => {
                 "obbligatorio quando l'autore è un'associazione o un'organizzazione".into()
             }
@@ -181,6 +189,8 @@ impl FieldIssue {
             (AlreadyExists, Language::En) => "already exists".into(),
             (TooManyItems { max }, Language::It) => format!("al massimo {max} elementi"),
             (TooManyItems { max }, Language::En) => format!("at most {max} items"),
+            (NotAContributionId, Language::It) => "non è l'identificativo di un contributo".into(),
+            (NotAContributionId, Language::En) => "is not a contribution identifier".into(),
         }
     }
 }

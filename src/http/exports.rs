@@ -20,7 +20,7 @@ use std::time::Duration;
 use actix_web::body::{BodySize, MessageBody};
 use actix_web::http::header;
 use actix_web::web::Bytes;
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use tokio::sync::mpsc;
 use utoipa::openapi::path::{Parameter, ParameterIn};
@@ -28,9 +28,11 @@ use utoipa::IntoParams;
 
 use super::auth::Exporter;
 use super::export_slots::{ExportSlot, RETRY_AFTER_SECONDS};
-use super::input::FieldErrors;
+use super::input::{reject_unknown_parameters, FieldErrors};
 use super::AppState;
+use crate::app::moderation::filter::check_known;
 use crate::app::moderation::ModerationQuery;
+use crate::app::AppError;
 use crate::clock;
 use crate::db::contributions::ModerationFilter;
 use crate::db::Db;
@@ -107,6 +109,17 @@ pub(super) fn whole_selection(
     filter
 }
 
+/// The filter, once its areas and tags are known to exist.
+pub(super) async fn known_filter(
+    state: &AppState,
+    filter: ModerationFilter,
+) -> Result<ModerationFilter, AppError> {
+    state
+        .db
+        .read(move |conn| check_known(conn, &filter).map(|()| filter))
+        .await
+}
+
 fn parse_flag(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> bool {
     match raw.map(str::trim) {
         None => false,
@@ -180,10 +193,12 @@ fn parse_flag(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> bool 
 pub async fn export_contributions(
     Exporter(staff): Exporter,
     state: web::Data<AppState>,
+    http_request: HttpRequest,
     options: web::Query<ExportOptionsQuery>,
     filters: web::Query<ModerationQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = FieldErrors::default();
+    reject_unknown_parameters::<ExportParams>(&http_request, &mut errors);
     let include_personal_data = parse_flag(
         options.include_personal_data.as_deref(),
         "include_personal_data",
@@ -201,6 +216,7 @@ pub async fn export_contributions(
     };
     let filter = whole_selection(&filters, &mut errors);
     errors.finish(Some(()))?;
+    let filter = known_filter(&state, filter).await?;
 
     let slot = state
         .exports

@@ -7,7 +7,7 @@ use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::IntoParams;
 
 use super::auth::Exporter;
-use super::exports::{whole_selection, PAGING_PARAMETERS};
+use super::exports::{known_filter, whole_selection, PAGING_PARAMETERS};
 use super::input::FieldErrors;
 use super::AppState;
 use crate::app::moderation::ModerationQuery;
@@ -67,6 +67,7 @@ pub async fn show_export_report(
     let mut errors = FieldErrors::default();
     let filter = whole_selection(&filters, &mut errors);
     errors.finish(Some(()))?;
+    let filter = known_filter(&state, filter).await?;
     let request = ExportRequest::new(ExportFormat::Csv, filter, false);
     let db = state.db.clone();
     let key = state.config.pseudonym_key.clone();

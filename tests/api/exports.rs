@@ -842,7 +842,10 @@ async fn roles_personal_data_and_the_audit_log() {
     assert_eq!(details["rows"], 2);
     assert_eq!(details["complete"], true);
     assert_eq!(details["format"], "csv");
-    assert_eq!(details["filters"]["thematic_area"], "mobilita-green");
+    assert_eq!(
+        details["filters"]["thematic_area"],
+        json!(["mobilita-green"])
+    );
     assert_eq!(
         details["filters"]["excluded_status"],
         json!(["spam", "hidden"])
@@ -1568,4 +1571,68 @@ async fn demo_data_is_varied_and_exports_in_batches() {
     // Also as XLSX (constant-memory sheet across batches).
     let (_, xlsx) = download(&app, &researcher, "format=xlsx").await;
     assert_xlsx_matches(&parse_xlsx(&xlsx), &want, false);
+}
+
+#[actix_web::test]
+async fn export_filters_take_comma_lists_and_refuse_values_that_do_not_exist() {
+    let app = spawn().await;
+    let seeded = seed(&app).await;
+    let researcher = app.researcher().await;
+    assert_eq!(
+        ids_of(
+            &app,
+            &researcher,
+            "thematic_area=cultura-diffusa,bambini-famiglie"
+        )
+        .await,
+        vec![
+            seeded.same_author[1].clone(),
+            seeded.organization.clone(),
+            seeded.paper.clone()
+        ]
+    );
+    assert_eq!(
+        ids_of(&app, &researcher, "channel=paper,email&quartiere=4,5").await,
+        vec![seeded.paper.clone()]
+    );
+    assert_eq!(
+        ids_of(&app, &researcher, "tag=Zona%2030,zona-30").await,
+        vec![seeded.same_author[0].clone()]
+    );
+    // Researchers never find an author by name or e-mail.
+    assert!(ids_of(&app, &researcher, "q=Quarantotti").await.is_empty());
+
+    for (query, field) in [
+        ("thematic_area=mobilita", "thematic_area"),
+        ("thematic_area=mobilita-green,mobilita", "thematic_area"),
+        ("tag=inesistente", "tag"),
+        ("channel=paper,fax", "channel"),
+        ("author_kind=citizen,robot", "author_kind"),
+        ("quartiere=4,6", "quartiere"),
+        ("area=mobilita-green", "area"),
+        ("formato=csv", "formato"),
+    ] {
+        let response = app
+            .get_as(
+                &researcher,
+                &paths::with_query(paths::exports_contributions(), query),
+            )
+            .await;
+        let problem = assert_problem(response, 422).await;
+        assert_eq!(failing_fields(&problem), vec![field.to_owned()], "{query}");
+    }
+    let problem = assert_problem(
+        app.get_as(
+            &researcher,
+            &paths::with_query(paths::exports_contributions(), "thematic_area=mobilita"),
+        )
+        .await,
+        422,
+    )
+    .await;
+    let detail = problem.to_string();
+    assert!(
+        detail.contains("mobilita-green"),
+        "names the areas: {detail}"
+    );
 }

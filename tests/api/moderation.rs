@@ -210,7 +210,19 @@ async fn every_filter_narrows_the_queue() {
         ("thematic_area=cultura-diffusa", &["RF-000002"]),
         ("thematic_area=cura-persona", &[]),
         ("tag=piste-ciclabili", &["RF-000001"]),
-        ("tag=nessuno", &[]),
+        ("tag=Piste%20Ciclabili", &["RF-000001"]),
+        // Every multi-valued filter takes a comma list: any of its values.
+        (
+            "thematic_area=cultura-diffusa,bambini-famiglie",
+            &["RF-000002", "RF-000003"],
+        ),
+        ("tag=piste-ciclabili,piste-ciclabili", &["RF-000001"]),
+        ("quartiere=5,%204", &["RF-000004", "RF-000002"]),
+        ("channel=paper,email", &["RF-000004"]),
+        (
+            "author_kind=trade_association,cultural_association",
+            &["RF-000002", "RF-000003"],
+        ),
         ("quartiere=5", &["RF-000002"]),
         ("quartiere=4", &["RF-000004"]),
         ("channel=paper", &["RF-000004"]),
@@ -277,6 +289,16 @@ async fn invalid_filters_are_named_in_a_422() {
         ("limit=dieci", "limit"),
         ("cursor=%25%25%25", "cursor"),
         (&format!("q={long_q}") as &str, "q"),
+        // Values that name nothing stored, and parameters that do not exist.
+        ("thematic_area=mobilita", "thematic_area"),
+        ("thematic_area=mobilita-green,nonexistent", "thematic_area"),
+        ("tag=nessuno", "tag"),
+        ("tag=%2C", "tag"),
+        ("quartiere=1,9", "quartiere"),
+        ("channel=form,fax", "channel"),
+        ("author_kind=citizen,", "author_kind"),
+        ("area=mobilita-green", "area"),
+        ("status=pending&stato=pending", "stato"),
     ];
     for (query, field) in cases {
         let response = app
@@ -395,13 +417,30 @@ async fn patch_needs_the_current_etag() {
         428,
     )
     .await;
-    for stale in ["\"v2\"", "\"v0\"", "qualcosa"] {
-        assert_problem(
-            patch(&app, &moderator, &id, Some(stale), approve.clone()).await,
-            412,
+    // If-Match is strict: only the strong tag as read matches.
+    for (if_match, status) in [
+        ("\"v2\"", 412),
+        ("\"v0\"", 412),
+        ("\"abc\"", 412),
+        ("W/\"v1\"", 412),
+        ("*", 428),
+        ("qualcosa", 400),
+        ("v1", 400),
+        ("\"v1\", \"v2\"", 400),
+        ("\"v1", 400),
+    ] {
+        let problem = assert_problem(
+            patch(&app, &moderator, &id, Some(if_match), approve.clone()).await,
+            status,
         )
         .await;
+        assert!(problem["detail"].is_string(), "{if_match}");
     }
+    let (unchanged, _) = detail(&app, &moderator, &id).await;
+    assert_eq!(
+        unchanged["status"], "pending",
+        "refused If-Match changed nothing"
+    );
     assert_problem(app.get(&paths::contribution(&id)).await, 404).await;
 
     let response = patch(&app, &moderator, &id, Some("\"v1\""), approve.clone()).await;
@@ -569,7 +608,7 @@ async fn reasons_duplicates_and_bodies_are_validated() {
     .await;
     refused(
         copy.clone(),
-        json!({"status": "duplicate", "duplicate_of": "RF-000001"}),
+        json!({"status": "duplicate", "duplicate_of": "RF-009999"}),
         "duplicate_of",
     )
     .await;
@@ -1383,7 +1422,7 @@ async fn similar_ranks_a_lightly_edited_copy_first() {
     assert_eq!(reverse["items"][0]["id"], original.as_str());
     assert_eq!(reverse["items"][0]["score"], items[0]["score"]);
 
-    for id in [uuid::Uuid::new_v4().to_string(), "RF-000001".to_owned()] {
+    for id in [uuid::Uuid::new_v4().to_string(), "RF-009999".to_owned()] {
         let response = app
             .get_as(&moderator, &paths::moderation_similar(&id))
             .await;
@@ -1470,4 +1509,138 @@ async fn similar_finds_a_contribution_that_became_visible_late() {
     app.set_sequence_number(&id_of(&copy), 10);
     let similar = app.get_json_as(&moderator, &path).await;
     assert_eq!(similar["items"][0]["id"], copy["id"], "{similar}");
+}
+
+#[actix_web::test]
+async fn moderators_find_authors_by_name_or_email_but_the_public_cannot() {
+    let app = TestApp::spawn().await;
+    let moderator = app.moderator().await;
+    let maria = app.submit_ok(&example_submission()).await;
+    let niccolo = with(
+        with(
+            with(example_submission(), "author.given_name", json!("Niccolò")),
+            "author.family_name",
+            json!("Dell'Acqua"),
+        ),
+        "author.email",
+        json!("n.dellacqua@comune.example"),
+    );
+    let niccolo = app.submit_ok(&niccolo).await;
+    app.publish(&id_of(&maria)).await;
+    app.publish(&id_of(&niccolo)).await;
+    let cases: &[(&str, &[&str])] = &[
+        ("q=rossi", &["RF-000001"]),
+        ("q=Maria%20ROSSI", &["RF-000001"]),
+        ("q=maria.rossi%40example", &["RF-000001"]),
+        ("q=niccol%C3%B2", &["RF-000002"]),
+        ("q=comune.example", &["RF-000002"]),
+        // Words of the text still match; every word is required.
+        ("q=ciclabile%20rossi", &["RF-000001"]),
+        ("q=rossi%20dell", &[]),
+    ];
+    for (query, expected) in cases {
+        assert_eq!(
+            queue_refs(&app, &moderator, query).await,
+            *expected,
+            "{query}"
+        );
+    }
+    let public = app
+        .get_json(&paths::with_query(paths::contributions(), "q=rossi"))
+        .await;
+    assert_eq!(
+        public["items"],
+        json!([]),
+        "the public search reads no personal data"
+    );
+}
+
+#[actix_web::test]
+async fn a_reference_names_a_contribution_wherever_an_id_does() {
+    let app = TestApp::spawn().await;
+    let moderator = app.moderator().await;
+    let original = id_of(&app.submit_ok(&example_submission()).await);
+    let copy = id_of(&app.submit_ok(&example_submission()).await);
+    let third = id_of(&app.submit_ok(&example_submission()).await);
+
+    let (record, etag) = detail(&app, &moderator, "RF-000002").await;
+    assert_eq!(record["id"], copy.as_str());
+    let (lowercase, _) = detail(&app, &moderator, "rf-2").await;
+    assert_eq!(lowercase["id"], copy.as_str());
+    let marked = patch(
+        &app,
+        &moderator,
+        "RF-000002",
+        Some(&etag),
+        json!({"status": "duplicate", "duplicate_of": "RF-000001"}),
+    )
+    .await;
+    assert_eq!(marked.status(), 200);
+    let marked: Value = marked.json().await.unwrap();
+    assert_eq!(marked["duplicate_of"], original.as_str());
+
+    let note = app
+        .post_json_as(
+            &moderator,
+            &paths::moderation_notes("RF-000001"),
+            &json!({"text": "Originale"}),
+        )
+        .await;
+    assert_eq!(note.status(), 201);
+    let history = app
+        .get_json_as(&moderator, &paths::moderation_history("RF-000002"))
+        .await;
+    assert_eq!(history["items"][0]["target_id"], copy.as_str());
+    let similar = app
+        .get_json_as(&moderator, &paths::moderation_similar("RF-000001"))
+        .await;
+    assert!(similar["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["id"] == third.as_str()));
+
+    let bulk = app
+        .post_json_as(
+            &moderator,
+            &paths::bulk_actions(),
+            &json!({"ids": ["RF-000003", "RF-000099"], "status": "spam"}),
+        )
+        .await;
+    let bulk: Value = bulk.json().await.unwrap();
+    assert_eq!(bulk["items"][0]["outcome"], "applied");
+    assert_eq!(bulk["items"][1]["problem"]["status"], 404);
+    let (third_record, _) = detail(&app, &moderator, &third).await;
+    assert_eq!(third_record["status"], "spam");
+
+    // References that name nothing.
+    for missing in ["RF-000099", "RF-", "RF-12x"] {
+        let response = app
+            .get_as(&moderator, &paths::moderation_contribution(missing))
+            .await;
+        assert_problem(response, 404).await;
+    }
+    let (_, etag) = detail(&app, &moderator, &third).await;
+    let response = patch(
+        &app,
+        &moderator,
+        &third,
+        Some(&etag),
+        json!({"status": "pending"}),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let (_, etag) = detail(&app, &moderator, &third).await;
+    for (reference, field) in [("RF-000099", "duplicate_of"), ("RF-000003", "duplicate_of")] {
+        let response = patch(
+            &app,
+            &moderator,
+            &third,
+            Some(&etag),
+            json!({"status": "duplicate", "duplicate_of": reference}),
+        )
+        .await;
+        let problem = assert_problem(response, 422).await;
+        assert_eq!(failing_fields(&problem), [field], "{reference}");
+    }
 }

@@ -6,7 +6,7 @@ use super::review::{run_step, ModerationRequest};
 use crate::app::{AppError, Resource, Services};
 use crate::clock;
 use crate::db::audit;
-use crate::domain::{Actor, AuditEvent, ContributionId, StaffId, TagName};
+use crate::domain::{Actor, AuditEvent, ContributionRef, StaffId, TagName};
 
 /// What happened to one id, in request order.
 pub struct BulkOutcome {
@@ -36,8 +36,8 @@ async fn apply_one(
     raw_id: &str,
     change: &ModerationRequest,
 ) -> Result<(), AppError> {
-    let id = ContributionId::parse(raw_id).ok_or(AppError::NotFound(Resource::Contribution))?;
-    run_step(services, actor, id, None, change.clone()).await?;
+    let key = ContributionRef::parse(raw_id).ok_or(AppError::NotFound(Resource::Contribution))?;
+    run_step(services, actor, key, None, change.clone()).await?;
     Ok(())
 }
 

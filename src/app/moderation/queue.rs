@@ -2,14 +2,16 @@
 //! order of arrival, page by page.
 
 use super::detail::{details_of, ContributionDetail};
+use super::filter::check_known;
 use crate::app::{AppError, Services};
 use crate::db::contributions::{self, ModerationFilter, Position};
 
 /// One page of the queue, `limit + 1` rows at most so that the caller knows
-/// whether another page follows.
+/// whether another page follows. Staff search the author's names and
+/// e-mail too.
 pub async fn list(
     services: &Services,
-    filter: ModerationFilter,
+    mut filter: ModerationFilter,
     newest_first: bool,
     after: Option<Position>,
     limit: i64,
@@ -17,6 +19,8 @@ pub async fn list(
     services
         .db
         .read(move |conn| {
+            check_known(conn, &filter)?;
+            filter.text_matches_author = true;
             let rows =
                 contributions::list_for_moderation(conn, &filter, newest_first, after, limit)?;
             Ok(details_of(conn, rows)?)

@@ -13,7 +13,7 @@ use crate::clock;
 use crate::db::models::ContributionRow;
 use crate::db::{audit, contributions, tags, DbConnection};
 use crate::domain::{
-    Actor, ContributionId, ContributionStatus, StaffId, TagName, ThematicAreaCode,
+    Actor, ContributionRef, ContributionStatus, StaffId, TagName, ThematicAreaCode,
 };
 use crate::mail::{notices, MailContext};
 
@@ -24,7 +24,7 @@ pub struct ModerationRequest {
     /// `Some(None)` clears the reason.
     pub status_reason: Option<Option<String>>,
     /// `Some(None)` clears it.
-    pub duplicate_of: Option<Option<ContributionId>>,
+    pub duplicate_of: Option<Option<ContributionRef>>,
     pub thematic_area: Option<ThematicAreaCode>,
     /// Replaces the whole set.
     pub tags: Option<Vec<TagName>>,
@@ -52,11 +52,11 @@ pub struct Applied {
 pub async fn moderate(
     services: &Services,
     actor: StaffId,
-    id: ContributionId,
+    key: impl Into<ContributionRef>,
     expected_version: Option<i64>,
     request: ModerationRequest,
 ) -> Result<ContributionDetail, AppError> {
-    let row = run_step(services, actor, id, expected_version, request).await?;
+    let row = run_step(services, actor, key.into(), expected_version, request).await?;
     Ok(services
         .db
         .read(move |conn| detail::detail_of(conn, row))
@@ -68,7 +68,7 @@ pub async fn moderate(
 pub async fn run_step(
     services: &Services,
     actor: StaffId,
-    id: ContributionId,
+    key: ContributionRef,
     expected_version: Option<i64>,
     request: ModerationRequest,
 ) -> Result<ContributionRow, AppError> {
@@ -82,7 +82,7 @@ pub async fn run_step(
                 mail: &mail,
                 now: clock::now().naive_utc(),
             };
-            apply(conn, &step, id, expected_version, &request)
+            apply(conn, &step, key, expected_version, &request)
         })
         .await?;
     if applied.indicator_changed {
@@ -96,11 +96,12 @@ pub async fn run_step(
 pub fn apply(
     conn: &mut DbConnection,
     step: &StepContext<'_>,
-    id: ContributionId,
+    key: ContributionRef,
     expected_version: Option<i64>,
     request: &ModerationRequest,
 ) -> Result<Applied, AppError> {
-    let row = detail::find(conn, id)?;
+    let row = detail::find(conn, key)?;
+    let id = row.id;
     if expected_version.is_some_and(|version| version != row.version) {
         return Err(AppError::StaleVersion);
     }

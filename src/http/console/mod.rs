@@ -11,16 +11,24 @@
 //! and answer errors as [`ConsoleError`] (an HTML page). Register the
 //! module's `routes` in [`routes`] and its section in `nav.rs`.
 
+pub mod bulk;
+pub mod claim;
 pub mod csrf;
 pub mod error;
 pub mod home;
+pub mod labels;
 pub mod language;
 pub mod layout;
+pub mod moderation;
 pub mod nav;
 pub mod next;
+pub mod offline;
+pub mod queue;
+pub mod review;
 pub mod session;
 pub mod sign_in;
 pub mod sign_out;
+pub mod step;
 pub mod throttle;
 
 use actix_web::web;
@@ -37,6 +45,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
             .wrap(actix_web::middleware::from_fn(error::render_error_pages))
             .configure(shell_routes)
             .configure(sign_in::routes)
+            .configure(moderation::routes)
             .default_service(web::to(not_found)),
     );
 }

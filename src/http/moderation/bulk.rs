@@ -4,7 +4,6 @@ use actix_web::{post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 use super::request::parse_request;
 use super::views::no_store;
@@ -21,9 +20,10 @@ use crate::http::AppState;
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct BulkAction {
-    /// 1–500 contribution ids; each gets its own outcome, in this order.
+    /// 1–500 contribution ids or references (`RF-000401`); each gets its
+    /// own outcome, in this order.
     #[schema(min_items = 1, max_items = 500)]
-    ids: Vec<Uuid>,
+    ids: Vec<String>,
     status: Option<ContributionStatus>,
     #[schema(max_length = 1000)]
     status_reason: Option<String>,

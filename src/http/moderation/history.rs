@@ -14,7 +14,7 @@ use crate::clock;
 use crate::db::audit::AuditRow;
 use crate::error::ApiError;
 use crate::http::auth::Moderator;
-use crate::http::extract::ContributionPath;
+use crate::http::extract::ContributionRefPath;
 use crate::http::input::FieldErrors;
 use crate::http::pagination::{self, Page};
 use crate::http::problems::{ContributionNotFound, ModeratorProblems, QueryProblems};
@@ -94,7 +94,7 @@ pub fn audit_page(rows: Vec<AuditRow>, limit: i64) -> Page<AuditEvent> {
     path = "/moderation/contributions/{id}/history",
     tag = "moderazione",
     operation_id = "show_contribution_history",
-    params(("id" = Uuid, Path, description = "Identifier of the contribution."), PageQuery),
+    params(("id" = String, Path, description = "Identifier of the contribution, or its reference such as `RF-000401`.", max_length = 36), PageQuery),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The events.", body = Page<AuditEvent>),
@@ -107,7 +107,7 @@ pub fn audit_page(rows: Vec<AuditRow>, limit: i64) -> Page<AuditEvent> {
 pub async fn show_contribution_history(
     _: Moderator,
     state: web::Data<AppState>,
-    ContributionPath(id): ContributionPath,
+    ContributionRefPath(id): ContributionRefPath,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = FieldErrors::default();

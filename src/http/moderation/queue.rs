@@ -1,12 +1,12 @@
 //! `GET /moderation/contributions`: the queue.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 
 use super::views::{no_store, ModerationContribution};
 use crate::app::moderation::{queue, ModerationQuery};
 use crate::error::ApiError;
 use crate::http::auth::Moderator;
-use crate::http::input::FieldErrors;
+use crate::http::input::{reject_unknown_parameters, FieldErrors};
 use crate::http::pagination::{self, Page};
 use crate::http::problems::{ModeratorProblems, QueryProblems};
 use crate::http::AppState;
@@ -32,9 +32,11 @@ use crate::http::AppState;
 pub async fn list_moderation_queue(
     _: Moderator,
     state: web::Data<AppState>,
+    request: HttpRequest,
     query: web::Query<ModerationQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = FieldErrors::default();
+    reject_unknown_parameters::<ModerationQuery>(&request, &mut errors);
     let filter = query.filter(&mut errors);
     let newest_first = query.newest_first(&mut errors);
     let limit = pagination::limit(query.limit.as_deref(), &mut errors);
