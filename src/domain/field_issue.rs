@@ -58,6 +58,8 @@ pub enum FieldIssue {
     TooManyItems {
         max: usize,
     },
+    /// An empty list where at least one item is needed.
+    EmptyList,
 }
 
 impl FieldIssue {
@@ -185,6 +187,8 @@ impl FieldIssue {
             }
             (AlreadyExists, Language::It) => "esiste già".into(),
             (AlreadyExists, Language::En) => "already exists".into(),
+            (EmptyList, Language::It) => "l'elenco è vuoto: indicare almeno un contributo".into(),
+            (EmptyList, Language::En) => "is empty: name at least one contribution".into(),
             (TooManyItems { max }, Language::It) => format!("al massimo {max} elementi"),
             (TooManyItems { max }, Language::En) => format!("at most {max} items"),
         }

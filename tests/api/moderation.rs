@@ -723,7 +723,21 @@ async fn tags_replace_the_set_and_are_counted() {
     );
     patch_ok(&app, &moderator, &second, json!({"tags": ["viali"]})).await;
 
-    for bad in ["Città", "Viali", "piste ciclabili", "-viali", "", "a--b"] {
+    // Words become slugs; what has no letter or digit, or is too long, is refused.
+    let (_, etag) = detail(&app, &moderator, &second).await;
+    let response = patch(
+        &app,
+        &moderator,
+        &second,
+        Some(&etag),
+        json!({"tags": ["Mercati Rionali", "Città", "viali"]}),
+    )
+    .await;
+    let record: Value = response.json().await.unwrap();
+    assert_eq!(record["tags"], json!(["citta", "mercati-rionali", "viali"]));
+    patch_ok(&app, &moderator, &second, json!({"tags": ["viali"]})).await;
+    let too_long = "a".repeat(51);
+    for bad in ["--", "", " ! ", too_long.as_str()] {
         let (_, etag) = detail(&app, &moderator, &second).await;
         let response = patch(
             &app,
@@ -743,6 +757,8 @@ async fn tags_replace_the_set_and_are_counted() {
     assert_eq!(
         tags["items"],
         json!([
+            {"tag": "citta", "count": 0},
+            {"tag": "mercati-rionali", "count": 0},
             {"tag": "piste-ciclabili", "count": 0},
             {"tag": "viali", "count": 2},
             {"tag": "zona30", "count": 1}
@@ -1326,7 +1342,11 @@ async fn bulk_actions_report_one_outcome_per_id_in_order() {
         (json!({"status": "spam"}), "ids"),
         (json!({"ids": "tutti", "status": "spam"}), "ids"),
         (json!({"ids": [a], "status": "cestinato"}), "status"),
-        (json!({"ids": [a], "add_tags": ["Città"]}), "add_tags"),
+        (json!({"ids": [a], "add_tags": ["--"]}), "add_tags"),
+        (
+            json!({"ids": [a], "thematic_area": "Nessuna Area"}),
+            "thematic_area",
+        ),
         (json!({"ids": [a], "tags": ["x"]}), "tags"),
     ] {
         let problem = assert_problem(app.post_json_as(&moderator, bulk, &body).await, 422).await;
@@ -1643,4 +1663,85 @@ async fn a_reference_names_a_contribution_wherever_an_id_does() {
         let problem = assert_problem(response, 422).await;
         assert_eq!(failing_fields(&problem), [field], "{reference}");
     }
+}
+
+#[actix_web::test]
+async fn bulk_actions_move_areas_mark_duplicates_and_report_what_did_not_change() {
+    let app = TestApp::spawn().await;
+    let moderator = app.moderator().await;
+    let original = id_of(&app.submit_ok(&example_submission()).await);
+    let copies: Vec<String> = [
+        id_of(&app.submit_ok(&example_submission()).await),
+        id_of(&app.submit_ok(&example_submission()).await),
+    ]
+    .into();
+    let bulk = &paths::bulk_actions();
+    let outcomes = |value: Value| -> Vec<String> {
+        value["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["outcome"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    let moved: Value = app
+        .post_json_as(
+            &moderator,
+            bulk,
+            &json!({"ids": ["RF-000002", copies[1]], "thematic_area": "cultura-diffusa", "add_tags": ["Mercati Rionali"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(outcomes(moved), ["applied", "applied"]);
+    for copy in &copies {
+        let (record, _) = detail(&app, &moderator, copy).await;
+        assert_eq!(record["thematic_area"], "cultura-diffusa");
+        assert_eq!(record["tags"], json!(["mercati-rionali"]));
+    }
+
+    let marked: Value = app
+        .post_json_as(
+            &moderator,
+            bulk,
+            &json!({"ids": copies, "status": "duplicate", "duplicate_of": "RF-000001"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(outcomes(marked), ["applied", "applied"]);
+    for copy in &copies {
+        let (record, _) = detail(&app, &moderator, copy).await;
+        assert_eq!(record["status"], "duplicate");
+        assert_eq!(record["duplicate_of"], original.as_str());
+    }
+
+    // The same action again changes nothing, and says so.
+    let again: Value = app
+        .post_json_as(
+            &moderator,
+            bulk,
+            &json!({"ids": [copies[0], original], "thematic_area": "cultura-diffusa"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(outcomes(again), ["unchanged", "applied"]);
+    let (record, etag) = detail(&app, &moderator, &copies[0]).await;
+    assert_eq!(etag, "\"v3\"", "nothing written: {record}");
+
+    // An empty list is named as such.
+    let problem = assert_problem(
+        app.post_json_as(&moderator, bulk, &json!({"ids": [], "status": "spam"}))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(failing_fields(&problem), ["ids"]);
+    let message = problem["errors"][0].to_string();
+    assert!(message.contains("vuoto"), "{message}");
 }
