@@ -1745,3 +1745,47 @@ async fn bulk_actions_move_areas_mark_duplicates_and_report_what_did_not_change(
     let message = problem["errors"][0].to_string();
     assert!(message.contains("vuoto"), "{message}");
 }
+
+#[actix_web::test]
+async fn the_queue_counts_each_status_for_its_filters() {
+    let app = TestApp::spawn().await;
+    let moderator = app.moderator().await;
+    let mut ids = Vec::new();
+    for _ in 0..4 {
+        ids.push(id_of(&app.submit_ok(&example_submission()).await));
+    }
+    let other_area = with(
+        example_submission(),
+        "thematic_area",
+        json!("cultura-diffusa"),
+    );
+    app.submit_ok(&other_area).await;
+    patch_ok(&app, &moderator, &ids[0], json!({"status": "approved"})).await;
+    patch_ok(&app, &moderator, &ids[1], json!({"status": "spam"})).await;
+
+    let counts = |query: &'static str| {
+        let app = &app;
+        let moderator = &moderator;
+        async move {
+            app.get_json_as(
+                moderator,
+                &paths::with_query(paths::moderation_contributions(), query),
+            )
+            .await["status_counts"]
+                .clone()
+        }
+    };
+    let all =
+        json!({"pending": 3, "approved": 1, "rejected": 0, "spam": 1, "duplicate": 0, "hidden": 0});
+    assert_eq!(counts("").await, all);
+    // The status filter narrows the items, not the counts.
+    assert_eq!(counts("status=spam").await, all);
+    assert_eq!(
+        counts("thematic_area=mobilita-green").await,
+        json!({"pending": 2, "approved": 1, "rejected": 0, "spam": 1, "duplicate": 0, "hidden": 0})
+    );
+    assert_eq!(
+        counts("q=nessuna-parola-presente").await,
+        json!({"pending": 0, "approved": 0, "rejected": 0, "spam": 0, "duplicate": 0, "hidden": 0})
+    );
+}
