@@ -1789,3 +1789,34 @@ async fn the_queue_counts_each_status_for_its_filters() {
         json!({"pending": 0, "approved": 0, "rejected": 0, "spam": 0, "duplicate": 0, "hidden": 0})
     );
 }
+
+#[actix_web::test]
+async fn the_history_names_each_actor_and_shows_each_note() {
+    let app = TestApp::spawn().await;
+    let moderator = app.moderator().await;
+    let id = id_of(&app.submit_ok(&example_submission()).await);
+    patch_ok(&app, &moderator, &id, json!({"status": "approved"})).await;
+    let note = app
+        .post_json_as(
+            &moderator,
+            &paths::moderation_notes(&id),
+            &json!({"text": "Sentito l'autore: confermato"}),
+        )
+        .await;
+    assert_eq!(note.status(), 201);
+
+    let history = app
+        .get_json_as(&moderator, &paths::moderation_history(&id))
+        .await;
+    let events = history["items"].as_array().unwrap();
+    let by_action = |action: &str| {
+        events
+            .iter()
+            .find(|event| event["action"] == action)
+            .unwrap_or_else(|| panic!("no {action} in {history}"))
+    };
+    assert_eq!(by_action("status_changed")["actor_name"], "Staff moderator");
+    let noted = by_action("note_added");
+    assert_eq!(noted["actor_name"], "Staff moderator");
+    assert_eq!(noted["details"]["note"], "Sentito l'autore: confermato");
+}
