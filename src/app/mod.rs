@@ -5,12 +5,15 @@
 
 pub mod areas;
 pub mod audit_log;
+pub mod authors;
+pub mod console_sessions;
 pub mod erasure;
 pub mod error;
 pub mod indicators;
 pub mod moderation;
 pub mod outbox;
 pub mod public;
+pub mod sign_in;
 pub mod similar_index;
 pub mod staff;
 pub mod submissions;

@@ -1,5 +1,6 @@
 //! Staff accounts: one path for the command line and the admin API.
 
+use crate::app::console_sessions;
 use crate::app::error::unless_taken;
 use crate::app::{AppError, Resource};
 use crate::clock;
@@ -49,7 +50,8 @@ pub async fn create(
     .await
 }
 
-/// Deactivates an account; its token stops working at once.
+/// Deactivates an account; its token stops working and its console
+/// sessions end at once.
 pub async fn deactivate(db: &Db, actor: Actor, id: StaffId) -> Result<StaffRow, AppError> {
     db.write(move |conn| {
         let now = clock::now().naive_utc();
@@ -66,6 +68,7 @@ pub async fn deactivate(db: &Db, actor: Actor, id: StaffId) -> Result<StaffRow, 
             return Err(AppError::invalid("id", FieldIssue::LastActiveAdmin));
         }
         if staff::deactivate(conn, id, now)? {
+            console_sessions::end_all_in(conn, id)?;
             let event = AuditEvent::staff_deactivated(id, existing.role);
             audit::record(conn, actor, event, now)?;
         }

@@ -25,6 +25,8 @@ text_enum!(
         OutboxRetried => "outbox_retried",
         StaffCreated => "staff_created",
         StaffDeactivated => "staff_deactivated",
+        ConsoleSignedIn => "console_signed_in",
+        ConsoleSignedOut => "console_signed_out",
         ErasureRequest => "erasure_request",
         RetentionErasure => "retention_erasure",
         PersonalDataExported => "personal_data_exported",
@@ -216,6 +218,18 @@ impl AuditEvent {
     pub fn staff_deactivated(id: StaffId, role: super::Role) -> AuditEvent {
         AuditEvent::new(AuditAction::StaffDeactivated, TargetType::Staff, id)
             .changing(Some(role.to_string()), None)
+    }
+
+    /// A staff member signed in to the console; `method` says how
+    /// (`email_link`, `oidc`).
+    pub fn console_signed_in(id: StaffId, method: &str) -> AuditEvent {
+        AuditEvent::new(AuditAction::ConsoleSignedIn, TargetType::Staff, id)
+            .changing(None, Some(method.to_owned()))
+    }
+
+    /// A staff member signed out of the console.
+    pub fn console_signed_out(id: StaffId) -> AuditEvent {
+        AuditEvent::new(AuditAction::ConsoleSignedOut, TargetType::Staff, id)
     }
 
     /// An erasure of personal data; `details` is the report as JSON.

@@ -2,6 +2,8 @@
 //! so code past the HTTP boundary never re-checks a title or an e-mail.
 
 pub mod audit;
+pub mod author;
+pub mod console_session;
 pub mod contribution;
 pub mod field_issue;
 pub mod ids;
@@ -16,6 +18,7 @@ pub mod text;
 pub mod thematic_area;
 
 pub use audit::{Actor, AuditAction, AuditEvent, ErasureKind, TargetType};
+pub use author::{new_author_group, ConfirmationToken};
 pub use contribution::normalise_email;
 pub use contribution::{
     AuthorKind, Channel, ContributionBody, ContributionRef, ContributionTitle, EmailAddress,

@@ -4,9 +4,12 @@ pub mod access_log;
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod confirmation;
+pub mod console;
 pub mod contributions;
 pub mod cruscotto;
 pub mod deadline;
+pub mod export_slots;
 pub mod exports;
 pub mod extract;
 pub mod head;
@@ -39,6 +42,9 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub struct AppState {
     pub services: Services,
     pub submissions: rate_limit::SubmissionLimit,
+    /// Sign-in attempts on the console, shared by every worker.
+    pub sign_in_limits: console::throttle::SignInLimits,
+    pub exports: export_slots::ExportSlots,
 }
 
 impl AppState {
@@ -50,7 +56,9 @@ impl AppState {
                 config.rate_limit_per_minute,
                 config.trusted_proxies.clone(),
             ),
+            exports: export_slots::ExportSlots::new(config.exports_per_account),
             services: Services::new(db, config),
+            sign_in_limits: console::throttle::SignInLimits::new(),
         }
     }
 }
@@ -152,6 +160,17 @@ pub fn application(
         .route(
             "/cruscotto/progress.svg",
             web::get().to(cruscotto::show_badge),
+        )
+        // The staff console: HTML pages with a session cookie, outside the document.
+        .configure(console::routes)
+        // An author confirms a contribution's address (acknowledgement link).
+        .route(
+            "/conferma/{token}",
+            web::get().to(confirmation::show_confirmation),
+        )
+        .route(
+            "/conferma/{token}",
+            web::post().to(confirmation::confirm_address),
         )
         // Stylesheets, scripts and fonts of the pages, from the binary.
         .route("/assets/{path:.*}", web::get().to(assets::serve_asset))

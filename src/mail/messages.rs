@@ -63,6 +63,7 @@ message_templates!(Acknowledgement, "mail/acknowledgement.txt", "mail/acknowledg
     thematic_area_name: String,
     title: String,
     public_url: String,
+    confirmation_link: String,
 });
 
 message_templates!(Outcome, "mail/outcome.txt", "mail/outcome.html" {
@@ -87,6 +88,12 @@ message_templates!(TargetReached, "mail/target_reached.txt", "mail/target_reache
     target: i64,
     reached_at: String,
     dashboard_link: String,
+});
+
+message_templates!(SignInLink, "mail/sign_in_link.txt", "mail/sign_in_link.html" {
+    recipient_name: String,
+    link: String,
+    minutes: i64,
 });
 
 fn message(
@@ -171,6 +178,17 @@ impl TargetReached {
     }
 }
 
+impl SignInLink {
+    pub fn render(&self, recipient: &str) -> Result<Message, askama::Error> {
+        Ok(message(
+            MessageKind::SignInLink,
+            recipient,
+            "Rinasce Firenze: accesso alla console".to_owned(),
+            self.render_parts()?,
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,6 +201,7 @@ mod tests {
             "Mobilità green",
             "Piste <script>",
             "http://localhost:8080",
+            "http://localhost:8080/conferma/abc",
         )
         .render("maria@example.org")
         .unwrap();
@@ -191,6 +210,12 @@ mod tests {
         assert!(message.body_text.contains("Piste <script>"));
         assert!(!message.body_html.contains("<script>"));
         assert!(!message.body_html.contains("<b>Rossi"));
+        for body in [&message.body_text, &message.body_html] {
+            assert!(
+                body.contains("http://localhost:8080/conferma/abc"),
+                "{body}"
+            );
+        }
     }
 
     #[test]

@@ -2,9 +2,10 @@
 
 use chrono::NaiveDateTime;
 
-use super::messages::{Acknowledgement, Digest, Outcome, TargetReached};
+use super::messages::{Acknowledgement, Digest, Outcome, SignInLink, TargetReached};
 use super::{MailContext, MailError, Message};
 use crate::db::models::ContributionRow;
+use crate::db::staff::StaffRow;
 use crate::db::{outbox, staff, DbConnection};
 use crate::domain::{ContributionId, Reference, Role};
 use crate::i18n::format::{italian_date, italian_moment, rome_date};
@@ -35,28 +36,42 @@ fn author_name(row: &ContributionRow) -> String {
     }
 }
 
-/// The acknowledgements of new contributions, each with the name of its
-/// thematic area, for those whose author gave an e-mail: one statement for all.
+/// A new contribution to acknowledge: its row, the name of its thematic
+/// area and the token of its confirmation link.
+pub struct Acknowledged<'a> {
+    pub row: &'a ContributionRow,
+    pub thematic_area_name: &'a str,
+    pub confirmation: Option<&'a str>,
+}
+
+/// The acknowledgements of new contributions, for those whose author gave
+/// an e-mail: one statement for all.
 pub fn acknowledge_all(
     conn: &mut DbConnection,
     context: &MailContext,
-    contributions: &[(&ContributionRow, &str)],
+    contributions: &[Acknowledged<'_>],
     now: NaiveDateTime,
 ) -> Result<(), MailError> {
     if !context.enabled {
         return Ok(());
     }
     let mut messages = Vec::with_capacity(contributions.len());
-    for &(row, thematic_area_name) in contributions {
+    for new in contributions {
+        let row = new.row;
         let Some(email) = row.email.as_deref() else {
             continue;
         };
+        let confirmation_link = new
+            .confirmation
+            .map(|token| format!("{}{}", context.public_url, confirmation_path(token)))
+            .unwrap_or_default();
         let message = Acknowledgement::new(
             author_name(row),
             Reference::from_sequence(row.seq).to_string(),
-            thematic_area_name,
+            new.thematic_area_name,
             row.title.as_str(),
             context.public_url.as_str(),
+            confirmation_link,
         )
         .render(email)?;
         messages.push((message, row.id));
@@ -65,6 +80,11 @@ pub fn acknowledge_all(
         messages.iter().map(|(m, id)| (m, Some(*id))).collect();
     outbox::queue_all(conn, &queued, &context.domain, now)?;
     Ok(())
+}
+
+/// The path of the page where an author confirms their address.
+pub fn confirmation_path(token: &str) -> String {
+    format!("/conferma/{token}")
 }
 
 /// The outcome sent when a contribution is published or rejected.
@@ -90,6 +110,22 @@ pub fn outcome(
     )
     .render(email);
     queue(conn, context, message, Some(row.id), now)
+}
+
+/// A staff member's sign-in link, valid `minutes`.
+pub fn sign_in_link(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    account: &StaffRow,
+    link: &str,
+    minutes: i64,
+    now: NaiveDateTime,
+) -> Result<(), MailError> {
+    if !context.enabled {
+        return Ok(());
+    }
+    let message = SignInLink::new(account.name.as_str(), link, minutes).render(&account.email);
+    queue(conn, context, message, None, now)
 }
 
 /// The notice to every active admin that the target was reached.
