@@ -4,7 +4,8 @@
 use super::moderation::detail;
 use crate::app::{AppError, Services};
 use crate::db::audit::{self, AuditFilter, AuditRow};
-use crate::domain::{ContributionRef, TargetType};
+use crate::db::staff;
+use crate::domain::{ContributionRef, StaffId, TargetType};
 
 /// Events in the order they happened, `limit + 1` at most after `after_seq`.
 pub async fn list(
@@ -19,13 +20,14 @@ pub async fn list(
         .await?)
 }
 
-/// Every audited event about contribution `id`, oldest first.
+/// Every audited event about contribution `id`, oldest first, each with
+/// the name of the staff member who acted (`None` for the system).
 pub async fn history(
     services: &Services,
     key: impl Into<ContributionRef>,
     after_seq: Option<i64>,
     limit: i64,
-) -> Result<Vec<AuditRow>, AppError> {
+) -> Result<Vec<(AuditRow, Option<String>)>, AppError> {
     let key = key.into();
     services
         .db
@@ -36,7 +38,22 @@ pub async fn history(
                 target_id: Some(id.to_string()),
                 ..AuditFilter::default()
             };
-            Ok(audit::list(conn, &filter, after_seq, limit)?)
+            let rows = audit::list(conn, &filter, after_seq, limit)?;
+            let actors: Vec<StaffId> = rows
+                .iter()
+                .filter_map(|row| StaffId::parse(&row.actor))
+                .collect();
+            let names = staff::names_of(conn, &actors)?;
+            Ok(rows
+                .into_iter()
+                .map(|row| {
+                    let name = names
+                        .iter()
+                        .find(|(id, _)| Some(*id) == StaffId::parse(&row.actor))
+                        .map(|(_, name)| name.clone());
+                    (row, name)
+                })
+                .collect())
         })
         .await
 }

@@ -268,6 +268,25 @@ pub fn list_for_moderation(
     Ok(query.load(conn)?)
 }
 
+/// How many rows the filter keeps in each status, whatever its `statuses`
+/// (one count per status: diesel cannot group a boxed query).
+pub fn count_by_status(
+    conn: &mut DbConnection,
+    filter: &ModerationFilter,
+) -> Result<Vec<(ContributionStatus, i64)>, DbError> {
+    ContributionStatus::ALL
+        .iter()
+        .map(|&status| {
+            let one_status = ModerationFilter {
+                statuses: vec![status],
+                ..filter.clone()
+            };
+            let count: i64 = filtered(&one_status).count().get_result(conn)?;
+            Ok((status, count))
+        })
+        .collect()
+}
+
 /// What a moderation step changes; `None` leaves a column as it is.
 #[derive(Clone, Debug, Default, AsChangeset)]
 #[diesel(table_name = contributions)]

@@ -242,6 +242,15 @@ impl ContributionRef {
     }
 }
 
+impl fmt::Display for ContributionRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ContributionRef::Id(id) => id.fmt(f),
+            ContributionRef::Reference(reference) => reference.fmt(f),
+        }
+    }
+}
+
 impl From<ContributionId> for ContributionRef {
     fn from(id: ContributionId) -> ContributionRef {
         ContributionRef::Id(id)

@@ -60,6 +60,8 @@ pub enum FieldIssue {
     },
     /// Not the identifier of a contribution.
     NotAContributionId,
+    /// An empty list where at least one item is needed.
+    EmptyList,
 }
 
 impl FieldIssue {
@@ -187,6 +189,8 @@ impl FieldIssue {
             }
             (AlreadyExists, Language::It) => "esiste già".into(),
             (AlreadyExists, Language::En) => "already exists".into(),
+            (EmptyList, Language::It) => "l'elenco è vuoto: indicare almeno un contributo".into(),
+            (EmptyList, Language::En) => "is empty: name at least one contribution".into(),
             (TooManyItems { max }, Language::It) => format!("al massimo {max} elementi"),
             (TooManyItems { max }, Language::En) => format!("at most {max} items"),
             (NotAContributionId, Language::It) => "non è l'identificativo di un contributo".into(),

@@ -723,7 +723,21 @@ async fn tags_replace_the_set_and_are_counted() {
     );
     patch_ok(&app, &moderator, &second, json!({"tags": ["viali"]})).await;
 
-    for bad in ["Città", "Viali", "piste ciclabili", "-viali", "", "a--b"] {
+    // Words become slugs; what has no letter or digit, or is too long, is refused.
+    let (_, etag) = detail(&app, &moderator, &second).await;
+    let response = patch(
+        &app,
+        &moderator,
+        &second,
+        Some(&etag),
+        json!({"tags": ["Mercati Rionali", "Città", "viali"]}),
+    )
+    .await;
+    let record: Value = response.json().await.unwrap();
+    assert_eq!(record["tags"], json!(["citta", "mercati-rionali", "viali"]));
+    patch_ok(&app, &moderator, &second, json!({"tags": ["viali"]})).await;
+    let too_long = "a".repeat(51);
+    for bad in ["--", "", " ! ", too_long.as_str()] {
         let (_, etag) = detail(&app, &moderator, &second).await;
         let response = patch(
             &app,
@@ -743,6 +757,8 @@ async fn tags_replace_the_set_and_are_counted() {
     assert_eq!(
         tags["items"],
         json!([
+            {"tag": "citta", "count": 0},
+            {"tag": "mercati-rionali", "count": 0},
             {"tag": "piste-ciclabili", "count": 0},
             {"tag": "viali", "count": 2},
             {"tag": "zona30", "count": 1}
@@ -1326,7 +1342,11 @@ async fn bulk_actions_report_one_outcome_per_id_in_order() {
         (json!({"status": "spam"}), "ids"),
         (json!({"ids": "tutti", "status": "spam"}), "ids"),
         (json!({"ids": [a], "status": "cestinato"}), "status"),
-        (json!({"ids": [a], "add_tags": ["Città"]}), "add_tags"),
+        (json!({"ids": [a], "add_tags": ["--"]}), "add_tags"),
+        (
+            json!({"ids": [a], "thematic_area": "Nessuna Area"}),
+            "thematic_area",
+        ),
         (json!({"ids": [a], "tags": ["x"]}), "tags"),
     ] {
         let problem = assert_problem(app.post_json_as(&moderator, bulk, &body).await, 422).await;
@@ -1643,4 +1663,160 @@ async fn a_reference_names_a_contribution_wherever_an_id_does() {
         let problem = assert_problem(response, 422).await;
         assert_eq!(failing_fields(&problem), [field], "{reference}");
     }
+}
+
+#[actix_web::test]
+async fn bulk_actions_move_areas_mark_duplicates_and_report_what_did_not_change() {
+    let app = TestApp::spawn().await;
+    let moderator = app.moderator().await;
+    let original = id_of(&app.submit_ok(&example_submission()).await);
+    let copies: Vec<String> = [
+        id_of(&app.submit_ok(&example_submission()).await),
+        id_of(&app.submit_ok(&example_submission()).await),
+    ]
+    .into();
+    let bulk = &paths::bulk_actions();
+    let outcomes = |value: Value| -> Vec<String> {
+        value["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["outcome"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    let moved: Value = app
+        .post_json_as(
+            &moderator,
+            bulk,
+            &json!({"ids": ["RF-000002", copies[1]], "thematic_area": "cultura-diffusa", "add_tags": ["Mercati Rionali"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(outcomes(moved), ["applied", "applied"]);
+    for copy in &copies {
+        let (record, _) = detail(&app, &moderator, copy).await;
+        assert_eq!(record["thematic_area"], "cultura-diffusa");
+        assert_eq!(record["tags"], json!(["mercati-rionali"]));
+    }
+
+    let marked: Value = app
+        .post_json_as(
+            &moderator,
+            bulk,
+            &json!({"ids": copies, "status": "duplicate", "duplicate_of": "RF-000001"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(outcomes(marked), ["applied", "applied"]);
+    for copy in &copies {
+        let (record, _) = detail(&app, &moderator, copy).await;
+        assert_eq!(record["status"], "duplicate");
+        assert_eq!(record["duplicate_of"], original.as_str());
+    }
+
+    // The same action again changes nothing, and says so.
+    let again: Value = app
+        .post_json_as(
+            &moderator,
+            bulk,
+            &json!({"ids": [copies[0], original], "thematic_area": "cultura-diffusa"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(outcomes(again), ["unchanged", "applied"]);
+    let (record, etag) = detail(&app, &moderator, &copies[0]).await;
+    assert_eq!(etag, "\"v3\"", "nothing written: {record}");
+
+    // An empty list is named as such.
+    let problem = assert_problem(
+        app.post_json_as(&moderator, bulk, &json!({"ids": [], "status": "spam"}))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(failing_fields(&problem), ["ids"]);
+    let message = problem["errors"][0].to_string();
+    assert!(message.contains("vuoto"), "{message}");
+}
+
+#[actix_web::test]
+async fn the_queue_counts_each_status_for_its_filters() {
+    let app = TestApp::spawn().await;
+    let moderator = app.moderator().await;
+    let mut ids = Vec::new();
+    for _ in 0..4 {
+        ids.push(id_of(&app.submit_ok(&example_submission()).await));
+    }
+    let other_area = with(
+        example_submission(),
+        "thematic_area",
+        json!("cultura-diffusa"),
+    );
+    app.submit_ok(&other_area).await;
+    patch_ok(&app, &moderator, &ids[0], json!({"status": "approved"})).await;
+    patch_ok(&app, &moderator, &ids[1], json!({"status": "spam"})).await;
+
+    let counts = |query: &'static str| {
+        let app = &app;
+        let moderator = &moderator;
+        async move {
+            app.get_json_as(
+                moderator,
+                &paths::with_query(paths::moderation_contributions(), query),
+            )
+            .await["status_counts"]
+                .clone()
+        }
+    };
+    let all =
+        json!({"pending": 3, "approved": 1, "rejected": 0, "spam": 1, "duplicate": 0, "hidden": 0});
+    assert_eq!(counts("").await, all);
+    // The status filter narrows the items, not the counts.
+    assert_eq!(counts("status=spam").await, all);
+    assert_eq!(
+        counts("thematic_area=mobilita-green").await,
+        json!({"pending": 2, "approved": 1, "rejected": 0, "spam": 1, "duplicate": 0, "hidden": 0})
+    );
+    assert_eq!(
+        counts("q=nessuna-parola-presente").await,
+        json!({"pending": 0, "approved": 0, "rejected": 0, "spam": 0, "duplicate": 0, "hidden": 0})
+    );
+}
+
+#[actix_web::test]
+async fn the_history_names_each_actor_and_shows_each_note() {
+    let app = TestApp::spawn().await;
+    let moderator = app.moderator().await;
+    let id = id_of(&app.submit_ok(&example_submission()).await);
+    patch_ok(&app, &moderator, &id, json!({"status": "approved"})).await;
+    let note = app
+        .post_json_as(
+            &moderator,
+            &paths::moderation_notes(&id),
+            &json!({"text": "Sentito l'autore: confermato"}),
+        )
+        .await;
+    assert_eq!(note.status(), 201);
+
+    let history = app
+        .get_json_as(&moderator, &paths::moderation_history(&id))
+        .await;
+    let events = history["items"].as_array().unwrap();
+    let by_action = |action: &str| {
+        events
+            .iter()
+            .find(|event| event["action"] == action)
+            .unwrap_or_else(|| panic!("no {action} in {history}"))
+    };
+    assert_eq!(by_action("status_changed")["actor_name"], "Staff moderator");
+    let noted = by_action("note_added");
+    assert_eq!(noted["actor_name"], "Staff moderator");
+    assert_eq!(noted["details"]["note"], "Sentito l'autore: confermato");
 }

@@ -25,7 +25,7 @@ pub async fn add(
             audit::record(
                 conn,
                 Actor::Staff(author),
-                AuditEvent::note_added(id, note),
+                AuditEvent::note_added(id, note, &text),
                 now,
             )?;
             Ok(NoteRow {

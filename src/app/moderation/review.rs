@@ -43,6 +43,8 @@ pub struct StepContext<'a> {
 /// The result of one step.
 pub struct Applied {
     pub row: ContributionRow,
+    /// False when the contribution already was as asked.
+    pub changed: bool,
     /// Whether the change can move the indicator.
     pub indicator_changed: bool,
 }
@@ -56,7 +58,9 @@ pub async fn moderate(
     expected_version: Option<i64>,
     request: ModerationRequest,
 ) -> Result<ContributionDetail, AppError> {
-    let row = run_step(services, actor, key.into(), expected_version, request).await?;
+    let row = run_step(services, actor, key.into(), expected_version, request)
+        .await?
+        .row;
     Ok(services
         .db
         .read(move |conn| detail::detail_of(conn, row))
@@ -64,14 +68,15 @@ pub async fn moderate(
 }
 
 /// One step in a transaction of its own; the indicator is refreshed when
-/// the step can have moved it. Answers the contribution as it now is.
+/// the step can have moved it. Answers the contribution as it now is, and
+/// whether the step changed it.
 pub async fn run_step(
     services: &Services,
     actor: StaffId,
     key: ContributionRef,
     expected_version: Option<i64>,
     request: ModerationRequest,
-) -> Result<ContributionRow, AppError> {
+) -> Result<Applied, AppError> {
     let (target, mail) = (services.config.target, services.mail.clone());
     let applied = services
         .db
@@ -88,7 +93,7 @@ pub async fn run_step(
     if applied.indicator_changed {
         services.indicators.invalidate();
     }
-    Ok(applied.row)
+    Ok(applied)
 }
 
 /// Applies `request` inside the caller's transaction: the change and its
@@ -109,6 +114,7 @@ pub fn apply(
     if !plan.changes_anything() {
         return Ok(Applied {
             row,
+            changed: false,
             indicator_changed: false,
         });
     }
@@ -126,6 +132,7 @@ pub fn apply(
     notify_author(conn, step, &row, new_status, published_now)?;
     Ok(Applied {
         row,
+        changed: true,
         indicator_changed,
     })
 }

@@ -116,7 +116,8 @@ pub async fn apply_to_selected(
                 .map(|outcome| OutcomeLine {
                     applied: outcome.result.is_ok(),
                     message: match outcome.result {
-                        Ok(()) => user.layout().tr("applicata", "applied").to_owned(),
+                        Ok(true) => user.layout().tr("applicata", "applied").to_owned(),
+                        Ok(false) => user.layout().tr("invariata", "unchanged").to_owned(),
                         Err(error) => problem_lines(&ApiError::from(error), language).join(" "),
                     },
                     id: outcome.id,

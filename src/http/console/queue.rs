@@ -243,7 +243,7 @@ pub async fn queue_page(
     let areas = area_names(state).await?;
     let (details, problems) = match errors.finish(Some(())) {
         Ok(()) => match queue::list(state, filter, newest_first, after, PAGE_SIZE).await {
-            Ok(details) => (details, Vec::new()),
+            Ok(page) => (page.details, Vec::new()),
             Err(error) => {
                 let error = ApiError::from(error);
                 if actix_web::ResponseError::status_code(&error).is_client_error() {

@@ -199,6 +199,17 @@ fn describe(row: &AuditRow, language: Language) -> String {
     }
 }
 
+/// The contribution's events after `after_seq` (actor names come from the
+/// staff list, in the page's language).
+async fn history_rows(
+    state: &AppState,
+    id: ContributionId,
+    after_seq: Option<i64>,
+) -> Result<Vec<AuditRow>, ConsoleError> {
+    let events = audit_log::history(state, id, after_seq, HISTORY_SHOWN).await?;
+    Ok(events.into_iter().map(|(row, _)| row).collect())
+}
+
 fn history_lines(
     rows: &[AuditRow],
     names: &HashMap<String, String>,
@@ -305,7 +316,7 @@ pub async fn review_page(
         }
     }
     let names = staff_names(staff::list(&state.db).await?);
-    let events = audit_log::history(state, id, None, HISTORY_SHOWN).await?;
+    let events = history_rows(state, id, None).await?;
     let history_seq = events.last().map_or(0, |row| row.seq);
     let areas = area_names(state).await?;
     let similar = similar_views(state, id, &detail.row.body, language).await?;
@@ -399,7 +410,7 @@ pub async fn stale_step(
     seen_seq: i64,
 ) -> Result<HttpResponse, ConsoleError> {
     let names = staff_names(staff::list(&state.db).await?);
-    let events = audit_log::history(state, id, Some(seen_seq), HISTORY_SHOWN).await?;
+    let events = history_rows(state, id, Some(seen_seq)).await?;
     let feedback = Feedback {
         conflict: Some(Conflict {
             changes: history_lines(&events, &names, user.language),

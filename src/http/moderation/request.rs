@@ -23,7 +23,7 @@ fn tag_list(value: Value) -> Result<Vec<TagName>, FieldIssue> {
     }
     items
         .into_iter()
-        .map(|item| text(TagName::parse)(item))
+        .map(|item| text(TagName::from_words)(item))
         .collect()
 }
 

@@ -48,7 +48,8 @@ pub async fn show_moderation_contribution(
 ///
 /// A JSON merge patch of any of `status` (with `status_reason`, required for
 /// `rejected` and `hidden`, and `duplicate_of`, required for `duplicate`),
-/// `thematic_area` and `tags` (replaces the set; lowercase slugs, created on
+/// `thematic_area` and `tags` (replaces the set; words become slugs such as
+/// `mercati-rionali`, created on
 /// first use). `If-Match` must carry the strong `ETag` of the version read
 /// (`"v3"`): 428 without it or with `*`, 412 when the contribution changed
 /// meanwhile or for a weak tag (`W/"v3"`: compared strongly, it never
