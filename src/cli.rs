@@ -8,6 +8,7 @@ use crate::app::staff::{self, NewStaff};
 use crate::app::AppError;
 use crate::clock;
 use crate::config::Config;
+use crate::db::Db;
 use crate::domain::{Actor, EmailAddress, Invalid, PersonName, Role};
 use crate::http;
 use crate::startup::{prepare_database, Application};
@@ -40,6 +41,9 @@ pub enum Command {
     /// Export the contributions for research: the same files as
     /// GET /api/v1/exports/contributions, to --output or standard output.
     Export(ExportArgs),
+    /// Write the descriptive report of the contributions (HTML with SVG
+    /// charts and CSV tables), as GET /api/v1/exports/report.
+    Report(ReportArgs),
     /// Insert realistic synthetic contributions (demos and benchmarks).
     DemoData(DemoDataArgs),
     /// Manage staff accounts.
@@ -145,6 +149,7 @@ pub async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             );
         }
         Command::Export(args) => export(args)?,
+        Command::Report(args) => report(args)?,
         Command::DemoData(args) => demo_data(args)?,
         Command::Openapi => {
             print!(
@@ -168,6 +173,23 @@ pub struct ExportArgs {
     /// Add given_name, family_name and email (written to the audit log).
     #[arg(long)]
     pub include_personal_data: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+}
+
+/// `rinasce report`: the descriptive report as HTML.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The HTML file to write.
+    #[arg(long)]
+    pub output: std::path::PathBuf,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+}
+
+/// The moderation filters, as in the API.
+#[derive(Debug, clap::Args)]
+pub struct FilterArgs {
     /// Only these statuses, comma-separated (default: every status but spam and hidden).
     #[arg(long)]
     pub status: Option<String>,
@@ -204,41 +226,13 @@ pub struct DemoDataArgs {
 }
 
 fn export(args: ExportArgs) -> Result<(), Box<dyn std::error::Error>> {
-    use crate::app::moderation::ModerationQuery;
-    use crate::domain::FieldErrors;
     use crate::exports::{self, ExportFormat, ExportRequest};
 
     let format = ExportFormat::parse(&args.format)
         .map_err(|_| "--format must be csv, xlsx, json, ndjson, qdpx or qdc")?;
-    let query = ModerationQuery {
-        status: args.status,
-        thematic_area: args.thematic_area,
-        tag: args.tag,
-        quartiere: args.quartiere,
-        channel: args.channel,
-        author_kind: args.author_kind,
-        q: args.q,
-        received_from: args.received_from,
-        received_to: args.received_to,
-        ..ModerationQuery::default()
-    };
-    let mut errors = FieldErrors::default();
-    let filter = query.filter(&mut errors);
-    if let Err(Invalid(failures)) = errors.finish(Some(())) {
-        let messages: Vec<String> = failures
-            .iter()
-            .map(|f| {
-                format!(
-                    "--{}: {}",
-                    f.field.replace('_', "-"),
-                    f.issue.message(crate::i18n::Language::En)
-                )
-            })
-            .collect();
-        return Err(messages.join("; ").into());
-    }
     let config = Config::from_env()?;
     let db = prepare_database(&config)?;
+    let filter = moderation_filter(args.filters, &db)?;
     let request = ExportRequest::new(format, filter, args.include_personal_data);
     let key = config.pseudonym_key.as_deref();
     let rows = exports::run(
@@ -257,6 +251,73 @@ fn export(args: ExportArgs) -> Result<(), Box<dyn std::error::Error>> {
         .map_or("standard output".to_owned(), |p| p.display().to_string());
     eprintln!("exported {rows} contributions to {target}");
     Ok(())
+}
+
+fn report(args: ReportArgs) -> Result<(), Box<dyn std::error::Error>> {
+    use crate::exports::{self, ExportFormat, ExportRequest};
+
+    let config = Config::from_env()?;
+    let db = prepare_database(&config)?;
+    let filter = moderation_filter(args.filters, &db)?;
+    let request = ExportRequest::new(ExportFormat::Csv, filter, false);
+    let key = config.pseudonym_key.as_deref();
+    let now = clock::now();
+    let rows = exports::run(&db, key, Actor::CommandLine, request, |db, export| {
+        let file = std::fs::File::create(&args.output)?;
+        export.write_report(db, now, std::io::BufWriter::new(file))
+    })?;
+    eprintln!(
+        "report of {rows} contributions written to {}",
+        args.output.display()
+    );
+    Ok(())
+}
+
+/// The filters of the command line, checked as the API checks them.
+fn moderation_filter(
+    args: FilterArgs,
+    db: &Db,
+) -> Result<crate::db::contributions::ModerationFilter, Box<dyn std::error::Error>> {
+    use crate::app::moderation::filter::check_known;
+    use crate::app::moderation::ModerationQuery;
+    use crate::domain::FieldErrors;
+
+    let query = ModerationQuery {
+        status: args.status,
+        thematic_area: args.thematic_area,
+        tag: args.tag,
+        quartiere: args.quartiere,
+        channel: args.channel,
+        author_kind: args.author_kind,
+        q: args.q,
+        received_from: args.received_from,
+        received_to: args.received_to,
+        ..ModerationQuery::default()
+    };
+    let mut errors = FieldErrors::default();
+    let filter = query.filter(&mut errors);
+    errors.finish(Some(())).map_err(option_failures)?;
+    db.read_blocking(|conn| check_known(conn, &filter))
+        .map_err(|error| match error {
+            AppError::Invalid(invalid) => option_failures(invalid),
+            other => other.to_string(),
+        })?;
+    Ok(filter)
+}
+
+/// Invalid options, each named as typed (`--thematic-area: …`).
+fn option_failures(Invalid(failures): Invalid) -> String {
+    failures
+        .iter()
+        .map(|f| {
+            format!(
+                "--{}: {}",
+                f.field.replace('_', "-"),
+                f.issue.message(crate::i18n::Language::En)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn demo_data(args: DemoDataArgs) -> Result<(), Box<dyn std::error::Error>> {

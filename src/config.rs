@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
+use crate::app::moderation::reasons;
 use crate::domain::console_session::SessionPolicy;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,6 +67,9 @@ pub struct Config {
     /// environment: a server always delivers; tests turn it off to deliver
     /// with `mail::worker::deliver_pending` at the moment they choose.
     pub mail_worker: bool,
+    /// The console's standard reasons for a rejection
+    /// (`RINASCE_REJECTION_REASONS`, separated by `|`).
+    pub rejection_reasons: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -138,6 +142,12 @@ impl Config {
                 }
             })?,
             cors_origins: parse_or(&get, "RINASCE_CORS_ORIGINS", Vec::new(), parse_origins)?,
+            rejection_reasons: parse_or(
+                &get,
+                "RINASCE_REJECTION_REASONS",
+                reasons::default_reasons(),
+                reasons::parse_reasons,
+            )?,
             trusted_proxies: parse_or(&get, "RINASCE_TRUSTED_PROXIES", Vec::new(), |raw| {
                 raw.split(',')
                     .map(|part| {

@@ -36,8 +36,19 @@ pub enum ApiError {
     InvalidTransition { from: String, to: String },
     #[error("stale version")]
     PreconditionFailed,
+    /// Another moderator is reviewing the contribution (a claim).
+    #[error("claimed by another moderator")]
+    ClaimedByAnother { name: String, until: String },
+    #[error("contribution not pending")]
+    NotPending { status: String },
     #[error("If-Match required")]
     PreconditionRequired,
+    /// A weak entity tag: `If-Match` compares strongly, so it never matches.
+    #[error("weak If-Match")]
+    WeakIfMatch,
+    /// `If-Match` that is not one entity tag.
+    #[error("malformed If-Match")]
+    MalformedIfMatch,
     #[error("consultation closed")]
     ConsultationClosed,
     #[error("idempotency key reused with another body")]
@@ -80,7 +91,11 @@ impl ApiError {
             ApiError::Forbidden => "forbidden",
             ApiError::InvalidTransition { .. } => "invalid-transition",
             ApiError::PreconditionFailed => "stale-version",
+            ApiError::ClaimedByAnother { .. } => "claimed",
+            ApiError::NotPending { .. } => "not-pending",
             ApiError::PreconditionRequired => "if-match-required",
+            ApiError::WeakIfMatch => "weak-if-match",
+            ApiError::MalformedIfMatch => "malformed-if-match",
             ApiError::ConsultationClosed => "consultation-closed",
             ApiError::IdempotencyKeyReused => "idempotency-key-reused",
             ApiError::PayloadTooLarge => "payload-too-large",
@@ -106,7 +121,11 @@ impl ApiError {
                 ("Cambio di stato non ammesso", "Invalid status transition")
             }
             ApiError::PreconditionFailed => ("Versione non aggiornata", "Stale version"),
+            ApiError::ClaimedByAnother { .. } => ("In revisione da altri", "Claimed by another"),
+            ApiError::NotPending { .. } => ("Contributo non in attesa", "Not pending"),
             ApiError::PreconditionRequired => ("If-Match obbligatorio", "If-Match required"),
+            ApiError::WeakIfMatch => ("ETag debole non ammesso", "Weak ETag not accepted"),
+            ApiError::MalformedIfMatch => ("If-Match non valido", "Malformed If-Match"),
             ApiError::ConsultationClosed => ("Consultazione chiusa", "Consultation closed"),
             ApiError::IdempotencyKeyReused => {
                 ("Chiave di idempotenza già usata", "Idempotency key reused")
@@ -170,6 +189,30 @@ impl ApiError {
             }
             (ApiError::PreconditionFailed, En) => {
                 "The contribution changed meanwhile: read it again and retry.".into()
+            }
+            (ApiError::ClaimedByAnother { name, until }, It) => {
+                format!("In revisione da {name} fino alle {until} (ora di Roma).")
+            }
+            (ApiError::ClaimedByAnother { name, until }, En) => {
+                format!("Being reviewed by {name} until {until} (Rome time).")
+            }
+            (ApiError::NotPending { status }, It) => {
+                format!("Si prende in revisione solo un contributo in attesa; questo è «{status}».")
+            }
+            (ApiError::NotPending { status }, En) => {
+                format!("Only a pending contribution can be claimed; this one is \"{status}\".")
+            }
+            (ApiError::WeakIfMatch, It) => {
+                "If-Match confronta gli ETag in modo forte: inviare l'ETag letto, senza W/.".into()
+            }
+            (ApiError::WeakIfMatch, En) => {
+                "If-Match compares strongly: send the ETag as read, without W/.".into()
+            }
+            (ApiError::MalformedIfMatch, It) => {
+                "If-Match deve contenere un solo ETag tra virgolette, come \"v3\".".into()
+            }
+            (ApiError::MalformedIfMatch, En) => {
+                "If-Match must hold one quoted ETag, such as \"v3\".".into()
             }
             (ApiError::PreconditionRequired, It) => {
                 "Inviare If-Match con l'ETag letto dal contributo.".into()
@@ -299,9 +342,13 @@ impl ResponseError for ApiError {
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::ConsultationClosed
             | ApiError::IdempotencyKeyReused
-            | ApiError::InvalidTransition { .. } => StatusCode::CONFLICT,
+            | ApiError::InvalidTransition { .. }
+            | ApiError::ClaimedByAnother { .. }
+            | ApiError::NotPending { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::WeakIfMatch => StatusCode::PRECONDITION_FAILED,
+            ApiError::MalformedIfMatch => StatusCode::BAD_REQUEST,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -418,6 +465,9 @@ impl From<crate::app::AppError> for ApiError {
                 to: crate::domain::OutboxStatus::Pending.to_string(),
             },
             AppError::StaleVersion => ApiError::PreconditionFailed,
+            AppError::NotPending(status) => ApiError::NotPending {
+                status: status.to_string(),
+            },
             AppError::ConsultationClosed => ApiError::ConsultationClosed,
             AppError::IdempotencyKeyReused => ApiError::IdempotencyKeyReused,
             AppError::Storage(error) => error.into(),

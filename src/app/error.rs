@@ -30,6 +30,9 @@ pub enum AppError {
     /// Someone else changed the record since it was read.
     #[error("stale version")]
     StaleVersion,
+    /// Only a pending contribution is claimed for review.
+    #[error("a contribution in status {0} is not pending")]
+    NotPending(ContributionStatus),
     #[error("storage failed")]
     Storage(
         #[from]

@@ -5,11 +5,11 @@ use diesel::prelude::*;
 
 use super::models::{ContributionRow, NewContributionRow};
 use super::schema::contributions;
-use super::search::text_patterns;
+use super::search::{author_patterns, text_patterns};
 use super::stored::naming_row;
 use super::{on_backend, DbConnection, DbError};
 use crate::domain::{
-    normalise_email, AuthorKind, Channel, ContributionId, ContributionStatus, Quartiere,
+    normalise_email, AuthorKind, Channel, ContributionId, ContributionStatus, Quartiere, Reference,
 };
 
 pub fn insert(
@@ -51,6 +51,18 @@ pub fn find_by_id(
         .first(conn)
         .optional();
     naming_row(found, "contributions", id)
+}
+
+/// The contribution with receipt reference `reference`.
+pub fn find_by_reference(
+    conn: &mut DbConnection,
+    reference: Reference,
+) -> Result<Option<ContributionRow>, DbError> {
+    Ok(contributions::table
+        .filter(contributions::seq.eq(reference.sequence()))
+        .select(ContributionRow::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 pub fn find_published(
@@ -121,24 +133,33 @@ pub fn list_published(
 
 type Backend = <DbConnection as diesel::Connection>::Backend;
 
-/// Filters of the moderation queue and of the research exports.
+/// Filters of the moderation queue and of the research exports. Each list
+/// keeps the rows matching any of its values (any value when empty); the
+/// filters together keep the rows matching all of them.
 #[derive(Clone, Debug, Default)]
 pub struct ModerationFilter {
-    /// Only these statuses (any when empty).
     pub statuses: Vec<ContributionStatus>,
     /// Never these statuses.
     pub excluded_statuses: Vec<ContributionStatus>,
-    pub thematic_area: Option<String>,
-    pub tag: Option<String>,
-    pub quartiere: Option<i16>,
-    pub channel: Option<Channel>,
-    pub author_kind: Option<AuthorKind>,
+    pub thematic_areas: Vec<String>,
+    pub tags: Vec<String>,
+    pub quartieri: Vec<i16>,
+    pub channels: Vec<Channel>,
+    pub author_kinds: Vec<AuthorKind>,
     /// Words of the title or body, or a receipt reference (`RF-000042`).
     pub text: Option<String>,
+    /// Whether `text` also matches the author's names, organisation and
+    /// e-mail: for staff only, never for exports or the public.
+    pub text_matches_author: bool,
     /// Received at or after.
     pub received_from: Option<NaiveDateTime>,
     /// Received before.
     pub received_to: Option<NaiveDateTime>,
+}
+
+diesel::define_sql_function! {
+    /// Lowercase (ASCII letters only on SQLite).
+    fn lower(text: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
 }
 
 fn filtered(
@@ -154,23 +175,23 @@ fn filtered(
     if !filter.excluded_statuses.is_empty() {
         query = query.filter(contributions::status.ne_all(filter.excluded_statuses.clone()));
     }
-    if let Some(area) = &filter.thematic_area {
-        query = query.filter(contributions::thematic_area.eq(area.clone()));
+    if !filter.thematic_areas.is_empty() {
+        query = query.filter(contributions::thematic_area.eq_any(filter.thematic_areas.clone()));
     }
-    if let Some(tag) = &filter.tag {
+    if !filter.tags.is_empty() {
         let tagged = contribution_tags::table
-            .filter(contribution_tags::tag.eq(tag.clone()))
+            .filter(contribution_tags::tag.eq_any(filter.tags.clone()))
             .select(contribution_tags::contribution_id);
         query = query.filter(contributions::id.eq_any(tagged));
     }
-    if let Some(quartiere) = filter.quartiere {
-        query = query.filter(contributions::quartiere.eq(quartiere));
+    if !filter.quartieri.is_empty() {
+        query = query.filter(contributions::quartiere.eq_any(filter.quartieri.clone()));
     }
-    if let Some(channel) = &filter.channel {
-        query = query.filter(contributions::channel.eq(*channel));
+    if !filter.channels.is_empty() {
+        query = query.filter(contributions::channel.eq_any(filter.channels.clone()));
     }
-    if let Some(kind) = &filter.author_kind {
-        query = query.filter(contributions::author_kind.eq(*kind));
+    if !filter.author_kinds.is_empty() {
+        query = query.filter(contributions::author_kind.eq_any(filter.author_kinds.clone()));
     }
     if let Some(reference) = filter
         .text
@@ -178,6 +199,26 @@ fn filtered(
         .and_then(crate::domain::Reference::parse)
     {
         query = query.filter(contributions::seq.eq(reference.sequence()));
+    } else if filter.text_matches_author {
+        for (folded, lowered) in author_patterns(filter.text.as_deref()) {
+            query = query.filter(
+                contributions::search_text
+                    .like(folded)
+                    .escape('\\')
+                    .nullable()
+                    .or(lower(contributions::given_name)
+                        .like(lowered.clone())
+                        .escape('\\'))
+                    .or(lower(contributions::family_name)
+                        .like(lowered.clone())
+                        .escape('\\'))
+                    .or(lower(contributions::organization_name)
+                        .like(lowered.clone())
+                        .escape('\\'))
+                    .or(contributions::email_normalised.like(lowered).escape('\\'))
+                    .assume_not_null(),
+            );
+        }
     } else {
         for pattern in text_patterns(filter.text.as_deref()) {
             query = query.filter(contributions::search_text.like(pattern).escape('\\'));
@@ -225,6 +266,25 @@ pub fn list_for_moderation(
         };
     }
     Ok(query.load(conn)?)
+}
+
+/// How many rows the filter keeps in each status, whatever its `statuses`
+/// (one count per status: diesel cannot group a boxed query).
+pub fn count_by_status(
+    conn: &mut DbConnection,
+    filter: &ModerationFilter,
+) -> Result<Vec<(ContributionStatus, i64)>, DbError> {
+    ContributionStatus::ALL
+        .iter()
+        .map(|&status| {
+            let one_status = ModerationFilter {
+                statuses: vec![status],
+                ..filter.clone()
+            };
+            let count: i64 = filtered(&one_status).count().get_result(conn)?;
+            Ok((status, count))
+        })
+        .collect()
 }
 
 /// What a moderation step changes; `None` leaves a column as it is.

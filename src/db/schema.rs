@@ -140,6 +140,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    claims (contribution_id) {
+        contribution_id -> Text,
+        staff_id -> Text,
+        claimed_until -> Timestamp,
+    }
+}
+
+diesel::table! {
     settings (key) {
         key -> Text,
         value -> Text,
@@ -167,6 +175,7 @@ diesel::table! {
 
 diesel::joinable!(contribution_tags -> tags (tag));
 diesel::joinable!(notes -> staff (author_id));
+diesel::joinable!(claims -> staff (staff_id));
 diesel::joinable!(console_sessions -> staff (staff_id));
 diesel::joinable!(sign_in_links -> staff (staff_id));
 diesel::joinable!(contributions -> thematic_areas (thematic_area));
@@ -183,6 +192,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     indicator_milestones,
     settings,
+    claims,
     console_sessions,
     sign_in_links,
 );

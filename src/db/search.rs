@@ -15,6 +15,24 @@ pub fn text_patterns(text: Option<&str>) -> Vec<String> {
         .collect()
 }
 
+/// For staff searches that also match the author: per word of the search
+/// text, the folded pattern of `search_text` and a lowercase pattern for
+/// names and e-mail, which are stored as typed (SQLite's `lower()` folds
+/// ASCII only, so accented letters match as typed).
+pub fn author_patterns(text: Option<&str>) -> Vec<(String, String)> {
+    let Some(text) = text else {
+        return Vec::new();
+    };
+    text.split_whitespace()
+        .map(|word| {
+            (
+                format!("%{}%", escape_like(&search_fold(word))),
+                format!("%{}%", escape_like(&word.to_lowercase())),
+            )
+        })
+        .collect()
+}
+
 fn escape_like(word: &str) -> String {
     let mut escaped = String::with_capacity(word.len());
     for c in word.chars() {

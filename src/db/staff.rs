@@ -75,6 +75,17 @@ pub fn find(conn: &mut DbConnection, id: StaffId) -> Result<Option<StaffRow>, Db
     naming_row(found, "staff", id)
 }
 
+/// The names of the staff accounts among `ids`.
+pub fn names_of(
+    conn: &mut DbConnection,
+    ids: &[StaffId],
+) -> Result<Vec<(StaffId, String)>, DbError> {
+    Ok(staff::table
+        .filter(staff::id.eq_any(ids))
+        .select((staff::id, staff::name))
+        .load(conn)?)
+}
+
 pub fn email_taken(conn: &mut DbConnection, email: &str) -> Result<bool, DbError> {
     let count: i64 = staff::table
         .filter(staff::email.eq(email))

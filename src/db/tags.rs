@@ -81,6 +81,17 @@ pub fn remove_tags(
     Ok(())
 }
 
+/// Which of `names` exist as tags.
+pub fn existing(conn: &mut DbConnection, names: &[String]) -> Result<Vec<String>, DbError> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(tags::table
+        .filter(tags::name.eq_any(names))
+        .select(tags::name)
+        .load(conn)?)
+}
+
 /// Every tag with the number of contributions carrying it.
 pub fn tag_counts(conn: &mut DbConnection) -> Result<Vec<(String, i64)>, DbError> {
     let used: Vec<(String, i64)> = contribution_tags::table

@@ -164,9 +164,12 @@ impl AuditEvent {
             .changing(Some(before), Some(after))
     }
 
-    pub fn note_added(id: ContributionId, note: NoteId) -> AuditEvent {
+    /// The note's id as `to`, its text in the details, so that the history
+    /// shows what was noted.
+    pub fn note_added(id: ContributionId, note: NoteId, text: &str) -> AuditEvent {
         AuditEvent::new(AuditAction::NoteAdded, TargetType::Contribution, id)
             .changing(None, Some(note.to_string()))
+            .with_details(Some(serde_json::json!({ "note": text }).to_string()))
     }
 
     pub fn offline_registered(id: ContributionId, channel: Channel) -> AuditEvent {

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use validator::ValidateEmail;
 
 use super::text::{bounded_text, Lines};
+use super::ContributionId;
 use super::FieldIssue;
 
 /// Declares a newtype over `String` whose only constructor enforces the rule.
@@ -224,9 +225,57 @@ impl fmt::Display for Reference {
     }
 }
 
+/// How a contribution is named in a request: its id or its receipt
+/// reference (`RF-000401`); the service finds which one it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContributionRef {
+    Id(ContributionId),
+    Reference(Reference),
+}
+
+impl ContributionRef {
+    /// `None` for anything that is neither an id nor a reference.
+    pub fn parse(raw: &str) -> Option<ContributionRef> {
+        ContributionId::parse(raw)
+            .map(ContributionRef::Id)
+            .or_else(|| Reference::parse(raw).map(ContributionRef::Reference))
+    }
+}
+
+impl fmt::Display for ContributionRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ContributionRef::Id(id) => id.fmt(f),
+            ContributionRef::Reference(reference) => reference.fmt(f),
+        }
+    }
+}
+
+impl From<ContributionId> for ContributionRef {
+    fn from(id: ContributionId) -> ContributionRef {
+        ContributionRef::Id(id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_contribution_is_named_by_id_or_reference() {
+        let id = ContributionId::generate();
+        assert_eq!(
+            ContributionRef::parse(&id.to_string()),
+            Some(ContributionRef::Id(id))
+        );
+        assert_eq!(
+            ContributionRef::parse(" rf-000401 "),
+            Some(ContributionRef::Reference(Reference::from_sequence(401)))
+        );
+        for bad in ["", "RF-", "RF-12a", "401", "not-an-id"] {
+            assert_eq!(ContributionRef::parse(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn addresses_are_normalised_with_unicode_case_folding() {

@@ -29,6 +29,10 @@ pub enum FieldIssue {
         allowed: Vec<String>,
     },
     UnknownThematicArea,
+    /// A filter value that names nothing stored, such as a tag never created.
+    NoSuchValue {
+        value: String,
+    },
     RequiredForOrganizations,
     InvalidTimestamp,
     /// A time before `earliest` (RFC 3339) or in the future.
@@ -54,6 +58,10 @@ pub enum FieldIssue {
     TooManyItems {
         max: usize,
     },
+    /// Not the identifier of a contribution.
+    NotAContributionId,
+    /// An empty list where at least one item is needed.
+    EmptyList,
 }
 
 impl FieldIssue {
@@ -106,6 +114,8 @@ impl FieldIssue {
             }
             (UnknownThematicArea, Language::It) => "area tematica inesistente o non attiva".into(),
             (UnknownThematicArea, Language::En) => "is not an active thematic area".into(),
+            (NoSuchValue { value }, Language::It) => format!("«{value}» non esiste"),
+            (NoSuchValue { value }, Language::En) => format!("\"{value}\" does not exist"),
             (RequiredForOrganizations, Language::It) => {
                 "obbligatorio quando l'autore è un'associazione o un'organizzazione".into()
             }
@@ -179,8 +189,12 @@ impl FieldIssue {
             }
             (AlreadyExists, Language::It) => "esiste già".into(),
             (AlreadyExists, Language::En) => "already exists".into(),
+            (EmptyList, Language::It) => "l'elenco è vuoto: indicare almeno un contributo".into(),
+            (EmptyList, Language::En) => "is empty: name at least one contribution".into(),
             (TooManyItems { max }, Language::It) => format!("al massimo {max} elementi"),
             (TooManyItems { max }, Language::En) => format!("at most {max} items"),
+            (NotAContributionId, Language::It) => "non è l'identificativo di un contributo".into(),
+            (NotAContributionId, Language::En) => "is not a contribution identifier".into(),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod indicators;
 pub mod mail;
 pub mod projection;
 pub mod query;
+pub mod shared_passages;
 pub mod similarity;
 pub mod staff;
 pub mod status;
@@ -21,8 +22,8 @@ pub use audit::{Actor, AuditAction, AuditEvent, ErasureKind, TargetType};
 pub use author::{new_author_group, ConfirmationToken};
 pub use contribution::normalise_email;
 pub use contribution::{
-    AuthorKind, Channel, ContributionBody, ContributionTitle, EmailAddress, OrganizationName,
-    PersonName, Quartiere, Reference,
+    AuthorKind, Channel, ContributionBody, ContributionRef, ContributionTitle, EmailAddress,
+    OrganizationName, PersonName, Quartiere, Reference,
 };
 pub use field_issue::{FieldError, FieldErrors, FieldIssue, Invalid};
 pub use ids::{AuditEventId, ContributionId, MessageId, NoteId, StaffId};

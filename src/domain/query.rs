@@ -27,16 +27,64 @@ pub fn query_text(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> O
 
 /// The `quartiere` query parameter.
 pub fn query_quartiere(raw: Option<&str>, errors: &mut FieldErrors) -> Option<Quartiere> {
-    let parsed = raw?
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| FieldIssue::ExpectedInteger)
-        .and_then(Quartiere::parse);
-    match parsed {
+    match parse_quartiere(raw?.trim()) {
         Ok(quartiere) => Some(quartiere),
         Err(issue) => {
             errors.add("quartiere", issue);
             None
         }
+    }
+}
+
+/// A multi-valued query parameter: a comma list, each item trimmed and
+/// parsed. Every item must parse (an empty item too), so a typo is named
+/// instead of silently matching nothing. Absent, it is an empty list.
+pub fn query_list<T>(
+    raw: Option<&str>,
+    field: &str,
+    errors: &mut FieldErrors,
+    parse: impl Fn(&str) -> Result<T, FieldIssue>,
+) -> Vec<T> {
+    let Some(raw) = query_text(raw, field, errors) else {
+        return Vec::new();
+    };
+    let parsed: Result<Vec<T>, FieldIssue> =
+        raw.split(',').map(|item| parse(item.trim())).collect();
+    parsed.unwrap_or_else(|issue| {
+        errors.add(field, issue);
+        Vec::new()
+    })
+}
+
+/// One quartiere of a `quartiere` list.
+pub fn parse_quartiere(raw: &str) -> Result<Quartiere, FieldIssue> {
+    raw.parse::<i64>()
+        .map_err(|_| FieldIssue::ExpectedInteger)
+        .and_then(Quartiere::parse)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_are_comma_separated_and_every_item_must_parse() {
+        let mut errors = FieldErrors::default();
+        let quartieri = query_list(Some("1, 3"), "quartiere", &mut errors, parse_quartiere);
+        assert_eq!(
+            quartieri.iter().map(|q| q.number()).collect::<Vec<_>>(),
+            [1, 3]
+        );
+        assert!(errors.is_empty());
+        assert!(query_list(Some("1,,3"), "quartiere", &mut errors, parse_quartiere).is_empty());
+        assert!(query_list(Some("1,9"), "quartiere", &mut errors, parse_quartiere).is_empty());
+        assert_eq!(errors.finish(Some(())).unwrap_err().0.len(), 2);
+        assert!(query_list(
+            None,
+            "quartiere",
+            &mut FieldErrors::default(),
+            parse_quartiere
+        )
+        .is_empty());
     }
 }

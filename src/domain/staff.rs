@@ -10,6 +10,7 @@ use subtle::ConstantTimeEq;
 use utoipa::ToSchema;
 
 use super::contribution::text_enum;
+use super::text::search_fold;
 use super::FieldIssue;
 
 text_enum!(
@@ -90,6 +91,20 @@ impl TagName {
         }
     }
 
+    /// A tag as typed by a person: words become a slug, lowercase, without
+    /// accents, joined by hyphens (`Mercati Rionali` is `mercati-rionali`).
+    pub fn from_words(raw: &str) -> Result<TagName, FieldIssue> {
+        let folded = search_fold(raw);
+        let words: Vec<&str> = folded
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|word| !word.is_empty())
+            .collect();
+        if words.is_empty() || folded.chars().any(char::is_control) {
+            return Err(FieldIssue::InvalidSlug);
+        }
+        TagName::parse(&words.join("-"))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -116,6 +131,16 @@ mod tests {
         assert!(Role::Moderator.may(&[Role::Moderator, Role::Researcher]));
         assert!(!Role::Researcher.may(&[Role::Moderator]));
         assert!(!Role::Moderator.may(&[Role::Admin]));
+    }
+
+    #[test]
+    fn tags_typed_as_words_become_slugs() {
+        let slug = |raw| TagName::from_words(raw).map(|t| t.as_str().to_owned());
+        assert_eq!(slug("Mercati Rionali"), Ok("mercati-rionali".into()));
+        assert_eq!(slug("  Città -- d'arte "), Ok("citta-d-arte".into()));
+        assert_eq!(slug("zona30"), Ok("zona30".into()));
+        assert_eq!(slug(" -- "), Err(FieldIssue::InvalidSlug));
+        assert_eq!(slug(&"a".repeat(51)), Err(FieldIssue::InvalidSlug));
     }
 
     #[test]

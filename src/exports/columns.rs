@@ -37,6 +37,8 @@ pub enum Values {
     Pattern(&'static str),
     /// An RFC 3339 time in UTC.
     Time,
+    /// An RFC 3339 time in Europe/Rome, with its offset.
+    RomeTime,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -57,22 +59,13 @@ const STATUS_MEANINGS: &[(&str, &str)] = &[
     ("pending", "in attesa di revisione"),
     ("approved", "approvato e pubblicato"),
     ("rejected", "respinto dalla moderazione"),
-    (
-        "spam",
-        "spam (escluso dalle esportazioni salvo richiesta esplicita con il filtro status)",
-    ),
+    ("spam", "spam"),
     ("duplicate", "duplicato di un altro contributo"),
-    (
-        "hidden",
-        "pubblicato e poi nascosto dalla moderazione, per esempio perché nomina una persona privata (escluso dalle esportazioni salvo richiesta esplicita con il filtro status)",
-    ),
+    ("hidden", "nascosto dopo la pubblicazione"),
 ];
 
 const CHANNEL_MEANINGS: &[(&str, &str)] = &[
-    (
-        "form",
-        "modulo online della Rete Civica (il solo canale che conta per l'indicatore del PEG)",
-    ),
+    ("form", "modulo online della Rete Civica"),
     ("event", "raccolto durante un incontro pubblico"),
     ("email", "ricevuto per posta elettronica"),
     ("paper", "ricevuto su carta"),
@@ -86,7 +79,7 @@ const AUTHOR_KIND_MEANINGS: &[(&str, &str)] = &[
 ];
 
 /// The columns of every export, in order.
-pub const COLUMNS: [Column; 17] = [
+pub const COLUMNS: [Column; 19] = [
     Column {
         name: "id",
         field_type: FieldType::String,
@@ -110,7 +103,7 @@ pub const COLUMNS: [Column; 17] = [
         field_type: FieldType::Datetime,
         format: None,
         title: "Ricevuto il",
-        description: "Data e ora di ricezione, in UTC (per l'ora italiana aggiungere 1 ora, 2 con l'ora legale).",
+        description: "Data e ora di ricezione, in UTC; la stessa in ora italiana è in received_at_rome.",
         required: true,
         values: Values::Time,
     },
@@ -119,7 +112,7 @@ pub const COLUMNS: [Column; 17] = [
         field_type: FieldType::String,
         format: None,
         title: "Canale",
-        description: "Come il contributo è arrivato al Comune.",
+        description: "Come il contributo è arrivato al Comune; solo il modulo online (form) conta per l'indicatore del PEG.",
         required: true,
         values: Values::Codes(CHANNEL_MEANINGS),
     },
@@ -164,7 +157,7 @@ pub const COLUMNS: [Column; 17] = [
         field_type: FieldType::String,
         format: None,
         title: "Stato",
-        description: "Stato di moderazione al momento dell'esportazione. Senza il filtro status sono esportati tutti i contributi tranne lo spam e i nascosti (hidden).",
+        description: "Stato di moderazione al momento dell'esportazione. Senza il filtro status sono esportati tutti i contributi tranne lo spam e i nascosti (hidden: tolti dopo la pubblicazione, per esempio perché il testo nomina una persona privata).",
         required: true,
         values: Values::Codes(STATUS_MEANINGS),
     },
@@ -218,7 +211,7 @@ pub const COLUMNS: [Column; 17] = [
         field_type: FieldType::Datetime,
         format: None,
         title: "Pubblicato il",
-        description: "Data e ora della prima pubblicazione, in UTC; vuoto se mai pubblicato.",
+        description: "Data e ora della prima pubblicazione, in UTC (in ora italiana in published_at_rome); vuoto se mai pubblicato.",
         required: false,
         values: Values::Time,
     },
@@ -239,6 +232,24 @@ pub const COLUMNS: [Column; 17] = [
         description: "Per un contributo duplicate, il codice di ricevuta (reference) del contributo originale, per collegarli; vuoto negli altri casi.",
         required: false,
         values: Values::Pattern("RF-[0-9]{6,}"),
+    },
+    Column {
+        name: "received_at_rome",
+        field_type: FieldType::Datetime,
+        format: None,
+        title: "Ricevuto il (ora italiana)",
+        description: "Data e ora di ricezione nell'ora di Roma (Europe/Rome, con l'ora legale), con la differenza da UTC (+01:00 o +02:00): lo stesso istante di received_at.",
+        required: true,
+        values: Values::RomeTime,
+    },
+    Column {
+        name: "published_at_rome",
+        field_type: FieldType::Datetime,
+        format: None,
+        title: "Pubblicato il (ora italiana)",
+        description: "Data e ora della prima pubblicazione nell'ora di Roma (Europe/Rome), con la differenza da UTC: lo stesso istante di published_at; vuoto se mai pubblicato.",
+        required: false,
+        values: Values::RomeTime,
     },
 ];
 
@@ -296,7 +307,7 @@ pub const NOTES: [&str; 7] = [
     "Esportazione pseudonimizzata: non contiene nomi, indirizzi e-mail, indirizzi IP né note interne della moderazione.",
     NEUTRALISATION_NOTE,
     "CSV: UTF-8 con BOM (perché Excel riconosca le lettere accentate), separatore punto e virgola, testi tra virgolette quando serve (RFC 4180), righe terminate da CRLF, prima riga di intestazione; una cella vuota è un valore mancante.",
-    "Le date e ore sono in UTC: nel CSV e nel JSON in formato RFC 3339 (es. 2026-11-25T09:30:00.000000Z), nel foglio XLSX come date di Excel (aaaa-mm-gg hh:mm:ss, al millisecondo).",
+    "Le date e ore sono date due volte: in UTC (received_at, published_at: nel CSV e nel JSON in formato RFC 3339, es. 2026-11-25T09:30:00.000000Z, nel foglio XLSX come date di Excel aaaa-mm-gg hh:mm:ss, al millisecondo) e nell'ora di Roma (received_at_rome, published_at_rome: in ogni formato come testo RFC 3339 con la differenza da UTC, es. 2026-11-25T10:30:00.000000+01:00), in fondo alle colonne perché le altre restino al loro posto.",
     "Il descrittore Frictionless Data Package (datapackage.json) descrive le stesse colonne con tipi e valori ammessi.",
 ];
 
@@ -322,7 +333,20 @@ pub fn values_text(column: &Column, areas: &[(String, String)]) -> String {
             .join("; "),
         Values::Pattern(pattern) => format!("testo nella forma {pattern}"),
         Values::Time => "data e ora UTC (RFC 3339)".into(),
+        Values::RomeTime => "data e ora di Roma con la differenza da UTC (RFC 3339)".into(),
     }
+}
+
+/// The Italian label of `code` in the column `column`, for a column with a
+/// closed list of codes (status, channel, author kind).
+pub fn code_label(column: &str, code: &str) -> Option<&'static str> {
+    COLUMNS
+        .iter()
+        .find(|c| c.name == column)
+        .and_then(|c| match c.values {
+            Values::Codes(codes) => codes.iter().find(|(c, _)| *c == code).map(|(_, l)| *l),
+            _ => None,
+        })
 }
 
 /// The codes a column may hold, for the descriptor's `enum` constraint.
@@ -381,11 +405,13 @@ mod tests {
                 "published_at",
                 "status_reason",
                 "duplicate_of",
+                "received_at_rome",
+                "published_at_rome",
                 "given_name",
                 "family_name",
                 "email"
             ]
         );
-        assert_eq!(columns(false).count(), 17);
+        assert_eq!(columns(false).count(), 19);
     }
 }

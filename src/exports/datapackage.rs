@@ -99,6 +99,37 @@ pub struct TableField {
     #[schema(max_length = 1000)]
     pub description: String,
     pub constraints: FieldConstraints,
+    /// Table Schema v2 `categories`: each allowed value with its Italian
+    /// label (area names, quartiere names, author kinds…).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_items = 100)]
+    pub categories: Option<Vec<Category>>,
+}
+
+/// An allowed value of a categorical column and its label.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum Category {
+    Code(CodeCategory),
+    Number(NumberCategory),
+}
+
+/// A code and its label.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CodeCategory {
+    #[schema(max_length = 64, example = "cultural_association")]
+    pub value: String,
+    #[schema(max_length = 200, example = "associazione culturale")]
+    pub label: String,
+}
+
+/// A number (a quartiere) and its label.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NumberCategory {
+    #[schema(format = Int64, example = 1)]
+    pub value: i64,
+    #[schema(max_length = 200, example = "Quartiere 1 – Centro Storico")]
+    pub label: String,
 }
 
 /// What the values of a column must satisfy.
@@ -122,8 +153,6 @@ pub struct FieldConstraints {
     pub pattern: Option<String>,
 }
 
-/// The descriptor of a CSV export made at `now`; `areas` are the thematic
-/// areas as (code, name).
 /// The descriptor of an export made now, with today's thematic areas.
 pub async fn current(
     db: &crate::db::Db,
@@ -137,6 +166,34 @@ pub async fn current(
     ))
 }
 
+/// The values of a categorical column with their labels.
+fn categories(values: Values, areas: &[(String, String)]) -> Option<Vec<Category>> {
+    let code = |(code, label): (&str, &str)| {
+        Category::Code(CodeCategory {
+            value: code.to_owned(),
+            label: label.to_owned(),
+        })
+    };
+    match values {
+        Values::Codes(codes) => Some(codes.iter().map(|(c, l)| code((c, l))).collect()),
+        Values::Areas => Some(areas.iter().map(|(c, l)| code((c, l))).collect()),
+        Values::Quartieri => Some(
+            Quartiere::ALL
+                .iter()
+                .map(|q| {
+                    Category::Number(NumberCategory {
+                        value: i64::from(q.number()),
+                        label: format!("Quartiere {} – {}", q.number(), q.name()),
+                    })
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// The descriptor of a CSV export made at `now`; `areas` are the thematic
+/// areas as (code, name).
 pub fn descriptor(
     areas: &[(String, String)],
     include_personal_data: bool,
@@ -161,13 +218,24 @@ pub fn descriptor(
             if column.name == "id" || column.name == "reference" {
                 constraints.unique = Some(true);
             }
+            let categories = categories(column.values, areas);
+            let description = match categories {
+                // Readers that ignore `categories` still find the labels.
+                Some(_) => format!(
+                    "{} Valori: {}.",
+                    column.description,
+                    columns::values_text(column, areas)
+                ),
+                None => column.description.to_owned(),
+            };
             TableField {
                 name: column.name.to_owned(),
                 field_type: column.field_type.as_str().to_owned(),
                 format: column.format.map(str::to_owned),
                 title: column.title.to_owned(),
-                description: column.description.to_owned(),
+                description,
                 constraints,
+                categories,
             }
         })
         .collect();

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use chrono::{NaiveDateTime, SecondsFormat};
+use chrono_tz::Europe::Rome;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
@@ -14,6 +15,14 @@ use crate::domain::{AuthorKind, Channel, ContributionStatus, Reference};
 /// An RFC 3339 UTC time with microseconds, as both backends store it.
 pub fn time_text(time: NaiveDateTime) -> String {
     time.and_utc().to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// The same instant in Rome, with its offset (`+01:00`, `+02:00` in
+/// summer): what the Comune's clocks showed.
+pub fn rome_time_text(time: NaiveDateTime) -> String {
+    time.and_utc()
+        .with_timezone(&Rome)
+        .to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
 /// Characters that make a spreadsheet read a cell as a formula (tab and CR
@@ -86,6 +95,8 @@ pub struct ExportRecord {
     pub duplicate_of: Option<String>,
     pub personal: Option<PersonalData>,
     tags_text: String,
+    received_at_rome: String,
+    published_at_rome: Option<String>,
 }
 
 /// One cell of a row, for the tabular formats.
@@ -130,6 +141,8 @@ impl ExportRecord {
             body: row.body,
             status: row.status,
             tags_text: tags.join(","),
+            received_at_rome: rome_time_text(row.received_at),
+            published_at_rome: row.published_at.map(rome_time_text),
             tags,
             author_kind: row.author_kind,
             organization_name: row.organization_name,
@@ -144,7 +157,7 @@ impl ExportRecord {
         }
     }
 
-    /// The cells in column order: 17, or 20 with personal data.
+    /// The cells in column order: 19, or 22 with personal data.
     pub fn cells(&self) -> Vec<Cell<'_>> {
         let mut cells = vec![
             Cell::Text(&self.id),
@@ -169,6 +182,8 @@ impl ExportRecord {
             self.published_at.map_or(Cell::Empty, Cell::Time),
             text_cell(&self.status_reason),
             text_cell(&self.duplicate_of),
+            Cell::Text(&self.received_at_rome),
+            text_cell(&self.published_at_rome),
         ];
         if let Some(personal) = &self.personal {
             cells.push(text_cell(&personal.given_name));
@@ -201,6 +216,8 @@ impl Serialize for ExportRecord {
         map.serialize_entry("published_at", &self.published_at.map(time_text))?;
         map.serialize_entry("status_reason", &self.status_reason)?;
         map.serialize_entry("duplicate_of", &self.duplicate_of)?;
+        map.serialize_entry("received_at_rome", &self.received_at_rome)?;
+        map.serialize_entry("published_at_rome", &self.published_at_rome)?;
         if let Some(personal) = &self.personal {
             map.serialize_entry("given_name", &personal.given_name)?;
             map.serialize_entry("family_name", &personal.family_name)?;
@@ -240,5 +257,18 @@ mod tests {
         assert_eq!(neutralise("=a,=b"), "'=a,'=b");
         assert_eq!(neutralise("elenco:\r\n- uno"), "elenco:\r\n'- uno");
         assert_eq!(neutralise("a,\t=b"), "a,'\t'=b");
+    }
+
+    #[test]
+    fn rome_times_carry_the_offset_of_the_season() {
+        let at = |text: &str| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap();
+        assert_eq!(
+            rome_time_text(at("2026-11-25 09:30:00")),
+            "2026-11-25T10:30:00.000000+01:00"
+        );
+        assert_eq!(
+            rome_time_text(at("2026-07-01 22:15:00")),
+            "2026-07-02T00:15:00.000000+02:00"
+        );
     }
 }

@@ -20,7 +20,7 @@ use std::time::Duration;
 use actix_web::body::{BodySize, MessageBody};
 use actix_web::http::header;
 use actix_web::web::Bytes;
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use tokio::sync::mpsc;
 use utoipa::openapi::path::{Parameter, ParameterIn};
@@ -28,10 +28,13 @@ use utoipa::IntoParams;
 
 use super::auth::Exporter;
 use super::export_slots::{ExportSlot, RETRY_AFTER_SECONDS};
-use super::input::FieldErrors;
+use super::input::{reject_unknown_parameters, FieldErrors};
 use super::AppState;
+use crate::app::moderation::filter::check_known;
 use crate::app::moderation::ModerationQuery;
+use crate::app::AppError;
 use crate::clock;
+use crate::db::contributions::ModerationFilter;
 use crate::db::Db;
 use crate::domain::{Actor, FieldIssue, Role};
 use crate::error::{ApiError, Problem};
@@ -46,7 +49,7 @@ const CHUNK_BYTES: usize = 64 * 1024;
 /// Pieces waiting for a slow client before the export pauses.
 const CHANNEL_PIECES: usize = 16;
 /// Moderation parameters that make no sense for a whole export.
-const PAGING_PARAMETERS: [&str; 3] = ["sort", "cursor", "limit"];
+pub(super) const PAGING_PARAMETERS: [&str; 3] = ["sort", "cursor", "limit"];
 
 /// The parameters of an export besides the moderation filters.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -87,6 +90,36 @@ pub struct DataPackageQuery {
     pub include_personal_data: Option<String>,
 }
 
+/// The moderation filters of a whole selection (an export, a report):
+/// paging parameters are refused.
+pub(super) fn whole_selection(
+    filters: &ModerationQuery,
+    errors: &mut FieldErrors,
+) -> ModerationFilter {
+    let filter = filters.filter(errors);
+    for (name, value) in [
+        ("sort", &filters.sort),
+        ("cursor", &filters.cursor),
+        ("limit", &filters.limit),
+    ] {
+        if value.is_some() {
+            errors.add(name, FieldIssue::NotAllowed);
+        }
+    }
+    filter
+}
+
+/// The filter, once its areas and tags are known to exist.
+pub(super) async fn known_filter(
+    state: &AppState,
+    filter: ModerationFilter,
+) -> Result<ModerationFilter, AppError> {
+    state
+        .db
+        .read(move |conn| check_known(conn, &filter).map(|()| filter))
+        .await
+}
+
 fn parse_flag(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> bool {
     match raw.map(str::trim) {
         None => false,
@@ -106,8 +139,9 @@ fn parse_flag(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> bool 
 /// columns `id, reference, received_at, channel, thematic_area,
 /// thematic_area_name, title, body, status, tags, author_kind,
 /// organization_name, quartiere, author_pseudonym, published_at,
-/// status_reason, duplicate_of` (`duplicate_of`: the reference of the
-/// original of a duplicate)
+/// status_reason, duplicate_of, received_at_rome, published_at_rome`
+/// (`duplicate_of`: the reference of the original of a duplicate; the
+/// `_rome` columns: the same instants in Europe/Rome, with their offset)
 /// (plus `given_name, family_name, email` with `include_personal_data=true`).
 /// Pseudonymised: no name, e-mail, IP address or note; `author_pseudonym`
 /// is a keyed hash of a random author group stored with the contribution
@@ -159,10 +193,12 @@ fn parse_flag(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> bool 
 pub async fn export_contributions(
     Exporter(staff): Exporter,
     state: web::Data<AppState>,
+    http_request: HttpRequest,
     options: web::Query<ExportOptionsQuery>,
     filters: web::Query<ModerationQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = FieldErrors::default();
+    reject_unknown_parameters::<ExportParams>(&http_request, &mut errors);
     let include_personal_data = parse_flag(
         options.include_personal_data.as_deref(),
         "include_personal_data",
@@ -178,17 +214,9 @@ pub async fn export_contributions(
             ExportFormat::Csv
         }),
     };
-    let filter = filters.filter(&mut errors);
-    for (name, value) in [
-        ("sort", &filters.sort),
-        ("cursor", &filters.cursor),
-        ("limit", &filters.limit),
-    ] {
-        if value.is_some() {
-            errors.add(name, FieldIssue::NotAllowed);
-        }
-    }
+    let filter = whole_selection(&filters, &mut errors);
     errors.finish(Some(()))?;
+    let filter = known_filter(&state, filter).await?;
 
     let slot = state
         .exports
@@ -529,6 +557,12 @@ pub struct ExportItem {
     /// For a duplicate, the reference of the original.
     #[schema(max_length = 20, example = "RF-000041")]
     duplicate_of: Option<String>,
+    /// `received_at` in Europe/Rome, with its offset.
+    #[schema(max_length = 40, example = "2026-11-25T10:30:00.000000+01:00")]
+    received_at_rome: String,
+    /// `published_at` in Europe/Rome, with its offset.
+    #[schema(max_length = 40, example = "2026-11-25T10:30:00.000000+01:00")]
+    published_at_rome: Option<String>,
     /// Only with `include_personal_data=true`.
     #[schema(max_length = 80)]
     given_name: Option<String>,

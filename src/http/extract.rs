@@ -6,7 +6,7 @@ use std::future::{ready, Ready};
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest};
 
-use crate::domain::{ContributionId, MessageId, StaffId};
+use crate::domain::{ContributionId, ContributionRef, MessageId, StaffId};
 use crate::error::ApiError;
 
 /// Declares an extractor of the `{id}` path segment as a typed id; a
@@ -41,6 +41,11 @@ id_path!(
     ContributionPath(ContributionId)
 );
 id_path!(
+    /// `{id}` of a contribution in the moderators' paths: its id or its
+    /// receipt reference (`RF-000401`).
+    ContributionRefPath(ContributionRef)
+);
+id_path!(
     /// `{id}` of a staff account.
     StaffPath(StaffId)
 );
@@ -49,31 +54,40 @@ id_path!(
     MessagePath(MessageId)
 );
 
-/// `If-Match` as a version: 428 when missing, 412 when it names no version,
-/// `None` for `*`.
-pub fn expected_version(request: &HttpRequest) -> Result<Option<i64>, ApiError> {
+/// `If-Match` as the version it names. Strict, so that no edit goes through
+/// without the version it was made on: missing or `*` is a 428 (a version is
+/// required); a weak tag is a 412 (RFC 9110 compares `If-Match` strongly, so
+/// it never matches); anything but one quoted tag is a 400; a strong tag
+/// this server never issued cannot match, a 412.
+pub fn expected_version(request: &HttpRequest) -> Result<i64, ApiError> {
     let raw = request
         .headers()
         .get(header::IF_MATCH)
         .ok_or(ApiError::PreconditionRequired)?
         .to_str()
-        .map_err(|_| ApiError::PreconditionFailed)?
+        .map_err(|_| ApiError::MalformedIfMatch)?
         .trim();
     if raw == "*" {
-        return Ok(None);
+        return Err(ApiError::PreconditionRequired);
     }
-    raw.trim_start_matches("W/")
-        .trim_matches('"')
-        .trim_start_matches('v')
-        .parse::<i64>()
-        .map(Some)
-        .map_err(|_| ApiError::PreconditionFailed)
+    if raw.starts_with("W/") {
+        return Err(ApiError::WeakIfMatch);
+    }
+    let tag = raw
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+        .filter(|tag| !tag.contains('"'))
+        .ok_or(ApiError::MalformedIfMatch)?;
+    tag.strip_prefix('v')
+        .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|digits| digits.parse::<i64>().ok())
+        .ok_or(ApiError::PreconditionFailed)
 }
 
-/// `If-Match` when sent; nothing when absent.
+/// `If-Match` when sent, as strict as [`expected_version`]; nothing when absent.
 pub fn optional_expected_version(request: &HttpRequest) -> Result<Option<i64>, ApiError> {
     match request.headers().get(header::IF_MATCH) {
         None => Ok(None),
-        Some(_) => expected_version(request),
+        Some(_) => expected_version(request).map(Some),
     }
 }

@@ -26,6 +26,30 @@ pub fn json_body(request: &HttpRequest, body: &[u8]) -> Result<Value, ApiError> 
     serde_json::from_slice(body).map_err(|e| ApiError::MalformedJson(e.to_string()))
 }
 
+/// Reports each query parameter that `P` does not document, so that a typo
+/// (`?area=…`) is a 422 naming it instead of being silently ignored.
+pub fn reject_unknown_parameters<P: utoipa::IntoParams>(
+    request: &HttpRequest,
+    errors: &mut FieldErrors,
+) {
+    let documented: Vec<String> = P::into_params(|| None)
+        .into_iter()
+        .map(|parameter| parameter.name)
+        .collect();
+    let Ok(pairs) =
+        actix_web::web::Query::<Vec<(String, String)>>::from_query(request.query_string())
+    else {
+        return;
+    };
+    let mut reported: Vec<&str> = Vec::new();
+    for (name, _) in pairs.iter() {
+        if !documented.contains(name) && !reported.contains(&name.as_str()) {
+            errors.add(name.clone(), FieldIssue::NotAllowed);
+            reported.push(name);
+        }
+    }
+}
+
 /// A documented request body: the fields its parser accepts. The OpenAPI
 /// test `documented_fields_are_the_parsed_ones` compares them with the schema.
 pub trait DocumentedBody {

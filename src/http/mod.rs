@@ -21,6 +21,7 @@ pub mod page;
 pub mod pagination;
 pub mod problems;
 pub mod rate_limit;
+mod report;
 pub mod security;
 pub mod status;
 pub mod thematic_areas;
@@ -115,14 +116,18 @@ fn api_routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(moderation::list_moderation_queue)
         .service(moderation::register_offline_contribution)
         .service(moderation::apply_bulk_action)
+        .service(moderation::claim_next_pending)
         .service(moderation::list_tags)
         .service(moderation::show_moderation_contribution)
         .service(moderation::moderate_contribution)
         .service(moderation::add_note)
+        .service(moderation::claim_contribution)
+        .service(moderation::release_claim)
         .service(moderation::show_contribution_history)
         .service(moderation::list_similar_contributions)
         .service(exports::export_contributions)
         .service(exports::show_export_datapackage)
+        .service(report::show_export_report)
         .service(admin::list_staff)
         .service(admin::create_staff)
         .service(admin::deactivate_staff)

@@ -225,7 +225,9 @@ async fn every_staff_route_checks_the_token_and_the_role() {
                     .body(body.to_string());
             }
             if route.if_match {
-                request = request.header("If-Match", "*");
+                // If-Match is strict: the ETag as read now.
+                let current = app.get_as(&admin, &route.path).await;
+                request = request.header("If-Match", header(&current, "etag").expect("an ETag"));
             }
             let response = request.send().await.unwrap();
             let what = format!("{} {} as {caller:?}", route.method, route.path);

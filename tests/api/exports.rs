@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 
 const CONFIGURED_KEY: &str = "chiave-di-prova-per-gli-pseudonimi";
 
-const COLUMNS: [&str; 17] = [
+const COLUMNS: [&str; 19] = [
     "id",
     "reference",
     "received_at",
@@ -37,6 +37,8 @@ const COLUMNS: [&str; 17] = [
     "published_at",
     "status_reason",
     "duplicate_of",
+    "received_at_rome",
+    "published_at_rome",
 ];
 const PERSONAL_COLUMNS: [&str; 3] = ["given_name", "family_name", "email"];
 
@@ -369,6 +371,8 @@ fn cells(e: &Expected, personal: bool, neutralised: fn(&str) -> String) -> Vec<S
         r.published_at.map(time_text).unwrap_or_default(),
         text(&r.status_reason),
         e.duplicate_of.clone().unwrap_or_default(),
+        rome(r.received_at),
+        r.published_at.map(rome).unwrap_or_default(),
     ];
     if personal {
         cells.push(text(&r.given_name));
@@ -376,6 +380,14 @@ fn cells(e: &Expected, personal: bool, neutralised: fn(&str) -> String) -> Vec<S
         cells.push(text(&r.email));
     }
     cells
+}
+
+/// A UTC time as the clocks in Florence showed it, with the offset.
+fn rome(time: chrono::NaiveDateTime) -> String {
+    time.and_utc()
+        .with_timezone(&chrono_tz::Europe::Rome)
+        .format("%Y-%m-%dT%H:%M:%S%.6f%:z")
+        .to_string()
 }
 
 /// The JSON object of an expected row.
@@ -399,6 +411,8 @@ fn json_item(e: &Expected, personal: bool) -> Value {
         "published_at": r.published_at.map(time_text),
         "status_reason": r.status_reason,
         "duplicate_of": e.duplicate_of,
+        "received_at_rome": rome(r.received_at),
+        "published_at_rome": r.published_at.map(rome),
     });
     if personal {
         item["given_name"] = json!(r.given_name);
@@ -798,7 +812,7 @@ async fn roles_personal_data_and_the_audit_log() {
     assert_eq!(rows.len(), 2);
     assert!(rows
         .iter()
-        .all(|r| r[17] == "Ermenegilda" && r[18] == "Quarantotti"));
+        .all(|r| r[19] == "Ermenegilda" && r[20] == "Quarantotti"));
 
     let (_, bytes) = download(&app, &admin, "format=json&include_personal_data=true").await;
     let items = parse_json_items(&bytes);
@@ -828,7 +842,10 @@ async fn roles_personal_data_and_the_audit_log() {
     assert_eq!(details["rows"], 2);
     assert_eq!(details["complete"], true);
     assert_eq!(details["format"], "csv");
-    assert_eq!(details["filters"]["thematic_area"], "mobilita-green");
+    assert_eq!(
+        details["filters"]["thematic_area"],
+        json!(["mobilita-green"])
+    );
     assert_eq!(
         details["filters"]["excluded_status"],
         json!(["spam", "hidden"])
@@ -1263,6 +1280,40 @@ async fn the_data_package_validates_a_real_export_with_frictionless() {
             ])
         );
         assert_eq!(resource["dialect"]["delimiter"], ";");
+        // Codes carry their Italian labels (Table Schema v2 `categories`,
+        // repeated in the description for readers that ignore them).
+        let field = |name: &str| {
+            resource["schema"]["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["name"] == name)
+                .unwrap()
+                .clone()
+        };
+        let author_kind = field("author_kind");
+        assert!(author_kind["categories"].as_array().unwrap().contains(
+            &json!({"value": "cultural_association", "label": "associazione culturale"})
+        ));
+        assert!(author_kind["description"]
+            .as_str()
+            .unwrap()
+            .contains("citizen = cittadina o cittadino"));
+        assert_eq!(
+            field("quartiere")["categories"][3],
+            json!({"value": 4, "label": "Quartiere 4 – Isolotto-Legnaia"})
+        );
+        let area = field("thematic_area");
+        assert_eq!(
+            area["categories"].as_array().unwrap().len(),
+            area["constraints"]["enum"].as_array().unwrap().len()
+        );
+        assert!(area["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["label"].as_str().is_some_and(|l| !l.is_empty())));
+        assert_eq!(field("received_at_rome")["type"], "datetime");
 
         // A real export beside the descriptor, under the name it gives.
         let csv_query = format!(
@@ -1299,8 +1350,53 @@ async fn the_data_package_validates_a_real_export_with_frictionless() {
         assert!(output.status.success());
         let rows = &report["tasks"][0]["stats"];
         assert_eq!(rows["rows"], 7, "{report:#}");
+
+        // pandas, as a researcher would: the path and dialect of the
+        // descriptor, the field names as the columns, no renaming.
+        let output = Command::new("python3")
+            .args(["-c", PANDAS_READS_THE_PACKAGE])
+            .current_dir(dir.path())
+            .output()
+            .expect("python3 runs");
+        assert!(
+            output.status.success(),
+            "pandas: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let read: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(read["columns"], json!(fields), "{read}");
+        assert_eq!(read["rows"], 7);
+        assert_eq!(read["quartiere_dtype"], "Int64");
+        let offsets = read["received_at_rome_offsets"].as_array().unwrap();
+        assert!(
+            !offsets.is_empty() && offsets.iter().all(|o| o == "+01:00" || o == "+02:00"),
+            "{read}"
+        );
+        assert_eq!(read["same_instants"], true);
     }
 }
+
+/// Reads `datapackage.json` and its CSV with pandas, the types from the
+/// descriptor; prints what a researcher would check.
+const PANDAS_READS_THE_PACKAGE: &str = r#"
+import json, pandas
+package = json.load(open("datapackage.json", encoding="utf-8"))
+resource = package["resources"][0]
+fields = resource["schema"]["fields"]
+dtypes = {f["name"]: ("Int64" if f["type"] == "integer" else "string") for f in fields}
+frame = pandas.read_csv(resource["path"], sep=resource["dialect"]["delimiter"],
+                        encoding="utf-8-sig", dtype=dtypes, keep_default_na=False,
+                        na_values=[""])
+utc = pandas.to_datetime(frame["received_at"], utc=True)
+rome = pandas.to_datetime(frame["received_at_rome"], format="ISO8601", utc=True)
+print(json.dumps({
+    "columns": list(frame.columns),
+    "rows": len(frame),
+    "quartiere_dtype": str(frame["quartiere"].dtype),
+    "received_at_rome_offsets": sorted({t[-6:] for t in frame["received_at_rome"]}),
+    "same_instants": bool((rome == utc).all()),
+}))
+"#;
 
 /// The `frictionless` command: on the PATH, or where pip put it (pyenv
 /// makes a shim for it only after a rehash). Fails the test when missing.
@@ -1475,4 +1571,68 @@ async fn demo_data_is_varied_and_exports_in_batches() {
     // Also as XLSX (constant-memory sheet across batches).
     let (_, xlsx) = download(&app, &researcher, "format=xlsx").await;
     assert_xlsx_matches(&parse_xlsx(&xlsx), &want, false);
+}
+
+#[actix_web::test]
+async fn export_filters_take_comma_lists_and_refuse_values_that_do_not_exist() {
+    let app = spawn().await;
+    let seeded = seed(&app).await;
+    let researcher = app.researcher().await;
+    assert_eq!(
+        ids_of(
+            &app,
+            &researcher,
+            "thematic_area=cultura-diffusa,bambini-famiglie"
+        )
+        .await,
+        vec![
+            seeded.same_author[1].clone(),
+            seeded.organization.clone(),
+            seeded.paper.clone()
+        ]
+    );
+    assert_eq!(
+        ids_of(&app, &researcher, "channel=paper,email&quartiere=4,5").await,
+        vec![seeded.paper.clone()]
+    );
+    assert_eq!(
+        ids_of(&app, &researcher, "tag=Zona%2030,zona-30").await,
+        vec![seeded.same_author[0].clone()]
+    );
+    // Researchers never find an author by name or e-mail.
+    assert!(ids_of(&app, &researcher, "q=Quarantotti").await.is_empty());
+
+    for (query, field) in [
+        ("thematic_area=mobilita", "thematic_area"),
+        ("thematic_area=mobilita-green,mobilita", "thematic_area"),
+        ("tag=inesistente", "tag"),
+        ("channel=paper,fax", "channel"),
+        ("author_kind=citizen,robot", "author_kind"),
+        ("quartiere=4,6", "quartiere"),
+        ("area=mobilita-green", "area"),
+        ("formato=csv", "formato"),
+    ] {
+        let response = app
+            .get_as(
+                &researcher,
+                &paths::with_query(paths::exports_contributions(), query),
+            )
+            .await;
+        let problem = assert_problem(response, 422).await;
+        assert_eq!(failing_fields(&problem), vec![field.to_owned()], "{query}");
+    }
+    let problem = assert_problem(
+        app.get_as(
+            &researcher,
+            &paths::with_query(paths::exports_contributions(), "thematic_area=mobilita"),
+        )
+        .await,
+        422,
+    )
+    .await;
+    let detail = problem.to_string();
+    assert!(
+        detail.contains("mobilita-green"),
+        "names the areas: {detail}"
+    );
 }

@@ -210,7 +210,19 @@ async fn every_filter_narrows_the_queue() {
         ("thematic_area=cultura-diffusa", &["RF-000002"]),
         ("thematic_area=cura-persona", &[]),
         ("tag=piste-ciclabili", &["RF-000001"]),
-        ("tag=nessuno", &[]),
+        ("tag=Piste%20Ciclabili", &["RF-000001"]),
+        // Every multi-valued filter takes a comma list: any of its values.
+        (
+            "thematic_area=cultura-diffusa,bambini-famiglie",
+            &["RF-000002", "RF-000003"],
+        ),
+        ("tag=piste-ciclabili,piste-ciclabili", &["RF-000001"]),
+        ("quartiere=5,%204", &["RF-000004", "RF-000002"]),
+        ("channel=paper,email", &["RF-000004"]),
+        (
+            "author_kind=trade_association,cultural_association",
+            &["RF-000002", "RF-000003"],
+        ),
         ("quartiere=5", &["RF-000002"]),
         ("quartiere=4", &["RF-000004"]),
         ("channel=paper", &["RF-000004"]),
@@ -277,6 +289,16 @@ async fn invalid_filters_are_named_in_a_422() {
         ("limit=dieci", "limit"),
         ("cursor=%25%25%25", "cursor"),
         (&format!("q={long_q}") as &str, "q"),
+        // Values that name nothing stored, and parameters that do not exist.
+        ("thematic_area=mobilita", "thematic_area"),
+        ("thematic_area=mobilita-green,nonexistent", "thematic_area"),
+        ("tag=nessuno", "tag"),
+        ("tag=%2C", "tag"),
+        ("quartiere=1,9", "quartiere"),
+        ("channel=form,fax", "channel"),
+        ("author_kind=citizen,", "author_kind"),
+        ("area=mobilita-green", "area"),
+        ("status=pending&stato=pending", "stato"),
     ];
     for (query, field) in cases {
         let response = app
@@ -395,13 +417,30 @@ async fn patch_needs_the_current_etag() {
         428,
     )
     .await;
-    for stale in ["\"v2\"", "\"v0\"", "qualcosa"] {
-        assert_problem(
-            patch(&app, &moderator, &id, Some(stale), approve.clone()).await,
-            412,
+    // If-Match is strict: only the strong tag as read matches.
+    for (if_match, status) in [
+        ("\"v2\"", 412),
+        ("\"v0\"", 412),
+        ("\"abc\"", 412),
+        ("W/\"v1\"", 412),
+        ("*", 428),
+        ("qualcosa", 400),
+        ("v1", 400),
+        ("\"v1\", \"v2\"", 400),
+        ("\"v1", 400),
+    ] {
+        let problem = assert_problem(
+            patch(&app, &moderator, &id, Some(if_match), approve.clone()).await,
+            status,
         )
         .await;
+        assert!(problem["detail"].is_string(), "{if_match}");
     }
+    let (unchanged, _) = detail(&app, &moderator, &id).await;
+    assert_eq!(
+        unchanged["status"], "pending",
+        "refused If-Match changed nothing"
+    );
     assert_problem(app.get(&paths::contribution(&id)).await, 404).await;
 
     let response = patch(&app, &moderator, &id, Some("\"v1\""), approve.clone()).await;
@@ -569,7 +608,7 @@ async fn reasons_duplicates_and_bodies_are_validated() {
     .await;
     refused(
         copy.clone(),
-        json!({"status": "duplicate", "duplicate_of": "RF-000001"}),
+        json!({"status": "duplicate", "duplicate_of": "RF-009999"}),
         "duplicate_of",
     )
     .await;
@@ -684,7 +723,21 @@ async fn tags_replace_the_set_and_are_counted() {
     );
     patch_ok(&app, &moderator, &second, json!({"tags": ["viali"]})).await;
 
-    for bad in ["Città", "Viali", "piste ciclabili", "-viali", "", "a--b"] {
+    // Words become slugs; what has no letter or digit, or is too long, is refused.
+    let (_, etag) = detail(&app, &moderator, &second).await;
+    let response = patch(
+        &app,
+        &moderator,
+        &second,
+        Some(&etag),
+        json!({"tags": ["Mercati Rionali", "Città", "viali"]}),
+    )
+    .await;
+    let record: Value = response.json().await.unwrap();
+    assert_eq!(record["tags"], json!(["citta", "mercati-rionali", "viali"]));
+    patch_ok(&app, &moderator, &second, json!({"tags": ["viali"]})).await;
+    let too_long = "a".repeat(51);
+    for bad in ["--", "", " ! ", too_long.as_str()] {
         let (_, etag) = detail(&app, &moderator, &second).await;
         let response = patch(
             &app,
@@ -704,6 +757,8 @@ async fn tags_replace_the_set_and_are_counted() {
     assert_eq!(
         tags["items"],
         json!([
+            {"tag": "citta", "count": 0},
+            {"tag": "mercati-rionali", "count": 0},
             {"tag": "piste-ciclabili", "count": 0},
             {"tag": "viali", "count": 2},
             {"tag": "zona30", "count": 1}
@@ -1287,7 +1342,11 @@ async fn bulk_actions_report_one_outcome_per_id_in_order() {
         (json!({"status": "spam"}), "ids"),
         (json!({"ids": "tutti", "status": "spam"}), "ids"),
         (json!({"ids": [a], "status": "cestinato"}), "status"),
-        (json!({"ids": [a], "add_tags": ["Città"]}), "add_tags"),
+        (json!({"ids": [a], "add_tags": ["--"]}), "add_tags"),
+        (
+            json!({"ids": [a], "thematic_area": "Nessuna Area"}),
+            "thematic_area",
+        ),
         (json!({"ids": [a], "tags": ["x"]}), "tags"),
     ] {
         let problem = assert_problem(app.post_json_as(&moderator, bulk, &body).await, 422).await;
@@ -1383,7 +1442,7 @@ async fn similar_ranks_a_lightly_edited_copy_first() {
     assert_eq!(reverse["items"][0]["id"], original.as_str());
     assert_eq!(reverse["items"][0]["score"], items[0]["score"]);
 
-    for id in [uuid::Uuid::new_v4().to_string(), "RF-000001".to_owned()] {
+    for id in [uuid::Uuid::new_v4().to_string(), "RF-009999".to_owned()] {
         let response = app
             .get_as(&moderator, &paths::moderation_similar(&id))
             .await;
@@ -1470,4 +1529,294 @@ async fn similar_finds_a_contribution_that_became_visible_late() {
     app.set_sequence_number(&id_of(&copy), 10);
     let similar = app.get_json_as(&moderator, &path).await;
     assert_eq!(similar["items"][0]["id"], copy["id"], "{similar}");
+}
+
+#[actix_web::test]
+async fn moderators_find_authors_by_name_or_email_but_the_public_cannot() {
+    let app = TestApp::spawn().await;
+    let moderator = app.moderator().await;
+    let maria = app.submit_ok(&example_submission()).await;
+    let niccolo = with(
+        with(
+            with(example_submission(), "author.given_name", json!("Niccolò")),
+            "author.family_name",
+            json!("Dell'Acqua"),
+        ),
+        "author.email",
+        json!("n.dellacqua@comune.example"),
+    );
+    let niccolo = app.submit_ok(&niccolo).await;
+    app.publish(&id_of(&maria)).await;
+    app.publish(&id_of(&niccolo)).await;
+    let cases: &[(&str, &[&str])] = &[
+        ("q=rossi", &["RF-000001"]),
+        ("q=Maria%20ROSSI", &["RF-000001"]),
+        ("q=maria.rossi%40example", &["RF-000001"]),
+        ("q=niccol%C3%B2", &["RF-000002"]),
+        ("q=comune.example", &["RF-000002"]),
+        // Words of the text still match; every word is required.
+        ("q=ciclabile%20rossi", &["RF-000001"]),
+        ("q=rossi%20dell", &[]),
+    ];
+    for (query, expected) in cases {
+        assert_eq!(
+            queue_refs(&app, &moderator, query).await,
+            *expected,
+            "{query}"
+        );
+    }
+    let public = app
+        .get_json(&paths::with_query(paths::contributions(), "q=rossi"))
+        .await;
+    assert_eq!(
+        public["items"],
+        json!([]),
+        "the public search reads no personal data"
+    );
+}
+
+#[actix_web::test]
+async fn a_reference_names_a_contribution_wherever_an_id_does() {
+    let app = TestApp::spawn().await;
+    let moderator = app.moderator().await;
+    let original = id_of(&app.submit_ok(&example_submission()).await);
+    let copy = id_of(&app.submit_ok(&example_submission()).await);
+    let third = id_of(&app.submit_ok(&example_submission()).await);
+
+    let (record, etag) = detail(&app, &moderator, "RF-000002").await;
+    assert_eq!(record["id"], copy.as_str());
+    let (lowercase, _) = detail(&app, &moderator, "rf-2").await;
+    assert_eq!(lowercase["id"], copy.as_str());
+    let marked = patch(
+        &app,
+        &moderator,
+        "RF-000002",
+        Some(&etag),
+        json!({"status": "duplicate", "duplicate_of": "RF-000001"}),
+    )
+    .await;
+    assert_eq!(marked.status(), 200);
+    let marked: Value = marked.json().await.unwrap();
+    assert_eq!(marked["duplicate_of"], original.as_str());
+
+    let note = app
+        .post_json_as(
+            &moderator,
+            &paths::moderation_notes("RF-000001"),
+            &json!({"text": "Originale"}),
+        )
+        .await;
+    assert_eq!(note.status(), 201);
+    let history = app
+        .get_json_as(&moderator, &paths::moderation_history("RF-000002"))
+        .await;
+    assert_eq!(history["items"][0]["target_id"], copy.as_str());
+    let similar = app
+        .get_json_as(&moderator, &paths::moderation_similar("RF-000001"))
+        .await;
+    assert!(similar["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["id"] == third.as_str()));
+
+    let bulk = app
+        .post_json_as(
+            &moderator,
+            &paths::bulk_actions(),
+            &json!({"ids": ["RF-000003", "RF-000099"], "status": "spam"}),
+        )
+        .await;
+    let bulk: Value = bulk.json().await.unwrap();
+    assert_eq!(bulk["items"][0]["outcome"], "applied");
+    assert_eq!(bulk["items"][1]["problem"]["status"], 404);
+    let (third_record, _) = detail(&app, &moderator, &third).await;
+    assert_eq!(third_record["status"], "spam");
+
+    // References that name nothing.
+    for missing in ["RF-000099", "RF-", "RF-12x"] {
+        let response = app
+            .get_as(&moderator, &paths::moderation_contribution(missing))
+            .await;
+        assert_problem(response, 404).await;
+    }
+    let (_, etag) = detail(&app, &moderator, &third).await;
+    let response = patch(
+        &app,
+        &moderator,
+        &third,
+        Some(&etag),
+        json!({"status": "pending"}),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let (_, etag) = detail(&app, &moderator, &third).await;
+    for (reference, field) in [("RF-000099", "duplicate_of"), ("RF-000003", "duplicate_of")] {
+        let response = patch(
+            &app,
+            &moderator,
+            &third,
+            Some(&etag),
+            json!({"status": "duplicate", "duplicate_of": reference}),
+        )
+        .await;
+        let problem = assert_problem(response, 422).await;
+        assert_eq!(failing_fields(&problem), [field], "{reference}");
+    }
+}
+
+#[actix_web::test]
+async fn bulk_actions_move_areas_mark_duplicates_and_report_what_did_not_change() {
+    let app = TestApp::spawn().await;
+    let moderator = app.moderator().await;
+    let original = id_of(&app.submit_ok(&example_submission()).await);
+    let copies: Vec<String> = [
+        id_of(&app.submit_ok(&example_submission()).await),
+        id_of(&app.submit_ok(&example_submission()).await),
+    ]
+    .into();
+    let bulk = &paths::bulk_actions();
+    let outcomes = |value: Value| -> Vec<String> {
+        value["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["outcome"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    let moved: Value = app
+        .post_json_as(
+            &moderator,
+            bulk,
+            &json!({"ids": ["RF-000002", copies[1]], "thematic_area": "cultura-diffusa", "add_tags": ["Mercati Rionali"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(outcomes(moved), ["applied", "applied"]);
+    for copy in &copies {
+        let (record, _) = detail(&app, &moderator, copy).await;
+        assert_eq!(record["thematic_area"], "cultura-diffusa");
+        assert_eq!(record["tags"], json!(["mercati-rionali"]));
+    }
+
+    let marked: Value = app
+        .post_json_as(
+            &moderator,
+            bulk,
+            &json!({"ids": copies, "status": "duplicate", "duplicate_of": "RF-000001"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(outcomes(marked), ["applied", "applied"]);
+    for copy in &copies {
+        let (record, _) = detail(&app, &moderator, copy).await;
+        assert_eq!(record["status"], "duplicate");
+        assert_eq!(record["duplicate_of"], original.as_str());
+    }
+
+    // The same action again changes nothing, and says so.
+    let again: Value = app
+        .post_json_as(
+            &moderator,
+            bulk,
+            &json!({"ids": [copies[0], original], "thematic_area": "cultura-diffusa"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(outcomes(again), ["unchanged", "applied"]);
+    let (record, etag) = detail(&app, &moderator, &copies[0]).await;
+    assert_eq!(etag, "\"v3\"", "nothing written: {record}");
+
+    // An empty list is named as such.
+    let problem = assert_problem(
+        app.post_json_as(&moderator, bulk, &json!({"ids": [], "status": "spam"}))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(failing_fields(&problem), ["ids"]);
+    let message = problem["errors"][0].to_string();
+    assert!(message.contains("vuoto"), "{message}");
+}
+
+#[actix_web::test]
+async fn the_queue_counts_each_status_for_its_filters() {
+    let app = TestApp::spawn().await;
+    let moderator = app.moderator().await;
+    let mut ids = Vec::new();
+    for _ in 0..4 {
+        ids.push(id_of(&app.submit_ok(&example_submission()).await));
+    }
+    let other_area = with(
+        example_submission(),
+        "thematic_area",
+        json!("cultura-diffusa"),
+    );
+    app.submit_ok(&other_area).await;
+    patch_ok(&app, &moderator, &ids[0], json!({"status": "approved"})).await;
+    patch_ok(&app, &moderator, &ids[1], json!({"status": "spam"})).await;
+
+    let counts = |query: &'static str| {
+        let app = &app;
+        let moderator = &moderator;
+        async move {
+            app.get_json_as(
+                moderator,
+                &paths::with_query(paths::moderation_contributions(), query),
+            )
+            .await["status_counts"]
+                .clone()
+        }
+    };
+    let all =
+        json!({"pending": 3, "approved": 1, "rejected": 0, "spam": 1, "duplicate": 0, "hidden": 0});
+    assert_eq!(counts("").await, all);
+    // The status filter narrows the items, not the counts.
+    assert_eq!(counts("status=spam").await, all);
+    assert_eq!(
+        counts("thematic_area=mobilita-green").await,
+        json!({"pending": 2, "approved": 1, "rejected": 0, "spam": 1, "duplicate": 0, "hidden": 0})
+    );
+    assert_eq!(
+        counts("q=nessuna-parola-presente").await,
+        json!({"pending": 0, "approved": 0, "rejected": 0, "spam": 0, "duplicate": 0, "hidden": 0})
+    );
+}
+
+#[actix_web::test]
+async fn the_history_names_each_actor_and_shows_each_note() {
+    let app = TestApp::spawn().await;
+    let moderator = app.moderator().await;
+    let id = id_of(&app.submit_ok(&example_submission()).await);
+    patch_ok(&app, &moderator, &id, json!({"status": "approved"})).await;
+    let note = app
+        .post_json_as(
+            &moderator,
+            &paths::moderation_notes(&id),
+            &json!({"text": "Sentito l'autore: confermato"}),
+        )
+        .await;
+    assert_eq!(note.status(), 201);
+
+    let history = app
+        .get_json_as(&moderator, &paths::moderation_history(&id))
+        .await;
+    let events = history["items"].as_array().unwrap();
+    let by_action = |action: &str| {
+        events
+            .iter()
+            .find(|event| event["action"] == action)
+            .unwrap_or_else(|| panic!("no {action} in {history}"))
+    };
+    assert_eq!(by_action("status_changed")["actor_name"], "Staff moderator");
+    let noted = by_action("note_added");
+    assert_eq!(noted["actor_name"], "Staff moderator");
+    assert_eq!(noted["details"]["note"], "Sentito l'autore: confermato");
 }

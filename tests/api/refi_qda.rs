@@ -266,6 +266,28 @@ async fn qdpx_validates_and_a_third_party_reader_finds_sources_codes_and_codings
         for field in ["author_kind", "channel", "status", "author_pseudonym"] {
             assert_eq!(values[field], item[field], "{reference}: {field}");
         }
+        let author_label = match item["author_kind"].as_str().unwrap() {
+            "citizen" => "cittadina o cittadino",
+            "cultural_association" => "associazione culturale",
+            "trade_association" => "associazione di categoria",
+            _ => "altra organizzazione",
+        };
+        assert_eq!(values["author_kind_nome"], author_label, "{reference}");
+        let status_label = match item["status"].as_str().unwrap() {
+            "approved" => "approvato e pubblicato",
+            "pending" => "in attesa di revisione",
+            "rejected" => "respinto dalla moderazione",
+            "duplicate" => "duplicato di un altro contributo",
+            other => other,
+        };
+        assert_eq!(values["status_nome"], status_label, "{reference}");
+        assert!(values["channel_nome"].as_str().unwrap().len() > 5);
+        let rome = |v: &Value| chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap();
+        let (got, want) = (
+            rome(&values["received_at_rome"]),
+            rome(&item["received_at_rome"]),
+        );
+        assert_eq!((got, got.offset()), (want, want.offset()), "{reference}");
         let received =
             |v: &Value| chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap();
         assert_eq!(

@@ -6,13 +6,14 @@ use super::review::{run_step, ModerationRequest};
 use crate::app::{AppError, Resource, Services};
 use crate::clock;
 use crate::db::audit;
-use crate::domain::{Actor, AuditEvent, ContributionId, StaffId, TagName};
+use crate::domain::{Actor, AuditEvent, ContributionRef, StaffId, TagName};
 
-/// What happened to one id, in request order.
+/// What happened to one id, in request order: whether it changed, or why
+/// it failed.
 pub struct BulkOutcome {
     /// The id as sent.
     pub id: String,
-    pub result: Result<(), AppError>,
+    pub result: Result<bool, AppError>,
 }
 
 pub async fn apply_to_all(
@@ -35,10 +36,11 @@ async fn apply_one(
     actor: StaffId,
     raw_id: &str,
     change: &ModerationRequest,
-) -> Result<(), AppError> {
-    let id = ContributionId::parse(raw_id).ok_or(AppError::NotFound(Resource::Contribution))?;
-    run_step(services, actor, id, None, change.clone()).await?;
-    Ok(())
+) -> Result<bool, AppError> {
+    let key = ContributionRef::parse(raw_id).ok_or(AppError::NotFound(Resource::Contribution))?;
+    Ok(run_step(services, actor, key, None, change.clone())
+        .await?
+        .changed)
 }
 
 async fn record_bulk_action(
@@ -47,17 +49,20 @@ async fn record_bulk_action(
     outcomes: &[BulkOutcome],
     change: &ModerationRequest,
 ) -> Result<(), AppError> {
-    let ids_where = |ok: bool| {
+    let ids_where = |result: Option<bool>| {
         outcomes
             .iter()
-            .filter(|outcome| outcome.result.is_ok() == ok)
+            .filter(|outcome| outcome.result.as_ref().ok().copied() == result)
             .map(|outcome| outcome.id.as_str())
             .collect::<Vec<_>>()
     };
     let details = serde_json::json!({
-        "applied": ids_where(true),
-        "failed": ids_where(false),
+        "applied": ids_where(Some(true)),
+        "unchanged": ids_where(Some(false)),
+        "failed": ids_where(None),
         "status": change.status.map(|s| s.as_str()),
+        "thematic_area": change.thematic_area.as_ref().map(|a| a.as_str()),
+        "duplicate_of": change.duplicate_of.flatten().map(|original| original.to_string()),
         "add_tags": change.add_tags.iter().map(TagName::as_str).collect::<Vec<_>>(),
         "remove_tags": change.remove_tags.iter().map(TagName::as_str).collect::<Vec<_>>(),
     })

@@ -1,10 +1,12 @@
 //! A contribution as moderators review it: the row with its tags and notes.
 
 use crate::app::{AppError, Resource, Services};
+use crate::clock;
+use crate::db::claims::{self, ClaimRow};
 use crate::db::models::ContributionRow;
 use crate::db::notes::{self, NoteRow};
 use crate::db::{contributions, tags, DbConnection, DbError};
-use crate::domain::ContributionId;
+use crate::domain::{ContributionId, ContributionRef};
 
 /// Everything moderators see of one contribution.
 #[derive(Clone, Debug)]
@@ -12,6 +14,8 @@ pub struct ContributionDetail {
     pub row: ContributionRow,
     pub tags: Vec<String>,
     pub notes: Vec<NoteRow>,
+    /// Who is reviewing it, while pending.
+    pub claim: Option<ClaimRow>,
 }
 
 /// The details of `rows`, with their tags and notes in two queries.
@@ -22,11 +26,13 @@ pub fn details_of(
     let ids: Vec<ContributionId> = rows.iter().map(|row| row.id).collect();
     let mut tags = tags::tags_of(conn, &ids)?;
     let mut notes = notes::notes_of(conn, &ids)?;
+    let mut claims = claims::active_claims(conn, &ids, clock::now().naive_utc())?;
     Ok(rows
         .into_iter()
         .map(|row| ContributionDetail {
             tags: tags.remove(&row.id).unwrap_or_default(),
             notes: notes.remove(&row.id).unwrap_or_default(),
+            claim: claims.remove(&row.id),
             row,
         })
         .collect())
@@ -40,17 +46,29 @@ pub fn detail_of(
     Ok(details.remove(0))
 }
 
-/// The contribution `id`, or `NotFound`, inside the caller's transaction.
-pub fn find(conn: &mut DbConnection, id: ContributionId) -> Result<ContributionRow, AppError> {
-    contributions::find_by_id(conn, id)?.ok_or(AppError::NotFound(Resource::Contribution))
+/// The contribution named by its id or reference, or `NotFound`, inside the
+/// caller's transaction.
+pub fn find(
+    conn: &mut DbConnection,
+    key: impl Into<ContributionRef>,
+) -> Result<ContributionRow, AppError> {
+    let found = match key.into() {
+        ContributionRef::Id(id) => contributions::find_by_id(conn, id)?,
+        ContributionRef::Reference(reference) => contributions::find_by_reference(conn, reference)?,
+    };
+    found.ok_or(AppError::NotFound(Resource::Contribution))
 }
 
 /// Read one contribution for review.
-pub async fn show(services: &Services, id: ContributionId) -> Result<ContributionDetail, AppError> {
+pub async fn show(
+    services: &Services,
+    key: impl Into<ContributionRef>,
+) -> Result<ContributionDetail, AppError> {
+    let key = key.into();
     services
         .db
         .read(move |conn| {
-            let row = find(conn, id)?;
+            let row = find(conn, key)?;
             Ok(detail_of(conn, row)?)
         })
         .await

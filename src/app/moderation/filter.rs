@@ -5,28 +5,40 @@ use chrono::{DateTime, NaiveDateTime};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::app::AppError;
 use crate::db::contributions::ModerationFilter;
-use crate::domain::query::{query_quartiere, query_text};
-use crate::domain::{AuthorKind, Channel, ContributionStatus, FieldErrors, FieldIssue};
+use crate::db::{tags, thematic_areas, DbConnection};
+use crate::domain::query::{parse_quartiere, query_list, query_text};
+use crate::domain::{
+    AuthorKind, Channel, ContributionStatus, FieldErrors, FieldIssue, TagName, ThematicAreaCode,
+};
 
 /// Filters of the moderation queue; exports take the same.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ModerationQuery {
     /// Only these statuses, comma-separated (e.g. `pending,hidden`).
-    #[param(max_length = 100, example = "pending")]
+    #[param(max_length = 200, example = "pending,hidden")]
     pub status: Option<String>,
-    #[param(max_length = 64)]
+    /// Area codes, comma-separated; each must exist (422 otherwise).
+    #[param(max_length = 200, example = "mobilita-green")]
     pub thematic_area: Option<String>,
-    #[param(max_length = 50)]
+    /// Tags, comma-separated, written as slugs or as words (`Mercati
+    /// Rionali` is `mercati-rionali`); each must exist (422 otherwise).
+    #[param(max_length = 200, example = "piste-ciclabili")]
     pub tag: Option<String>,
-    #[param(value_type = Option<i32>, format = Int32, minimum = 1, maximum = 5)]
+    /// Quartiere numbers 1–5, comma-separated.
+    #[param(max_length = 20, example = "1,3")]
     pub quartiere: Option<String>,
-    #[param(value_type = Option<Channel>)]
+    /// Channels (`form`, `event`, `email`, `paper`), comma-separated.
+    #[param(max_length = 50, example = "event,paper")]
     pub channel: Option<String>,
-    #[param(value_type = Option<AuthorKind>)]
+    /// Author kinds, comma-separated.
+    #[param(max_length = 100, example = "citizen")]
     pub author_kind: Option<String>,
-    /// Words of the title or text, or a receipt reference such as `RF-000042`.
+    /// Words of the title or text, or a receipt reference such as
+    /// `RF-000042`. In the moderation queue words also match the author's
+    /// names, organisation and e-mail; exports never match personal data.
     #[param(max_length = 200)]
     pub q: Option<String>,
     /// Received at or after this time (RFC 3339).
@@ -66,30 +78,44 @@ fn parse_field<T>(
 }
 
 impl ModerationQuery {
-    /// The filters, collecting every invalid parameter.
+    /// The filters, collecting every invalid parameter. Whether the values
+    /// exist is checked against storage by [`check_known`].
     pub fn filter(&self, errors: &mut FieldErrors) -> ModerationFilter {
-        let statuses = parse_field(self.status.as_deref(), "status", errors, |raw| {
-            raw.split(',')
-                .map(|s| ContributionStatus::parse(s.trim()))
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .unwrap_or_default();
-
         ModerationFilter {
-            statuses,
+            statuses: query_list(
+                self.status.as_deref(),
+                "status",
+                errors,
+                ContributionStatus::parse,
+            ),
             excluded_statuses: Vec::new(),
-            thematic_area: query_text(self.thematic_area.as_deref(), "thematic_area", errors),
-            tag: query_text(self.tag.as_deref(), "tag", errors),
-            quartiere: query_quartiere(self.quartiere.as_deref(), errors)
-                .map(|q| i16::from(q.number())),
-            channel: parse_field(self.channel.as_deref(), "channel", errors, Channel::parse),
-            author_kind: parse_field(
+            thematic_areas: query_list(
+                self.thematic_area.as_deref(),
+                "thematic_area",
+                errors,
+                |item| ThematicAreaCode::parse(item).map(|code| code.as_str().to_owned()),
+            ),
+            tags: query_list(self.tag.as_deref(), "tag", errors, |item| {
+                TagName::from_words(item).map(|tag| tag.as_str().to_owned())
+            }),
+            quartieri: query_list(
+                self.quartiere.as_deref(),
+                "quartiere",
+                errors,
+                parse_quartiere,
+            )
+            .into_iter()
+            .map(|q| i16::from(q.number()))
+            .collect(),
+            channels: query_list(self.channel.as_deref(), "channel", errors, Channel::parse),
+            author_kinds: query_list(
                 self.author_kind.as_deref(),
                 "author_kind",
                 errors,
                 AuthorKind::parse,
             ),
             text: query_text(self.q.as_deref(), "q", errors),
+            text_matches_author: false,
             received_from: parse_field(
                 self.received_from.as_deref(),
                 "received_from",
@@ -121,4 +147,26 @@ impl ModerationQuery {
             }
         }
     }
+}
+
+/// Refuses filter values that name nothing that exists, such as an area or
+/// a tag never created: they would silently give an empty list or export.
+pub fn check_known(conn: &mut DbConnection, filter: &ModerationFilter) -> Result<(), AppError> {
+    let mut errors = FieldErrors::default();
+    let areas: Vec<String> = thematic_areas::list(conn, false)?
+        .into_iter()
+        .map(|area| area.code)
+        .collect();
+    if filter
+        .thematic_areas
+        .iter()
+        .any(|code| !areas.contains(code))
+    {
+        errors.add("thematic_area", FieldIssue::UnknownValue { allowed: areas });
+    }
+    let existing = tags::existing(conn, &filter.tags)?;
+    for tag in filter.tags.iter().filter(|tag| !existing.contains(*tag)) {
+        errors.add("tag", FieldIssue::NoSuchValue { value: tag.clone() });
+    }
+    Ok(errors.finish(Some(()))?)
 }

@@ -2,12 +2,14 @@
 //! offline registration, bulk actions, tags and near-duplicates.
 
 pub mod bulk;
+pub mod claims;
 pub mod detail;
 pub mod filter;
 pub mod notes;
 pub mod offline;
 pub mod plan;
 pub mod queue;
+pub mod reasons;
 pub mod review;
 pub mod similar;
 pub mod tags;

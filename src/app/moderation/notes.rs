@@ -5,26 +5,27 @@ use crate::app::{AppError, Services};
 use crate::clock;
 use crate::db::audit;
 use crate::db::notes::{self, NoteRow};
-use crate::domain::{Actor, AuditEvent, ContributionId, StaffId};
+use crate::domain::{Actor, AuditEvent, ContributionRef, StaffId};
 
 /// Adds `text` as a note by `author` on contribution `id`.
 pub async fn add(
     services: &Services,
     author: StaffId,
     author_name: String,
-    id: ContributionId,
+    key: impl Into<ContributionRef>,
     text: String,
 ) -> Result<NoteRow, AppError> {
+    let key = key.into();
     services
         .db
         .write(move |conn| {
-            detail::find(conn, id)?;
+            let id = detail::find(conn, key)?.id;
             let now = clock::now().naive_utc();
             let note = notes::add_note(conn, id, author, &text, now)?;
             audit::record(
                 conn,
                 Actor::Staff(author),
-                AuditEvent::note_added(id, note),
+                AuditEvent::note_added(id, note, &text),
                 now,
             )?;
             Ok(NoteRow {

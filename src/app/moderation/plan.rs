@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use super::detail;
 use super::review::ModerationRequest;
 use crate::app::AppError;
 use crate::db::contributions::ModerationChanges;
@@ -130,24 +131,20 @@ fn original_of(
         errors.add("duplicate_of", FieldIssue::DuplicateOfRequired);
         return Ok(None);
     };
-    let issue = if original == id {
-        Some(FieldIssue::DuplicateOfItself)
-    } else {
-        match contributions::find_by_id(conn, original)? {
-            None => Some(FieldIssue::DuplicateOfUnknown),
-            Some(row) if row.status == ContributionStatus::Duplicate => {
-                Some(FieldIssue::DuplicateOfDuplicate)
-            }
-            Some(_) => None,
-        }
+    let found = match detail::find(conn, original) {
+        Err(AppError::NotFound(_)) => None,
+        other => Some(other?),
     };
-    match issue {
-        Some(issue) => {
-            errors.add("duplicate_of", issue);
-            Ok(None)
+    let issue = match found {
+        None => FieldIssue::DuplicateOfUnknown,
+        Some(row) if row.id == id => FieldIssue::DuplicateOfItself,
+        Some(row) if row.status == ContributionStatus::Duplicate => {
+            FieldIssue::DuplicateOfDuplicate
         }
-        None => Ok(Some(original)),
-    }
+        Some(row) => return Ok(Some(row.id)),
+    };
+    errors.add("duplicate_of", issue);
+    Ok(None)
 }
 
 /// A move to another active thematic area.

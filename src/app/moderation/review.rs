@@ -13,7 +13,7 @@ use crate::clock;
 use crate::db::models::ContributionRow;
 use crate::db::{audit, contributions, tags, DbConnection};
 use crate::domain::{
-    Actor, ContributionId, ContributionStatus, StaffId, TagName, ThematicAreaCode,
+    Actor, ContributionRef, ContributionStatus, StaffId, TagName, ThematicAreaCode,
 };
 use crate::mail::{notices, MailContext};
 
@@ -24,7 +24,7 @@ pub struct ModerationRequest {
     /// `Some(None)` clears the reason.
     pub status_reason: Option<Option<String>>,
     /// `Some(None)` clears it.
-    pub duplicate_of: Option<Option<ContributionId>>,
+    pub duplicate_of: Option<Option<ContributionRef>>,
     pub thematic_area: Option<ThematicAreaCode>,
     /// Replaces the whole set.
     pub tags: Option<Vec<TagName>>,
@@ -43,6 +43,8 @@ pub struct StepContext<'a> {
 /// The result of one step.
 pub struct Applied {
     pub row: ContributionRow,
+    /// False when the contribution already was as asked.
+    pub changed: bool,
     /// Whether the change can move the indicator.
     pub indicator_changed: bool,
 }
@@ -52,11 +54,13 @@ pub struct Applied {
 pub async fn moderate(
     services: &Services,
     actor: StaffId,
-    id: ContributionId,
+    key: impl Into<ContributionRef>,
     expected_version: Option<i64>,
     request: ModerationRequest,
 ) -> Result<ContributionDetail, AppError> {
-    let row = run_step(services, actor, id, expected_version, request).await?;
+    let row = run_step(services, actor, key.into(), expected_version, request)
+        .await?
+        .row;
     Ok(services
         .db
         .read(move |conn| detail::detail_of(conn, row))
@@ -64,14 +68,15 @@ pub async fn moderate(
 }
 
 /// One step in a transaction of its own; the indicator is refreshed when
-/// the step can have moved it. Answers the contribution as it now is.
+/// the step can have moved it. Answers the contribution as it now is, and
+/// whether the step changed it.
 pub async fn run_step(
     services: &Services,
     actor: StaffId,
-    id: ContributionId,
+    key: ContributionRef,
     expected_version: Option<i64>,
     request: ModerationRequest,
-) -> Result<ContributionRow, AppError> {
+) -> Result<Applied, AppError> {
     let (target, mail) = (services.config.target, services.mail.clone());
     let applied = services
         .db
@@ -82,13 +87,13 @@ pub async fn run_step(
                 mail: &mail,
                 now: clock::now().naive_utc(),
             };
-            apply(conn, &step, id, expected_version, &request)
+            apply(conn, &step, key, expected_version, &request)
         })
         .await?;
     if applied.indicator_changed {
         services.indicators.invalidate();
     }
-    Ok(applied.row)
+    Ok(applied)
 }
 
 /// Applies `request` inside the caller's transaction: the change and its
@@ -96,11 +101,12 @@ pub async fn run_step(
 pub fn apply(
     conn: &mut DbConnection,
     step: &StepContext<'_>,
-    id: ContributionId,
+    key: ContributionRef,
     expected_version: Option<i64>,
     request: &ModerationRequest,
 ) -> Result<Applied, AppError> {
-    let row = detail::find(conn, id)?;
+    let row = detail::find(conn, key)?;
+    let id = row.id;
     if expected_version.is_some_and(|version| version != row.version) {
         return Err(AppError::StaleVersion);
     }
@@ -108,6 +114,7 @@ pub fn apply(
     if !plan.changes_anything() {
         return Ok(Applied {
             row,
+            changed: false,
             indicator_changed: false,
         });
     }
@@ -125,6 +132,7 @@ pub fn apply(
     notify_author(conn, step, &row, new_status, published_now)?;
     Ok(Applied {
         row,
+        changed: true,
         indicator_changed,
     })
 }

@@ -19,7 +19,8 @@ use uuid::Uuid;
 use super::xml::{declaration, reference, text_element, xml_safe};
 use super::{guid, Codebook, GuidKind, PROJECT_NAMESPACE};
 use crate::domain::Quartiere;
-use crate::exports::{time_text, ExportRecord};
+use crate::exports::columns::code_label;
+use crate::exports::{rome_time_text, time_text, ExportRecord};
 
 /// A document variable: its name and QDA-XML type.
 struct Variable {
@@ -42,22 +43,42 @@ const VARIABLES: &[Variable] = &[
     Variable {
         name: "author_kind",
         kind: "Text",
-        description: "Chi scrive: citizen, organization, …",
+        description: "Chi scrive (codice): citizen, cultural_association, trade_association, other_organization.",
+    },
+    Variable {
+        name: "author_kind_nome",
+        kind: "Text",
+        description: "Chi scrive, in italiano (per esempio «associazione culturale»).",
     },
     Variable {
         name: "channel",
         kind: "Text",
-        description: "Canale di arrivo del contributo.",
+        description: "Canale di arrivo del contributo (codice).",
+    },
+    Variable {
+        name: "channel_nome",
+        kind: "Text",
+        description: "Canale di arrivo del contributo, in italiano.",
     },
     Variable {
         name: "status",
         kind: "Text",
-        description: "Stato di moderazione.",
+        description: "Stato di moderazione (codice).",
+    },
+    Variable {
+        name: "status_nome",
+        kind: "Text",
+        description: "Stato di moderazione, in italiano.",
     },
     Variable {
         name: "received_at",
         kind: "DateTime",
         description: "Data e ora di ricezione (UTC).",
+    },
+    Variable {
+        name: "received_at_rome",
+        kind: "DateTime",
+        description: "Data e ora di ricezione nell'ora di Roma, con la differenza da UTC (RFC 3339).",
     },
     Variable {
         name: "author_pseudonym",
@@ -200,7 +221,10 @@ impl ProjectWriter {
         );
         member(
             format!("author_kind: {}", record.author_kind.as_str()),
-            format!("Autori di tipo {}.", record.author_kind.as_str()),
+            format!(
+                "Autori di tipo «{}».",
+                label("author_kind", record.author_kind.as_str())
+            ),
         );
         Ok(())
     }
@@ -215,12 +239,25 @@ impl ProjectWriter {
             values.push(("quartiere", Value::Integer(i64::from(quartiere.number()))));
             values.push(("quartiere_nome", Value::Text(quartiere.name())));
         }
-        values.push(("author_kind", Value::Text(record.author_kind.as_str())));
-        values.push(("channel", Value::Text(record.channel.as_str())));
-        values.push(("status", Value::Text(record.status.as_str())));
+        for (name, label_name, code) in [
+            (
+                "author_kind",
+                "author_kind_nome",
+                record.author_kind.as_str(),
+            ),
+            ("channel", "channel_nome", record.channel.as_str()),
+            ("status", "status_nome", record.status.as_str()),
+        ] {
+            values.push((name, Value::Text(code)));
+            values.push((label_name, Value::Text(label(name, code))));
+        }
         values.push((
             "received_at",
             Value::DateTime(time_text(record.received_at)),
+        ));
+        values.push((
+            "received_at_rome",
+            Value::DateTime(rome_time_text(record.received_at)),
         ));
         if let Some(pseudonym) = &record.author_pseudonym {
             values.push(("author_pseudonym", Value::Text(pseudonym)));
@@ -326,6 +363,11 @@ impl ProjectWriter {
         writer.write_event(Event::End(BytesEnd::new("Project")))?;
         writer.into_inner().flush()
     }
+}
+
+/// The Italian label of a code, as the codebook gives it.
+fn label(column: &str, code: &'static str) -> &'static str {
+    code_label(column, code).unwrap_or(code)
 }
 
 fn variable_guid(name: &str) -> Uuid {

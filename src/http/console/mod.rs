@@ -11,18 +11,26 @@
 //! and answer errors as [`ConsoleError`] (an HTML page). Register the
 //! module's `routes` in [`routes`] and its section in `nav.rs`.
 
+pub mod bulk;
+pub mod claim;
 pub mod csrf;
 pub mod error;
 pub mod home;
 pub mod identity_provider;
+pub mod labels;
 pub mod language;
 pub mod layout;
+pub mod moderation;
 pub mod nav;
 pub mod next;
 pub mod oidc;
+pub mod offline;
+pub mod queue;
+pub mod review;
 pub mod session;
 pub mod sign_in;
 pub mod sign_out;
+pub mod step;
 pub mod throttle;
 
 use actix_web::web;
@@ -40,6 +48,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
             .configure(shell_routes)
             .configure(sign_in::routes)
             .configure(oidc::routes)
+            .configure(moderation::routes)
             .default_service(web::to(not_found)),
     );
 }

@@ -4,7 +4,6 @@ use actix_web::{post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 use super::request::parse_request;
 use super::views::no_store;
@@ -21,12 +20,20 @@ use crate::http::AppState;
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct BulkAction {
-    /// 1–500 contribution ids; each gets its own outcome, in this order.
+    /// 1–500 contribution ids or references (`RF-000401`); each gets its
+    /// own outcome, in this order.
     #[schema(min_items = 1, max_items = 500)]
-    ids: Vec<Uuid>,
+    ids: Vec<String>,
     status: Option<ContributionStatus>,
     #[schema(max_length = 1000)]
     status_reason: Option<String>,
+    /// The original, by id or reference, when `status` is `duplicate`.
+    #[schema(max_length = 36, example = "RF-000401")]
+    duplicate_of: Option<String>,
+    /// Move to another active area.
+    #[schema(max_length = 64)]
+    thematic_area: Option<String>,
+    /// Tags to add; words become slugs (`Mercati Rionali` is `mercati-rionali`).
     #[schema(max_items = 100)]
     add_tags: Option<Vec<String>>,
     #[schema(max_items = 100)]
@@ -50,6 +57,8 @@ pub struct BulkOutcome {
 #[serde(rename_all = "snake_case")]
 pub enum BulkResult {
     Applied,
+    /// The contribution already was as asked: nothing was written.
+    Unchanged,
     Failed,
 }
 
@@ -61,15 +70,22 @@ pub struct BulkOutcomes {
 }
 
 impl DocumentedBody for BulkAction {
-    const FIELDS: &'static [&'static str] =
-        &["ids", "status", "status_reason", "add_tags", "remove_tags"];
+    const FIELDS: &'static [&'static str] = &[
+        "ids",
+        "status",
+        "status_reason",
+        "duplicate_of",
+        "thematic_area",
+        "add_tags",
+        "remove_tags",
+    ];
 }
 
 const MAX_BULK_IDS: usize = 500;
 
 fn id_list(value: Value) -> Result<Vec<String>, FieldIssue> {
     match value {
-        Value::Array(items) if items.is_empty() => Err(FieldIssue::Required),
+        Value::Array(items) if items.is_empty() => Err(FieldIssue::EmptyList),
         Value::Array(items) if items.len() > MAX_BULK_IDS => {
             Err(FieldIssue::TooManyItems { max: MAX_BULK_IDS })
         }
@@ -87,8 +103,11 @@ fn id_list(value: Value) -> Result<Vec<String>, FieldIssue> {
 
 /// Apply a bulk action
 ///
-/// Changes status and tags of many contributions. Each id is applied in its
-/// own transaction: one failing id does not stop the others.
+/// Changes status (with `status_reason`, or `duplicate_of` for duplicates),
+/// area and tags of many contributions, named by id or reference. Each id is
+/// applied in its own transaction: one failing id does not stop the others.
+/// Each outcome is `applied`, `unchanged` (it already was as asked) or
+/// `failed` with its problem.
 #[utoipa::path(
     post,
     path = "/moderation/bulk-actions",
@@ -122,9 +141,13 @@ pub async fn apply_bulk_action(
     let items = outcomes
         .into_iter()
         .map(|outcome| match outcome.result {
-            Ok(()) => BulkOutcome {
+            Ok(changed) => BulkOutcome {
                 id: outcome.id,
-                outcome: BulkResult::Applied,
+                outcome: if changed {
+                    BulkResult::Applied
+                } else {
+                    BulkResult::Unchanged
+                },
                 problem: None,
             },
             Err(error) => BulkOutcome {

@@ -14,7 +14,7 @@ use crate::clock;
 use crate::db::audit::AuditRow;
 use crate::error::ApiError;
 use crate::http::auth::Moderator;
-use crate::http::extract::ContributionPath;
+use crate::http::extract::ContributionRefPath;
 use crate::http::input::FieldErrors;
 use crate::http::pagination::{self, Page};
 use crate::http::problems::{ContributionNotFound, ModeratorProblems, QueryProblems};
@@ -27,6 +27,10 @@ pub struct AuditEvent {
     /// Staff id of who acted, or `system`.
     #[schema(max_length = 64)]
     pub actor: String,
+    /// The name of the staff member who acted, in a contribution's history;
+    /// `null` for the system and in the admins' audit log.
+    #[schema(max_length = 200)]
+    pub actor_name: Option<String>,
     #[schema(max_length = 64, example = "status_changed")]
     pub action: String,
     #[schema(max_length = 64, example = "contribution")]
@@ -50,6 +54,7 @@ impl From<AuditRow> for AuditEvent {
         AuditEvent {
             id: row.id.uuid(),
             actor: row.actor,
+            actor_name: None,
             action: row.action.to_string(),
             target_type: row.target_type.to_string(),
             target_id: row.target_id,
@@ -88,13 +93,15 @@ pub fn audit_page(rows: Vec<AuditRow>, limit: i64) -> Page<AuditEvent> {
 
 /// Read a contribution's history
 ///
-/// Every audited event about the contribution, oldest first.
+/// Every audited event about the contribution, oldest first, with the name
+/// of the staff member who acted; a note's event carries the note in
+/// `details.note`.
 #[utoipa::path(
     get,
     path = "/moderation/contributions/{id}/history",
     tag = "moderazione",
     operation_id = "show_contribution_history",
-    params(("id" = Uuid, Path, description = "Identifier of the contribution."), PageQuery),
+    params(("id" = String, Path, description = "Identifier of the contribution, or its reference such as `RF-000401`.", max_length = 36), PageQuery),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The events.", body = Page<AuditEvent>),
@@ -107,12 +114,21 @@ pub fn audit_page(rows: Vec<AuditRow>, limit: i64) -> Page<AuditEvent> {
 pub async fn show_contribution_history(
     _: Moderator,
     state: web::Data<AppState>,
-    ContributionPath(id): ContributionPath,
+    ContributionRefPath(id): ContributionRefPath,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = FieldErrors::default();
     let (limit, after) = query.read(&mut errors);
     errors.finish(Some(()))?;
     let rows = audit_log::history(&state, id, after, limit).await?;
-    Ok(no_store(HttpResponse::Ok(), audit_page(rows, limit)))
+    let page = Page::from_rows(
+        rows,
+        limit,
+        |(row, _)| vec![row.seq],
+        |(row, name)| AuditEvent {
+            actor_name: name,
+            ..AuditEvent::from(row)
+        },
+    );
+    Ok(no_store(HttpResponse::Ok(), page))
 }

@@ -4,6 +4,7 @@
 //! answer.
 
 pub mod bulk;
+pub mod claims;
 pub mod history;
 pub mod notes;
 pub mod offline;
@@ -15,6 +16,7 @@ pub mod tags;
 pub mod views;
 
 pub use bulk::apply_bulk_action;
+pub use claims::{claim_contribution, claim_next_pending, release_claim};
 pub use history::show_contribution_history;
 pub use notes::add_note;
 pub use offline::register_offline_contribution;

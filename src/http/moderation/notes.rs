@@ -9,7 +9,7 @@ use crate::app::moderation::notes;
 use crate::domain::text::{bounded_text, Lines};
 use crate::error::ApiError;
 use crate::http::auth::Moderator;
-use crate::http::extract::ContributionPath;
+use crate::http::extract::ContributionRefPath;
 use crate::http::input::{text, DocumentedBody, JsonFields};
 use crate::http::problems::{ContributionNotFound, JsonBodyProblems, ModeratorProblems};
 use crate::http::AppState;
@@ -36,7 +36,7 @@ impl DocumentedBody for NewNote {
     path = "/moderation/contributions/{id}/notes",
     tag = "moderazione",
     operation_id = "add_note",
-    params(("id" = Uuid, Path, description = "Identifier of the contribution.")),
+    params(("id" = String, Path, description = "Identifier of the contribution, or its reference such as `RF-000401`.", max_length = 36)),
     request_body(content = NewNote, content_type = "application/json"),
     security(("bearer" = [])),
     responses(
@@ -50,7 +50,7 @@ impl DocumentedBody for NewNote {
 pub async fn add_note(
     Moderator(staff): Moderator,
     state: web::Data<AppState>,
-    ContributionPath(id): ContributionPath,
+    ContributionRefPath(id): ContributionRefPath,
     JsonFields {
         object, mut errors, ..
     }: JsonFields<NewNote>,

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::app::moderation::ModerationRequest;
 use crate::domain::text::{bounded_text, Lines};
-use crate::domain::{ContributionId, ContributionStatus, FieldIssue, TagName, ThematicAreaCode};
+use crate::domain::{ContributionRef, ContributionStatus, FieldIssue, TagName, ThematicAreaCode};
 use crate::http::input::{text, FieldErrors, JsonObject};
 
 fn reason(value: Value) -> Result<String, FieldIssue> {
@@ -23,12 +23,12 @@ fn tag_list(value: Value) -> Result<Vec<TagName>, FieldIssue> {
     }
     items
         .into_iter()
-        .map(|item| text(TagName::parse)(item))
+        .map(|item| text(TagName::from_words)(item))
         .collect()
 }
 
-fn contribution_reference(value: Value) -> Result<ContributionId, FieldIssue> {
-    text(|raw| ContributionId::parse(raw).ok_or(FieldIssue::DuplicateOfUnknown))(value)
+fn contribution_reference(value: Value) -> Result<ContributionRef, FieldIssue> {
+    text(|raw| ContributionRef::parse(raw).ok_or(FieldIssue::DuplicateOfUnknown))(value)
 }
 
 /// The change asked for by the fields of `object`; absent fields change nothing.

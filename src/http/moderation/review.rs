@@ -4,7 +4,6 @@
 use actix_web::{get, patch, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 use super::request::parse_request;
 use super::views::{with_etag, ModerationContribution};
@@ -13,7 +12,7 @@ use crate::domain::ContributionStatus;
 use crate::error::ApiError;
 use crate::error::Problem;
 use crate::http::auth::Moderator;
-use crate::http::extract::{expected_version, ContributionPath};
+use crate::http::extract::{expected_version, ContributionRefPath};
 use crate::http::input::{DocumentedBody, JsonFields};
 use crate::http::problems::{ContributionNotFound, JsonBodyProblems, ModeratorProblems};
 use crate::http::AppState;
@@ -27,7 +26,7 @@ use crate::http::AppState;
     path = "/moderation/contributions/{id}",
     tag = "moderazione",
     operation_id = "show_moderation_contribution",
-    params(("id" = Uuid, Path, description = "Identifier of the contribution.")),
+    params(("id" = String, Path, description = "Identifier of the contribution, or its reference such as `RF-000401`.", max_length = 36)),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The contribution; the `ETag` header carries its version.", body = ModerationContribution),
@@ -39,7 +38,7 @@ use crate::http::AppState;
 pub async fn show_moderation_contribution(
     _: Moderator,
     state: web::Data<AppState>,
-    ContributionPath(id): ContributionPath,
+    ContributionRefPath(id): ContributionRefPath,
 ) -> Result<HttpResponse, ApiError> {
     let view = ModerationContribution::from(detail::show(&state, id).await?);
     Ok(with_etag(&view, HttpResponse::Ok()))
@@ -49,9 +48,12 @@ pub async fn show_moderation_contribution(
 ///
 /// A JSON merge patch of any of `status` (with `status_reason`, required for
 /// `rejected` and `hidden`, and `duplicate_of`, required for `duplicate`),
-/// `thematic_area` and `tags` (replaces the set; lowercase slugs, created on
-/// first use). `If-Match` must carry the `ETag` of the version read: 428
-/// without it, 412 when the contribution changed meanwhile. The answer
+/// `thematic_area` and `tags` (replaces the set; words become slugs such as
+/// `mercati-rionali`, created on
+/// first use). `If-Match` must carry the strong `ETag` of the version read
+/// (`"v3"`): 428 without it or with `*`, 412 when the contribution changed
+/// meanwhile or for a weak tag (`W/"v3"`: compared strongly, it never
+/// matches), 400 when it is not one quoted tag. The answer
 /// carries the new `ETag`. Every change is written to the audit log.
 #[utoipa::path(
     patch,
@@ -59,7 +61,7 @@ pub async fn show_moderation_contribution(
     tag = "moderazione",
     operation_id = "moderate_contribution",
     params(
-        ("id" = Uuid, Path, description = "Identifier of the contribution."),
+        ("id" = String, Path, description = "Identifier of the contribution, or its reference such as `RF-000401`.", max_length = 36),
         ("If-Match" = String, Header, description = "The ETag read from the contribution.", max_length = 30),
     ),
     request_body(content = ModerationPatch, content_type = "application/merge-patch+json"),
@@ -70,8 +72,8 @@ pub async fn show_moderation_contribution(
         JsonBodyProblems,
         ContributionNotFound,
         (status = 409, description = "The status machine does not allow this transition.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The contribution changed since it was read.", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is missing.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The contribution changed since it was read, or If-Match holds a weak ETag.", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing or `*`.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/moderation/contributions/{id}")]
@@ -79,7 +81,7 @@ pub async fn moderate_contribution(
     Moderator(staff): Moderator,
     state: web::Data<AppState>,
     request: HttpRequest,
-    ContributionPath(id): ContributionPath,
+    ContributionRefPath(id): ContributionRefPath,
     JsonFields {
         object, mut errors, ..
     }: JsonFields<ModerationPatch>,
@@ -87,7 +89,7 @@ pub async fn moderate_contribution(
     let expected = expected_version(&request)?;
     let change = object.map(|mut object| parse_request(&mut object, &mut errors));
     let change = errors.finish(change)?;
-    let detail = review::moderate(&state, staff.id, id, expected, change).await?;
+    let detail = review::moderate(&state, staff.id, id, Some(expected), change).await?;
     Ok(with_etag(&detail.into(), HttpResponse::Ok()))
 }
 
@@ -100,8 +102,10 @@ pub struct ModerationPatch {
     /// 1–1000 characters; required when `status` becomes `rejected` or `hidden`.
     #[schema(max_length = 1000)]
     status_reason: Option<String>,
-    /// Required when `status` becomes `duplicate`.
-    duplicate_of: Option<Uuid>,
+    /// The original, by id or reference (`RF-000401`); required when
+    /// `status` becomes `duplicate`.
+    #[schema(max_length = 36, example = "RF-000401")]
+    duplicate_of: Option<String>,
     /// Move to another active area.
     #[schema(max_length = 64)]
     thematic_area: Option<String>,

@@ -10,7 +10,7 @@ use crate::db::models::ContributionRow;
 use crate::domain::{ContributionStatus, Reference};
 use crate::error::ApiError;
 use crate::http::auth::Moderator;
-use crate::http::extract::ContributionPath;
+use crate::http::extract::ContributionRefPath;
 use crate::http::problems::{ContributionNotFound, ModeratorProblems};
 use crate::http::AppState;
 
@@ -59,7 +59,7 @@ impl From<(ContributionRow, f64)> for SimilarContribution {
     path = "/moderation/contributions/{id}/similar",
     tag = "moderazione",
     operation_id = "list_similar_contributions",
-    params(("id" = Uuid, Path, description = "Identifier of the contribution.")),
+    params(("id" = String, Path, description = "Identifier of the contribution, or its reference such as `RF-000401`.", max_length = 36)),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The most alike contributions.", body = SimilarList),
@@ -71,7 +71,7 @@ impl From<(ContributionRow, f64)> for SimilarContribution {
 pub async fn list_similar_contributions(
     _: Moderator,
     state: web::Data<AppState>,
-    ContributionPath(id): ContributionPath,
+    ContributionRefPath(id): ContributionRefPath,
 ) -> Result<web::Json<SimilarList>, ApiError> {
     let matches = similar::similar_to(&state, id, 10).await?;
     Ok(web::Json(SimilarList {

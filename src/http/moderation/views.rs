@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::app::moderation::ContributionDetail;
 use crate::clock;
+use crate::db::claims::ClaimRow;
 use crate::db::notes::NoteRow;
 use crate::domain::{AuthorKind, Channel, ContributionStatus, Reference};
 
@@ -52,6 +53,26 @@ impl From<NoteRow> for NoteView {
     }
 }
 
+/// Who is reviewing a pending contribution, until when: a warning for the
+/// other moderators, not a lock.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClaimView {
+    pub staff_id: Uuid,
+    #[schema(max_length = 200, example = "Anna Bianchi")]
+    pub staff_name: String,
+    pub claimed_until: DateTime<Utc>,
+}
+
+impl From<ClaimRow> for ClaimView {
+    fn from(claim: ClaimRow) -> ClaimView {
+        ClaimView {
+            staff_id: claim.staff_id.uuid(),
+            staff_name: claim.staff_name,
+            claimed_until: clock::utc(claim.claimed_until),
+        }
+    }
+}
+
 /// A contribution as moderators see it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ModerationContribution {
@@ -82,13 +103,22 @@ pub struct ModerationContribution {
     pub tags: Vec<String>,
     #[schema(max_items = 1000)]
     pub notes: Vec<NoteView>,
+    /// The moderator reviewing it while it is pending; `null` when nobody is.
+    pub claim: Option<ClaimView>,
     /// Increases at every change; sent as the `ETag`.
     #[schema(format = Int64, minimum = 1)]
     pub version: i64,
 }
 
 impl From<ContributionDetail> for ModerationContribution {
-    fn from(ContributionDetail { row, tags, notes }: ContributionDetail) -> Self {
+    fn from(
+        ContributionDetail {
+            row,
+            tags,
+            notes,
+            claim,
+        }: ContributionDetail,
+    ) -> Self {
         ModerationContribution {
             id: row.id.uuid(),
             reference: Reference::from_sequence(row.seq).to_string(),
@@ -114,6 +144,7 @@ impl From<ContributionDetail> for ModerationContribution {
             registered_by: row.registered_by.map(Uuid::from),
             tags,
             notes: notes.into_iter().map(NoteView::from).collect(),
+            claim: claim.map(ClaimView::from),
             version: row.version,
         }
     }

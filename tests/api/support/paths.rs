@@ -72,6 +72,10 @@ pub fn exports_contributions() -> String {
     api("/exports/contributions")
 }
 
+pub fn export_report() -> String {
+    api("/exports/report")
+}
+
 pub fn datapackage() -> String {
     api("/exports/datapackage.json")
 }

@@ -1,0 +1,122 @@
+//! Claims (issue 13 §4): opening a pending contribution tells the other
+//! moderators who is reviewing it, for ten minutes at a time. A claim is a
+//! warning, not a lock: others may still act, and their step ends it. It
+//! changes no record, so it is not audited (a renewal each minute would
+//! drown the log).
+
+use chrono::{Duration, NaiveDateTime};
+
+use super::detail::{self, ContributionDetail};
+use crate::app::{AppError, Services};
+use crate::clock;
+use crate::db::claims::{self, ClaimRow};
+use crate::db::DbConnection;
+use crate::domain::{ContributionId, ContributionStatus, StaffId};
+
+/// How long a claim lasts without renewal.
+pub const CLAIM_MINUTES: i64 = 10;
+
+/// What opening a contribution for review found.
+#[derive(Clone, Debug)]
+pub enum ClaimOutcome {
+    /// The moderator holds the claim now (taken or renewed).
+    Held(ClaimRow),
+    /// Another moderator holds it: theirs stays.
+    HeldByAnother(ClaimRow),
+}
+
+/// Claims `id` for `moderator` (or renews their claim) unless another
+/// moderator's claim is in force. Only a pending contribution can be claimed.
+pub async fn claim(
+    services: &Services,
+    moderator: StaffId,
+    id: ContributionId,
+) -> Result<ClaimOutcome, AppError> {
+    services
+        .db
+        .write(move |conn| claim_in(conn, moderator, id, clock::now().naive_utc()))
+        .await
+}
+
+fn claim_in(
+    conn: &mut DbConnection,
+    moderator: StaffId,
+    id: ContributionId,
+    now: NaiveDateTime,
+) -> Result<ClaimOutcome, AppError> {
+    let row = detail::find(conn, id)?;
+    if row.status != ContributionStatus::Pending {
+        return Err(AppError::NotPending(row.status));
+    }
+    if let Some(current) = claims::active_claims(conn, &[id], now)?.remove(&id) {
+        if current.staff_id != moderator {
+            return Ok(ClaimOutcome::HeldByAnother(current));
+        }
+    }
+    claims::put(conn, id, moderator, now + Duration::minutes(CLAIM_MINUTES))?;
+    let held = claims::active_claims(conn, &[id], now)?
+        .remove(&id)
+        .ok_or_else(|| AppError::Internal("claim not stored".into()))?;
+    Ok(ClaimOutcome::Held(held))
+}
+
+/// Ends `moderator`'s claim on `id`; another's claim stays. Answers whether
+/// the contribution exists.
+pub async fn release(
+    services: &Services,
+    moderator: StaffId,
+    id: ContributionId,
+) -> Result<(), AppError> {
+    services
+        .db
+        .write(move |conn| {
+            detail::find(conn, id)?;
+            claims::release(conn, id, moderator)?;
+            Ok(())
+        })
+        .await
+}
+
+/// Ends `moderator`'s claim on `id` as a page that saw it last until
+/// `seen_until` leaves: a page of the same moderator opened since (which
+/// renewed the claim) keeps it.
+pub async fn release_as_seen(
+    services: &Services,
+    moderator: StaffId,
+    id: ContributionId,
+    seen_until: NaiveDateTime,
+) -> Result<(), AppError> {
+    services
+        .db
+        .write(move |conn| {
+            claims::release_unless_renewed(conn, id, moderator, seen_until)?;
+            Ok(())
+        })
+        .await
+}
+
+/// Claims the oldest pending contribution that no other moderator is
+/// reviewing, other than `skip` (the one just left), and answers it; `None`
+/// when there is none. Choosing and claiming share a transaction, so two
+/// moderators asking at once on SQLite get different ones.
+pub async fn claim_next_pending(
+    services: &Services,
+    moderator: StaffId,
+    skip: Option<ContributionId>,
+) -> Result<Option<ContributionDetail>, AppError> {
+    services
+        .db
+        .write(move |conn| {
+            let now = clock::now().naive_utc();
+            if let Some(skip) = skip {
+                claims::release(conn, skip, moderator)?;
+            }
+            let Some(id) = claims::next_unclaimed_pending(conn, moderator, skip, now)? else {
+                return Ok(None);
+            };
+            claims::put(conn, id, moderator, now + Duration::minutes(CLAIM_MINUTES))?;
+            let row = detail::find(conn, id)?;
+            Ok(Some(detail::detail_of(conn, row)?))
+        })
+        .await
+}

@@ -1,0 +1,330 @@
+//! `/console/coda`: the moderation queue as a page. Every filter of the
+//! JSON API's queue, newest or oldest first, cursor paging (stable while
+//! contributions arrive), who is reviewing each row, and the bulk-action
+//! form around the rows. Filtering and paging work without JavaScript.
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use chrono::{Days, NaiveDate, TimeZone};
+
+use super::labels::{self, moment, problem_lines, Choice, Moment};
+use super::{ConsoleError, ConsoleUser, Layout};
+use crate::app::moderation::{queue, tags, ContributionDetail, ModerationQuery};
+use crate::app::public;
+use crate::domain::{Channel, ContributionStatus, FieldErrors, Reference, Role};
+use crate::error::ApiError;
+use crate::http::page;
+use crate::http::pagination;
+use crate::i18n::format::ROME;
+use crate::i18n::Language;
+
+/// Rows per page.
+const PAGE_SIZE: i64 = 50;
+
+/// The queue's query as the filter form sends it: repeated checkboxes
+/// (`status=pending&status=hidden`), dates as `YYYY-MM-DD` in Rome time,
+/// empty fields for "any".
+#[derive(Clone, Debug, Default)]
+pub struct QueueParams {
+    pub pairs: Vec<(String, String)>,
+}
+
+impl QueueParams {
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> QueueParams {
+        QueueParams {
+            pairs: pairs
+                .into_iter()
+                .map(|(name, value)| (name, value.trim().to_owned()))
+                .filter(|(_, value)| !value.is_empty())
+                .collect(),
+        }
+    }
+
+    fn values(&self, name: &str) -> Vec<&str> {
+        self.pairs
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    fn joined(&self, name: &str) -> Option<String> {
+        let values = self.values(name);
+        (!values.is_empty()).then(|| values.join(","))
+    }
+
+    pub fn value(&self, name: &str) -> String {
+        self.values(name).first().copied().unwrap_or("").to_owned()
+    }
+
+    /// The API's query: comma lists, and the day's bounds in Rome time as
+    /// RFC 3339 (the "to" day included).
+    pub fn moderation_query(&self) -> ModerationQuery {
+        ModerationQuery {
+            status: self.joined("status"),
+            thematic_area: self.joined("thematic_area"),
+            tag: self.joined("tag"),
+            quartiere: self.joined("quartiere"),
+            channel: self.joined("channel"),
+            author_kind: self.joined("author_kind"),
+            q: self.joined("q"),
+            received_from: self
+                .joined("received_from")
+                .map(|day| start_of_day(&day, 0)),
+            received_to: self.joined("received_to").map(|day| start_of_day(&day, 1)),
+            sort: self.joined("sort"),
+            cursor: self.joined("cursor"),
+            limit: None,
+        }
+    }
+
+    /// This query as a URL query, without `cursor`, for links and returns.
+    pub fn without_cursor(&self) -> String {
+        let kept: Vec<&(String, String)> = self
+            .pairs
+            .iter()
+            .filter(|(name, _)| name != "cursor")
+            .collect();
+        serde_urlencoded::to_string(kept).unwrap_or_default()
+    }
+}
+
+/// `YYYY-MM-DD` plus `days`, at midnight in Rome, as RFC 3339; anything
+/// else is passed on for the query's own check to name.
+fn start_of_day(day: &str, days: u64) -> String {
+    NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .ok()
+        .and_then(|date| date.checked_add_days(Days::new(days)))
+        .and_then(|date| {
+            ROME.from_local_datetime(&date.and_hms_opt(0, 0, 0)?)
+                .earliest()
+        })
+        .map(|local| local.to_rfc3339())
+        .unwrap_or_else(|| day.to_owned())
+}
+
+/// One row of the queue.
+pub struct QueueRow {
+    pub id: String,
+    pub reference: String,
+    pub title: String,
+    pub area: String,
+    pub received: Moment,
+    pub status: &'static str,
+    pub status_code: &'static str,
+    /// "in revisione da Anna Bianchi", when someone is.
+    pub claim: Option<String>,
+}
+
+impl QueueRow {
+    pub fn new(
+        detail: ContributionDetail,
+        areas: &[(String, String)],
+        user: &ConsoleUser,
+    ) -> QueueRow {
+        let language = user.language;
+        let row = detail.row;
+        QueueRow {
+            id: row.id.to_string(),
+            reference: Reference::from_sequence(row.seq).to_string(),
+            title: row.title,
+            area: areas
+                .iter()
+                .find(|(code, _)| *code == row.thematic_area)
+                .map_or(row.thematic_area.clone(), |(_, name)| name.clone()),
+            received: moment(row.received_at, language),
+            status: labels::status_label(row.status, language),
+            status_code: row.status.as_str(),
+            claim: detail.claim.map(|claim| claim_text(&claim, user)),
+        }
+    }
+}
+
+/// "in revisione da Anna Bianchi fino alle 14:05" (or "da te").
+pub fn claim_text(claim: &crate::db::claims::ClaimRow, user: &ConsoleUser) -> String {
+    let until = labels::clock_time(claim.claimed_until);
+    match (user.language, claim.staff_id == user.staff.id) {
+        (Language::It, true) => format!("in revisione da te fino alle {until}"),
+        (Language::It, false) => format!("in revisione da {} fino alle {until}", claim.staff_name),
+        (Language::En, true) => format!("being reviewed by you until {until}"),
+        (Language::En, false) => format!("being reviewed by {} until {until}", claim.staff_name),
+    }
+}
+
+/// What the filter form and the bulk form offer.
+pub struct QueueChoices {
+    pub statuses: Vec<Choice>,
+    pub areas: Vec<Choice>,
+    pub tags: Vec<Choice>,
+    pub quartieri: Vec<Choice>,
+    pub channels: Vec<Choice>,
+    pub author_kinds: Vec<Choice>,
+    pub newest_first: bool,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "console/queue.html")]
+pub struct QueuePage {
+    pub layout: Layout,
+    pub params: QueueParams,
+    pub choices: QueueChoices,
+    pub rows: Vec<QueueRow>,
+    pub problems: Vec<String>,
+    pub next_page: Option<String>,
+    pub first_page: Option<String>,
+    /// The query to come back to after a bulk action.
+    pub back: String,
+    /// A message after "next pending" found nothing.
+    pub notice: Option<String>,
+}
+
+fn choices(
+    params: &QueueParams,
+    areas: &[(String, String)],
+    tags: Vec<(String, i64)>,
+    language: Language,
+    reasons: Vec<String>,
+) -> QueueChoices {
+    let chosen = |name: &str, value: &str| params.values(name).contains(&value);
+    QueueChoices {
+        statuses: ContributionStatus::ALL
+            .iter()
+            .map(|s| {
+                let label = labels::status_label(*s, language);
+                Choice::new(s.as_str(), label, chosen("status", s.as_str()))
+            })
+            .collect(),
+        areas: areas
+            .iter()
+            .map(|(code, name)| Choice::new(code, name, chosen("thematic_area", code)))
+            .collect(),
+        tags: tags
+            .into_iter()
+            .map(|(tag, count)| {
+                let label = format!("{tag} ({count})");
+                let selected = chosen("tag", &tag);
+                Choice::new(tag, label, selected)
+            })
+            .collect(),
+        quartieri: labels::quartiere_choices(|value| chosen("quartiere", value)),
+        channels: labels::channel_choices(Channel::ALL.iter().copied(), language, |value| {
+            chosen("channel", value)
+        }),
+        author_kinds: labels::author_kind_choices(language, |value| chosen("author_kind", value)),
+        newest_first: params.value("sort") == "-received_at",
+        reasons,
+    }
+}
+
+/// The areas as (code, name), in display order.
+pub async fn area_names(
+    state: &crate::http::AppState,
+) -> Result<Vec<(String, String)>, ConsoleError> {
+    Ok(public::thematic_areas(state)
+        .await?
+        .into_iter()
+        .map(|area| (area.code, area.name))
+        .collect())
+}
+
+/// The queue page for `params`; `notice` tells what just happened.
+pub async fn queue_page(
+    state: &crate::http::AppState,
+    user: &ConsoleUser,
+    params: QueueParams,
+    notice: Option<String>,
+) -> Result<HttpResponse, ConsoleError> {
+    let query = params.moderation_query();
+    let mut errors = FieldErrors::default();
+    let filter = query.filter(&mut errors);
+    let newest_first = query.newest_first(&mut errors);
+    let after = pagination::decode_time_cursor(query.cursor.as_deref(), &mut errors);
+    let areas = area_names(state).await?;
+    let (details, problems) = match errors.finish(Some(())) {
+        Ok(()) => match queue::list(state, filter, newest_first, after, PAGE_SIZE).await {
+            Ok(page) => (page.details, Vec::new()),
+            Err(error) => {
+                let error = ApiError::from(error);
+                if actix_web::ResponseError::status_code(&error).is_client_error() {
+                    (Vec::new(), problem_lines(&error, user.language))
+                } else {
+                    return Err(error.into());
+                }
+            }
+        },
+        Err(invalid) => (Vec::new(), problem_lines(&invalid.into(), user.language)),
+    };
+    let mut details = details;
+    let has_more = details.len() as i64 > PAGE_SIZE;
+    details.truncate(PAGE_SIZE as usize);
+    let base = params.without_cursor();
+    let next_page = details.last().filter(|_| has_more).map(|last| {
+        let cursor =
+            pagination::encode_cursor(&pagination::time_cursor(last.row.received_at, last.row.seq));
+        queue_href(&base, Some(&cursor))
+    });
+    let first_page = (!params.value("cursor").is_empty()).then(|| queue_href(&base, None));
+    let rows = details
+        .into_iter()
+        .map(|detail| QueueRow::new(detail, &areas, user))
+        .collect();
+    let page = QueuePage {
+        layout: user.layout(),
+        choices: choices(
+            &params,
+            &areas,
+            tags::counts(state).await?,
+            user.language,
+            state.config.rejection_reasons.clone(),
+        ),
+        next_page,
+        first_page,
+        back: base,
+        params,
+        rows,
+        problems,
+        notice,
+    };
+    let status = if page.problems.is_empty() {
+        HttpResponse::Ok()
+    } else {
+        HttpResponse::UnprocessableEntity()
+    };
+    Ok(page::render(status, &page)?)
+}
+
+/// The queue's address for the query `base`, at `cursor`.
+pub fn queue_href(base: &str, cursor: Option<&str>) -> String {
+    let cursor = cursor
+        .map(|c| serde_urlencoded::to_string([("cursor", c)]).unwrap_or_default())
+        .unwrap_or_default();
+    match (base.is_empty(), cursor.is_empty()) {
+        (true, true) => "/console/coda".to_owned(),
+        (true, false) => format!("/console/coda?{cursor}"),
+        (false, true) => format!("/console/coda?{base}"),
+        (false, false) => format!("/console/coda?{base}&{cursor}"),
+    }
+}
+
+/// `GET /console/coda`
+pub async fn show_queue(
+    user: ConsoleUser,
+    state: web::Data<crate::http::AppState>,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, ConsoleError> {
+    user.require(&[Role::Moderator])?;
+    let mut pairs = query.into_inner();
+    // `vuota`: "next pending" found none; a message, not a filter.
+    let nothing_left = pairs.iter().any(|(name, _)| name == "vuota");
+    pairs.retain(|(name, _)| name != "vuota");
+    let notice = nothing_left.then(|| {
+        user.layout()
+            .tr(
+                "Nessun altro contributo in attesa che nessuno stia già rivedendo.",
+                "No other pending contribution that nobody is already reviewing.",
+            )
+            .to_owned()
+    });
+    queue_page(&state, &user, QueueParams::from_pairs(pairs), notice).await
+}

@@ -1,0 +1,421 @@
+//! `/console/coda/{id}`: one contribution under review. Opening a pending
+//! one claims it; the page shows the text beside its near-duplicates with
+//! the shared passages marked, the author, the history with names and the
+//! notes, and one form per action. Each form carries the version read and
+//! the last history event seen, so that a stale edit is refused and shown
+//! as what changed and who changed it.
+
+use std::collections::HashMap;
+
+use actix_web::{web, HttpResponse, HttpResponseBuilder};
+use askama::Template;
+
+use super::labels::{self, moment, problem_lines, Choice, Moment};
+use super::queue::{area_names, claim_text};
+use super::{ConsoleError, ConsoleUser, Layout};
+use crate::app::moderation::claims::{self, ClaimOutcome};
+use crate::app::moderation::{detail, similar, tags, ContributionDetail};
+use crate::app::{audit_log, staff};
+use crate::db::audit::AuditRow;
+use crate::domain::shared_passages::{shared_segments, Segment};
+use crate::domain::{AuditAction, ContributionId, ContributionStatus, Reference, Role};
+use crate::error::ApiError;
+use crate::http::page;
+use crate::http::AppState;
+use crate::i18n::Language;
+
+/// Near-duplicates shown beside the text.
+const SIMILAR_SHOWN: usize = 3;
+/// History events shown (the oldest first).
+const HISTORY_SHOWN: i64 = 200;
+
+/// The contribution as the page shows it.
+pub struct ContributionView {
+    pub id: String,
+    pub reference: String,
+    pub title: String,
+    pub body: String,
+    pub status: &'static str,
+    pub status_code: &'static str,
+    pub status_reason: Option<String>,
+    pub duplicate_of: Option<String>,
+    pub area: String,
+    pub area_code: String,
+    pub channel: &'static str,
+    pub received: Moment,
+    pub author_kind: &'static str,
+    pub author_name: String,
+    pub organization: Option<String>,
+    pub email: Option<String>,
+    pub quartiere: Option<i16>,
+    pub contact_consent: bool,
+    pub tags: Vec<String>,
+    pub notes: Vec<NoteLine>,
+    pub version: i64,
+}
+
+pub struct NoteLine {
+    pub author: String,
+    pub text: String,
+    pub at: Moment,
+}
+
+/// One line of the history.
+pub struct HistoryLine {
+    pub at: Moment,
+    pub actor: String,
+    pub what: String,
+}
+
+/// A near-duplicate beside this contribution's text.
+pub struct SimilarView {
+    pub id: String,
+    pub reference: String,
+    pub title: String,
+    pub status: &'static str,
+    pub score: String,
+    /// This contribution's text, the passages it shares with that one marked.
+    pub ours: Vec<Segment>,
+    /// That one's text, the shared passages marked.
+    pub theirs: Vec<Segment>,
+}
+
+/// Which one-step actions the status allows.
+pub struct Actions {
+    pub approve: bool,
+    pub decide: bool,
+    pub hide: bool,
+    /// The status "restore" leads back to.
+    pub restore_to: Option<&'static str>,
+}
+
+impl Actions {
+    fn for_status(status: ContributionStatus) -> Actions {
+        use ContributionStatus::*;
+        Actions {
+            approve: status.can_become(Approved),
+            decide: status == Pending,
+            hide: status.can_become(Hidden),
+            restore_to: match status {
+                Hidden => Some("approved"),
+                Rejected | Spam | Duplicate => Some("pending"),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// A stale edit: what others changed meanwhile.
+pub struct Conflict {
+    pub changes: Vec<HistoryLine>,
+}
+
+#[derive(Template)]
+#[template(path = "console/review.html")]
+pub struct ReviewPage {
+    pub layout: Layout,
+    pub c: ContributionView,
+    pub actions: Actions,
+    /// Another moderator's claim, as the warning reads.
+    pub claimed_by_other: Option<String>,
+    /// This moderator's claim, until when (RFC 3339, for the renewal script).
+    pub own_claim_until: Option<String>,
+    pub history: Vec<HistoryLine>,
+    /// The last history event shown: a stale edit lists those after it.
+    pub history_seq: i64,
+    pub similar: Vec<SimilarView>,
+    pub areas: Vec<Choice>,
+    pub tag_suggestions: Vec<String>,
+    pub reasons: Vec<String>,
+    pub conflict: Option<Conflict>,
+    pub problems: Vec<String>,
+    pub notice: Option<String>,
+}
+
+/// What else the page says besides the contribution.
+#[derive(Default)]
+pub struct Feedback {
+    pub conflict: Option<Conflict>,
+    pub problems: Vec<String>,
+    pub notice: Option<String>,
+}
+
+fn staff_names(rows: Vec<crate::db::staff::StaffRow>) -> HashMap<String, String> {
+    rows.into_iter()
+        .map(|row| (row.id.to_string(), row.name))
+        .collect()
+}
+
+fn actor_name(actor: &str, names: &HashMap<String, String>, language: Language) -> String {
+    match (names.get(actor), actor, language) {
+        (Some(name), _, _) => name.clone(),
+        (None, crate::domain::audit::SYSTEM_ACTOR, Language::It) => "il sistema".into(),
+        (None, crate::domain::audit::SYSTEM_ACTOR, Language::En) => "the system".into(),
+        (None, _, Language::It) => "riga di comando".into(),
+        (None, _, Language::En) => "command line".into(),
+    }
+}
+
+fn status_word(raw: Option<&str>, language: Language) -> String {
+    raw.map(|raw| match ContributionStatus::parse(raw) {
+        Ok(status) => labels::status_label(status, language).to_owned(),
+        Err(_) => raw.to_owned(),
+    })
+    .unwrap_or_else(|| "—".into())
+}
+
+/// What one audit event did, in words.
+fn describe(row: &AuditRow, language: Language) -> String {
+    let it = language == Language::It;
+    let from = row.from_value.as_deref().unwrap_or("—");
+    let to = row.to_value.as_deref().unwrap_or("—");
+    let reason = row
+        .reason
+        .as_deref()
+        .map(|r| format!(" ({r})"))
+        .unwrap_or_default();
+    match row.action {
+        AuditAction::StatusChanged => format!(
+            "{}: {} → {}{reason}",
+            if it { "stato" } else { "status" },
+            status_word(row.from_value.as_deref(), language),
+            status_word(row.to_value.as_deref(), language)
+        ),
+        AuditAction::StatusReasonChanged => {
+            format!("{}: {from} → {to}", if it { "motivo" } else { "reason" })
+        }
+        AuditAction::ContributionAreaChanged => format!("area: {from} → {to}"),
+        AuditAction::TagsChanged => {
+            format!("{}: {from} → {to}", if it { "etichette" } else { "tags" })
+        }
+        AuditAction::NoteAdded => (if it { "nota aggiunta" } else { "note added" }).into(),
+        AuditAction::OfflineRegistered => (if it {
+            "registrato offline"
+        } else {
+            "registered offline"
+        })
+        .into(),
+        other => other.as_str().replace('_', " "),
+    }
+}
+
+/// The contribution's events after `after_seq` (actor names come from the
+/// staff list, in the page's language).
+async fn history_rows(
+    state: &AppState,
+    id: ContributionId,
+    after_seq: Option<i64>,
+) -> Result<Vec<AuditRow>, ConsoleError> {
+    let events = audit_log::history(state, id, after_seq, HISTORY_SHOWN).await?;
+    Ok(events.into_iter().map(|(row, _)| row).collect())
+}
+
+fn history_lines(
+    rows: &[AuditRow],
+    names: &HashMap<String, String>,
+    language: Language,
+) -> Vec<HistoryLine> {
+    rows.iter()
+        .map(|row| HistoryLine {
+            at: moment(row.occurred_at, language),
+            actor: actor_name(&row.actor, names, language),
+            what: describe(row, language),
+        })
+        .collect()
+}
+
+fn contribution_view(
+    detail: ContributionDetail,
+    areas: &[(String, String)],
+    language: Language,
+) -> ContributionView {
+    let row = detail.row;
+    let author_name = [row.given_name.as_deref(), row.family_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    ContributionView {
+        id: row.id.to_string(),
+        reference: Reference::from_sequence(row.seq).to_string(),
+        status: labels::status_label(row.status, language),
+        status_code: row.status.as_str(),
+        status_reason: row.status_reason,
+        duplicate_of: row.duplicate_of.map(|id| id.to_string()),
+        area: areas
+            .iter()
+            .find(|(code, _)| *code == row.thematic_area)
+            .map_or(row.thematic_area.clone(), |(_, name)| name.clone()),
+        area_code: row.thematic_area,
+        channel: labels::channel_label(row.channel, language),
+        received: moment(row.received_at, language),
+        author_kind: labels::author_kind_label(row.author_kind, language),
+        author_name,
+        organization: row.organization_name,
+        email: row.email,
+        quartiere: row.quartiere,
+        contact_consent: row.contact_consent,
+        title: row.title,
+        body: row.body,
+        tags: detail.tags,
+        notes: detail
+            .notes
+            .into_iter()
+            .map(|note| NoteLine {
+                author: note.author_name,
+                text: note.text,
+                at: moment(note.created_at, language),
+            })
+            .collect(),
+        version: row.version,
+    }
+}
+
+async fn similar_views(
+    state: &AppState,
+    id: ContributionId,
+    body: &str,
+    language: Language,
+) -> Result<Vec<SimilarView>, ConsoleError> {
+    Ok(similar::similar_to(state, id, SIMILAR_SHOWN)
+        .await?
+        .into_iter()
+        .map(|(row, score)| SimilarView {
+            id: row.id.to_string(),
+            reference: Reference::from_sequence(row.seq).to_string(),
+            status: labels::status_label(row.status, language),
+            score: format!("{:.0}%", score * 100.0),
+            ours: shared_segments(body, &row.body),
+            theirs: shared_segments(&row.body, body),
+            title: row.title,
+        })
+        .collect())
+}
+
+/// The review page of `id` for `user`, with `feedback`; claims the
+/// contribution when it is pending and nobody else is reviewing it.
+pub async fn review_page(
+    state: &AppState,
+    user: &ConsoleUser,
+    id: ContributionId,
+    status: HttpResponseBuilder,
+    feedback: Feedback,
+) -> Result<HttpResponse, ConsoleError> {
+    let language = user.language;
+    let mut detail = detail::show(state, id).await?;
+    let (mut claimed_by_other, mut own_claim_until) = (None, None);
+    if detail.row.status == ContributionStatus::Pending {
+        match claims::claim(state, user.staff.id, id).await? {
+            ClaimOutcome::Held(claim) => {
+                own_claim_until = Some(crate::clock::utc(claim.claimed_until).to_rfc3339());
+                detail.claim = Some(claim);
+            }
+            ClaimOutcome::HeldByAnother(claim) => {
+                claimed_by_other = Some(claim_text(&claim, user));
+            }
+        }
+    }
+    let names = staff_names(staff::list(&state.db).await?);
+    let events = history_rows(state, id, None).await?;
+    let history_seq = events.last().map_or(0, |row| row.seq);
+    let areas = area_names(state).await?;
+    let similar = similar_views(state, id, &detail.row.body, language).await?;
+    let actions = Actions::for_status(detail.row.status);
+    let c = contribution_view(detail, &areas, language);
+    let page = ReviewPage {
+        layout: user.layout(),
+        areas: areas
+            .iter()
+            .map(|(code, name)| Choice::new(code, name, *code == c.area_code))
+            .collect(),
+        tag_suggestions: tags::counts(state)
+            .await?
+            .into_iter()
+            .map(|(tag, _)| tag)
+            .collect(),
+        reasons: state.config.rejection_reasons.clone(),
+        history: history_lines(&events, &names, language),
+        history_seq,
+        similar,
+        actions,
+        claimed_by_other,
+        own_claim_until,
+        c,
+        conflict: feedback.conflict,
+        problems: feedback.problems,
+        notice: feedback.notice,
+    };
+    Ok(page::render(status, &page)?)
+}
+
+/// The contribution named by the path, or the console's 404 page.
+pub fn contribution_in_path(raw: &str) -> Result<ContributionId, ConsoleError> {
+    ContributionId::parse(raw).ok_or(ConsoleError::NotFound)
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReviewQuery {
+    /// Set after a step was saved.
+    fatto: Option<String>,
+}
+
+/// `GET /console/coda/{id}`
+pub async fn show_review(
+    user: ConsoleUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<ReviewQuery>,
+) -> Result<HttpResponse, ConsoleError> {
+    user.require(&[Role::Moderator])?;
+    let id = contribution_in_path(&path)?;
+    let notice = query
+        .fatto
+        .as_ref()
+        .map(|_| user.language)
+        .map(|language| match language {
+            Language::It => "Modifica salvata.".to_owned(),
+            Language::En => "Change saved.".to_owned(),
+        });
+    let feedback = Feedback {
+        notice,
+        ..Feedback::default()
+    };
+    review_page(&state, &user, id, HttpResponse::Ok(), feedback).await
+}
+
+/// What went wrong with a step, shown on the page with the right status.
+pub async fn refused_step(
+    state: &AppState,
+    user: &ConsoleUser,
+    id: ContributionId,
+    error: ApiError,
+) -> Result<HttpResponse, ConsoleError> {
+    let status = actix_web::ResponseError::status_code(&error);
+    if !status.is_client_error() || status == actix_web::http::StatusCode::NOT_FOUND {
+        return Err(error.into());
+    }
+    let feedback = Feedback {
+        problems: problem_lines(&error, user.language),
+        ..Feedback::default()
+    };
+    review_page(state, user, id, HttpResponse::build(status), feedback).await
+}
+
+/// A stale edit: the page again, at the current version, with what others
+/// changed since `seen_seq` and by whom; nothing of this edit is written.
+pub async fn stale_step(
+    state: &AppState,
+    user: &ConsoleUser,
+    id: ContributionId,
+    seen_seq: i64,
+) -> Result<HttpResponse, ConsoleError> {
+    let names = staff_names(staff::list(&state.db).await?);
+    let events = history_rows(state, id, Some(seen_seq)).await?;
+    let feedback = Feedback {
+        conflict: Some(Conflict {
+            changes: history_lines(&events, &names, user.language),
+        }),
+        ..Feedback::default()
+    };
+    review_page(state, user, id, HttpResponse::Conflict(), feedback).await
+}
