@@ -90,23 +90,15 @@ pub struct DataPackageQuery {
     pub include_personal_data: Option<String>,
 }
 
-/// The moderation filters of a whole selection (an export, a report):
-/// paging parameters are refused.
-pub(super) fn whole_selection(
+/// The moderation filters of a whole selection (an export, a report): any
+/// parameter that `P` does not document, paging ones included, is refused.
+pub(super) fn whole_selection<P: IntoParams>(
+    request: &HttpRequest,
     filters: &ModerationQuery,
     errors: &mut FieldErrors,
 ) -> ModerationFilter {
-    let filter = filters.filter(errors);
-    for (name, value) in [
-        ("sort", &filters.sort),
-        ("cursor", &filters.cursor),
-        ("limit", &filters.limit),
-    ] {
-        if value.is_some() {
-            errors.add(name, FieldIssue::NotAllowed);
-        }
-    }
-    filter
+    reject_unknown_parameters::<P>(request, errors);
+    filters.filter(errors)
 }
 
 /// The filter, once its areas and tags are known to exist.
@@ -198,7 +190,6 @@ pub async fn export_contributions(
     filters: web::Query<ModerationQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = FieldErrors::default();
-    reject_unknown_parameters::<ExportParams>(&http_request, &mut errors);
     let include_personal_data = parse_flag(
         options.include_personal_data.as_deref(),
         "include_personal_data",
@@ -214,7 +205,7 @@ pub async fn export_contributions(
             ExportFormat::Csv
         }),
     };
-    let filter = whole_selection(&filters, &mut errors);
+    let filter = whole_selection::<ExportParams>(&http_request, &filters, &mut errors);
     errors.finish(Some(()))?;
     let filter = known_filter(&state, filter).await?;
 

@@ -2,7 +2,7 @@
 //! filters select, as one self-contained HTML page (issue 17 §3).
 
 use actix_web::http::header;
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::IntoParams;
 
@@ -62,10 +62,11 @@ impl IntoParams for ReportParams {
 pub async fn show_export_report(
     Exporter(staff): Exporter,
     state: web::Data<AppState>,
+    request: HttpRequest,
     filters: web::Query<ModerationQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = FieldErrors::default();
-    let filter = whole_selection(&filters, &mut errors);
+    let filter = whole_selection::<ReportParams>(&request, &filters, &mut errors);
     errors.finish(Some(()))?;
     let filter = known_filter(&state, filter).await?;
     let request = ExportRequest::new(ExportFormat::Csv, filter, false);
