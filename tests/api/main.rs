@@ -11,6 +11,7 @@ mod authorization;
 mod bad_input;
 mod command_line;
 mod cruscotto;
+mod erasure;
 mod exports;
 mod hardening;
 mod http_errors;
