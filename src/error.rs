@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::app::Resource;
 use crate::db::DbError;
 pub use crate::domain::FieldError;
 use crate::domain::{FieldIssue, Invalid};
@@ -26,6 +27,8 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     #[error("not found")]
     NotFound,
+    #[error("no such {0}")]
+    NoSuch(Resource),
     #[error("method not allowed")]
     MethodNotAllowed { allow: String },
     #[error("authentication required")]
@@ -34,10 +37,13 @@ pub enum ApiError {
     Forbidden,
     #[error("invalid transition from {from} to {to}")]
     InvalidTransition { from: String, to: String },
-    #[error("stale version")]
-    PreconditionFailed,
-    #[error("If-Match required")]
-    PreconditionRequired,
+    /// A message sent or cancelled is not put back in the queue.
+    #[error("an e-mail in status {status} cannot be retried")]
+    NotRetriable { status: String },
+    #[error("stale version of the {0}")]
+    PreconditionFailed(Resource),
+    #[error("If-Match required for the {0}")]
+    PreconditionRequired(Resource),
     #[error("consultation closed")]
     ConsultationClosed,
     #[error("idempotency key reused with another body")]
@@ -71,13 +77,14 @@ impl ApiError {
             ApiError::MalformedJson(_) => "malformed-request",
             ApiError::BadQuery(_) => "invalid-query",
             ApiError::Validation(_) => "validation-error",
-            ApiError::NotFound => "not-found",
+            ApiError::NotFound | ApiError::NoSuch(_) => "not-found",
             ApiError::MethodNotAllowed { .. } => "method-not-allowed",
             ApiError::Unauthorized => "unauthorized",
             ApiError::Forbidden => "forbidden",
             ApiError::InvalidTransition { .. } => "invalid-transition",
-            ApiError::PreconditionFailed => "stale-version",
-            ApiError::PreconditionRequired => "if-match-required",
+            ApiError::NotRetriable { .. } => "not-retriable",
+            ApiError::PreconditionFailed(_) => "stale-version",
+            ApiError::PreconditionRequired(_) => "if-match-required",
             ApiError::ConsultationClosed => "consultation-closed",
             ApiError::IdempotencyKeyReused => "idempotency-key-reused",
             ApiError::PayloadTooLarge => "payload-too-large",
@@ -94,15 +101,16 @@ impl ApiError {
             ApiError::MalformedJson(_) => ("Richiesta malformata", "Malformed request"),
             ApiError::BadQuery(_) => ("Parametri non validi", "Invalid parameters"),
             ApiError::Validation(_) => ("Dati non validi", "Invalid data"),
-            ApiError::NotFound => ("Risorsa non trovata", "Not found"),
+            ApiError::NotFound | ApiError::NoSuch(_) => ("Risorsa non trovata", "Not found"),
             ApiError::MethodNotAllowed { .. } => ("Metodo non consentito", "Method not allowed"),
             ApiError::Unauthorized => ("Autenticazione richiesta", "Authentication required"),
             ApiError::Forbidden => ("Operazione non consentita", "Forbidden"),
             ApiError::InvalidTransition { .. } => {
                 ("Cambio di stato non ammesso", "Invalid status transition")
             }
-            ApiError::PreconditionFailed => ("Versione non aggiornata", "Stale version"),
-            ApiError::PreconditionRequired => ("If-Match obbligatorio", "If-Match required"),
+            ApiError::NotRetriable { .. } => ("E-mail non riprovabile", "E-mail not retriable"),
+            ApiError::PreconditionFailed(_) => ("Versione non aggiornata", "Stale version"),
+            ApiError::PreconditionRequired(_) => ("If-Match obbligatorio", "If-Match required"),
             ApiError::ConsultationClosed => ("Consultazione chiusa", "Consultation closed"),
             ApiError::IdempotencyKeyReused => {
                 ("Chiave di idempotenza già usata", "Idempotency key reused")
@@ -140,6 +148,11 @@ impl ApiError {
             (ApiError::Validation(errors), En) => format!("{} invalid fields.", errors.len()),
             (ApiError::NotFound, It) => "La risorsa richiesta non esiste.".into(),
             (ApiError::NotFound, En) => "The requested resource does not exist.".into(),
+            (ApiError::NoSuch(resource), It) => {
+                let (subject, _, ending, _) = italian(*resource);
+                format!("{subject} richiest{ending} non esiste.")
+            }
+            (ApiError::NoSuch(resource), En) => format!("The requested {resource} does not exist."),
             (ApiError::MethodNotAllowed { allow }, It) => format!("Metodi ammessi: {allow}."),
             (ApiError::MethodNotAllowed { allow }, En) => format!("Allowed methods: {allow}."),
             (ApiError::Unauthorized, It) => {
@@ -158,17 +171,28 @@ impl ApiError {
             (ApiError::InvalidTransition { from, to }, En) => {
                 format!("A contribution in status \"{from}\" cannot become \"{to}\".")
             }
-            (ApiError::PreconditionFailed, It) => {
-                "Il contributo è stato modificato nel frattempo: rileggerlo e riprovare.".into()
+            (ApiError::NotRetriable { status }, It) => {
+                format!("Un'e-mail in stato «{status}» non può essere rimessa in coda.")
             }
-            (ApiError::PreconditionFailed, En) => {
-                "The contribution changed meanwhile: read it again and retry.".into()
+            (ApiError::NotRetriable { status }, En) => {
+                format!("An e-mail in status \"{status}\" cannot be queued again.")
             }
-            (ApiError::PreconditionRequired, It) => {
-                "Inviare If-Match con l'ETag letto dal contributo.".into()
+            (ApiError::PreconditionFailed(resource), It) => {
+                let (subject, _, ending, pronoun) = italian(*resource);
+                format!(
+                    "{subject} è stat{ending} modificat{ending} nel frattempo: \
+                     rileggerl{pronoun} e riprovare."
+                )
             }
-            (ApiError::PreconditionRequired, En) => {
-                "Send If-Match with the ETag read from the contribution.".into()
+            (ApiError::PreconditionFailed(resource), En) => {
+                format!("The {resource} changed meanwhile: read it again and retry.")
+            }
+            (ApiError::PreconditionRequired(resource), It) => {
+                let (_, from, _, _) = italian(*resource);
+                format!("Inviare If-Match con l'ETag letto {from}.")
+            }
+            (ApiError::PreconditionRequired(resource), En) => {
+                format!("Send If-Match with the ETag read from the {resource}.")
             }
             (ApiError::ConsultationClosed, It) => {
                 "La consultazione non è aperta: non si accettano contributi.".into()
@@ -254,6 +278,17 @@ impl ApiError {
     }
 }
 
+/// A resource in Italian: with its article, after "da", the ending of a
+/// participle agreeing with it, and its object pronoun.
+fn italian(resource: Resource) -> (&'static str, &'static str, &'static str, &'static str) {
+    match resource {
+        Resource::Contribution => ("Il contributo", "dal contributo", "o", "o"),
+        Resource::ThematicArea => ("L'area tematica", "dall'area tematica", "a", "a"),
+        Resource::Staff => ("L'account", "dall'account", "o", "o"),
+        Resource::OutboxMessage => ("L'e-mail", "dall'e-mail", "a", "a"),
+    }
+}
+
 fn generic_title(status: StatusCode, language: Language) -> String {
     match (status.as_u16(), language) {
         (400, Language::It) => "Richiesta non valida".into(),
@@ -277,15 +312,16 @@ impl ResponseError for ApiError {
         match self {
             ApiError::MalformedJson(_) => StatusCode::BAD_REQUEST,
             ApiError::BadQuery(_) | ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::NotFound | ApiError::NoSuch(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::ConsultationClosed
             | ApiError::IdempotencyKeyReused
-            | ApiError::InvalidTransition { .. } => StatusCode::CONFLICT,
-            ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
-            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            | ApiError::InvalidTransition { .. }
+            | ApiError::NotRetriable { .. } => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -388,18 +424,16 @@ impl From<crate::app::AppError> for ApiError {
     fn from(error: crate::app::AppError) -> ApiError {
         use crate::app::AppError;
         match error {
-            AppError::NotFound(_) => ApiError::NotFound,
+            AppError::NotFound(resource) => ApiError::NoSuch(resource),
             AppError::Invalid(invalid) => invalid.into(),
             AppError::InvalidTransition { from, to } => ApiError::InvalidTransition {
                 from: from.to_string(),
                 to: to.to_string(),
             },
-            // Worded as today's answer; issue 14 gives it its own wording.
-            AppError::OutboxNotRetriable(status) => ApiError::InvalidTransition {
-                from: status.to_string(),
-                to: crate::domain::OutboxStatus::Pending.to_string(),
+            AppError::OutboxNotRetriable(status) => ApiError::NotRetriable {
+                status: status.to_string(),
             },
-            AppError::StaleVersion => ApiError::PreconditionFailed,
+            AppError::StaleVersion(resource) => ApiError::PreconditionFailed(resource),
             AppError::ConsultationClosed => ApiError::ConsultationClosed,
             AppError::IdempotencyKeyReused => ApiError::IdempotencyKeyReused,
             AppError::Storage(error) => error.into(),

@@ -1,22 +1,82 @@
 //! Reading the audit log: the whole log for admins, one contribution's
-//! history for moderators.
+//! history for moderators; each event with its actor's name.
+
+use std::collections::HashMap;
 
 use super::moderation::detail;
 use crate::app::{AppError, Services};
 use crate::db::audit::{self, AuditFilter, AuditRow};
-use crate::domain::{ContributionId, TargetType};
+use crate::db::{staff, DbConnection, DbError};
+use crate::domain::{ContributionId, TargetType, COMMAND_LINE_ACTOR, SYSTEM_ACTOR};
 
-/// Events in the order they happened, `limit + 1` at most after `after_seq`.
+/// An event and the name of the staff member who acted, if one did.
+pub struct NamedEvent {
+    pub row: AuditRow,
+    pub actor_name: Option<String>,
+}
+
+/// The audit log's filters, with the actor as an admin types it.
+#[derive(Debug, Default)]
+pub struct AuditQuery {
+    /// A staff id, `system`, `command-line`, or part of a name or e-mail
+    /// (any case).
+    pub actor: Option<String>,
+    pub filter: AuditFilter,
+}
+
+/// Events in the filter's order, `limit + 1` at most after `after_seq`.
 pub async fn list(
     services: &Services,
-    filter: AuditFilter,
+    query: AuditQuery,
     after_seq: Option<i64>,
     limit: i64,
-) -> Result<Vec<AuditRow>, AppError> {
+) -> Result<Vec<NamedEvent>, AppError> {
     Ok(services
         .db
-        .read(move |conn| audit::list(conn, &filter, after_seq, limit))
+        .read(move |conn| {
+            let mut filter = query.filter;
+            if let Some(actor) = &query.actor {
+                filter.actors = Some(matching_actors(conn, actor)?);
+            }
+            let rows = audit::list(conn, &filter, after_seq, limit)?;
+            named(conn, rows)
+        })
         .await?)
+}
+
+/// The stored actors that `text` names: itself, and every account whose
+/// name or e-mail contains it, compared in Unicode lowercase (in Rust,
+/// since SQLite's `lower()` folds ASCII only; staff lists are short).
+fn matching_actors(conn: &mut DbConnection, text: &str) -> Result<Vec<String>, DbError> {
+    let needle = text.trim().to_lowercase();
+    let mut actors = vec![text.trim().to_owned()];
+    actors.extend(
+        staff::list(conn)?
+            .into_iter()
+            .filter(|row| {
+                row.name.to_lowercase().contains(&needle)
+                    || row.email.to_lowercase().contains(&needle)
+            })
+            .map(|row| row.id.to_string()),
+    );
+    Ok(actors)
+}
+
+fn named(conn: &mut DbConnection, rows: Vec<AuditRow>) -> Result<Vec<NamedEvent>, DbError> {
+    let names: HashMap<String, String> = staff::list(conn)?
+        .into_iter()
+        .map(|row| (row.id.to_string(), row.name))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let actor_name = match row.actor.as_str() {
+                SYSTEM_ACTOR | COMMAND_LINE_ACTOR => None,
+                id => names.get(id).cloned(),
+            };
+            NamedEvent { row, actor_name }
+        })
+        .collect())
 }
 
 /// Every audited event about contribution `id`, oldest first.
@@ -25,7 +85,7 @@ pub async fn history(
     id: ContributionId,
     after_seq: Option<i64>,
     limit: i64,
-) -> Result<Vec<AuditRow>, AppError> {
+) -> Result<Vec<NamedEvent>, AppError> {
     let filter = AuditFilter {
         target_type: Some(TargetType::Contribution),
         target_id: Some(id.to_string()),
@@ -35,7 +95,8 @@ pub async fn history(
         .db
         .read(move |conn| {
             detail::find(conn, id)?;
-            Ok(audit::list(conn, &filter, after_seq, limit)?)
+            let rows = audit::list(conn, &filter, after_seq, limit)?;
+            Ok(named(conn, rows)?)
         })
         .await
 }

@@ -11,6 +11,7 @@ pub mod indicators;
 pub mod moderation;
 pub mod outbox;
 pub mod public;
+pub mod settings;
 pub mod similar_index;
 pub mod staff;
 pub mod submissions;

@@ -323,11 +323,14 @@ pub fn find_many(
 
 /// How many contributions wait for review, and since when.
 pub fn pending_summary(conn: &mut DbConnection) -> Result<(i64, Option<NaiveDateTime>), DbError> {
-    let pending =
-        contributions::table.filter(contributions::status.eq(ContributionStatus::Pending.as_str()));
-    let count: i64 = pending.count().get_result(conn)?;
-    let oldest: Option<NaiveDateTime> = contributions::table
-        .filter(contributions::status.eq(ContributionStatus::Pending.as_str()))
+    // Demo rows are left out: they never cause a real notice.
+    let pending = || {
+        contributions::table
+            .filter(contributions::status.eq(ContributionStatus::Pending.as_str()))
+            .filter(contributions::demo.eq(false))
+    };
+    let count: i64 = pending().count().get_result(conn)?;
+    let oldest: Option<NaiveDateTime> = pending()
         .select(diesel::dsl::min(contributions::received_at))
         .first(conn)?;
     Ok((count, oldest))
@@ -492,4 +495,31 @@ pub fn find_by_seq(conn: &mut DbConnection, seq: i64) -> Result<Option<Contribut
         .first(conn)
         .optional();
     naming_row(found, "contributions", seq)
+}
+
+/// Whether `rinasce demo-data` wrote this contribution.
+pub fn is_demo(conn: &mut DbConnection, id: ContributionId) -> Result<bool, DbError> {
+    Ok(contributions::table
+        .filter(contributions::id.eq(id))
+        .select(contributions::demo)
+        .first::<bool>(conn)
+        .optional()?
+        .unwrap_or(false))
+}
+
+/// Deletes every demo contribution with its tags, notes and the
+/// milestones it reached; returns how many contributions went.
+pub fn delete_demo(conn: &mut DbConnection) -> Result<usize, DbError> {
+    use super::schema::{contribution_tags, indicator_milestones, notes};
+    let demo_ids = contributions::table
+        .filter(contributions::demo.eq(true))
+        .select(contributions::id);
+    diesel::delete(
+        contribution_tags::table.filter(contribution_tags::contribution_id.eq_any(demo_ids)),
+    )
+    .execute(conn)?;
+    diesel::delete(notes::table.filter(notes::contribution_id.eq_any(demo_ids))).execute(conn)?;
+    diesel::delete(indicator_milestones::table.filter(indicator_milestones::demo.eq(true)))
+        .execute(conn)?;
+    Ok(diesel::delete(contributions::table.filter(contributions::demo.eq(true))).execute(conn)?)
 }

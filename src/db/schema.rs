@@ -54,6 +54,7 @@ diesel::table! {
         personal_data_erased_at -> Nullable<Timestamp>,
         version -> BigInt,
         email_normalised -> Nullable<Text>,
+        demo -> Bool,
     }
 }
 
@@ -133,6 +134,7 @@ diesel::table! {
     indicator_milestones (target) {
         target -> BigInt,
         reached_at -> Timestamp,
+        demo -> Bool,
     }
 }
 

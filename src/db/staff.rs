@@ -105,3 +105,28 @@ pub fn list_active_with_roles(
         .select(StaffRow::as_select())
         .load(conn)?)
 }
+
+/// What an admin may change on an account; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, AsChangeset)]
+#[diesel(table_name = staff)]
+pub struct StaffChanges {
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+    /// `Some(None)` clears it on reactivation.
+    pub deactivated_at: Option<Option<NaiveDateTime>>,
+}
+
+pub fn update(conn: &mut DbConnection, id: StaffId, changes: &StaffChanges) -> Result<(), DbError> {
+    diesel::update(staff::table.filter(staff::id.eq(id)))
+        .set(changes)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_token_hash(conn: &mut DbConnection, id: StaffId, hash: &str) -> Result<(), DbError> {
+    diesel::update(staff::table.filter(staff::id.eq(id)))
+        .set(staff::token_hash.eq(hash))
+        .execute(conn)?;
+    Ok(())
+}

@@ -27,6 +27,8 @@ text_enum!(
         OutboxRetried => "outbox_retried",
         StaffCreated => "staff_created",
         StaffDeactivated => "staff_deactivated",
+        StaffUpdated => "staff_updated",
+        StaffTokenIssued => "staff_token_issued",
         ErasureRequest => "erasure_request",
         RetentionErasure => "retention_erasure",
         PersonalDataExported => "personal_data_exported",
@@ -227,6 +229,18 @@ impl AuditEvent {
     pub fn staff_deactivated(id: StaffId, role: super::Role) -> AuditEvent {
         AuditEvent::new(AuditAction::StaffDeactivated, TargetType::Staff, id)
             .changing(Some(role.to_string()), None)
+    }
+
+    /// An admin changed an account's name, role or activity; `from` and
+    /// `to` are JSON of those fields.
+    pub fn staff_updated(id: StaffId, from: String, to: String) -> AuditEvent {
+        AuditEvent::new(AuditAction::StaffUpdated, TargetType::Staff, id)
+            .changing(Some(from), Some(to))
+    }
+
+    /// A new token replaced the account's old one (neither is recorded).
+    pub fn staff_token_issued(id: StaffId) -> AuditEvent {
+        AuditEvent::new(AuditAction::StaffTokenIssued, TargetType::Staff, id)
     }
 
     /// An erasure of personal data; `details` is the report as JSON.

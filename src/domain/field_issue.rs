@@ -57,6 +57,8 @@ pub enum FieldIssue {
     UnknownContribution,
     /// No note has this id.
     UnknownNote,
+    /// Neither an RFC 3339 time nor a date.
+    InvalidDateOrTime,
     /// An erasure request names an address or a contribution: one of them.
     EmailOrContribution,
     TooManyItems {
@@ -202,6 +204,12 @@ impl FieldIssue {
             }
             (EmailOrContribution, Language::En) => {
                 "give either the e-mail or the contribution, not both".into()
+            }
+            (InvalidDateOrTime, Language::It) => {
+                "deve essere una data (2026-12-04) o una data e ora RFC 3339".into()
+            }
+            (InvalidDateOrTime, Language::En) => {
+                "must be a date (2026-12-04) or an RFC 3339 date-time".into()
             }
             (UnknownNote, Language::It) => "nessuna nota con questo id".into(),
             (UnknownNote, Language::En) => "no note has this id".into(),

@@ -15,7 +15,9 @@ pub mod status;
 pub mod text;
 pub mod thematic_area;
 
-pub use audit::{Actor, AuditAction, AuditEvent, ErasureKind, TargetType};
+pub use audit::{
+    Actor, AuditAction, AuditEvent, ErasureKind, TargetType, COMMAND_LINE_ACTOR, SYSTEM_ACTOR,
+};
 pub use contribution::normalise_email;
 pub use contribution::{
     AuthorKind, Channel, ContributionBody, ContributionKey, ContributionTitle, EmailAddress,

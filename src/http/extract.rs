@@ -6,13 +6,14 @@ use std::future::{ready, Ready};
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest};
 
+use crate::app::Resource;
 use crate::domain::{ContributionId, MessageId, StaffId};
 use crate::error::ApiError;
 
 /// Declares an extractor of the `{id}` path segment as a typed id; a
 /// malformed id names nothing that exists, so it is a 404.
 macro_rules! id_path {
-    ($(#[$doc:meta])* $name:ident($id:ty)) => {
+    ($(#[$doc:meta])* $name:ident($id:ty), $resource:expr) => {
         $(#[$doc])*
         pub struct $name(pub $id);
 
@@ -29,7 +30,7 @@ macro_rules! id_path {
                     .get("id")
                     .and_then(<$id>::parse)
                     .map($name)
-                    .ok_or(ApiError::NotFound);
+                    .ok_or(ApiError::NoSuch($resource));
                 ready(id)
             }
         }
@@ -38,26 +39,32 @@ macro_rules! id_path {
 
 id_path!(
     /// `{id}` of a contribution.
-    ContributionPath(ContributionId)
+    ContributionPath(ContributionId),
+    Resource::Contribution
 );
 id_path!(
     /// `{id}` of a staff account.
-    StaffPath(StaffId)
+    StaffPath(StaffId),
+    Resource::Staff
 );
 id_path!(
     /// `{id}` of an e-mail in the outbox.
-    MessagePath(MessageId)
+    MessagePath(MessageId),
+    Resource::OutboxMessage
 );
 
 /// `If-Match` as a version: 428 when missing, 412 when it names no version,
 /// `None` for `*`.
-pub fn expected_version(request: &HttpRequest) -> Result<Option<i64>, ApiError> {
+pub fn expected_version(
+    request: &HttpRequest,
+    resource: Resource,
+) -> Result<Option<i64>, ApiError> {
     let raw = request
         .headers()
         .get(header::IF_MATCH)
-        .ok_or(ApiError::PreconditionRequired)?
+        .ok_or(ApiError::PreconditionRequired(resource))?
         .to_str()
-        .map_err(|_| ApiError::PreconditionFailed)?
+        .map_err(|_| ApiError::PreconditionFailed(resource))?
         .trim();
     if raw == "*" {
         return Ok(None);
@@ -67,13 +74,16 @@ pub fn expected_version(request: &HttpRequest) -> Result<Option<i64>, ApiError> 
         .trim_start_matches('v')
         .parse::<i64>()
         .map(Some)
-        .map_err(|_| ApiError::PreconditionFailed)
+        .map_err(|_| ApiError::PreconditionFailed(resource))
 }
 
 /// `If-Match` when sent; nothing when absent.
-pub fn optional_expected_version(request: &HttpRequest) -> Result<Option<i64>, ApiError> {
+pub fn optional_expected_version(
+    request: &HttpRequest,
+    resource: Resource,
+) -> Result<Option<i64>, ApiError> {
     match request.headers().get(header::IF_MATCH) {
         None => Ok(None),
-        Some(_) => expected_version(request),
+        Some(_) => expected_version(request, resource),
     }
 }

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod admin_chores;
 mod administration;
 mod assets;
 mod authorization;
