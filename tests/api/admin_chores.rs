@@ -57,35 +57,22 @@ async fn an_admin_renames_changes_the_role_deactivates_and_reactivates_an_accoun
         403
     );
 
-    let off: Value = app
-        .patch_as(&admin, &member, None, &json!({"active": false}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(off["active"], false);
-    assert!(off["deactivated_at"].is_string());
-    assert_eq!(
-        app.get_as(token, &paths::exports_contributions())
+    // Off, then on again: the same token stops, then works.
+    for (active, token_status) in [(false, 401), (true, 200)] {
+        let account: Value = app
+            .patch_as(&admin, &member, None, &json!({ "active": active }))
             .await
-            .status(),
-        401
-    );
-
-    let on: Value = app
-        .patch_as(&admin, &member, None, &json!({"active": true}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(on["active"], true);
-    assert_eq!(on["deactivated_at"], Value::Null);
-    assert_eq!(
-        app.get_as(token, &paths::exports_contributions())
+            .json()
             .await
-            .status(),
-        200
-    );
+            .unwrap();
+        assert_eq!(account["active"], active);
+        assert_eq!(account["deactivated_at"].is_string(), !active);
+        let status = app
+            .get_as(token, &paths::exports_contributions())
+            .await
+            .status();
+        assert_eq!(status, token_status, "active {active}");
+    }
 
     let log = app
         .get_json_as(
@@ -555,20 +542,7 @@ async fn demo_data_sends_no_notice_and_is_removed_alone() {
     .await;
     let admin = app.admin().await;
     let real = app.submit_ok(&example_submission()).await;
-    let run = |args: &[&str]| {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_rinasce"))
-            .args(args)
-            .env("DATABASE_URL", &app.database_url)
-            .env("RINASCE_MAIL", "off")
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    };
+    let run = |args: &[&str]| app.run_command(args);
     run(&["demo-data", "--count", "40", "--seed", "3"]);
     // Publishing a demo row tells no demo author, and the target it
     // reaches (5, with the demo rows) tells no admin.
