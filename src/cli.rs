@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 
 use crate::app::erasure;
+use crate::app::sign_in::{self, LINK_MINUTES};
 use crate::app::staff::{self, NewStaff};
 use crate::app::AppError;
 use crate::clock;
@@ -60,6 +61,12 @@ pub enum StaffCommand {
         #[arg(long)]
         name: String,
     },
+    /// Print a single-use link to sign in to the console (valid 15 minutes)
+    /// for an active account: how the first admin gets in.
+    SignInLink {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 /// Runs a command; the error is what the user is shown.
@@ -108,6 +115,22 @@ pub async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             );
             println!("token (shown only now; keep it secret):");
             println!("{}", token.as_str());
+        }
+        Command::Staff {
+            command: StaffCommand::SignInLink { email },
+        } => {
+            let address = EmailAddress::parse(&email)
+                .map_err(|_| format!("--email: {email:?} is not an e-mail address"))?;
+            let config = Config::from_env()?;
+            let db = prepare_database(&config)?;
+            let link = sign_in::link_for(&db, &config.public_url, address)
+                .await
+                .map_err(|error| match error {
+                    AppError::NotFound(_) => format!("no active staff account has e-mail {email}"),
+                    other => other.to_string(),
+                })?;
+            println!("sign-in link for {email} (single use, valid {LINK_MINUTES} minutes):");
+            println!("{link}");
         }
         Command::Erase { email } => {
             let address = EmailAddress::parse(&email)

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::console_session::SessionPolicy;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MailTransport {
     /// `smtp://` or `smtps://` URL, credentials and options included.
@@ -14,6 +16,15 @@ pub enum MailTransport {
     File(PathBuf),
     /// Nothing is queued or sent.
     Off,
+}
+
+/// The Comune's OpenID Connect provider, for staff sign-in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OidcConfig {
+    /// The issuer URL, whose `/.well-known/openid-configuration` is read.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
 }
 
 #[derive(Clone, Debug)]
@@ -40,6 +51,12 @@ pub struct Config {
     /// Time allowed to receive a request's body, from its head on
     /// (`RINASCE_BODY_TIMEOUT_SECONDS`, 10: 64 KiB at 6.4 KiB/s).
     pub body_deadline: std::time::Duration,
+    /// How long a console session lasts unused and at most
+    /// (`RINASCE_CONSOLE_IDLE_MINUTES`, 30; `RINASCE_CONSOLE_ABSOLUTE_HOURS`, 12).
+    pub console_sessions: SessionPolicy,
+    /// Sign-in through the Comune's identity provider, when all of
+    /// `RINASCE_OIDC_ISSUER`, `_CLIENT_ID` and `_CLIENT_SECRET` are set.
+    pub oidc: Option<OidcConfig>,
     /// Whether the server runs the background mail worker. Not read from the
     /// environment: a server always delivers; tests turn it off to deliver
     /// with `mail::worker::deliver_pending` at the moment they choose.
@@ -151,6 +168,21 @@ impl Config {
                 10,
                 |raw| positive(raw, 3_600),
             )?),
+            console_sessions: SessionPolicy {
+                idle: chrono::Duration::minutes(parse_or(
+                    &get,
+                    "RINASCE_CONSOLE_IDLE_MINUTES",
+                    30,
+                    |raw| positive(raw, 24 * 60),
+                )?),
+                absolute: chrono::Duration::hours(parse_or(
+                    &get,
+                    "RINASCE_CONSOLE_ABSOLUTE_HOURS",
+                    12,
+                    |raw| positive(raw, 24 * 30),
+                )?),
+            },
+            oidc: parse_oidc(&get)?,
             mail_worker: true,
         })
     }
@@ -219,6 +251,42 @@ fn parse_public_url(raw: &str) -> Result<String, ConfigError> {
             variable: "RINASCE_PUBLIC_URL",
             message: format!("expected an http:// or https:// URL, got {raw:?}"),
         })
+    }
+}
+
+fn parse_oidc(get: &impl Fn(&str) -> Option<String>) -> Result<Option<OidcConfig>, ConfigError> {
+    const VARIABLES: [&str; 3] = [
+        "RINASCE_OIDC_ISSUER",
+        "RINASCE_OIDC_CLIENT_ID",
+        "RINASCE_OIDC_CLIENT_SECRET",
+    ];
+    let values = VARIABLES.map(|name| get(name).map(|v| v.trim().to_owned()));
+    match values {
+        [None, None, None] => Ok(None),
+        [Some(issuer), Some(client_id), Some(client_secret)] => {
+            if !(issuer.starts_with("https://") || issuer.starts_with("http://")) {
+                return Err(ConfigError {
+                    variable: VARIABLES[0],
+                    message: format!("expected an https:// URL, got {issuer:?}"),
+                });
+            }
+            Ok(Some(OidcConfig {
+                issuer: issuer.trim_end_matches('/').to_owned(),
+                client_id,
+                client_secret,
+            }))
+        }
+        _ => {
+            let missing = VARIABLES
+                .iter()
+                .zip(&values)
+                .find(|(_, value)| value.is_none())
+                .map_or(VARIABLES[0], |(name, _)| *name);
+            Err(ConfigError {
+                variable: missing,
+                message: "the three RINASCE_OIDC_* variables go together".into(),
+            })
+        }
     }
 }
 
@@ -364,6 +432,7 @@ mod tests {
         assert_eq!(config.rate_limit_per_minute, 30);
         assert_eq!(config.mail_max_attempts, 8);
         assert_eq!(config.digest_hours, 24);
+        assert_eq!(config.console_sessions, SessionPolicy::default());
         assert!(config.consultation_open(Utc::now()));
     }
 
@@ -387,10 +456,32 @@ mod tests {
             ("RINASCE_CORS_ORIGINS", "https://example.org:99999"),
             ("RINASCE_CORS_ORIGINS", "https://example.org\u{7f}"),
             ("RINASCE_PUBLIC_URL", "ftp://x"),
+            ("RINASCE_CONSOLE_IDLE_MINUTES", "0"),
+            ("RINASCE_CONSOLE_ABSOLUTE_HOURS", "forever"),
         ] {
             let error = config(&[(variable, value)]).unwrap_err();
             assert_eq!(error.variable, variable, "{value}");
         }
+    }
+
+    #[test]
+    fn oidc_needs_all_three_variables() {
+        assert_eq!(config(&[]).unwrap().oidc, None);
+        let error = config(&[
+            ("RINASCE_OIDC_ISSUER", "https://id.example"),
+            ("RINASCE_OIDC_CLIENT_ID", "rinasce"),
+        ])
+        .unwrap_err();
+        assert_eq!(error.variable, "RINASCE_OIDC_CLIENT_SECRET");
+        let oidc = config(&[
+            ("RINASCE_OIDC_ISSUER", "https://id.example/"),
+            ("RINASCE_OIDC_CLIENT_ID", "rinasce"),
+            ("RINASCE_OIDC_CLIENT_SECRET", "s3cret"),
+        ])
+        .unwrap()
+        .oidc
+        .unwrap();
+        assert_eq!(oidc.issuer, "https://id.example");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod areas;
 pub mod audit_log;
+pub mod console_sessions;
 pub mod erasure;
 pub mod error;
 pub mod indicators;
@@ -12,6 +13,7 @@ pub mod moderation;
 pub mod outbox;
 pub mod public;
 pub mod settings;
+pub mod sign_in;
 pub mod similar_index;
 pub mod staff;
 pub mod submissions;

@@ -1,5 +1,6 @@
 //! Staff accounts: one path for the command line and the admin API.
 
+use crate::app::console_sessions;
 use crate::app::error::unless_taken;
 use crate::app::{AppError, Resource};
 use crate::clock;
@@ -49,7 +50,8 @@ pub async fn create(
     .await
 }
 
-/// Deactivates an account; its token stops working at once.
+/// Deactivates an account; its token stops working and its console
+/// sessions end at once.
 pub async fn deactivate(db: &Db, actor: Actor, id: StaffId) -> Result<StaffRow, AppError> {
     db.write(move |conn| {
         let now = clock::now().naive_utc();
@@ -61,6 +63,7 @@ pub async fn deactivate(db: &Db, actor: Actor, id: StaffId) -> Result<StaffRow, 
             return Err(AppError::invalid("id", FieldIssue::LastActiveAdmin));
         }
         if staff::deactivate(conn, id, now)? {
+            console_sessions::end_all_in(conn, id)?;
             let event = AuditEvent::staff_deactivated(id, existing.role);
             audit::record(conn, actor, event, now)?;
         }
@@ -112,6 +115,9 @@ pub async fn change(
                 .map(|active| (!active).then_some(now)),
         };
         staff::update(conn, id, &changes)?;
+        if deactivating {
+            console_sessions::end_all_in(conn, id)?;
+        }
         let updated = staff::find(conn, id)?.ok_or(AppError::NotFound(Resource::Staff))?;
         if summary(&existing) != summary(&updated) {
             let event = AuditEvent::staff_updated(id, summary(&existing), summary(&updated));
@@ -152,6 +158,24 @@ pub async fn issue_token(
         staff::set_token_hash(conn, id, &token.hash())?;
         audit::record(conn, actor, AuditEvent::staff_token_issued(id), now)?;
         Ok((row, token))
+    })
+    .await
+}
+
+/// Ends every console session of an account (a lost laptop, a role that
+/// must apply now); audited with how many ended.
+pub async fn end_sessions(db: &Db, actor: Actor, id: StaffId) -> Result<usize, AppError> {
+    db.write(move |conn| {
+        let now = clock::now().naive_utc();
+        staff::find(conn, id)?.ok_or(AppError::NotFound(Resource::Staff))?;
+        let ended = console_sessions::end_all_in(conn, id)?;
+        audit::record(
+            conn,
+            actor,
+            AuditEvent::staff_sessions_ended(id, ended),
+            now,
+        )?;
+        Ok(ended)
     })
     .await
 }

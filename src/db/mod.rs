@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod connection;
+pub mod console_sessions;
 pub mod contributions;
 pub mod idempotency;
 pub mod indicators;
@@ -11,6 +12,7 @@ pub mod outbox;
 pub mod schema;
 pub mod search;
 pub mod settings;
+pub mod sign_in_links;
 pub mod staff;
 pub mod stored;
 pub mod tags;

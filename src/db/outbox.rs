@@ -132,8 +132,23 @@ pub fn mark_sent(
             outbox::last_error.eq(None::<String>),
         ))
         .execute(conn)?;
+    // A sign-in link is a secret for its recipient only: once delivered,
+    // the outbox keeps that it was sent, not the link.
+    diesel::update(
+        outbox::table
+            .filter(outbox::id.eq_any(ids))
+            .filter(outbox::kind.eq(MessageKind::SignInLink)),
+    )
+    .set((
+        outbox::body_text.eq(SENT_LINK_PLACEHOLDER),
+        outbox::body_html.eq(SENT_LINK_PLACEHOLDER),
+    ))
+    .execute(conn)?;
     Ok(())
 }
+
+/// What a delivered sign-in link's bodies become.
+pub const SENT_LINK_PLACEHOLDER: &str = "(sign-in link delivered; not kept)";
 
 /// Records a failed attempt: retried at `retry_at`, or `failed` for good
 /// when `give_up`. A message cancelled meanwhile (erasure) stays cancelled.

@@ -145,8 +145,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    console_sessions (token_hash) {
+        token_hash -> Text,
+        staff_id -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sign_in_links (token_hash) {
+        token_hash -> Text,
+        staff_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(contribution_tags -> tags (tag));
 diesel::joinable!(notes -> staff (author_id));
+diesel::joinable!(console_sessions -> staff (staff_id));
+diesel::joinable!(sign_in_links -> staff (staff_id));
 diesel::joinable!(contributions -> thematic_areas (thematic_area));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -161,4 +182,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     indicator_milestones,
     settings,
+    console_sessions,
+    sign_in_links,
 );

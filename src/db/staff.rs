@@ -53,6 +53,19 @@ pub fn find_active_by_token_hash(
         .optional()?)
 }
 
+/// The active account with this (lowercase) address.
+pub fn find_active_by_email(
+    conn: &mut DbConnection,
+    email: &str,
+) -> Result<Option<StaffRow>, DbError> {
+    Ok(staff::table
+        .filter(staff::email.eq(email))
+        .filter(staff::active.eq(true))
+        .select(StaffRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 pub fn find(conn: &mut DbConnection, id: StaffId) -> Result<Option<StaffRow>, DbError> {
     let found = staff::table
         .filter(staff::id.eq(id))

@@ -29,6 +29,9 @@ text_enum!(
         StaffDeactivated => "staff_deactivated",
         StaffUpdated => "staff_updated",
         StaffTokenIssued => "staff_token_issued",
+        StaffSessionsEnded => "staff_sessions_ended",
+        ConsoleSignedIn => "console_signed_in",
+        ConsoleSignedOut => "console_signed_out",
         ErasureRequest => "erasure_request",
         RetentionErasure => "retention_erasure",
         PersonalDataExported => "personal_data_exported",
@@ -241,6 +244,24 @@ impl AuditEvent {
     /// A new token replaced the account's old one (neither is recorded).
     pub fn staff_token_issued(id: StaffId) -> AuditEvent {
         AuditEvent::new(AuditAction::StaffTokenIssued, TargetType::Staff, id)
+    }
+
+    /// An admin ended every console session of an account; `to` is how many.
+    pub fn staff_sessions_ended(id: StaffId, ended: usize) -> AuditEvent {
+        AuditEvent::new(AuditAction::StaffSessionsEnded, TargetType::Staff, id)
+            .changing(None, Some(ended.to_string()))
+    }
+
+    /// A staff member signed in to the console; `method` says how
+    /// (`email_link`, `oidc`).
+    pub fn console_signed_in(id: StaffId, method: &str) -> AuditEvent {
+        AuditEvent::new(AuditAction::ConsoleSignedIn, TargetType::Staff, id)
+            .changing(None, Some(method.to_owned()))
+    }
+
+    /// A staff member signed out of the console.
+    pub fn console_signed_out(id: StaffId) -> AuditEvent {
+        AuditEvent::new(AuditAction::ConsoleSignedOut, TargetType::Staff, id)
     }
 
     /// An erasure of personal data; `details` is the report as JSON.

@@ -25,5 +25,6 @@ text_enum!(
         Outcome => "outcome",
         Digest => "digest",
         TargetReached => "target_reached",
+        SignInLink => "sign_in_link",
     }
 );

@@ -2,6 +2,7 @@
 //! so code past the HTTP boundary never re-checks a title or an e-mail.
 
 pub mod audit;
+pub mod console_session;
 pub mod contribution;
 pub mod field_issue;
 pub mod ids;

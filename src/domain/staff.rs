@@ -36,9 +36,15 @@ const TOKEN_PREFIX: &str = "rf_";
 
 impl AccessToken {
     pub fn generate() -> AccessToken {
+        AccessToken::with_prefix(TOKEN_PREFIX)
+    }
+
+    /// A token of another kind (a console session, a sign-in link), told
+    /// apart by its prefix.
+    pub fn with_prefix(prefix: &str) -> AccessToken {
         let mut secret = [0u8; 32];
         rand::rng().fill_bytes(&mut secret);
-        AccessToken(format!("{TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(secret)))
+        AccessToken(format!("{prefix}{}", URL_SAFE_NO_PAD.encode(secret)))
     }
 
     pub fn as_str(&self) -> &str {

@@ -4,6 +4,7 @@ pub mod access_log;
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod console;
 pub mod contributions;
 pub mod cruscotto;
 pub mod deadline;
@@ -39,6 +40,8 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub struct AppState {
     pub services: Services,
     pub submissions: rate_limit::SubmissionLimit,
+    /// Sign-in attempts on the console, shared by every worker.
+    pub sign_in_limits: console::throttle::SignInLimits,
 }
 
 impl AppState {
@@ -51,6 +54,7 @@ impl AppState {
                 config.trusted_proxies.clone(),
             ),
             services: Services::new(db, config),
+            sign_in_limits: console::throttle::SignInLimits::new(),
         }
     }
 }
@@ -116,6 +120,7 @@ fn api_routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(admin::create_staff)
         .service(admin::change_staff)
         .service(admin::issue_staff_token)
+        .service(admin::end_staff_sessions)
         .service(admin::deactivate_staff)
         .service(admin::create_thematic_area)
         .service(admin::change_thematic_area)
@@ -158,6 +163,8 @@ pub fn application(
             "/cruscotto/progress.svg",
             web::get().to(cruscotto::show_badge),
         )
+        // The staff console: HTML pages with a session cookie, outside the document.
+        .configure(console::routes)
         // Stylesheets, scripts and fonts of the pages, from the binary.
         .route("/assets/{path:.*}", web::get().to(assets::serve_asset))
         .app_data(state)

@@ -44,7 +44,11 @@ pub async fn render_problems(
         let rendered = api_error.response_in(language);
         return Ok(response.into_response(rendered));
     }
-    if is_problem(response.headers().get(header::CONTENT_TYPE)) {
+    let content_type = response.headers().get(header::CONTENT_TYPE);
+    // A problem document, or a page written on purpose (the console's error pages).
+    if is_problem(content_type)
+        || content_type.is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
+    {
         return Ok(response);
     }
     let mut rendered = framework_error(status).response_in(language);

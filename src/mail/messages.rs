@@ -89,6 +89,12 @@ message_templates!(TargetReached, "mail/target_reached.txt", "mail/target_reache
     dashboard_link: String,
 });
 
+message_templates!(SignInLink, "mail/sign_in_link.txt", "mail/sign_in_link.html" {
+    recipient_name: String,
+    link: String,
+    minutes: i64,
+});
+
 fn message(
     kind: MessageKind,
     recipient: &str,
@@ -166,6 +172,17 @@ impl TargetReached {
             MessageKind::TargetReached,
             recipient,
             subject,
+            self.render_parts()?,
+        ))
+    }
+}
+
+impl SignInLink {
+    pub fn render(&self, recipient: &str) -> Result<Message, askama::Error> {
+        Ok(message(
+            MessageKind::SignInLink,
+            recipient,
+            "Rinasce Firenze: accesso alla console".to_owned(),
             self.render_parts()?,
         ))
     }

@@ -2,9 +2,10 @@
 
 use chrono::NaiveDateTime;
 
-use super::messages::{Acknowledgement, Digest, Outcome, TargetReached};
+use super::messages::{Acknowledgement, Digest, Outcome, SignInLink, TargetReached};
 use super::{MailContext, MailError, Message};
 use crate::db::models::ContributionRow;
+use crate::db::staff::StaffRow;
 use crate::db::{outbox, staff, DbConnection};
 use crate::domain::{ContributionId, Reference, Role};
 use crate::i18n::format::{italian_date, italian_moment, rome_date};
@@ -90,6 +91,22 @@ pub fn outcome(
     )
     .render(email);
     queue(conn, context, message, Some(row.id), now)
+}
+
+/// A staff member's sign-in link, valid `minutes`.
+pub fn sign_in_link(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    account: &StaffRow,
+    link: &str,
+    minutes: i64,
+    now: NaiveDateTime,
+) -> Result<(), MailError> {
+    if !context.enabled {
+        return Ok(());
+    }
+    let message = SignInLink::new(account.name.as_str(), link, minutes).render(&account.email);
+    queue(conn, context, message, None, now)
 }
 
 /// The notice to every active admin that the target was reached.

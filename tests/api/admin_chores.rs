@@ -581,3 +581,42 @@ async fn demo_data_sends_no_notice_and_is_removed_alone() {
         .await;
     assert_eq!(kept["reference"], real["reference"]);
 }
+
+#[actix_web::test]
+async fn an_admin_ends_an_accounts_console_sessions_and_deactivation_ends_them_too() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let browser = app.console_sign_in("moderator").await;
+    let id = browser.account.id.to_string();
+    assert_eq!(app.console_get(&browser, "/console/").await.status(), 200);
+
+    let path = format!("{}/sessions", paths::admin_staff_member(&id));
+    let response = app.delete_as(&admin, &path).await;
+    assert_eq!(response.status(), 200);
+    let ended: Value = response.json().await.unwrap();
+    assert_eq!(ended["ended"], 1);
+    let after = app.console_get(&browser, "/console/").await;
+    assert_ne!(after.status(), 200, "signed out everywhere");
+    let log = app
+        .get_json_as(
+            &admin,
+            &paths::with_query(paths::audit_log(), "action=staff_sessions_ended"),
+        )
+        .await;
+    assert_eq!(log["items"][0]["to"], "1");
+
+    let again = app.console_session_of(browser.account.clone()).await;
+    app.patch_as(
+        &admin,
+        &paths::admin_staff_member(&id),
+        None,
+        &json!({"active": false}),
+    )
+    .await;
+    assert_ne!(app.console_get(&again, "/console/").await.status(), 200);
+    let missing = format!(
+        "{}/sessions",
+        paths::admin_staff_member("0190f5e4-0000-7000-8000-000000000000")
+    );
+    assert_problem(app.delete_as(&admin, &missing).await, 404).await;
+}

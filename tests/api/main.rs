@@ -11,6 +11,8 @@ mod assets;
 mod authorization;
 mod bad_input;
 mod command_line;
+mod console_shell;
+mod console_sign_in;
 mod cruscotto;
 mod erasure;
 mod exports;

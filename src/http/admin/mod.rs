@@ -15,4 +15,6 @@ pub use outbox::{
     list_outbox, retry_failed_outbox_messages, retry_outbox_message, show_outbox_message,
 };
 pub use settings::show_settings;
-pub use staff::{change_staff, create_staff, deactivate_staff, issue_staff_token, list_staff};
+pub use staff::{
+    change_staff, create_staff, deactivate_staff, end_staff_sessions, issue_staff_token, list_staff,
+};

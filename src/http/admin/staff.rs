@@ -236,6 +236,43 @@ pub async fn issue_staff_token(
     Ok(no_store(HttpResponse::Ok(), issued))
 }
 
+/// How many console sessions ended.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EndedSessions {
+    #[schema(format = Int64, minimum = 0)]
+    pub ended: u64,
+}
+
+/// End an account's console sessions
+///
+/// Signs the account out of every browser at once; its API token is not
+/// touched (issue a new one for that). Audited with the count.
+#[utoipa::path(
+    delete,
+    path = "/admin/staff/{id}/sessions",
+    tag = "amministrazione",
+    operation_id = "end_staff_sessions",
+    params(("id" = Uuid, Path, description = "Identifier of the account.")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "How many sessions ended.", body = EndedSessions),
+        AdminProblems,
+        (status = 404, description = "No such account.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/admin/staff/{id}/sessions")]
+pub async fn end_staff_sessions(
+    Admin(admin): Admin,
+    state: web::Data<AppState>,
+    StaffPath(id): StaffPath,
+) -> Result<HttpResponse, ApiError> {
+    let ended = staff::end_sessions(&state.db, Actor::Staff(admin.id), id).await?;
+    let ended = EndedSessions {
+        ended: ended as u64,
+    };
+    Ok(no_store(HttpResponse::Ok(), ended))
+}
+
 /// Deactivate a staff account
 ///
 /// The account's token stops working at once. The account stays listed.

@@ -3,6 +3,7 @@
 //! database per test); without it, each test gets its own SQLite file.
 #![allow(dead_code)]
 
+pub mod console;
 pub mod paths;
 pub mod smtp;
 
@@ -591,6 +592,13 @@ impl TestApp {
         self.execute_sql_behind_the_api(&format!(
             "UPDATE contributions SET status = '{status}' WHERE id = '{id}'"
         ));
+    }
+
+    /// Moves every sign-in link's expiry into the past, as 15 minutes do.
+    pub fn expire_sign_in_links(&self) {
+        self.execute_sql_behind_the_api(
+            "UPDATE sign_in_links SET expires_at = '2000-01-01 00:00:00'",
+        );
     }
 
     /// Clears the normalised addresses, as rows written before the service
