@@ -6,6 +6,7 @@
 pub mod areas;
 pub mod audit_log;
 pub mod console_sessions;
+pub mod authors;
 pub mod erasure;
 pub mod error;
 pub mod indicators;

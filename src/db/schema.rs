@@ -55,6 +55,9 @@ diesel::table! {
         version -> BigInt,
         email_normalised -> Nullable<Text>,
         demo -> Bool,
+        author_group -> Nullable<Text>,
+        author_confirmed_at -> Nullable<Timestamp>,
+        confirmation_token_hash -> Nullable<Text>,
     }
 }
 

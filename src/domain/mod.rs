@@ -2,6 +2,7 @@
 //! so code past the HTTP boundary never re-checks a title or an e-mail.
 
 pub mod audit;
+pub mod author;
 pub mod console_session;
 pub mod contribution;
 pub mod field_issue;
@@ -19,6 +20,7 @@ pub mod thematic_area;
 pub use audit::{
     Actor, AuditAction, AuditEvent, ErasureKind, TargetType, COMMAND_LINE_ACTOR, SYSTEM_ACTOR,
 };
+pub use author::{new_author_group, ConfirmationToken};
 pub use contribution::normalise_email;
 pub use contribution::{
     AuthorKind, Channel, ContributionBody, ContributionKey, ContributionTitle, EmailAddress,

@@ -5,9 +5,11 @@ pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod console;
+pub mod confirmation;
 pub mod contributions;
 pub mod cruscotto;
 pub mod deadline;
+pub mod export_slots;
 pub mod exports;
 pub mod extract;
 pub mod head;
@@ -42,6 +44,7 @@ pub struct AppState {
     pub submissions: rate_limit::SubmissionLimit,
     /// Sign-in attempts on the console, shared by every worker.
     pub sign_in_limits: console::throttle::SignInLimits,
+    pub exports: export_slots::ExportSlots,
 }
 
 impl AppState {
@@ -53,6 +56,7 @@ impl AppState {
                 config.rate_limit_per_minute,
                 config.trusted_proxies.clone(),
             ),
+            exports: export_slots::ExportSlots::new(config.exports_per_account),
             services: Services::new(db, config),
             sign_in_limits: console::throttle::SignInLimits::new(),
         }
@@ -165,6 +169,15 @@ pub fn application(
         )
         // The staff console: HTML pages with a session cookie, outside the document.
         .configure(console::routes)
+        // An author confirms a contribution's address (acknowledgement link).
+        .route(
+            "/conferma/{token}",
+            web::get().to(confirmation::show_confirmation),
+        )
+        .route(
+            "/conferma/{token}",
+            web::post().to(confirmation::confirm_address),
+        )
         // Stylesheets, scripts and fonts of the pages, from the binary.
         .route("/assets/{path:.*}", web::get().to(assets::serve_asset))
         .app_data(state)

@@ -44,10 +44,8 @@ pub async fn render_problems(
         let rendered = api_error.response_in(language);
         return Ok(response.into_response(rendered));
     }
-    let content_type = response.headers().get(header::CONTENT_TYPE);
-    // A problem document, or a page written on purpose (the console's error pages).
-    if is_problem(content_type)
-        || content_type.is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
+    if is_problem(response.headers().get(header::CONTENT_TYPE))
+        || is_page(response.headers().get(header::CONTENT_TYPE))
     {
         return Ok(response);
     }
@@ -61,6 +59,13 @@ pub async fn render_problems(
         }
     }
     Ok(response.into_response(rendered))
+}
+
+/// A page's own error page (HTML, for people), kept as it is.
+fn is_page(content_type: Option<&header::HeaderValue>) -> bool {
+    content_type
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
 }
 
 /// The problem for an error status actix produced on its own.
@@ -90,15 +95,20 @@ impl KnownRoutes {
                 (segments, methods)
             })
             .collect::<Vec<_>>();
-        // The pages outside the API and its document: GET only.
-        let pages = ["/cruscotto", "/cruscotto/progress.svg", "/docs"]
-            .into_iter()
-            .map(|path| {
-                (
-                    path.split('/').map(str::to_owned).collect(),
-                    vec!["GET".to_owned()],
-                )
-            });
+        // The pages outside the API and its document.
+        let pages = [
+            ("/cruscotto", &["GET"][..]),
+            ("/cruscotto/progress.svg", &["GET"]),
+            ("/docs", &["GET"]),
+            ("/conferma/{token}", &["GET", "POST"]),
+        ]
+        .into_iter()
+        .map(|(path, methods)| {
+            (
+                path.split('/').map(str::to_owned).collect(),
+                methods.iter().map(|m| m.to_string()).collect(),
+            )
+        });
         KnownRoutes(routes.into_iter().chain(pages).collect())
     }
 

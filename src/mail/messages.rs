@@ -63,6 +63,7 @@ message_templates!(Acknowledgement, "mail/acknowledgement.txt", "mail/acknowledg
     thematic_area_name: String,
     title: String,
     public_url: String,
+    confirmation_link: String,
 });
 
 message_templates!(Outcome, "mail/outcome.txt", "mail/outcome.html" {
@@ -200,6 +201,7 @@ mod tests {
             "Mobilità green",
             "Piste <script>",
             "http://localhost:8080",
+            "http://localhost:8080/conferma/abc",
         )
         .render("maria@example.org")
         .unwrap();
@@ -208,6 +210,12 @@ mod tests {
         assert!(message.body_text.contains("Piste <script>"));
         assert!(!message.body_html.contains("<script>"));
         assert!(!message.body_html.contains("<b>Rossi"));
+        for body in [&message.body_text, &message.body_html] {
+            assert!(
+                body.contains("http://localhost:8080/conferma/abc"),
+                "{body}"
+            );
+        }
     }
 
     #[test]
