@@ -5,8 +5,8 @@
 
 pub mod areas;
 pub mod audit_log;
-pub mod console_sessions;
 pub mod authors;
+pub mod console_sessions;
 pub mod erasure;
 pub mod error;
 pub mod indicators;
