@@ -218,8 +218,11 @@ pub struct FilterArgs {
 #[derive(Debug, clap::Args)]
 pub struct DemoDataArgs {
     /// How many contributions to insert.
-    #[arg(long)]
-    pub count: u64,
+    #[arg(long, required_unless_present = "remove")]
+    pub count: Option<u64>,
+    /// Delete every demo contribution instead (real ones stay).
+    #[arg(long, conflicts_with_all = ["count", "seed"])]
+    pub remove: bool,
     /// Seed of the generator: the same seed gives the same data.
     #[arg(long, default_value_t = 2021)]
     pub seed: u64,
@@ -325,8 +328,13 @@ fn demo_data(args: DemoDataArgs) -> Result<(), Box<dyn std::error::Error>> {
 
     let config = Config::from_env()?;
     let db = prepare_database(&config)?;
+    let Some(count) = args.count.filter(|_| !args.remove) else {
+        let removed = demo::remove(&db)?;
+        println!("removed {removed} demo contributions");
+        return Ok(());
+    };
     let options = DemoOptions::window(
-        args.count,
+        count,
         args.seed,
         config.opens_at.map(|t| t.naive_utc()),
         config.closes_at.map(|t| t.naive_utc()),

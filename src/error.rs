@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::app::Resource;
 use crate::db::DbError;
 pub use crate::domain::FieldError;
 use crate::domain::{FieldIssue, Invalid};
@@ -26,6 +27,8 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     #[error("not found")]
     NotFound,
+    #[error("no such {0}")]
+    NoSuch(Resource),
     #[error("method not allowed")]
     MethodNotAllowed { allow: String },
     #[error("authentication required")]
@@ -34,15 +37,18 @@ pub enum ApiError {
     Forbidden,
     #[error("invalid transition from {from} to {to}")]
     InvalidTransition { from: String, to: String },
-    #[error("stale version")]
-    PreconditionFailed,
+    /// A message sent or cancelled is not put back in the queue.
+    #[error("an e-mail in status {status} cannot be retried")]
+    NotRetriable { status: String },
+    #[error("stale version of the {0}")]
+    PreconditionFailed(Resource),
+    #[error("If-Match required for the {0}")]
+    PreconditionRequired(Resource),
     /// Another moderator is reviewing the contribution (a claim).
     #[error("claimed by another moderator")]
     ClaimedByAnother { name: String, until: String },
     #[error("contribution not pending")]
     NotPending { status: String },
-    #[error("If-Match required")]
-    PreconditionRequired,
     /// A weak entity tag: `If-Match` compares strongly, so it never matches.
     #[error("weak If-Match")]
     WeakIfMatch,
@@ -85,15 +91,16 @@ impl ApiError {
             ApiError::MalformedJson(_) => "malformed-request",
             ApiError::BadQuery(_) => "invalid-query",
             ApiError::Validation(_) => "validation-error",
-            ApiError::NotFound => "not-found",
+            ApiError::NotFound | ApiError::NoSuch(_) => "not-found",
             ApiError::MethodNotAllowed { .. } => "method-not-allowed",
             ApiError::Unauthorized => "unauthorized",
             ApiError::Forbidden => "forbidden",
             ApiError::InvalidTransition { .. } => "invalid-transition",
-            ApiError::PreconditionFailed => "stale-version",
+            ApiError::NotRetriable { .. } => "not-retriable",
+            ApiError::PreconditionFailed(_) => "stale-version",
+            ApiError::PreconditionRequired(_) => "if-match-required",
             ApiError::ClaimedByAnother { .. } => "claimed",
             ApiError::NotPending { .. } => "not-pending",
-            ApiError::PreconditionRequired => "if-match-required",
             ApiError::WeakIfMatch => "weak-if-match",
             ApiError::MalformedIfMatch => "malformed-if-match",
             ApiError::ConsultationClosed => "consultation-closed",
@@ -113,17 +120,18 @@ impl ApiError {
             ApiError::MalformedJson(_) => ("Richiesta malformata", "Malformed request"),
             ApiError::BadQuery(_) => ("Parametri non validi", "Invalid parameters"),
             ApiError::Validation(_) => ("Dati non validi", "Invalid data"),
-            ApiError::NotFound => ("Risorsa non trovata", "Not found"),
+            ApiError::NotFound | ApiError::NoSuch(_) => ("Risorsa non trovata", "Not found"),
             ApiError::MethodNotAllowed { .. } => ("Metodo non consentito", "Method not allowed"),
             ApiError::Unauthorized => ("Autenticazione richiesta", "Authentication required"),
             ApiError::Forbidden => ("Operazione non consentita", "Forbidden"),
             ApiError::InvalidTransition { .. } => {
                 ("Cambio di stato non ammesso", "Invalid status transition")
             }
-            ApiError::PreconditionFailed => ("Versione non aggiornata", "Stale version"),
+            ApiError::NotRetriable { .. } => ("E-mail non riprovabile", "E-mail not retriable"),
+            ApiError::PreconditionFailed(_) => ("Versione non aggiornata", "Stale version"),
+            ApiError::PreconditionRequired(_) => ("If-Match obbligatorio", "If-Match required"),
             ApiError::ClaimedByAnother { .. } => ("In revisione da altri", "Claimed by another"),
             ApiError::NotPending { .. } => ("Contributo non in attesa", "Not pending"),
-            ApiError::PreconditionRequired => ("If-Match obbligatorio", "If-Match required"),
             ApiError::WeakIfMatch => ("ETag debole non ammesso", "Weak ETag not accepted"),
             ApiError::MalformedIfMatch => ("If-Match non valido", "Malformed If-Match"),
             ApiError::ConsultationClosed => ("Consultazione chiusa", "Consultation closed"),
@@ -166,6 +174,11 @@ impl ApiError {
             (ApiError::Validation(errors), En) => format!("{} invalid fields.", errors.len()),
             (ApiError::NotFound, It) => "La risorsa richiesta non esiste.".into(),
             (ApiError::NotFound, En) => "The requested resource does not exist.".into(),
+            (ApiError::NoSuch(resource), It) => {
+                let (subject, _, ending, _) = italian(*resource);
+                format!("{subject} richiest{ending} non esiste.")
+            }
+            (ApiError::NoSuch(resource), En) => format!("The requested {resource} does not exist."),
             (ApiError::MethodNotAllowed { allow }, It) => format!("Metodi ammessi: {allow}."),
             (ApiError::MethodNotAllowed { allow }, En) => format!("Allowed methods: {allow}."),
             (ApiError::Unauthorized, It) => {
@@ -184,11 +197,11 @@ impl ApiError {
             (ApiError::InvalidTransition { from, to }, En) => {
                 format!("A contribution in status \"{from}\" cannot become \"{to}\".")
             }
-            (ApiError::PreconditionFailed, It) => {
-                "Il contributo è stato modificato nel frattempo: rileggerlo e riprovare.".into()
+            (ApiError::NotRetriable { status }, It) => {
+                format!("Un'e-mail in stato «{status}» non può essere rimessa in coda.")
             }
-            (ApiError::PreconditionFailed, En) => {
-                "The contribution changed meanwhile: read it again and retry.".into()
+            (ApiError::NotRetriable { status }, En) => {
+                format!("An e-mail in status \"{status}\" cannot be queued again.")
             }
             (ApiError::ClaimedByAnother { name, until }, It) => {
                 format!("In revisione da {name} fino alle {until} (ora di Roma).")
@@ -214,11 +227,22 @@ impl ApiError {
             (ApiError::MalformedIfMatch, En) => {
                 "If-Match must hold one quoted ETag, such as \"v3\".".into()
             }
-            (ApiError::PreconditionRequired, It) => {
-                "Inviare If-Match con l'ETag letto dal contributo.".into()
+            (ApiError::PreconditionFailed(resource), It) => {
+                let (subject, _, ending, pronoun) = italian(*resource);
+                format!(
+                    "{subject} è stat{ending} modificat{ending} nel frattempo: \
+                     rileggerl{pronoun} e riprovare."
+                )
             }
-            (ApiError::PreconditionRequired, En) => {
-                "Send If-Match with the ETag read from the contribution.".into()
+            (ApiError::PreconditionFailed(resource), En) => {
+                format!("The {resource} changed meanwhile: read it again and retry.")
+            }
+            (ApiError::PreconditionRequired(resource), It) => {
+                let (_, from, _, _) = italian(*resource);
+                format!("Inviare If-Match con l'ETag letto {from}.")
+            }
+            (ApiError::PreconditionRequired(resource), En) => {
+                format!("Send If-Match with the ETag read from the {resource}.")
             }
             (ApiError::ConsultationClosed, It) => {
                 "La consultazione non è aperta: non si accettano contributi.".into()
@@ -313,6 +337,17 @@ impl ApiError {
     }
 }
 
+/// A resource in Italian: with its article, after "da", the ending of a
+/// participle agreeing with it, and its object pronoun.
+fn italian(resource: Resource) -> (&'static str, &'static str, &'static str, &'static str) {
+    match resource {
+        Resource::Contribution => ("Il contributo", "dal contributo", "o", "o"),
+        Resource::ThematicArea => ("L'area tematica", "dall'area tematica", "a", "a"),
+        Resource::Staff => ("L'account", "dall'account", "o", "o"),
+        Resource::OutboxMessage => ("L'e-mail", "dall'e-mail", "a", "a"),
+    }
+}
+
 fn generic_title(status: StatusCode, language: Language) -> String {
     match (status.as_u16(), language) {
         (400, Language::It) => "Richiesta non valida".into(),
@@ -336,17 +371,18 @@ impl ResponseError for ApiError {
         match self {
             ApiError::MalformedJson(_) => StatusCode::BAD_REQUEST,
             ApiError::BadQuery(_) | ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::NotFound | ApiError::NoSuch(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::ConsultationClosed
             | ApiError::IdempotencyKeyReused
             | ApiError::InvalidTransition { .. }
+            | ApiError::NotRetriable { .. }
             | ApiError::ClaimedByAnother { .. }
             | ApiError::NotPending { .. } => StatusCode::CONFLICT,
-            ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
-            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             ApiError::WeakIfMatch => StatusCode::PRECONDITION_FAILED,
             ApiError::MalformedIfMatch => StatusCode::BAD_REQUEST,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -453,18 +489,16 @@ impl From<crate::app::AppError> for ApiError {
     fn from(error: crate::app::AppError) -> ApiError {
         use crate::app::AppError;
         match error {
-            AppError::NotFound(_) => ApiError::NotFound,
+            AppError::NotFound(resource) => ApiError::NoSuch(resource),
             AppError::Invalid(invalid) => invalid.into(),
             AppError::InvalidTransition { from, to } => ApiError::InvalidTransition {
                 from: from.to_string(),
                 to: to.to_string(),
             },
-            // Worded as today's answer; issue 14 gives it its own wording.
-            AppError::OutboxNotRetriable(status) => ApiError::InvalidTransition {
-                from: status.to_string(),
-                to: crate::domain::OutboxStatus::Pending.to_string(),
+            AppError::OutboxNotRetriable(status) => ApiError::NotRetriable {
+                status: status.to_string(),
             },
-            AppError::StaleVersion => ApiError::PreconditionFailed,
+            AppError::StaleVersion(resource) => ApiError::PreconditionFailed(resource),
             AppError::NotPending(status) => ApiError::NotPending {
                 status: status.to_string(),
             },

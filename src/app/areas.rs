@@ -2,13 +2,16 @@
 
 use crate::app::error::unless_taken;
 use crate::app::{AppError, Resource, Services};
+use chrono::NaiveDateTime;
+
 use crate::clock;
 use crate::db::models::{NewThematicAreaRow, ThematicAreaRow};
 use crate::db::thematic_areas::{self, AreaChanges};
 use crate::db::{audit, DbConnection};
 use crate::domain::{Actor, AuditEvent, FieldIssue, StaffId, ThematicAreaCode};
 
-/// A new area; `position` after the last area when absent.
+/// A new area; `position` after the last area when absent. Positions stay
+/// 1..n: the areas from `position` on move down one.
 pub struct NewArea {
     pub code: ThematicAreaCode,
     pub name: String,
@@ -28,11 +31,8 @@ pub async fn create(
             if thematic_areas::find(conn, new.code.as_str())?.is_some() {
                 return Err(AppError::invalid("code", FieldIssue::AlreadyExists));
             }
-            let position = match new.position {
-                Some(position) => position,
-                None => next_position(conn)?,
-            };
             let now = clock::now().naive_utc();
+            let position = place(conn, new.code.as_str(), new.position, now)?;
             let row = NewThematicAreaRow {
                 code: new.code.as_str(),
                 name: &new.name,
@@ -53,12 +53,38 @@ pub async fn create(
     Ok(row)
 }
 
-fn next_position(conn: &mut DbConnection) -> Result<i32, AppError> {
-    let last = thematic_areas::list(conn, false)?
-        .iter()
-        .map(|area| area.position)
-        .max();
-    Ok(last.unwrap_or(0) + 1)
+/// Keeps positions a sequence 1..n: puts area `code` (new, or moving) at
+/// `position` (last when `None` or past the end; an area keeps its place
+/// when `None`), renumbers the others from 1 as new versions, and returns the
+/// position `code` must take. Run in the caller's transaction.
+fn place(
+    conn: &mut DbConnection,
+    code: &str,
+    position: Option<i32>,
+    now: NaiveDateTime,
+) -> Result<i32, AppError> {
+    let mut order: Vec<(String, i32)> = thematic_areas::list(conn, false)?
+        .into_iter()
+        .map(|area| (area.code, area.position))
+        .collect();
+    let current = order.iter().position(|(c, _)| c == code);
+    let at = match (position, current) {
+        (None, Some(index)) => index,
+        (None, None) => order.len(),
+        (Some(position), _) => usize::try_from(position - 1).unwrap_or(0),
+    };
+    if let Some(index) = current {
+        order.remove(index);
+    }
+    let at = at.min(order.len());
+    order.insert(at, (code.to_owned(), 0));
+    for (index, (other, old)) in order.iter().enumerate() {
+        let new = index as i32 + 1;
+        if other != code && *old != new {
+            thematic_areas::set_position(conn, other, new, now)?;
+        }
+    }
+    Ok(at as i32 + 1)
 }
 
 /// Renames, describes, reorders, deactivates or reactivates an area, if it
@@ -76,11 +102,15 @@ pub async fn change(
             let not_found = || AppError::NotFound(Resource::ThematicArea);
             let current = thematic_areas::find(conn, &code)?.ok_or_else(not_found)?;
             if expected_version.is_some_and(|version| version != current.version) {
-                return Err(AppError::StaleVersion);
+                return Err(AppError::StaleVersion(Resource::ThematicArea));
             }
             let now = clock::now().naive_utc();
+            let mut changes = changes;
+            if changes.position.is_some() {
+                changes.position = Some(place(conn, &code, changes.position, now)?);
+            }
             if !thematic_areas::update_if_version(conn, &code, current.version, &changes, now)? {
-                return Err(AppError::StaleVersion);
+                return Err(AppError::StaleVersion(Resource::ThematicArea));
             }
             let updated = thematic_areas::find(conn, &code)?.ok_or_else(not_found)?;
             let event =

@@ -1,33 +1,92 @@
 //! Reading the audit log: the whole log for admins, one contribution's
-//! history for moderators.
+//! history for moderators; each event with its actor's name.
+
+use std::collections::HashMap;
 
 use super::moderation::detail;
 use crate::app::{AppError, Services};
 use crate::db::audit::{self, AuditFilter, AuditRow};
-use crate::db::staff;
-use crate::domain::{ContributionRef, StaffId, TargetType};
+use crate::db::{staff, DbConnection, DbError};
+use crate::domain::{ContributionRef, TargetType, COMMAND_LINE_ACTOR, SYSTEM_ACTOR};
 
-/// Events in the order they happened, `limit + 1` at most after `after_seq`.
+/// An event and the name of the staff member who acted, if one did.
+pub struct NamedEvent {
+    pub row: AuditRow,
+    pub actor_name: Option<String>,
+}
+
+/// The audit log's filters, with the actor as an admin types it.
+#[derive(Debug, Default)]
+pub struct AuditQuery {
+    /// A staff id, `system`, `command-line`, or part of a name or e-mail
+    /// (any case).
+    pub actor: Option<String>,
+    pub filter: AuditFilter,
+}
+
+/// Events in the filter's order, `limit + 1` at most after `after_seq`.
 pub async fn list(
     services: &Services,
-    filter: AuditFilter,
+    query: AuditQuery,
     after_seq: Option<i64>,
     limit: i64,
-) -> Result<Vec<AuditRow>, AppError> {
+) -> Result<Vec<NamedEvent>, AppError> {
     Ok(services
         .db
-        .read(move |conn| audit::list(conn, &filter, after_seq, limit))
+        .read(move |conn| {
+            let mut filter = query.filter;
+            if let Some(actor) = &query.actor {
+                filter.actors = Some(matching_actors(conn, actor)?);
+            }
+            let rows = audit::list(conn, &filter, after_seq, limit)?;
+            named(conn, rows)
+        })
         .await?)
 }
 
-/// Every audited event about contribution `id`, oldest first, each with
-/// the name of the staff member who acted (`None` for the system).
+/// The stored actors that `text` names: itself, and every account whose
+/// name or e-mail contains it, compared in Unicode lowercase (in Rust,
+/// since SQLite's `lower()` folds ASCII only; staff lists are short).
+fn matching_actors(conn: &mut DbConnection, text: &str) -> Result<Vec<String>, DbError> {
+    let needle = text.trim().to_lowercase();
+    let mut actors = vec![text.trim().to_owned()];
+    actors.extend(
+        staff::list(conn)?
+            .into_iter()
+            .filter(|row| {
+                row.name.to_lowercase().contains(&needle)
+                    || row.email.to_lowercase().contains(&needle)
+            })
+            .map(|row| row.id.to_string()),
+    );
+    Ok(actors)
+}
+
+fn named(conn: &mut DbConnection, rows: Vec<AuditRow>) -> Result<Vec<NamedEvent>, DbError> {
+    let names: HashMap<String, String> = staff::list(conn)?
+        .into_iter()
+        .map(|row| (row.id.to_string(), row.name))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let actor_name = match row.actor.as_str() {
+                SYSTEM_ACTOR | COMMAND_LINE_ACTOR => None,
+                id => names.get(id).cloned(),
+            };
+            NamedEvent { row, actor_name }
+        })
+        .collect())
+}
+
+/// Every audited event about a contribution, oldest first, each with the
+/// name of the staff member who acted (`None` for the system).
 pub async fn history(
     services: &Services,
     key: impl Into<ContributionRef>,
     after_seq: Option<i64>,
     limit: i64,
-) -> Result<Vec<(AuditRow, Option<String>)>, AppError> {
+) -> Result<Vec<NamedEvent>, AppError> {
     let key = key.into();
     services
         .db
@@ -39,21 +98,7 @@ pub async fn history(
                 ..AuditFilter::default()
             };
             let rows = audit::list(conn, &filter, after_seq, limit)?;
-            let actors: Vec<StaffId> = rows
-                .iter()
-                .filter_map(|row| StaffId::parse(&row.actor))
-                .collect();
-            let names = staff::names_of(conn, &actors)?;
-            Ok(rows
-                .into_iter()
-                .map(|row| {
-                    let name = names
-                        .iter()
-                        .find(|(id, _)| Some(*id) == StaffId::parse(&row.actor))
-                        .map(|(_, name)| name.clone());
-                    (row, name)
-                })
-                .collect())
+            Ok(named(conn, rows)?)
         })
         .await
 }

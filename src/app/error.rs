@@ -28,8 +28,8 @@ pub enum AppError {
     #[error("idempotency key reused with another body")]
     IdempotencyKeyReused,
     /// Someone else changed the record since it was read.
-    #[error("stale version")]
-    StaleVersion,
+    #[error("stale version of the {0}")]
+    StaleVersion(Resource),
     /// Only a pending contribution is claimed for review.
     #[error("a contribution in status {0} is not pending")]
     NotPending(ContributionStatus),

@@ -13,6 +13,7 @@ pub mod indicators;
 pub mod moderation;
 pub mod outbox;
 pub mod public;
+pub mod settings;
 pub mod sign_in;
 pub mod similar_index;
 pub mod staff;

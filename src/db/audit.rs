@@ -1,7 +1,8 @@
-//! The audit log: append-only. Nothing here deletes a row; the one update is
-//! erasure's (GDPR art. 17), which blanks the free-text reason of events
+//! The audit log: append-only. Nothing here deletes a row; the only updates
+//! are erasure's (GDPR art. 17): it blanks the free-text reason of events
 //! about messages to an erased address, since an SMTP answer quoted there may
-//! name it.
+//! name it, and the text a `note_added` event carries of a note it rewrites
+//! or removes.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -72,16 +73,33 @@ pub fn erase_outbox_reasons(
     .execute(conn)?)
 }
 
+/// Blanks the details of the `note_added` event of note `note_id`
+/// (erasure): they hold the note's text, which may name the author.
+pub fn erase_note_text(conn: &mut DbConnection, note_id: &str) -> Result<usize, DbError> {
+    Ok(diesel::update(
+        audit_events::table
+            .filter(audit_events::action.eq(AuditAction::NoteAdded))
+            .filter(audit_events::to_value.eq(note_id)),
+    )
+    .set(audit_events::details.eq(None::<String>))
+    .execute(conn)?)
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct AuditFilter {
-    pub actor: Option<String>,
+    /// Events by any of these actors (stored ids, `system`, `command-line`).
+    pub actors: Option<Vec<String>>,
     pub action: Option<AuditAction>,
     pub target_type: Option<TargetType>,
     pub target_id: Option<String>,
     pub since: Option<NaiveDateTime>,
+    /// Events at or before this time.
+    pub until: Option<NaiveDateTime>,
+    pub newest_first: bool,
 }
 
-/// Events in the order they happened, `limit + 1` at most, after `after_seq`.
+/// Events in order (oldest first unless `newest_first`), `limit + 1` at
+/// most, after the event `after_seq` in that order.
 pub fn list(
     conn: &mut DbConnection,
     filter: &AuditFilter,
@@ -90,11 +108,15 @@ pub fn list(
 ) -> Result<Vec<AuditRow>, DbError> {
     let mut query = audit_events::table
         .select(AuditRow::as_select())
-        .order(audit_events::seq.asc())
         .limit(limit + 1)
         .into_boxed();
-    if let Some(actor) = &filter.actor {
-        query = query.filter(audit_events::actor.eq(actor.clone()));
+    query = if filter.newest_first {
+        query.order(audit_events::seq.desc())
+    } else {
+        query.order(audit_events::seq.asc())
+    };
+    if let Some(actors) = &filter.actors {
+        query = query.filter(audit_events::actor.eq_any(actors.clone()));
     }
     if let Some(action) = &filter.action {
         query = query.filter(audit_events::action.eq(*action));
@@ -108,8 +130,13 @@ pub fn list(
     if let Some(since) = filter.since {
         query = query.filter(audit_events::occurred_at.ge(since));
     }
-    if let Some(seq) = after_seq {
-        query = query.filter(audit_events::seq.gt(seq));
+    if let Some(until) = filter.until {
+        query = query.filter(audit_events::occurred_at.le(until));
     }
+    query = match (after_seq, filter.newest_first) {
+        (Some(seq), false) => query.filter(audit_events::seq.gt(seq)),
+        (Some(seq), true) => query.filter(audit_events::seq.lt(seq)),
+        (None, _) => query,
+    };
     Ok(query.load(conn)?)
 }

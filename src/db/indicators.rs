@@ -62,7 +62,8 @@ const UNCOUNTED: [ContributionStatus; 2] =
 /// Records when the counted total first reached `target`, if it has and it
 /// was not recorded yet. The time is when the target-th counted contribution
 /// arrived, so it is exact even when noticed late. Returns the newly
-/// recorded time, so that the caller can announce it once.
+/// recorded time, so that the caller can announce it once, unless a demo
+/// row reached it (`None` then too: demo data never causes a notice).
 pub fn record_target_reached(
     conn: &mut DbConnection,
     target: i64,
@@ -71,20 +72,21 @@ pub fn record_target_reached(
         return Ok(None);
     }
     let uncounted = UNCOUNTED.map(ContributionStatus::as_str);
-    let reaching: Option<NaiveDateTime> = contributions::table
+    let reaching: Option<(NaiveDateTime, bool)> = contributions::table
         .filter(contributions::channel.eq(Channel::Form.as_str()))
         .filter(contributions::status.ne_all(uncounted))
         .order(contributions::seq.asc())
-        .select(contributions::received_at)
+        .select((contributions::received_at, contributions::demo))
         .offset(target - 1)
         .first(conn)
         .optional()?;
-    let Some(reached_at) = reaching else {
+    let Some((reached_at, by_demo)) = reaching else {
         return Ok(None);
     };
     let row = (
         indicator_milestones::target.eq(target),
         indicator_milestones::reached_at.eq(reached_at),
+        indicator_milestones::demo.eq(by_demo),
     );
     // Two transactions may notice at once: the second one inserts nothing.
     let inserted = match conn {
@@ -97,5 +99,5 @@ pub fn record_target_reached(
             .on_conflict_do_nothing()
             .execute(sqlite)?,
     };
-    Ok((inserted == 1).then_some(reached_at))
+    Ok((inserted == 1 && !by_demo).then_some(reached_at))
 }

@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::outbox;
+use super::search::escape_like;
 use super::{on_backend, DbConnection, DbError};
 use crate::domain::{normalise_email, ContributionId, MessageId, MessageKind, OutboxStatus};
 use crate::mail::Message;
@@ -186,10 +187,18 @@ pub fn release(conn: &mut DbConnection, ids: &[MessageId]) -> Result<(), DbError
     Ok(())
 }
 
-/// Messages by status, oldest first, `limit + 1` at most after `after_seq`.
+/// Filters of the outbox listing.
+#[derive(Clone, Debug, Default)]
+pub struct OutboxFilter {
+    pub status: Option<OutboxStatus>,
+    /// Part of the recipient's address, any case.
+    pub recipient: Option<String>,
+}
+
+/// Messages oldest first, `limit + 1` at most, after `after_seq`.
 pub fn list(
     conn: &mut DbConnection,
-    status: Option<OutboxStatus>,
+    filter: &OutboxFilter,
     after_seq: Option<i64>,
     limit: i64,
 ) -> Result<Vec<OutboxRow>, DbError> {
@@ -198,13 +207,28 @@ pub fn list(
         .order(outbox::seq.asc())
         .limit(limit + 1)
         .into_boxed();
-    if let Some(status) = status {
+    if let Some(status) = filter.status {
         query = query.filter(outbox::status.eq(status));
+    }
+    if let Some(recipient) = &filter.recipient {
+        // The normalised copy is lowercase already, so LIKE needs no case
+        // folding on either backend.
+        let pattern = format!("%{}%", escape_like(&normalise_email(recipient)));
+        query = query.filter(outbox::recipient_normalised.like(pattern).escape('\\'));
     }
     if let Some(seq) = after_seq {
         query = query.filter(outbox::seq.gt(seq));
     }
     Ok(query.load(conn)?)
+}
+
+/// Every failed message, oldest first.
+pub fn failed(conn: &mut DbConnection) -> Result<Vec<OutboxRow>, DbError> {
+    Ok(outbox::table
+        .filter(outbox::status.eq(OutboxStatus::Failed))
+        .order(outbox::seq.asc())
+        .select(OutboxRow::as_select())
+        .load(conn)?)
 }
 
 pub fn find(conn: &mut DbConnection, id: MessageId) -> Result<Option<OutboxRow>, DbError> {

@@ -54,6 +54,7 @@ diesel::table! {
         personal_data_erased_at -> Nullable<Timestamp>,
         version -> BigInt,
         email_normalised -> Nullable<Text>,
+        demo -> Bool,
         author_group -> Nullable<Text>,
         author_confirmed_at -> Nullable<Timestamp>,
         confirmation_token_hash -> Nullable<Text>,
@@ -136,6 +137,7 @@ diesel::table! {
     indicator_milestones (target) {
         target -> BigInt,
         reached_at -> Timestamp,
+        demo -> Bool,
     }
 }
 

@@ -33,7 +33,7 @@ pub fn author_patterns(text: Option<&str>) -> Vec<(String, String)> {
         .collect()
 }
 
-fn escape_like(word: &str) -> String {
+pub fn escape_like(word: &str) -> String {
     let mut escaped = String::with_capacity(word.len());
     for c in word.chars() {
         if matches!(c, '%' | '_' | '\\') {

@@ -75,17 +75,6 @@ pub fn find(conn: &mut DbConnection, id: StaffId) -> Result<Option<StaffRow>, Db
     naming_row(found, "staff", id)
 }
 
-/// The names of the staff accounts among `ids`.
-pub fn names_of(
-    conn: &mut DbConnection,
-    ids: &[StaffId],
-) -> Result<Vec<(StaffId, String)>, DbError> {
-    Ok(staff::table
-        .filter(staff::id.eq_any(ids))
-        .select((staff::id, staff::name))
-        .load(conn)?)
-}
-
 pub fn email_taken(conn: &mut DbConnection, email: &str) -> Result<bool, DbError> {
     let count: i64 = staff::table
         .filter(staff::email.eq(email))
@@ -128,4 +117,29 @@ pub fn list_active_with_roles(
         .order(staff::created_at.asc())
         .select(StaffRow::as_select())
         .load(conn)?)
+}
+
+/// What an admin may change on an account; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, AsChangeset)]
+#[diesel(table_name = staff)]
+pub struct StaffChanges {
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+    /// `Some(None)` clears it on reactivation.
+    pub deactivated_at: Option<Option<NaiveDateTime>>,
+}
+
+pub fn update(conn: &mut DbConnection, id: StaffId, changes: &StaffChanges) -> Result<(), DbError> {
+    diesel::update(staff::table.filter(staff::id.eq(id)))
+        .set(changes)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_token_hash(conn: &mut DbConnection, id: StaffId, hash: &str) -> Result<(), DbError> {
+    diesel::update(staff::table.filter(staff::id.eq(id)))
+        .set(staff::token_hash.eq(hash))
+        .execute(conn)?;
+    Ok(())
 }

@@ -108,3 +108,20 @@ pub fn update_if_version(
     .execute(conn)?;
     Ok(updated == 1)
 }
+
+/// Moves an area to `position`, as a new version.
+pub fn set_position(
+    conn: &mut DbConnection,
+    code: &str,
+    position: i32,
+    now: chrono::NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::update(thematic_areas::table.filter(thematic_areas::code.eq(code)))
+        .set((
+            thematic_areas::position.eq(position),
+            thematic_areas::version.eq(thematic_areas::version + 1),
+            thematic_areas::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

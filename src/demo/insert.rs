@@ -45,6 +45,7 @@ pub(super) fn insert_batch(conn: &mut DbConnection, batch: &Batch) -> Result<(),
                 contributions::status_reason.eq(made.status_reason),
                 contributions::duplicate_of.eq(made.duplicate_of),
                 contributions::published_at.eq(made.published_at),
+                contributions::demo.eq(true),
             )
         })
         .collect();

@@ -88,6 +88,12 @@ pub enum DemoError {
 }
 
 /// Inserts `options.count` contributions; `progress` is called after each batch.
+/// Deletes every row `generate` wrote (they are marked `demo`), with their
+/// tags, notes and the milestones they reached, in one transaction.
+pub fn remove(db: &Db) -> Result<usize, DemoError> {
+    Ok(db.write_blocking(crate::db::contributions::delete_demo)?)
+}
+
 pub fn generate(
     db: &Db,
     options: &DemoOptions,

@@ -18,6 +18,8 @@ text_enum!(
         ContributionAreaChanged => "thematic_area_changed",
         TagsChanged => "tags_changed",
         NoteAdded => "note_added",
+        NoteEdited => "note_edited",
+        NoteRemoved => "note_removed",
         OfflineRegistered => "offline_registered",
         BulkAction => "bulk_action",
         ThematicAreaCreated => "thematic_area_created",
@@ -25,6 +27,9 @@ text_enum!(
         OutboxRetried => "outbox_retried",
         StaffCreated => "staff_created",
         StaffDeactivated => "staff_deactivated",
+        StaffUpdated => "staff_updated",
+        StaffTokenIssued => "staff_token_issued",
+        StaffSessionsEnded => "staff_sessions_ended",
         ConsoleSignedIn => "console_signed_in",
         ConsoleSignedOut => "console_signed_out",
         ErasureRequest => "erasure_request",
@@ -172,6 +177,18 @@ impl AuditEvent {
             .with_details(Some(serde_json::json!({ "note": text }).to_string()))
     }
 
+    /// A note rewritten during an erasure request, because it named the
+    /// person; neither text is kept.
+    pub fn note_edited(id: ContributionId, note: NoteId) -> AuditEvent {
+        AuditEvent::new(AuditAction::NoteEdited, TargetType::Contribution, id)
+            .changing(Some(note.to_string()), Some(note.to_string()))
+    }
+
+    pub fn note_removed(id: ContributionId, note: NoteId) -> AuditEvent {
+        AuditEvent::new(AuditAction::NoteRemoved, TargetType::Contribution, id)
+            .changing(Some(note.to_string()), None)
+    }
+
     pub fn offline_registered(id: ContributionId, channel: Channel) -> AuditEvent {
         AuditEvent::new(AuditAction::OfflineRegistered, TargetType::Contribution, id)
             .changing(None, Some(channel.to_string()))
@@ -218,6 +235,24 @@ impl AuditEvent {
     pub fn staff_deactivated(id: StaffId, role: super::Role) -> AuditEvent {
         AuditEvent::new(AuditAction::StaffDeactivated, TargetType::Staff, id)
             .changing(Some(role.to_string()), None)
+    }
+
+    /// An admin changed an account's name, role or activity; `from` and
+    /// `to` are JSON of those fields.
+    pub fn staff_updated(id: StaffId, from: String, to: String) -> AuditEvent {
+        AuditEvent::new(AuditAction::StaffUpdated, TargetType::Staff, id)
+            .changing(Some(from), Some(to))
+    }
+
+    /// A new token replaced the account's old one (neither is recorded).
+    pub fn staff_token_issued(id: StaffId) -> AuditEvent {
+        AuditEvent::new(AuditAction::StaffTokenIssued, TargetType::Staff, id)
+    }
+
+    /// An admin ended every console session of an account; `to` is how many.
+    pub fn staff_sessions_ended(id: StaffId, ended: usize) -> AuditEvent {
+        AuditEvent::new(AuditAction::StaffSessionsEnded, TargetType::Staff, id)
+            .changing(None, Some(ended.to_string()))
     }
 
     /// A staff member signed in to the console; `method` says how

@@ -55,6 +55,16 @@ pub enum FieldIssue {
     /// The last active admin may not be deactivated.
     LastActiveAdmin,
     AlreadyExists,
+    /// Neither a contribution's id nor its reference.
+    InvalidContributionRef,
+    /// No contribution has this id or reference.
+    UnknownContribution,
+    /// No note has this id.
+    UnknownNote,
+    /// Neither an RFC 3339 time nor a date.
+    InvalidDateOrTime,
+    /// An erasure request names an address or a contribution: one of them.
+    EmailOrContribution,
     TooManyItems {
         max: usize,
     },
@@ -187,6 +197,32 @@ impl FieldIssue {
             (DuplicateOfRequired, Language::En) => {
                 "is required when the status is duplicate".into()
             }
+            (InvalidContributionRef, Language::It) => {
+                "deve essere l'id o il riferimento (RF-000123) di un contributo".into()
+            }
+            (InvalidContributionRef, Language::En) => {
+                "must be a contribution's id or reference (RF-000123)".into()
+            }
+            (UnknownContribution, Language::It) => {
+                "nessun contributo con questo id o riferimento".into()
+            }
+            (UnknownContribution, Language::En) => {
+                "no contribution has this id or reference".into()
+            }
+            (EmailOrContribution, Language::It) => {
+                "indicare l'e-mail oppure il contributo (uno dei due)".into()
+            }
+            (EmailOrContribution, Language::En) => {
+                "give either the e-mail or the contribution, not both".into()
+            }
+            (InvalidDateOrTime, Language::It) => {
+                "deve essere una data (2026-12-04) o una data e ora RFC 3339".into()
+            }
+            (InvalidDateOrTime, Language::En) => {
+                "must be a date (2026-12-04) or an RFC 3339 date-time".into()
+            }
+            (UnknownNote, Language::It) => "nessuna nota con questo id".into(),
+            (UnknownNote, Language::En) => "no note has this id".into(),
             (AlreadyExists, Language::It) => "esiste già".into(),
             (AlreadyExists, Language::En) => "already exists".into(),
             (EmptyList, Language::It) => "l'elenco è vuoto: indicare almeno un contributo".into(),

@@ -18,7 +18,9 @@ pub mod status;
 pub mod text;
 pub mod thematic_area;
 
-pub use audit::{Actor, AuditAction, AuditEvent, ErasureKind, TargetType};
+pub use audit::{
+    Actor, AuditAction, AuditEvent, ErasureKind, TargetType, COMMAND_LINE_ACTOR, SYSTEM_ACTOR,
+};
 pub use author::{new_author_group, ConfirmationToken};
 pub use contribution::normalise_email;
 pub use contribution::{

@@ -63,6 +63,39 @@ pub fn parse_quartiere(raw: &str) -> Result<Quartiere, FieldIssue> {
         .and_then(Quartiere::parse)
 }
 
+/// Which end of a period a date stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeriodEdge {
+    /// A date means its first instant.
+    Start,
+    /// A date means its last instant.
+    End,
+}
+
+/// An RFC 3339 time, or a date (`2026-12-04`, UTC) taken as the first or
+/// last instant of that day, as UTC without offset.
+pub fn query_instant(
+    raw: Option<&str>,
+    field: &str,
+    edge: PeriodEdge,
+    errors: &mut FieldErrors,
+) -> Option<chrono::NaiveDateTime> {
+    let raw = raw?.trim();
+    if let Ok(time) = chrono::DateTime::parse_from_rfc3339(raw) {
+        return Some(time.naive_utc());
+    }
+    match chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+        Ok(date) => match edge {
+            PeriodEdge::Start => date.and_hms_opt(0, 0, 0),
+            PeriodEdge::End => date.and_hms_micro_opt(23, 59, 59, 999_999),
+        },
+        Err(_) => {
+            errors.add(field, FieldIssue::InvalidDateOrTime);
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +119,30 @@ mod tests {
             parse_quartiere
         )
         .is_empty());
+    }
+
+    #[test]
+    fn a_date_stands_for_the_first_or_last_instant_of_its_day() {
+        let mut errors = FieldErrors::default();
+        let start = query_instant(Some("2026-12-04"), "since", PeriodEdge::Start, &mut errors);
+        let end = query_instant(Some("2026-12-04"), "until", PeriodEdge::End, &mut errors);
+        let time = query_instant(
+            Some("2026-12-04T10:00:00+01:00"),
+            "since",
+            PeriodEdge::Start,
+            &mut errors,
+        );
+        assert!(errors.is_empty());
+        assert_eq!(start.unwrap().to_string(), "2026-12-04 00:00:00");
+        assert_eq!(end.unwrap().to_string(), "2026-12-04 23:59:59.999999");
+        assert_eq!(time.unwrap().to_string(), "2026-12-04 09:00:00");
+        for bad in ["04/12/2026", "2026-13-01", "ieri"] {
+            let mut errors = FieldErrors::default();
+            assert_eq!(
+                query_instant(Some(bad), "until", PeriodEdge::End, &mut errors),
+                None
+            );
+            assert!(!errors.is_empty(), "{bad}");
+        }
     }
 }

@@ -130,13 +130,19 @@ fn api_routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(report::show_export_report)
         .service(admin::list_staff)
         .service(admin::create_staff)
+        .service(admin::change_staff)
+        .service(admin::issue_staff_token)
+        .service(admin::end_staff_sessions)
         .service(admin::deactivate_staff)
         .service(admin::create_thematic_area)
         .service(admin::change_thematic_area)
         .service(admin::list_audit_events)
         .service(admin::list_outbox)
+        .service(admin::retry_failed_outbox_messages)
+        .service(admin::show_outbox_message)
         .service(admin::retry_outbox_message)
-        .service(admin::erase_personal_data);
+        .service(admin::erase_personal_data)
+        .service(admin::show_settings);
 }
 
 /// Builds the application with every route and middleware; the OpenAPI

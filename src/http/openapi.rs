@@ -147,7 +147,7 @@ fn sorted(value: serde_json::Value) -> serde_json::Value {
 mod tests {
     use crate::http::admin::areas::{NewThematicArea, ThematicAreaPatch};
     use crate::http::admin::erasure::ErasureRequest;
-    use crate::http::admin::staff::NewStaffAccount;
+    use crate::http::admin::staff::{NewStaffAccount, StaffAccountPatch};
     use crate::http::contributions::{SubmissionRules, AUTHOR_FIELDS};
     use crate::http::input::DocumentedBody;
     use crate::http::moderation::bulk::BulkAction;
@@ -169,6 +169,7 @@ mod tests {
             ("NewNote", NewNote::FIELDS.to_vec()),
             ("BulkAction", BulkAction::FIELDS.to_vec()),
             ("NewStaffAccount", NewStaffAccount::FIELDS.to_vec()),
+            ("StaffAccountPatch", StaffAccountPatch::FIELDS.to_vec()),
             ("NewThematicArea", NewThematicArea::FIELDS.to_vec()),
             ("ThematicAreaPatch", ThematicAreaPatch::FIELDS.to_vec()),
             ("ErasureRequest", ErasureRequest::FIELDS.to_vec()),

@@ -301,7 +301,8 @@ async fn a_new_thematic_area_is_listed_and_counted() {
         .json()
         .await
         .unwrap();
-    assert_eq!(first["position"], 0);
+    // Positions stay 1..n: 0 means first, and the others move down one.
+    assert_eq!(first["position"], 1);
     assert_eq!(areas(&app).await[0]["code"], "in-evidenza");
     let response = app
         .post_json_as(
@@ -541,7 +542,11 @@ async fn audit_log(app: &TestApp, admin: &str, query: &str, limit: usize) -> Vec
     let mut events = Vec::new();
     let mut cursor: Option<String> = None;
     for _ in 0..200 {
-        let mut path = paths::with_query(paths::audit_log(), format!("limit={limit}&{query}"));
+        // Oldest first, so that the events read as the story of the test.
+        let mut path = paths::with_query(
+            paths::audit_log(),
+            format!("sort=occurred_at&limit={limit}&{query}"),
+        );
         if let Some(cursor) = &cursor {
             path.push_str(&format!("&cursor={cursor}"));
         }

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 fn outbox_rows(app: &TestApp) -> Vec<OutboxRow> {
     app.db
-        .read_blocking(|conn| outbox::list(conn, None, None, 1000))
+        .read_blocking(|conn| outbox::list(conn, &outbox::OutboxFilter::default(), None, 1000))
         .expect("outbox readable")
 }
 

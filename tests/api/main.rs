@@ -5,6 +5,7 @@
 
 mod support;
 
+mod admin_chores;
 mod administration;
 mod assets;
 mod authorization;
@@ -16,6 +17,7 @@ mod console_shell;
 mod console_sign_in;
 mod cruscotto;
 mod csv_formulas;
+mod erasure;
 mod export_limits;
 mod exports;
 mod hardening;

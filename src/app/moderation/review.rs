@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use super::detail::{self, ContributionDetail};
 use super::plan::{plan, Plan};
 use crate::app::indicators::record_milestone;
-use crate::app::{AppError, Services};
+use crate::app::{AppError, Resource, Services};
 use crate::clock;
 use crate::db::models::ContributionRow;
 use crate::db::{audit, contributions, tags, DbConnection};
@@ -108,7 +108,7 @@ pub fn apply(
     let row = detail::find(conn, key)?;
     let id = row.id;
     if expected_version.is_some_and(|version| version != row.version) {
-        return Err(AppError::StaleVersion);
+        return Err(AppError::StaleVersion(Resource::Contribution));
     }
     let plan = plan(conn, &row, request, step.now)?;
     if !plan.changes_anything() {
@@ -146,7 +146,7 @@ fn commit(
     plan: Plan,
 ) -> Result<(), AppError> {
     if !contributions::update_if_version(conn, row.id, row.version, &plan.changes, step.now)? {
-        return Err(AppError::StaleVersion);
+        return Err(AppError::StaleVersion(Resource::Contribution));
     }
     let mut events = plan.events;
     if let Some(change) = plan.tags {
@@ -161,7 +161,7 @@ fn commit(
 }
 
 /// The author hears once when published (not again after hide and
-/// re-publish) and when rejected, with the reason.
+/// re-publish) and when rejected, with the reason; demo rows never.
 fn notify_author(
     conn: &mut DbConnection,
     step: &StepContext<'_>,
@@ -169,6 +169,9 @@ fn notify_author(
     new_status: Option<ContributionStatus>,
     published_now: bool,
 ) -> Result<(), AppError> {
+    if contributions::is_demo(conn, row.id)? {
+        return Ok(());
+    }
     match new_status {
         Some(ContributionStatus::Approved) if published_now => {
             notices::outcome(conn, step.mail, row, true, step.now)?

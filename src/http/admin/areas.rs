@@ -7,6 +7,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::app::areas::{self, NewArea};
+use crate::app::Resource;
 use crate::db::models::ThematicAreaRow;
 use crate::db::thematic_areas::AreaChanges;
 use crate::domain::text::{bounded_text, Lines};
@@ -166,7 +167,7 @@ pub async fn change_thematic_area(
         object, mut errors, ..
     }: JsonFields<ThematicAreaPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let expected = optional_expected_version(&request)?;
+    let expected = optional_expected_version(&request, Resource::ThematicArea)?;
     let changes = object.and_then(|mut object| {
         let name = object.optional("name", &mut errors, area_name);
         let description = object.optional("description", &mut errors, area_description);

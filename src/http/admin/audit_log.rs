@@ -1,12 +1,12 @@
 //! `GET /admin/audit-log`.
 
 use actix_web::{get, web, HttpResponse};
-use chrono::DateTime;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::app::audit_log;
+use crate::app::audit_log::{self, AuditQuery};
 use crate::db::audit::AuditFilter;
+use crate::domain::query::{query_instant, query_text, PeriodEdge};
 use crate::domain::{AuditAction, FieldErrors, FieldIssue, TargetType};
 use crate::error::ApiError;
 use crate::http::auth::Admin;
@@ -20,8 +20,9 @@ use crate::http::AppState;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditLogQuery {
-    /// Staff id of who acted (or `system`, `command-line`).
-    #[param(max_length = 64)]
+    /// Who acted: a staff id, `system`, `command-line`, or part of a staff
+    /// member's name or e-mail (any case).
+    #[param(max_length = 200)]
     actor: Option<String>,
     /// e.g. `status_changed`, `tags_changed`, `note_added`, `staff_created`.
     #[param(value_type = Option<AuditAction>)]
@@ -33,9 +34,16 @@ pub struct AuditLogQuery {
     /// `personal_data` or `export`.
     #[param(value_type = Option<TargetType>)]
     target_type: Option<String>,
-    /// Events at or after this time (RFC 3339).
-    #[param(value_type = Option<DateTime<Utc>>)]
+    /// Events at or after this time (RFC 3339), or from this date (UTC).
+    #[param(max_length = 40, example = "2026-12-01")]
     since: Option<String>,
+    /// Events at or before this time (RFC 3339), or up to the end of this
+    /// date (UTC).
+    #[param(max_length = 40, example = "2026-12-04")]
+    until: Option<String>,
+    /// `-occurred_at` (newest first, the default) or `occurred_at`.
+    #[param(max_length = 20, pattern = "^-?occurred_at$")]
+    sort: Option<String>,
     #[param(max_length = 200)]
     cursor: Option<String>,
     #[param(value_type = Option<i32>, format = Int32, minimum = 1, maximum = 500)]
@@ -44,17 +52,9 @@ pub struct AuditLogQuery {
 
 impl AuditLogQuery {
     /// The filters, collecting every invalid parameter.
-    fn filter(&self, errors: &mut FieldErrors) -> AuditFilter {
-        let since =
-            self.since
-                .as_deref()
-                .and_then(|raw| match DateTime::parse_from_rfc3339(raw.trim()) {
-                    Ok(time) => Some(time.naive_utc()),
-                    Err(_) => {
-                        errors.add("since", FieldIssue::InvalidTimestamp);
-                        None
-                    }
-                });
+    fn query(&self, errors: &mut FieldErrors) -> AuditQuery {
+        let since = query_instant(self.since.as_deref(), "since", PeriodEdge::Start, errors);
+        let until = query_instant(self.until.as_deref(), "until", PeriodEdge::End, errors);
         let action = self.action.as_deref().and_then(|raw| {
             AuditAction::parse(raw)
                 .map_err(|issue| errors.add("action", issue))
@@ -65,12 +65,26 @@ impl AuditLogQuery {
                 .map_err(|issue| errors.add("target_type", issue))
                 .ok()
         });
-        AuditFilter {
-            actor: self.actor.clone(),
-            action,
-            target_type,
-            target_id: self.target.clone(),
-            since,
+        let newest_first = match self.sort.as_deref().map(str::trim) {
+            None | Some("-occurred_at") => true,
+            Some("occurred_at") => false,
+            Some(_) => {
+                let allowed = vec!["-occurred_at".to_owned(), "occurred_at".to_owned()];
+                errors.add("sort", FieldIssue::UnknownValue { allowed });
+                true
+            }
+        };
+        AuditQuery {
+            actor: query_text(self.actor.as_deref(), "actor", errors).filter(|a| !a.is_empty()),
+            filter: AuditFilter {
+                actors: None,
+                action,
+                target_type,
+                target_id: query_text(self.target.as_deref(), "target", errors),
+                since,
+                until,
+                newest_first,
+            },
         }
     }
 
@@ -85,8 +99,9 @@ impl AuditLogQuery {
 /// Read the audit log
 ///
 /// Every status change, area move, tag change, note, bulk action, offline
-/// registration, staff change and area change, oldest first. Append-only:
-/// no endpoint changes or deletes an event.
+/// registration, staff change, area change, retry and erasure, newest first
+/// unless `sort=occurred_at`, each with its actor's name. Append-only: no
+/// endpoint changes or deletes an event.
 #[utoipa::path(
     get,
     path = "/admin/audit-log",
@@ -107,9 +122,9 @@ pub async fn list_audit_events(
     query: web::Query<AuditLogQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = FieldErrors::default();
-    let filter = query.filter(&mut errors);
+    let audit_query = query.query(&mut errors);
     let (limit, after) = query.paging().read(&mut errors);
     errors.finish(Some(()))?;
-    let rows = audit_log::list(&state, filter, after, limit).await?;
+    let rows = audit_log::list(&state, audit_query, after, limit).await?;
     Ok(no_store(HttpResponse::Ok(), audit_page(rows, limit)))
 }

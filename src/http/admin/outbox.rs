@@ -8,7 +8,8 @@ use uuid::Uuid;
 
 use crate::app::outbox;
 use crate::clock;
-use crate::db::outbox::OutboxRow;
+use crate::db::outbox::{OutboxFilter, OutboxRow};
+use crate::domain::query::query_text;
 use crate::domain::{FieldErrors, OutboxStatus};
 use crate::error::{ApiError, Problem};
 use crate::http::auth::Admin;
@@ -70,6 +71,9 @@ pub struct OutboxQuery {
     /// `pending`, `sent`, `failed` or `cancelled`.
     #[param(max_length = 20)]
     status: Option<String>,
+    /// Part of the recipient's address, any case.
+    #[param(max_length = 200)]
+    recipient: Option<String>,
     #[param(max_length = 200)]
     cursor: Option<String>,
     #[param(value_type = Option<i32>, format = Int32, minimum = 1, maximum = 500)]
@@ -104,12 +108,89 @@ pub async fn list_outbox(
             .map_err(|issue| errors.add("status", issue))
             .ok()
     });
+    let recipient = query_text(query.recipient.as_deref(), "recipient", &mut errors)
+        .filter(|text| !text.is_empty());
     let limit = pagination::limit(query.limit.as_deref(), &mut errors);
     let after = pagination::decode_cursor(query.cursor.as_deref(), 1, &mut errors).map(|p| p[0]);
     errors.finish(Some(()))?;
-    let rows = outbox::list(&state, status, after, limit).await?;
+    let filter = OutboxFilter { status, recipient };
+    let rows = outbox::list(&state, filter, after, limit).await?;
     let page = Page::from_rows(rows, limit, |row| vec![row.seq], OutboxMessage::from);
     Ok(no_store(HttpResponse::Ok(), page))
+}
+
+/// An e-mail with its text, as sent or to be sent.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutboxMessageDetail {
+    #[serde(flatten)]
+    pub message: OutboxMessage,
+    /// The plain-text body; empty after an erasure.
+    #[schema(max_length = 100000)]
+    pub body_text: String,
+}
+
+/// Read an e-mail
+///
+/// One message of the outbox with its plain-text body.
+#[utoipa::path(
+    get,
+    path = "/admin/outbox/{id}",
+    tag = "amministrazione",
+    operation_id = "show_outbox_message",
+    params(("id" = Uuid, Path, description = "Identifier of the message.")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The message.", body = OutboxMessageDetail),
+        AdminProblems,
+        (status = 404, description = "No such message.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/outbox/{id}")]
+pub async fn show_outbox_message(
+    _: Admin,
+    state: web::Data<AppState>,
+    MessagePath(id): MessagePath,
+) -> Result<HttpResponse, ApiError> {
+    let row = outbox::find(&state, id).await?;
+    let body_text = row.body_text.clone();
+    let message = OutboxMessage::from(row);
+    Ok(no_store(
+        HttpResponse::Ok(),
+        OutboxMessageDetail { message, body_text },
+    ))
+}
+
+/// The messages queued again.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RetriedMessages {
+    #[schema(max_items = 100000)]
+    pub items: Vec<OutboxMessage>,
+}
+
+/// Retry every failed e-mail
+///
+/// Puts every failed message back in the queue, due now, with a fresh
+/// count of attempts; one audit event each. Answers the messages queued
+/// again (none when nothing had failed).
+#[utoipa::path(
+    post,
+    path = "/admin/outbox/retry-failed",
+    tag = "amministrazione",
+    operation_id = "retry_failed_outbox_messages",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The messages queued again.", body = RetriedMessages),
+        AdminProblems,
+    )
+)]
+#[post("/admin/outbox/retry-failed")]
+pub async fn retry_failed_outbox_messages(
+    Admin(admin): Admin,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let rows = outbox::retry_failed(&state, admin.id).await?;
+    let items = rows.into_iter().map(OutboxMessage::from).collect();
+    Ok(no_store(HttpResponse::Ok(), RetriedMessages { items }))
 }
 
 /// Retry an e-mail

@@ -207,7 +207,7 @@ async fn history_rows(
     after_seq: Option<i64>,
 ) -> Result<Vec<AuditRow>, ConsoleError> {
     let events = audit_log::history(state, id, after_seq, HISTORY_SHOWN).await?;
-    Ok(events.into_iter().map(|(row, _)| row).collect())
+    Ok(events.into_iter().map(|event| event.row).collect())
 }
 
 fn history_lines(

@@ -201,7 +201,7 @@ pub async fn take_step(
     };
     match outcome {
         Ok(()) => after_step(&state, &user, id, go_on).await,
-        Err(AppError::StaleVersion) => {
+        Err(AppError::StaleVersion(_)) => {
             stale_step(&state, &user, id, fields.storia.unwrap_or(0)).await
         }
         Err(error) => refused_step(&state, &user, id, ApiError::from(error)).await,

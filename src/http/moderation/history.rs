@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use super::views::no_store;
 use crate::app::audit_log;
+use crate::app::audit_log::NamedEvent;
 use crate::clock;
-use crate::db::audit::AuditRow;
 use crate::error::ApiError;
 use crate::http::auth::Moderator;
 use crate::http::extract::ContributionRefPath;
@@ -24,12 +24,12 @@ use crate::http::AppState;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEvent {
     pub id: Uuid,
-    /// Staff id of who acted, or `system`.
+    /// Staff id of who acted, `system` or `command-line`.
     #[schema(max_length = 64)]
     pub actor: String,
-    /// The name of the staff member who acted, in a contribution's history;
-    /// `null` for the system and in the admins' audit log.
-    #[schema(max_length = 200)]
+    /// The name of the staff member who acted; null for `system` and
+    /// `command-line`.
+    #[schema(max_length = 80)]
     pub actor_name: Option<String>,
     #[schema(max_length = 64, example = "status_changed")]
     pub action: String,
@@ -49,12 +49,12 @@ pub struct AuditEvent {
     pub occurred_at: DateTime<Utc>,
 }
 
-impl From<AuditRow> for AuditEvent {
-    fn from(row: AuditRow) -> AuditEvent {
+impl From<NamedEvent> for AuditEvent {
+    fn from(NamedEvent { row, actor_name }: NamedEvent) -> AuditEvent {
         AuditEvent {
             id: row.id.uuid(),
             actor: row.actor,
-            actor_name: None,
+            actor_name,
             action: row.action.to_string(),
             target_type: row.target_type.to_string(),
             target_id: row.target_id,
@@ -87,8 +87,8 @@ impl PageQuery {
 }
 
 /// One page of audit events, whose cursor is the last event's sequence.
-pub fn audit_page(rows: Vec<AuditRow>, limit: i64) -> Page<AuditEvent> {
-    Page::from_rows(rows, limit, |row| vec![row.seq], AuditEvent::from)
+pub fn audit_page(rows: Vec<NamedEvent>, limit: i64) -> Page<AuditEvent> {
+    Page::from_rows(rows, limit, |event| vec![event.row.seq], AuditEvent::from)
 }
 
 /// Read a contribution's history
@@ -121,14 +121,5 @@ pub async fn show_contribution_history(
     let (limit, after) = query.read(&mut errors);
     errors.finish(Some(()))?;
     let rows = audit_log::history(&state, id, after, limit).await?;
-    let page = Page::from_rows(
-        rows,
-        limit,
-        |(row, _)| vec![row.seq],
-        |(row, name)| AuditEvent {
-            actor_name: name,
-            ..AuditEvent::from(row)
-        },
-    );
-    Ok(no_store(HttpResponse::Ok(), page))
+    Ok(no_store(HttpResponse::Ok(), audit_page(rows, limit)))
 }

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use super::request::parse_request;
 use super::views::{with_etag, ModerationContribution};
 use crate::app::moderation::{detail, review};
+use crate::app::Resource;
 use crate::domain::ContributionStatus;
 use crate::error::ApiError;
 use crate::error::Problem;
@@ -86,7 +87,7 @@ pub async fn moderate_contribution(
         object, mut errors, ..
     }: JsonFields<ModerationPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let expected = expected_version(&request)?;
+    let expected = expected_version(&request, Resource::Contribution)?;
     let change = object.map(|mut object| parse_request(&mut object, &mut errors));
     let change = errors.finish(change)?;
     let detail = review::moderate(&state, staff.id, id, Some(expected), change).await?;

@@ -190,6 +190,23 @@ impl TestApp {
             .expect("outbox readable")
     }
 
+    /// Runs `rinasce ARGS` on the test's database (mail off), asserting
+    /// success; returns what it printed.
+    pub fn run_command(&self, args: &[&str]) -> String {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_rinasce"))
+            .args(args)
+            .env("DATABASE_URL", &self.database_url)
+            .env("RINASCE_MAIL", "off")
+            .output()
+            .expect("the binary runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
     pub fn count_contributions(&self) -> i64 {
         use diesel::prelude::*;
         use rinasce::db::schema::contributions;
