@@ -12,6 +12,7 @@ mod bad_input;
 mod command_line;
 mod cruscotto;
 mod exports;
+mod form_integration;
 mod hardening;
 mod http_errors;
 mod indicators;
