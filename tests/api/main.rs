@@ -11,6 +11,7 @@ mod authorization;
 mod bad_input;
 mod command_line;
 mod cruscotto;
+mod degradation;
 mod exports;
 mod form_integration;
 mod hardening;
