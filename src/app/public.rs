@@ -142,17 +142,40 @@ pub async fn thematic_areas(services: &Services) -> Result<Fresh<Vec<ThematicAre
     services.last_areas.or_last(read)
 }
 
-/// Published contributions, newest first, `limit + 1` at most.
+/// A page of published contributions with the total for its filters.
+pub struct PublishedPage {
+    /// Newest first, `limit + 1` at most.
+    pub rows: Vec<ContributionRow>,
+    pub total: i64,
+}
+
+/// Published contributions matching `filter`, and how many match in all.
 pub async fn list_published(
     services: &Services,
     filter: PublishedFilter,
     after: Option<Position>,
     limit: i64,
-) -> Result<Vec<ContributionRow>, AppError> {
+) -> Result<PublishedPage, AppError> {
     Ok(services
         .db
-        .read(move |conn| contributions::list_published(conn, &filter, after, limit))
+        .read(move |conn| {
+            let rows = contributions::list_published(conn, &filter, after, limit)?;
+            let total = contributions::count_published(conn, &filter)?;
+            Ok::<_, AppError>(PublishedPage { rows, total })
+        })
         .await?)
+}
+
+/// The name of every thematic area by its code (inactive ones too).
+pub async fn area_names(
+    services: &Services,
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    Ok(thematic_areas(services)
+        .await?
+        .value
+        .into_iter()
+        .map(|area| (area.code, area.name))
+        .collect())
 }
 
 /// One published contribution; any other is not found.

@@ -44,6 +44,8 @@ pub enum FieldIssue {
         earliest: &'static str,
     },
     InvalidCursor,
+    /// Not a receipt code such as `RF-000042`.
+    InvalidReference,
     InvalidSlug,
     NoVisibleText,
     InvalidIdempotencyKey,
@@ -167,6 +169,10 @@ impl FieldIssue {
             (LastActiveAdmin, Language::En) => {
                 "is the last active admin and cannot be deactivated".into()
             }
+            (InvalidReference, Language::It) => {
+                "deve essere un codice di ricevuta come RF-000042".into()
+            }
+            (InvalidReference, Language::En) => "must be a receipt code such as RF-000042".into(),
             (InvalidCursor, Language::It) => "cursore non valido".into(),
             (InvalidCursor, Language::En) => "is not a valid cursor".into(),
             (NoVisibleText, Language::It) => {

@@ -4,6 +4,7 @@ pub mod access_log;
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod cache;
 pub mod consultation;
 pub mod contributions;
 pub mod cruscotto;

@@ -21,6 +21,7 @@ mod mail;
 mod moderation;
 mod openapi;
 mod public_contributions;
+mod public_listing;
 mod refi_qda;
 mod security;
 mod stored_values;

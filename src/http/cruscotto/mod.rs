@@ -23,6 +23,7 @@ use askama::Template;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
+use super::security::FramingByPolicy;
 use super::AppState;
 use crate::error::ApiError;
 use badge::Badge;
@@ -33,9 +34,19 @@ const STYLE: &str = include_str!("../../../templates/cruscotto/cruscotto.css");
 const SCRIPT: &str = include_str!("../../../templates/cruscotto/cruscotto.js");
 
 /// The page's own policy: its style and script by their hashes, the refresh
-/// fetch to this origin, and the empty `data:` icon (which spares the browser
-/// a request for /favicon.ico).
-pub fn content_security_policy() -> &'static str {
+/// fetch to this origin, the empty `data:` icon (which spares the browser a
+/// request for /favicon.ico), and the origins of `RINASCE_FRAME_ANCESTORS`
+/// that may frame it (none by default).
+pub fn content_security_policy(frame_ancestors: &[String]) -> String {
+    let ancestors = if frame_ancestors.is_empty() {
+        "'none'".to_owned()
+    } else {
+        frame_ancestors.join(" ")
+    };
+    format!("{}; frame-ancestors {ancestors}", page_sources())
+}
+
+fn page_sources() -> &'static str {
     static POLICY: OnceLock<String> = OnceLock::new();
     POLICY.get_or_init(|| {
         let hash = |text: &str| {
@@ -46,7 +57,7 @@ pub fn content_security_policy() -> &'static str {
         };
         format!(
             "default-src 'none'; style-src {}; script-src {}; connect-src 'self'; \
-             img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+             img-src 'self' data:; base-uri 'none'; form-action 'none'",
             hash(STYLE),
             hash(SCRIPT)
         )
@@ -64,13 +75,21 @@ pub async fn show_dashboard(state: web::Data<AppState>) -> Result<HttpResponse, 
     let body = page
         .render()
         .map_err(|e| ApiError::Internal(format!("rendering the dashboard: {e}")))?;
-    Ok(HttpResponse::Ok()
+    let frame_ancestors = &state.config.frame_ancestors;
+    let mut response = HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         // The figures change with every contribution; the computation behind
         // them is cached, so revalidating costs little.
         .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .insert_header((header::CONTENT_SECURITY_POLICY, content_security_policy()))
-        .body(body))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            content_security_policy(frame_ancestors),
+        ))
+        .body(body);
+    if !frame_ancestors.is_empty() {
+        response.extensions_mut().insert(FramingByPolicy);
+    }
+    Ok(response)
 }
 
 /// `GET /cruscotto/progress.svg`: always an image. While the database does
