@@ -218,12 +218,16 @@ fn export(args: ExportArgs) -> Result<(), Box<dyn std::error::Error>> {
     let db = prepare_database(&config)?;
     let request = ExportRequest::new(format, filter, args.include_personal_data);
     let key = config.pseudonym_key.as_deref();
-    let rows = exports::run(&db, key, Actor::CommandLine, request, |db, export| {
-        db.read_blocking(|conn| match (&args.output, format) {
-            (Some(path), _) => export.write_file(conn, path),
-            (None, _) => export.write(conn, std::io::stdout().lock()),
-        })
-    })?;
+    let rows = exports::run(
+        &db,
+        key,
+        Actor::CommandLine,
+        request,
+        |db, export| match &args.output {
+            Some(path) => export.write_file(db, path),
+            None => export.write(db, std::io::stdout().lock()),
+        },
+    )?;
     let target = args
         .output
         .as_ref()

@@ -58,6 +58,11 @@ pub struct Config {
     /// Time allowed to receive a request's body, from its head on
     /// (`RINASCE_BODY_TIMEOUT_SECONDS`, 10: 64 KiB at 6.4 KiB/s).
     pub body_deadline: std::time::Duration,
+    /// Exports one staff account may run at once (`RINASCE_EXPORTS_PER_ACCOUNT`, 2).
+    pub exports_per_account: usize,
+    /// Time an export waits on a client that has stopped reading before it
+    /// ends (`RINASCE_EXPORT_WRITE_TIMEOUT_SECONDS`, 60).
+    pub export_write_timeout: std::time::Duration,
     /// Whether the server runs the background mail worker. Not read from the
     /// environment: a server always delivers; tests turn it off to deliver
     /// with `mail::worker::deliver_pending` at the moment they choose.
@@ -201,6 +206,15 @@ impl Config {
                 "RINASCE_BODY_TIMEOUT_SECONDS",
                 10,
                 |raw| positive(raw, 3_600),
+            )?),
+            exports_per_account: parse_or(&get, "RINASCE_EXPORTS_PER_ACCOUNT", 2, |raw| {
+                positive(raw, 1_000)
+            })?,
+            export_write_timeout: std::time::Duration::from_secs(parse_or(
+                &get,
+                "RINASCE_EXPORT_WRITE_TIMEOUT_SECONDS",
+                60,
+                |raw| positive(raw, 86_400),
             )?),
             mail_worker: true,
         })

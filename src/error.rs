@@ -52,6 +52,9 @@ pub enum ApiError {
     Unavailable,
     #[error("too many requests")]
     TooManyRequests { retry_after: u64 },
+    /// The account already runs as many exports as it may.
+    #[error("too many exports")]
+    TooManyExports { limit: usize, retry_after: u64 },
     #[error("internal error: {0}")]
     Internal(String),
     /// Any other HTTP error raised by the framework, kept with its status.
@@ -90,6 +93,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => "unsupported-media-type",
             ApiError::Unavailable => "service-unavailable",
             ApiError::TooManyRequests { .. } => "too-many-requests",
+            ApiError::TooManyExports { .. } => "too-many-exports",
             ApiError::Internal(_) => "internal-error",
             ApiError::Http(_) => "http-error",
         }
@@ -125,6 +129,9 @@ impl ApiError {
                 "Service unavailable",
             ),
             ApiError::TooManyRequests { .. } => ("Troppe richieste", "Too many requests"),
+            ApiError::TooManyExports { .. } => {
+                ("Troppe esportazioni in corso", "Too many exports running")
+            }
             ApiError::Internal(_) => ("Errore interno", "Internal error"),
             ApiError::Http(status) => return generic_title(*status, language),
         };
@@ -206,6 +213,14 @@ impl ApiError {
                     "Too many submissions from this address: try again in {retry_after} seconds."
                 )
             }
+            (ApiError::TooManyExports { limit, retry_after }, It) => format!(
+                "Questo account ha già {limit} esportazioni in corso: attendere che finiscano \
+                 e riprovare tra {retry_after} secondi."
+            ),
+            (ApiError::TooManyExports { limit, retry_after }, En) => format!(
+                "This account already runs {limit} exports: wait for them to end and try again \
+                 in {retry_after} seconds."
+            ),
             (ApiError::Unavailable, It) => "Il database non risponde. Riprovare tra poco.".into(),
             (ApiError::Unavailable, En) => {
                 "The database does not answer. Try again shortly.".into()
@@ -254,7 +269,8 @@ impl ApiError {
             ApiError::Unavailable => {
                 response.insert_header((header::RETRY_AFTER, RETRY_AFTER_UNAVAILABLE));
             }
-            ApiError::TooManyRequests { retry_after } => {
+            ApiError::TooManyRequests { retry_after }
+            | ApiError::TooManyExports { retry_after, .. } => {
                 response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
             }
             ApiError::Unauthorized => {
@@ -329,7 +345,9 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyRequests { .. } | ApiError::TooManyExports { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Http(status) => *status,
         }

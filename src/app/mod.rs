@@ -5,6 +5,7 @@
 
 pub mod areas;
 pub mod audit_log;
+pub mod authors;
 pub mod erasure;
 pub mod error;
 pub mod indicators;

@@ -20,11 +20,12 @@ use crate::db::models::{ContributionRow, IdempotencyRow, NewContributionRow};
 use crate::db::{idempotency, thematic_areas, Backend, Db, DbConnection, DbError};
 use crate::domain::text::search_fold;
 use crate::domain::{
-    AuthorKind, BotSign, Channel, ContributionBody, ContributionId, ContributionStatus,
-    ContributionTitle, EmailAddress, FieldIssue, Invalid, OrganizationName, PersonName, Quartiere,
-    Reference, StaffId, ThematicAreaCode,
+    new_author_group, AuthorKind, BotSign, Channel, ConfirmationToken, ContributionBody,
+    ContributionId, ContributionStatus, ContributionTitle, EmailAddress, FieldIssue, Invalid,
+    OrganizationName, PersonName, Quartiere, Reference, StaffId, ThematicAreaCode,
 };
-use crate::mail::{notices, MailContext};
+use crate::mail::notices::{self, Acknowledged};
+use crate::mail::MailContext;
 
 /// Most submissions written in one transaction; bounds the statement size
 /// and the wait of the last one in a group.
@@ -263,10 +264,25 @@ impl Store {
         let accepted: Vec<usize> = (0..submissions.len())
             .filter(|&i| outcomes[i].is_none())
             .collect();
-        let rows: Vec<NewContributionRow> = accepted
+        // A confirmation link for each author with an address (see app::authors).
+        let tokens: Vec<Option<ConfirmationToken>> = accepted
             .iter()
             .map(|&i| {
-                let row = new_row(&submissions[i].input, None, now);
+                submissions[i]
+                    .input
+                    .email
+                    .as_ref()
+                    .map(|_| ConfirmationToken::generate())
+            })
+            .collect();
+        let rows: Vec<NewContributionRow> = accepted
+            .iter()
+            .zip(&tokens)
+            .map(|(&i, token)| {
+                let row = NewContributionRow {
+                    confirmation_token_hash: token.as_ref().map(ConfirmationToken::hash),
+                    ..new_row(&submissions[i].input, None, now)
+                };
                 match submissions[i].bot {
                     Some(sign) => NewContributionRow {
                         status: ContributionStatus::Spam,
@@ -282,7 +298,7 @@ impl Store {
             stored.iter().map(|row| (row.id, row)).collect();
         let mut remembered = Vec::new();
         let mut acknowledged = Vec::new();
-        for (&i, row) in accepted.iter().zip(&rows) {
+        for ((&i, row), token) in accepted.iter().zip(&rows).zip(&tokens) {
             let stored = stored
                 .get(&row.id)
                 .copied()
@@ -299,7 +315,11 @@ impl Store {
                 });
             }
             if submissions[i].bot.is_none() {
-                acknowledged.push((stored, areas[&stored.thematic_area].as_str()));
+                acknowledged.push(Acknowledged {
+                    row: stored,
+                    thematic_area_name: areas[&stored.thematic_area].as_str(),
+                    confirmation: token.as_ref().map(ConfirmationToken::as_str),
+                });
             }
             outcomes[i] = Some(Ok(receipt));
         }
@@ -346,6 +366,9 @@ pub fn new_row(
             .map(|o| o.as_str().to_owned()),
         email: input.email.as_ref().map(|e| e.as_str().to_owned()),
         email_normalised: input.email.as_ref().map(|e| e.normalised()),
+        author_group: input.email.as_ref().map(|_| new_author_group()),
+        author_confirmed_at: None,
+        confirmation_token_hash: None,
         quartiere: input.quartiere.map(|q| i16::from(q.number())),
         contact_consent: input.contact_consent,
         // Only the form shows the online privacy notice.

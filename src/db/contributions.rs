@@ -367,6 +367,8 @@ pub struct ExportSourceRow {
     pub family_name: Option<String>,
     pub organization_name: Option<String>,
     pub email: Option<String>,
+    /// What the pseudonym is derived from.
+    pub author_group: Option<String>,
     pub quartiere: Option<i16>,
     pub received_at: NaiveDateTime,
     pub published_at: Option<NaiveDateTime>,
@@ -419,7 +421,9 @@ pub fn export_batch(
 }
 
 /// Fills `email_normalised` where the migration could not (addresses with
-/// non-ASCII characters); returns how many rows it filled.
+/// non-ASCII characters), and groups those addresses' confirmed
+/// contributions as the migration grouped the others; returns how many rows
+/// it filled.
 pub fn backfill_normalised_emails(conn: &mut DbConnection) -> Result<usize, DbError> {
     let missing: Vec<(i64, Option<String>)> = contributions::table
         .filter(contributions::email.is_not_null())
@@ -427,9 +431,13 @@ pub fn backfill_normalised_emails(conn: &mut DbConnection) -> Result<usize, DbEr
         .select((contributions::seq, contributions::email))
         .load(conn)?;
     for (seq, email) in &missing {
+        let normalised = email.as_deref().map(normalise_email);
         diesel::update(contributions::table.filter(contributions::seq.eq(seq)))
-            .set(contributions::email_normalised.eq(email.as_deref().map(normalise_email)))
+            .set(contributions::email_normalised.eq(&normalised))
             .execute(conn)?;
+        if let Some(normalised) = &normalised {
+            super::author_groups::join_address_group(conn, normalised)?;
+        }
     }
     Ok(missing.len())
 }
@@ -469,6 +477,8 @@ pub fn erase_personal_data(
         contributions::family_name.eq(None::<String>),
         contributions::email.eq(None::<String>),
         contributions::email_normalised.eq(None::<String>),
+        // The link no longer confirms anything; the author group stays.
+        contributions::confirmation_token_hash.eq(None::<String>),
         contributions::personal_data_erased_at.eq(Some(now)),
         contributions::updated_at.eq(now),
         contributions::version.eq(contributions::version + 1),

@@ -84,6 +84,12 @@ pub struct NewContributionRow {
     pub email: Option<String>,
     /// `email` as erasure matches it (`domain::normalise_email`).
     pub email_normalised: Option<String>,
+    /// What the export pseudonym is derived from: random at submission, the
+    /// address's group once its author confirms it (`app::authors`).
+    pub author_group: Option<String>,
+    pub author_confirmed_at: Option<NaiveDateTime>,
+    /// SHA-256 of the token of the acknowledgement's confirmation link.
+    pub confirmation_token_hash: Option<String>,
     pub quartiere: Option<i16>,
     pub contact_consent: bool,
     pub privacy_notice_accepted: bool,

@@ -54,6 +54,9 @@ diesel::table! {
         personal_data_erased_at -> Nullable<Timestamp>,
         version -> BigInt,
         email_normalised -> Nullable<Text>,
+        author_group -> Nullable<Text>,
+        author_confirmed_at -> Nullable<Timestamp>,
+        confirmation_token_hash -> Nullable<Text>,
     }
 }
 

@@ -16,6 +16,7 @@ use super::random::Random;
 use super::{DemoError, DemoOptions, BATCH_ROWS};
 use crate::app::submissions::{self, ContributionInput};
 use crate::db::models::NewContributionRow;
+use crate::domain::staff::token_hash;
 use crate::domain::{
     Channel, ContributionBody, ContributionId, ContributionStatus, ContributionTitle, EmailAddress,
     FieldIssue, OrganizationName, PersonName, ThematicAreaCode,
@@ -245,7 +246,15 @@ fn contribution(
         received_at: Some(received_at),
     };
     // The form's row, as moderation left it: last changed when moderated.
+    // Demo authors have confirmed their addresses, so that their
+    // contributions group under one pseudonym as real confirmed ones do.
+    let group = input
+        .email
+        .as_ref()
+        .map(|email| token_hash(&email.normalised())[..32].to_owned());
     let row = NewContributionRow {
+        author_confirmed_at: group.as_ref().map(|_| received_at),
+        author_group: group,
         status,
         version: if status == ContributionStatus::Pending {
             1

@@ -2,6 +2,7 @@
 //! so code past the HTTP boundary never re-checks a title or an e-mail.
 
 pub mod audit;
+pub mod author;
 pub mod consultation;
 pub mod contribution;
 pub mod field_issue;
@@ -18,6 +19,7 @@ pub mod text;
 pub mod thematic_area;
 
 pub use audit::{Actor, AuditAction, AuditEvent, ErasureKind, TargetType};
+pub use author::{new_author_group, ConfirmationToken};
 pub use consultation::{ConsultationState, ConsultationWindow};
 pub use contribution::normalise_email;
 pub use contribution::{

@@ -1,6 +1,8 @@
 //! Reading the rows to export in keyset batches of [`BATCH_ROWS`] by
 //! sequence number, so that nothing holds the whole result; every format
-//! writes the records as they arrive.
+//! writes the records as they arrive. Each batch takes a pooled connection
+//! and gives it back before its records are written: a client that reads
+//! slowly (or not at all) holds no connection while the export waits on it.
 
 use std::collections::HashMap;
 
@@ -8,7 +10,7 @@ use super::columns::{self, Column};
 use super::record::ExportRecord;
 use super::{ExportError, ExportRequest, Pseudonymiser};
 use crate::db::contributions as queries;
-use crate::db::{thematic_areas, DbConnection, DbError};
+use crate::db::{thematic_areas, Db, DbConnection, DbError};
 
 /// Rows read from the database at a time.
 pub const BATCH_ROWS: i64 = 2_000;
@@ -48,7 +50,7 @@ impl Export {
     /// arriving meanwhile do not extend the export without end.
     pub(super) fn each_record(
         &mut self,
-        conn: &mut DbConnection,
+        db: &Db,
         areas: &[(String, String)],
         mut visit: impl FnMut(&ExportRecord) -> Result<(), ExportError>,
     ) -> Result<(), ExportError> {
@@ -56,11 +58,13 @@ impl Export {
             .iter()
             .map(|(code, name)| (code.as_str(), name.as_str()))
             .collect();
-        let until = queries::max_seq(conn)?;
+        let until = db.read_blocking(queries::max_seq)?;
         let mut after = 0;
         loop {
-            let batch =
-                queries::export_batch(conn, &self.request.filter, after, until, BATCH_ROWS)?;
+            let filter = &self.request.filter;
+            let batch = db.read_blocking(|conn| {
+                queries::export_batch(conn, filter, after, until, BATCH_ROWS)
+            })?;
             let Some(last) = batch.last().map(|(row, _)| row.seq) else {
                 return Ok(());
             };

@@ -209,7 +209,7 @@ pub const COLUMNS: [Column; 17] = [
         field_type: FieldType::String,
         format: None,
         title: "Pseudonimo dell'autore",
-        description: "Pseudonimo dell'autore: HMAC-SHA256 dell'indirizzo e-mail (senza spazi, in minuscolo) con una chiave segreta del Comune. È lo stesso per tutti i contributi della stessa persona e in tutte le esportazioni, ma non permette di risalire all'indirizzo; vuoto se l'indirizzo manca (contributi su carta, dati personali cancellati).",
+        description: "Pseudonimo dell'autore: HMAC-SHA256, con una chiave segreta del Comune, di un gruppo d'autore casuale registrato con il contributo. I contributi di cui l'autore ha confermato l'indirizzo (con il collegamento nella ricevuta, o registrati dalla redazione) condividono lo pseudonimo; un contributo non confermato ne ha uno suo. È lo stesso in tutte le esportazioni e resta dopo la cancellazione dei dati personali; non si calcola dall'indirizzo e non permette di risalirvi. Vuoto se il contributo è arrivato senza indirizzo.",
         required: false,
         values: Values::Pattern("[0-9a-f]{64}"),
     },
@@ -284,7 +284,7 @@ pub fn columns(include_personal_data: bool) -> impl Iterator<Item = &'static Col
 }
 
 /// How a text cell is made harmless for spreadsheets.
-pub const NEUTRALISATION_NOTE: &str = "Protezione dalle formule: nel file CSV una cella di testo che inizia con =, +, - oppure @ è preceduta da un apostrofo (') perché nessun foglio di calcolo la esegua come formula; per il testo originale togliere l'apostrofo iniziale. Il foglio XLSX (dove una cella di testo non è mai una formula), JSON e NDJSON riportano il testo esatto.";
+pub const NEUTRALISATION_NOTE: &str = "Protezione dalle formule: nel file CSV ogni campo è tra virgolette, e un apostrofo (') precede ogni =, +, -, @, tabulazione o ritorno a capo che apra il testo o segua (anche dopo spazi o virgolette) una virgola, un punto e virgola, una tabulazione o un a capo al suo interno, perché nessun foglio di calcolo esegua una formula, con qualunque separatore legga il file; per il testo originale togliere quegli apostrofi. Il foglio XLSX (dove una cella di testo non è mai una formula), JSON, NDJSON e REFI-QDA riportano il testo esatto.";
 
 /// What a default export leaves out.
 pub const HIDDEN_NOTE: &str = "Senza il filtro status l'esportazione non contiene lo spam né i contributi nascosti (hidden: tolti dopo la pubblicazione, per esempio perché il testo nomina una persona privata); per averli bisogna chiederli con il filtro status.";

@@ -1,29 +1,28 @@
 //! CSV for Italian spreadsheets: RFC 4180 with a semicolon, a header row,
-//! CRLF, UTF-8 with a BOM (so that Excel reads the accents).
+//! CRLF, UTF-8 with a BOM (so that Excel reads the accents). Every field is
+//! quoted and text is neutralised (see [`neutralise`]), so that no reader,
+//! whatever delimiter it splits on, finds a cell that starts a formula.
 
 use std::io::{self, Write};
 
 use super::record::{neutralise, time_text, Cell};
 use super::{area_names, Export, ExportError};
-use crate::db::DbConnection;
+use crate::db::Db;
 
 impl Export {
     /// The CSV, written to `out` as the rows arrive; text cells are
     /// neutralised.
-    pub fn write_csv(
-        &mut self,
-        conn: &mut DbConnection,
-        out: impl Write,
-    ) -> Result<(), ExportError> {
-        let areas = area_names(conn)?;
+    pub fn write_csv(&mut self, db: &Db, out: impl Write) -> Result<(), ExportError> {
+        let areas = db.read_blocking(area_names)?;
         let mut out = io::BufWriter::with_capacity(64 * 1024, out);
         out.write_all("\u{feff}".as_bytes())?;
         let mut writer = csv::WriterBuilder::new()
             .delimiter(b';')
             .terminator(csv::Terminator::CRLF)
+            .quote_style(csv::QuoteStyle::Always)
             .from_writer(out);
         writer.write_record(self.columns().map(|c| c.name))?;
-        self.each_record(conn, &areas, |record| {
+        self.each_record(db, &areas, |record| {
             for cell in record.cells() {
                 match cell {
                     Cell::Text(text) => writer.write_field(neutralise(text).as_bytes()),

@@ -4,24 +4,24 @@
 use std::io::{self, Write};
 
 use super::{area_names, Export, ExportError};
-use crate::db::DbConnection;
+use crate::db::Db;
 
 impl Export {
     /// `{"items": [...]}`, or one object per line (NDJSON), written to
     /// `out` as the rows arrive.
     pub fn write_json(
         &mut self,
-        conn: &mut DbConnection,
+        db: &Db,
         out: impl Write,
         ndjson: bool,
     ) -> Result<(), ExportError> {
-        let areas = area_names(conn)?;
+        let areas = db.read_blocking(area_names)?;
         let mut out = io::BufWriter::with_capacity(64 * 1024, out);
         if !ndjson {
             out.write_all(b"{\"items\":[")?;
         }
         let mut first = true;
-        self.each_record(conn, &areas, |record| {
+        self.each_record(db, &areas, |record| {
             if !ndjson && !first {
                 out.write_all(b",")?;
             }

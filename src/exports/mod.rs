@@ -37,21 +37,21 @@ pub use request::ExportRequest;
 pub use run::run;
 pub use xlsx::XLSX_MAX_ROWS;
 
-use crate::db::DbConnection;
+use crate::db::Db;
 
 impl Export {
     /// CSV, JSON, NDJSON or QDC to `out`, as the rows arrive; XLSX and
     /// QDPX go through a temporary file (see [`Export::write_file`]) and
     /// are then copied.
-    pub fn write(&mut self, conn: &mut DbConnection, out: impl Write) -> Result<(), ExportError> {
+    pub fn write(&mut self, db: &Db, out: impl Write) -> Result<(), ExportError> {
         match self.request().format {
-            ExportFormat::Csv => self.write_csv(conn, out),
-            ExportFormat::Json => self.write_json(conn, out, false),
-            ExportFormat::Ndjson => self.write_json(conn, out, true),
-            ExportFormat::Qdc => self.write_qdc(conn, out),
+            ExportFormat::Csv => self.write_csv(db, out),
+            ExportFormat::Json => self.write_json(db, out, false),
+            ExportFormat::Ndjson => self.write_json(db, out, true),
+            ExportFormat::Qdc => self.write_qdc(db, out),
             ExportFormat::Xlsx | ExportFormat::Qdpx => {
                 let file = tempfile::NamedTempFile::new()?;
-                self.write_file(conn, file.path())?;
+                self.write_file(db, file.path())?;
                 let mut out = out;
                 io::copy(&mut std::fs::File::open(file.path())?, &mut out)?;
                 out.flush()?;
@@ -61,11 +61,11 @@ impl Export {
     }
 
     /// The export saved at `path`: XLSX and QDPX are written there directly.
-    pub fn write_file(&mut self, conn: &mut DbConnection, path: &Path) -> Result<(), ExportError> {
+    pub fn write_file(&mut self, db: &Db, path: &Path) -> Result<(), ExportError> {
         match self.request().format {
-            ExportFormat::Xlsx => self.write_xlsx(conn, path),
-            ExportFormat::Qdpx => self.write_qdpx(conn, path),
-            _ => self.write(conn, std::fs::File::create(path)?),
+            ExportFormat::Xlsx => self.write_xlsx(db, path),
+            ExportFormat::Qdpx => self.write_qdpx(db, path),
+            _ => self.write(db, std::fs::File::create(path)?),
         }
     }
 }

@@ -1,8 +1,10 @@
-//! `author_pseudonym`: HMAC-SHA256 of the trimmed, lowercased e-mail, keyed
-//! by `RINASCE_PSEUDONYM_KEY` or, when that is unset, by a random key
-//! generated once and kept in the database. The same author gets the same
-//! pseudonym in every export and after every restart; without the key the
-//! pseudonym cannot be turned back into an address.
+//! `author_pseudonym`: HMAC-SHA256 of the contribution's stored author group
+//! (see `app::authors`), keyed by `RINASCE_PSEUDONYM_KEY` or, when that is
+//! unset, by a random key generated once and kept in the database. A
+//! contribution gets the same pseudonym in every export, after every restart
+//! and after its author's address is erased; an author's confirmed
+//! contributions share one. The group is random, so neither it nor the
+//! pseudonym can be computed from an address.
 
 use hmac::{Hmac, Mac};
 use rand::RngCore;
@@ -52,14 +54,12 @@ impl Pseudonymiser {
         Ok(Pseudonymiser::new(stored.as_bytes()))
     }
 
-    /// 64 lowercase hexadecimal digits; `None` without an address.
-    pub fn pseudonym(&self, email: Option<&str>) -> Option<String> {
-        let normalised = email?.trim().to_lowercase();
-        if normalised.is_empty() {
-            return None;
-        }
+    /// 64 lowercase hexadecimal digits; `None` without an author group
+    /// (a contribution sent without an address).
+    pub fn pseudonym(&self, author_group: Option<&str>) -> Option<String> {
+        let group = author_group.filter(|group| !group.is_empty())?;
         let mut mac = self.mac.clone();
-        mac.update(normalised.as_bytes());
+        mac.update(group.as_bytes());
         Some(hex::encode(mac.finalize().into_bytes()))
     }
 }
@@ -69,19 +69,21 @@ mod tests {
     use super::Pseudonymiser;
 
     #[test]
-    fn normalises_the_address_and_depends_on_the_key() {
+    fn depends_on_the_group_and_the_key() {
         let one = Pseudonymiser::new(b"una chiave segreta di prova");
         let other = Pseudonymiser::new(b"un'altra chiave segreta");
-        let a = one.pseudonym(Some(" Maria.Rossi@Example.org ")).unwrap();
+        let group = "3f2a9c0e8b7d4e6f1a2b3c4d5e6f7a8b";
+        let a = one.pseudonym(Some(group)).unwrap();
         assert_eq!(a.len(), 64);
         assert!(a.bytes().all(|b| b.is_ascii_hexdigit()));
-        assert_eq!(
-            Some(a.clone()),
-            one.pseudonym(Some("maria.rossi@example.org"))
+        assert_eq!(Some(a.clone()), one.pseudonym(Some(group)));
+        assert_ne!(Some(a.clone()), other.pseudonym(Some(group)));
+        assert_ne!(
+            Some(a),
+            one.pseudonym(Some("0f2a9c0e8b7d4e6f1a2b3c4d5e6f7a8b"))
         );
-        assert_ne!(Some(a), other.pseudonym(Some("maria.rossi@example.org")));
         assert_eq!(one.pseudonym(None), None);
-        assert_eq!(one.pseudonym(Some("  ")), None);
+        assert_eq!(one.pseudonym(Some("")), None);
     }
 
     #[test]

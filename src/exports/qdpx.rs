@@ -14,19 +14,19 @@ use zip::{CompressionMethod, ZipWriter};
 
 use super::refiqda::{source_text, Codebook, ProjectWriter};
 use super::{area_names, Export, ExportError};
-use crate::db::DbConnection;
+use crate::db::Db;
 
 impl Export {
     /// The `.qdpx` archive of the selected contributions, saved at `path`.
-    pub fn write_qdpx(&mut self, conn: &mut DbConnection, path: &Path) -> Result<(), ExportError> {
-        let codebook = Codebook::load(conn)?;
-        let areas = area_names(conn)?;
+    pub fn write_qdpx(&mut self, db: &Db, path: &Path) -> Result<(), ExportError> {
+        let codebook = Codebook::load(db)?;
+        let areas = db.read_blocking(area_names)?;
         let options = SimpleFileOptions::default()
             .compression_method(CompressionMethod::Deflated)
             .large_file(true);
         let mut zip = ZipWriter::new(io::BufWriter::with_capacity(64 * 1024, File::create(path)?));
         let mut project = ProjectWriter::new(self.request().include_personal_data)?;
-        self.each_record(conn, &areas, |record| {
+        self.each_record(db, &areas, |record| {
             let text = source_text(record);
             let file = format!("sources/{}.txt", ProjectWriter::source_guid(record));
             zip.start_file(file, options).map_err(zip_error)?;
@@ -41,12 +41,8 @@ impl Export {
     }
 
     /// The codebook exchange file: every area and tag as a code.
-    pub fn write_qdc(
-        &mut self,
-        conn: &mut DbConnection,
-        out: impl Write,
-    ) -> Result<(), ExportError> {
-        Ok(Codebook::load(conn)?.write_qdc(out)?)
+    pub fn write_qdc(&mut self, db: &Db, out: impl Write) -> Result<(), ExportError> {
+        Ok(Codebook::load(db)?.write_qdc(out)?)
     }
 }
 

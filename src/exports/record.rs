@@ -16,14 +16,43 @@ pub fn time_text(time: NaiveDateTime) -> String {
     time.and_utc().to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-/// Formula neutralisation for spreadsheets: a text beginning with `=`, `+`,
-/// `-` or `@` gets a leading apostrophe, so that no spreadsheet evaluates it.
+/// Characters that make a spreadsheet read a cell as a formula (tab and CR
+/// too, which some spreadsheets skip before one).
+const FORMULA_SIGNS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+/// Where some CSV reader may start a new cell: the delimiters readers use
+/// (comma, semicolon, tab) and line breaks.
+const CELL_STARTS: [char; 5] = [',', ';', '\t', '\r', '\n'];
+
+/// Formula neutralisation for CSV: wherever a cell could begin, for a
+/// reader with this file's delimiter or another one, a formula sign gets an
+/// apostrophe before it (before any spaces and quotes that precede it), so
+/// that no spreadsheet evaluates it. A text is a cell's start; so is what
+/// follows a comma, semicolon, tab or line break inside it, since a reader
+/// with that delimiter splits there.
 pub fn neutralise(text: &str) -> Cow<'_, str> {
-    if text.starts_with(['=', '+', '-', '@']) {
-        Cow::Owned(format!("'{text}"))
-    } else {
-        Cow::Borrowed(text)
+    let formula_at = |rest: &str| {
+        rest.trim_start_matches([' ', '"'])
+            .starts_with(FORMULA_SIGNS)
+    };
+    let mut cell_starts = std::iter::once(0)
+        .chain(
+            text.match_indices(CELL_STARTS)
+                .map(|(i, sep)| i + sep.len()),
+        )
+        .filter(|&start| formula_at(&text[start..]))
+        .peekable();
+    if cell_starts.peek().is_none() {
+        return Cow::Borrowed(text);
     }
+    let mut neutralised = String::with_capacity(text.len() + 4);
+    let mut copied = 0;
+    for start in cell_starts {
+        neutralised.push_str(&text[copied..start]);
+        neutralised.push('\'');
+        copied = start;
+    }
+    neutralised.push_str(&text[copied..]);
+    Cow::Owned(neutralised)
 }
 
 /// Name, family name and e-mail: only in admins' exports.
@@ -84,7 +113,7 @@ impl ExportRecord {
         pseudonymiser: &Pseudonymiser,
         include_personal_data: bool,
     ) -> ExportRecord {
-        let author_pseudonym = pseudonymiser.pseudonym(row.email.as_deref());
+        let author_pseudonym = pseudonymiser.pseudonym(row.author_group.as_deref());
         let personal = include_personal_data.then_some(PersonalData {
             given_name: row.given_name,
             family_name: row.family_name,
@@ -187,13 +216,29 @@ mod tests {
 
     #[test]
     fn neutralises_formula_starts_only() {
-        for formula in ["=SUM(A1:A9)", "+39 055", "-1", "@cmd"] {
+        for formula in ["=SUM(A1:A9)", "+39 055", "-1", "@cmd", "\tx", "\rx"] {
             assert_eq!(neutralise(formula), format!("'{formula}"));
         }
         assert_eq!(
             neutralise("Piste ciclabili = sicurezza"),
             "Piste ciclabili = sicurezza"
         );
-        assert!(matches!(neutralise("testo"), Cow::Borrowed(_)));
+        assert!(matches!(
+            neutralise("testo, altro; e poi"),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn neutralises_where_another_delimiter_starts_a_cell() {
+        assert_eq!(
+            neutralise("Proposta,=1+2+cmd|' /C calc'!A0"),
+            "Proposta,'=1+2+cmd|' /C calc'!A0"
+        );
+        assert_eq!(neutralise("a;+b\t-c\n@d"), "a;'+b\t'-c\n'@d");
+        assert_eq!(neutralise("a, \"=b"), "a,' \"=b");
+        assert_eq!(neutralise("=a,=b"), "'=a,'=b");
+        assert_eq!(neutralise("elenco:\r\n- uno"), "elenco:\r\n'- uno");
+        assert_eq!(neutralise("a,\t=b"), "a,'\t'=b");
     }
 }

@@ -10,7 +10,7 @@ use rust_xlsxwriter::{DocProperties, Format, FormatAlign, Workbook, XlsxError};
 use super::columns::{self, Column, FieldType};
 use super::record::Cell;
 use super::{area_names, Export, ExportError};
-use crate::db::DbConnection;
+use crate::db::Db;
 
 /// Data rows an XLSX sheet can hold (1,048,576 rows less the header).
 pub const XLSX_MAX_ROWS: u64 = 1_048_575;
@@ -18,8 +18,8 @@ pub const XLSX_MAX_ROWS: u64 = 1_048_575;
 impl Export {
     /// A workbook with the `contributi` sheet, written in constant-memory
     /// mode, and the `dizionario` sheet (the codebook), saved at `path`.
-    pub fn write_xlsx(&mut self, conn: &mut DbConnection, path: &Path) -> Result<(), ExportError> {
-        let areas = area_names(conn)?;
+    pub fn write_xlsx(&mut self, db: &Db, path: &Path) -> Result<(), ExportError> {
+        let areas = db.read_blocking(area_names)?;
         let columns: Vec<&Column> = self.columns().collect();
         let last_column = (columns.len() - 1) as u16;
         let mut workbook = Workbook::new();
@@ -39,7 +39,7 @@ impl Export {
         }
         sheet.set_freeze_panes(1, 0)?;
         let mut row: u32 = 0;
-        self.each_record(conn, &areas, |record| {
+        self.each_record(db, &areas, |record| {
             if u64::from(row) >= XLSX_MAX_ROWS {
                 return Err(ExportError::TooManyRows { max: XLSX_MAX_ROWS });
             }

@@ -1,15 +1,21 @@
 //! `/exports/…`: research exports and their data package descriptor.
 //!
-//! The export runs on a blocking thread with one pooled connection; what it
-//! writes goes to the response through a bounded channel, 64 KiB at a time,
-//! so memory stays flat and a slow client slows the export down instead of
-//! filling a buffer. The first chunk is awaited before the response starts:
+//! The export runs on a blocking thread that takes a pooled connection for
+//! each batch of rows only; what it writes goes to the response through a
+//! bounded channel, 64 KiB at a time, so memory stays flat and a slow client
+//! slows the export down instead of filling a buffer. A client that stops
+//! reading for `RINASCE_EXPORT_WRITE_TIMEOUT_SECONDS` ends the export, and an
+//! account runs at most `RINASCE_EXPORTS_PER_ACCOUNT` exports at once (429
+//! beyond). The first chunk is awaited before the response starts:
 //! a failure before any data (database down, too many rows for XLSX) is an
 //! ordinary problem response; a failure later cuts the transfer short.
 
 use std::io::{self, Read, Write};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use actix_web::body::{BodySize, MessageBody};
 use actix_web::http::header;
@@ -21,6 +27,7 @@ use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::IntoParams;
 
 use super::auth::Exporter;
+use super::export_slots::{ExportSlot, RETRY_AFTER_SECONDS};
 use super::input::FieldErrors;
 use super::AppState;
 use crate::app::moderation::ModerationQuery;
@@ -103,9 +110,16 @@ fn parse_flag(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> bool 
 /// original of a duplicate)
 /// (plus `given_name, family_name, email` with `include_personal_data=true`).
 /// Pseudonymised: no name, e-mail, IP address or note; `author_pseudonym`
-/// is a keyed hash of the e-mail, the same in every export. In CSV and XLSX
-/// a text cell beginning with `=`, `+`, `-` or `@` is preceded by an
-/// apostrophe so that spreadsheets do not run it. CSV, JSON and NDJSON are
+/// is a keyed hash of a random author group stored with the contribution
+/// (shared by an author's confirmed contributions), the same in every
+/// export and after erasure. In CSV every field is quoted, and a formula
+/// sign (`=`, `+`, `-`, `@`, tab, CR) that begins a text or follows a comma,
+/// semicolon, tab or line break in it is preceded by an apostrophe, so that
+/// no spreadsheet runs it whatever delimiter it reads with; the other
+/// formats keep the exact text. At most `RINASCE_EXPORTS_PER_ACCOUNT`
+/// exports of one account run at once (429 beyond), and one whose client
+/// stops reading ends after `RINASCE_EXPORT_WRITE_TIMEOUT_SECONDS`.
+/// CSV, JSON and NDJSON are
 /// streamed as the rows are read; XLSX is prepared in a temporary file
 /// first (sheets `contributi` and `dizionario`).
 ///
@@ -136,6 +150,8 @@ fn parse_flag(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> bool 
             )),
         ExporterProblems,
         (status = 422, description = "Invalid parameters, or more rows than an XLSX sheet holds.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "This account already runs as many exports as it may (`RINASCE_EXPORTS_PER_ACCOUNT`).", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = i32, description = "Seconds to wait."))),
         (status = 503, description = "The database does not answer.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -174,14 +190,28 @@ pub async fn export_contributions(
     }
     errors.finish(Some(()))?;
 
+    let slot = state
+        .exports
+        .take(&staff.id.to_string())
+        .ok_or(ApiError::TooManyExports {
+            limit: state.config.exports_per_account,
+            retry_after: RETRY_AFTER_SECONDS,
+        })?;
     let request = ExportRequest::new(format, filter, include_personal_data);
     let file = exports::file_name(format, include_personal_data, clock::now().date_naive());
     let (sender, mut receiver) = mpsc::channel(CHANNEL_PIECES);
     let db = state.db.clone();
     let key = state.config.pseudonym_key.clone();
     let actor = Actor::Staff(staff.id);
+    let finished = Arc::new(AtomicBool::new(false));
+    let channel = Channel {
+        sender,
+        finished: finished.clone(),
+        write_timeout: state.config.export_write_timeout,
+        runtime: tokio::runtime::Handle::current(),
+    };
     actix_web::rt::task::spawn_blocking(move || {
-        run_export(&db, key.as_deref(), actor, request, sender);
+        run_export(&db, key.as_deref(), actor, request, channel, slot);
     });
 
     let (size, first) = match receiver.recv().await {
@@ -201,6 +231,7 @@ pub async fn export_contributions(
             first,
             receiver,
             size,
+            finished,
         }))
 }
 
@@ -268,15 +299,16 @@ enum Piece {
     Failed(ApiError),
 }
 
-/// Runs an export on the current (blocking) thread, sending its bytes to
-/// `sender`; an export with personal data is audited before the response
-/// completes.
+/// Runs an export on the current (blocking) thread, sending its bytes
+/// through `channel`; an export with personal data is audited before the
+/// response completes. The account's slot is given back when it ends.
 fn run_export(
     db: &Db,
     configured_key: Option<&str>,
     actor: Actor,
     request: ExportRequest,
-    sender: mpsc::Sender<Piece>,
+    channel: Channel,
+    _slot: ExportSlot,
 ) {
     let format = request.format;
     let ran = exports::run(
@@ -285,60 +317,88 @@ fn run_export(
         actor,
         request,
         |db, export| match format {
-            format if format.needs_file() => send_file(db, export, &sender),
+            format if format.needs_file() => send_file(db, export, &channel),
             _ => {
-                let mut out = ChannelWriter::new(sender.clone());
-                db.read_blocking(|conn| export.write(conn, &mut out))?;
+                let mut out = ChannelWriter::new(channel.clone());
+                export.write(db, &mut out)?;
                 Ok(out.flush()?)
             }
         },
     );
-    if let Err(error) = ran {
-        let _ = sender.blocking_send(Piece::Failed(error.into()));
+    match ran {
+        Ok(_) => channel.finished.store(true, Ordering::Release),
+        // The client may be gone or stalled: never wait on it here.
+        Err(error) => {
+            let _ = channel.sender.try_send(Piece::Failed(error.into()));
+        }
     }
 }
 
 /// XLSX and QDPX: the file is written to a temporary file, then sent from it.
-fn send_file(
-    db: &Db,
-    export: &mut Export,
-    sender: &mpsc::Sender<Piece>,
-) -> Result<(), ExportError> {
+fn send_file(db: &Db, export: &mut Export, channel: &Channel) -> Result<(), ExportError> {
     let file = tempfile::Builder::new()
         .prefix("rinasce-export-")
         .suffix(&format!(".{}", export.request().format.as_str()))
         .tempfile()?;
-    db.read_blocking(|conn| export.write_file(conn, file.path()))?;
+    export.write_file(db, file.path())?;
     let mut reader = std::fs::File::open(file.path())?;
     let length = reader.metadata()?.len();
-    send(sender, Piece::Sized(length))?;
+    channel.send(Piece::Sized(length))?;
     let mut buffer = vec![0u8; CHUNK_BYTES];
     loop {
         let read = reader.read(&mut buffer)?;
         if read == 0 {
             return Ok(());
         }
-        send(sender, Piece::Data(Bytes::copy_from_slice(&buffer[..read])))?;
+        channel.send(Piece::Data(Bytes::copy_from_slice(&buffer[..read])))?;
     }
 }
 
-fn send(sender: &mpsc::Sender<Piece>, piece: Piece) -> io::Result<()> {
-    sender
-        .blocking_send(piece)
-        .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
+/// The export thread's end of the response channel.
+#[derive(Clone)]
+struct Channel {
+    sender: mpsc::Sender<Piece>,
+    /// Set once the export has written its last byte.
+    finished: Arc<AtomicBool>,
+    /// How long a piece may wait for room before the client counts as stalled.
+    write_timeout: Duration,
+    /// The worker's runtime, whose timer measures that wait.
+    runtime: tokio::runtime::Handle,
 }
 
-/// Collects writes into 64 KiB pieces for the response; fails with
-/// `BrokenPipe` once the client has gone, which stops the export.
+impl Channel {
+    /// Sends one piece, waiting at most the write timeout for the client to
+    /// make room: `BrokenPipe` once the client has gone, `TimedOut` once it
+    /// has stopped reading. Either stops the export.
+    fn send(&self, piece: Piece) -> io::Result<()> {
+        let sent = self
+            .runtime
+            .block_on(self.sender.send_timeout(piece, self.write_timeout));
+        match sent {
+            Ok(()) => Ok(()),
+            Err(mpsc::error::SendTimeoutError::Closed(_)) => Err(io::Error::new(
+                io::ErrorKind::BrokenPipe,
+                "the client went away",
+            )),
+            Err(mpsc::error::SendTimeoutError::Timeout(_)) => Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client stopped reading",
+            )),
+        }
+    }
+}
+
+/// Collects writes into 64 KiB pieces for the response; fails once the
+/// client has gone or stopped reading, which stops the export.
 struct ChannelWriter {
-    sender: mpsc::Sender<Piece>,
+    channel: Channel,
     buffer: Vec<u8>,
 }
 
 impl ChannelWriter {
-    fn new(sender: mpsc::Sender<Piece>) -> ChannelWriter {
+    fn new(channel: Channel) -> ChannelWriter {
         ChannelWriter {
-            sender,
+            channel,
             buffer: Vec::with_capacity(CHUNK_BYTES),
         }
     }
@@ -348,7 +408,7 @@ impl ChannelWriter {
             return Ok(());
         }
         let full = std::mem::replace(&mut self.buffer, Vec::with_capacity(CHUNK_BYTES));
-        send(&self.sender, Piece::Data(Bytes::from(full)))
+        self.channel.send(Piece::Data(Bytes::from(full)))
     }
 }
 
@@ -371,6 +431,10 @@ struct ExportBody {
     first: Option<Bytes>,
     receiver: mpsc::Receiver<Piece>,
     size: BodySize,
+    /// Whether the export ran to its end: a channel that closes before
+    /// (say, after the write timeout, when no error could be queued) cuts
+    /// the transfer short rather than passing it off as complete.
+    finished: Arc<AtomicBool>,
 }
 
 impl MessageBody for ExportBody {
@@ -394,7 +458,10 @@ impl MessageBody for ExportBody {
                 Poll::Ready(Some(Piece::Failed(error))) => {
                     Poll::Ready(Some(Err(io::Error::other(error.to_string()))))
                 }
-                Poll::Ready(None) => Poll::Ready(None),
+                Poll::Ready(None) if self.finished.load(Ordering::Acquire) => Poll::Ready(None),
+                Poll::Ready(None) => Poll::Ready(Some(Err(io::Error::other(
+                    "the export stopped before its end",
+                )))),
                 Poll::Pending => Poll::Pending,
             };
         }
@@ -450,8 +517,9 @@ pub struct ExportItem {
     organization_name: Option<String>,
     #[schema(format = Int32, minimum = 1, maximum = 5)]
     quartiere: Option<i32>,
-    /// HMAC-SHA256 of the trimmed, lowercased e-mail: the same for every
-    /// contribution of one author; null without an e-mail.
+    /// HMAC-SHA256 of the contribution's random author group: shared by
+    /// the contributions whose author confirmed the address, its own for
+    /// an unconfirmed one; kept after erasure; null without an e-mail.
     #[schema(max_length = 64, pattern = "^[0-9a-f]{64}$")]
     author_pseudonym: Option<String>,
     published_at: Option<chrono::DateTime<chrono::Utc>>,

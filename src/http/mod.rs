@@ -5,10 +5,12 @@ pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod cache;
+pub mod confirmation;
 pub mod consultation;
 pub mod contributions;
 pub mod cruscotto;
 pub mod deadline;
+pub mod export_slots;
 pub mod exports;
 pub mod extract;
 pub mod form_token;
@@ -43,6 +45,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub struct AppState {
     pub services: Services,
     pub submissions: rate_limit::SubmissionLimit,
+    pub exports: export_slots::ExportSlots,
 }
 
 impl AppState {
@@ -55,6 +58,7 @@ impl AppState {
                 config.attempt_limit_per_minute,
                 config.trusted_proxies.clone(),
             ),
+            exports: export_slots::ExportSlots::new(config.exports_per_account),
             services: Services::new(db, config),
         }
     }
@@ -161,6 +165,15 @@ pub fn application(
         .route(
             "/cruscotto/progress.svg",
             web::get().to(cruscotto::show_badge),
+        )
+        // An author confirms a contribution's address (acknowledgement link).
+        .route(
+            "/conferma/{token}",
+            web::get().to(confirmation::show_confirmation),
+        )
+        .route(
+            "/conferma/{token}",
+            web::post().to(confirmation::confirm_address),
         )
         // Stylesheets, scripts and fonts of the pages, from the binary.
         .route("/assets/{path:.*}", web::get().to(assets::serve_asset))

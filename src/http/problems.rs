@@ -44,7 +44,9 @@ pub async fn render_problems(
         let rendered = api_error.response_in(language);
         return Ok(replace_keeping_headers(response, rendered));
     }
-    if is_problem(response.headers().get(header::CONTENT_TYPE)) {
+    if is_problem(response.headers().get(header::CONTENT_TYPE))
+        || is_page(response.headers().get(header::CONTENT_TYPE))
+    {
         return Ok(response);
     }
     let rendered = framework_error(status).response_in(language);
@@ -87,6 +89,13 @@ pub async fn render_cors_refusal(
     Ok(replace_keeping_headers(response, rendered))
 }
 
+/// A page's own error page (HTML, for people), kept as it is.
+fn is_page(content_type: Option<&header::HeaderValue>) -> bool {
+    content_type
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
+}
+
 /// The problem for an error status actix produced on its own.
 fn framework_error(status: StatusCode) -> ApiError {
     match status {
@@ -114,15 +123,20 @@ impl KnownRoutes {
                 (segments, methods)
             })
             .collect::<Vec<_>>();
-        // The pages outside the API and its document: GET only.
-        let pages = ["/cruscotto", "/cruscotto/progress.svg", "/docs"]
-            .into_iter()
-            .map(|path| {
-                (
-                    path.split('/').map(str::to_owned).collect(),
-                    vec!["GET".to_owned()],
-                )
-            });
+        // The pages outside the API and its document.
+        let pages = [
+            ("/cruscotto", &["GET"][..]),
+            ("/cruscotto/progress.svg", &["GET"]),
+            ("/docs", &["GET"]),
+            ("/conferma/{token}", &["GET", "POST"]),
+        ]
+        .into_iter()
+        .map(|(path, methods)| {
+            (
+                path.split('/').map(str::to_owned).collect(),
+                methods.iter().map(|m| m.to_string()).collect(),
+            )
+        });
         KnownRoutes(routes.into_iter().chain(pages).collect())
     }
 

@@ -65,6 +65,7 @@ message_templates!(Acknowledgement, "mail/acknowledgement.txt", "mail/acknowledg
     contact_email: String,
     form_url: String,
     public_url: String,
+    confirmation_link: String,
 });
 
 /// What the author of a contribution is told happened to it.
@@ -219,6 +220,7 @@ mod tests {
             "partecipa@comune.fi.it",
             "https://rete.civica/modulo",
             "http://localhost:8080",
+            "http://localhost:8080/conferma/abc",
         )
         .render("maria@example.org")
         .unwrap();
@@ -227,6 +229,12 @@ mod tests {
         assert!(message.body_text.contains("Piste <script>"));
         assert!(!message.body_html.contains("<script>"));
         assert!(!message.body_html.contains("<b>Rossi"));
+        for body in [&message.body_text, &message.body_html] {
+            assert!(
+                body.contains("http://localhost:8080/conferma/abc"),
+                "{body}"
+            );
+        }
     }
 
     fn outcome(kind: OutcomeKind, reason: &str, link: &str) -> Message {

@@ -35,30 +35,44 @@ fn author_name(row: &ContributionRow) -> String {
     }
 }
 
-/// The acknowledgements of new contributions, each with the name of its
-/// thematic area, for those whose author gave an e-mail: one statement for all.
+/// A new contribution to acknowledge: its row, the name of its thematic
+/// area and the token of its confirmation link.
+pub struct Acknowledged<'a> {
+    pub row: &'a ContributionRow,
+    pub thematic_area_name: &'a str,
+    pub confirmation: Option<&'a str>,
+}
+
+/// The acknowledgements of new contributions, for those whose author gave
+/// an e-mail: one statement for all.
 pub fn acknowledge_all(
     conn: &mut DbConnection,
     context: &MailContext,
-    contributions: &[(&ContributionRow, &str)],
+    contributions: &[Acknowledged<'_>],
     now: NaiveDateTime,
 ) -> Result<(), MailError> {
     if !context.enabled {
         return Ok(());
     }
     let mut messages = Vec::with_capacity(contributions.len());
-    for &(row, thematic_area_name) in contributions {
+    for new in contributions {
+        let row = new.row;
         let Some(email) = row.email.as_deref() else {
             continue;
         };
+        let confirmation_link = new
+            .confirmation
+            .map(|token| format!("{}{}", context.public_url, confirmation_path(token)))
+            .unwrap_or_default();
         let message = Acknowledgement::new(
             author_name(row),
             Reference::from_sequence(row.seq).to_string(),
-            thematic_area_name,
+            new.thematic_area_name,
             row.title.as_str(),
             context.contact_email.as_str(),
             context.form_url.as_str(),
             context.public_url.as_str(),
+            confirmation_link,
         )
         .render(email)?;
         messages.push((message, row.id));
@@ -67,6 +81,11 @@ pub fn acknowledge_all(
         messages.iter().map(|(m, id)| (m, Some(*id))).collect();
     outbox::queue_all(conn, &queued, &context.domain, now)?;
     Ok(())
+}
+
+/// The path of the page where an author confirms their address.
+pub fn confirmation_path(token: &str) -> String {
+    format!("/conferma/{token}")
 }
 
 /// The published page of a contribution, where citizens read it.

@@ -3,7 +3,7 @@
 
 use super::detail::{self, ContributionDetail};
 use crate::app::submissions::{new_row, ContributionInput};
-use crate::app::{AppError, Services};
+use crate::app::{authors, AppError, Services};
 use crate::clock;
 use crate::db::{audit, contributions, thematic_areas};
 use crate::domain::{Actor, AuditEvent, FieldIssue, StaffId};
@@ -24,6 +24,11 @@ pub async fn register(
             }
             let now = clock::now().naive_utc();
             let row = contributions::insert(conn, &new_row(&input, Some(moderator), now))?;
+            if let Some(email) = &input.email {
+                // No acknowledgement asks an offline author to confirm: the
+                // moderator who registers the address vouches for it.
+                authors::confirm_contribution(conn, row.seq, Some(&email.normalised()))?;
+            }
             let event = AuditEvent::offline_registered(row.id, row.channel);
             audit::record(conn, Actor::Staff(moderator), event, now)?;
             Ok(detail::detail_of(conn, row)?)

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::xml::{declaration, text_element, xml_safe};
 use super::{guid, GuidKind, CODEBOOK_NAMESPACE};
-use crate::db::{tags, DbConnection, DbError};
+use crate::db::{tags, Db, DbError};
 use crate::exports::area_names;
 
 /// Every thematic area (inactive ones too) and every tag.
@@ -23,10 +23,11 @@ pub struct Codebook {
 }
 
 impl Codebook {
-    pub fn load(conn: &mut DbConnection) -> Result<Codebook, DbError> {
+    pub fn load(db: &Db) -> Result<Codebook, DbError> {
         Ok(Codebook {
-            areas: area_names(conn)?,
-            tags: tags::tag_counts(conn)?
+            areas: db.read_blocking(area_names)?,
+            tags: db
+                .read_blocking(tags::tag_counts)?
                 .into_iter()
                 .map(|(name, _)| name)
                 .collect(),
