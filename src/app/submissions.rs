@@ -20,9 +20,9 @@ use crate::db::models::{ContributionRow, IdempotencyRow, NewContributionRow};
 use crate::db::{idempotency, thematic_areas, Backend, Db, DbConnection, DbError};
 use crate::domain::text::search_fold;
 use crate::domain::{
-    new_author_group, AuthorKind, Channel, ConfirmationToken, ContributionBody, ContributionId,
-    ContributionStatus, ContributionTitle, EmailAddress, FieldIssue, Invalid, OrganizationName,
-    PersonName, Quartiere, Reference, StaffId, ThematicAreaCode,
+    new_author_group, AuthorKind, BotSign, Channel, ConfirmationToken, ContributionBody,
+    ContributionId, ContributionStatus, ContributionTitle, EmailAddress, FieldIssue, Invalid,
+    OrganizationName, PersonName, Quartiere, Reference, StaffId, ThematicAreaCode,
 };
 use crate::mail::notices::{self, Acknowledged};
 use crate::mail::MailContext;
@@ -76,6 +76,9 @@ impl SubmissionReceipt {
 pub struct Submission {
     pub input: ContributionInput,
     pub idempotency: Option<IdempotencyClaim>,
+    /// Taken for a bot's: stored as spam with the reason, not acknowledged
+    /// (and so not counted), answered like any other.
+    pub bot: Option<BotSign>,
 }
 
 #[derive(Clone)]
@@ -275,9 +278,19 @@ impl Store {
         let rows: Vec<NewContributionRow> = accepted
             .iter()
             .zip(&tokens)
-            .map(|(&i, token)| NewContributionRow {
-                confirmation_token_hash: token.as_ref().map(ConfirmationToken::hash),
-                ..new_row(&submissions[i].input, None, now)
+            .map(|(&i, token)| {
+                let row = NewContributionRow {
+                    confirmation_token_hash: token.as_ref().map(ConfirmationToken::hash),
+                    ..new_row(&submissions[i].input, None, now)
+                };
+                match submissions[i].bot {
+                    Some(sign) => NewContributionRow {
+                        status: ContributionStatus::Spam,
+                        status_reason: Some(sign.reason().to_owned()),
+                        ..row
+                    },
+                    None => row,
+                }
             })
             .collect();
         let stored = queries::insert_all(conn, &rows)?;
@@ -301,11 +314,13 @@ impl Store {
                     created_at: now,
                 });
             }
-            acknowledged.push(Acknowledged {
-                row: stored,
-                thematic_area_name: areas[&stored.thematic_area].as_str(),
-                confirmation: token.as_ref().map(ConfirmationToken::as_str),
-            });
+            if submissions[i].bot.is_none() {
+                acknowledged.push(Acknowledged {
+                    row: stored,
+                    thematic_area_name: areas[&stored.thematic_area].as_str(),
+                    confirmation: token.as_ref().map(ConfirmationToken::as_str),
+                });
+            }
             outcomes[i] = Some(Ok(receipt));
         }
         match idempotency::remember(conn, &remembered) {
@@ -333,6 +348,7 @@ pub fn new_row(
         id: ContributionId::generate(),
         channel: input.channel,
         status: ContributionStatus::Pending,
+        status_reason: None,
         thematic_area: input.thematic_area.as_str().to_owned(),
         title: input.title.as_str().to_owned(),
         body: input.body.as_str().to_owned(),

@@ -102,7 +102,8 @@ pub(super) fn whole_selection(
         ("cursor", &filters.cursor),
         ("limit", &filters.limit),
     ] {
-        if value.is_some() {
+        // The export's own check of unknown parameters may have named it.
+        if value.is_some() && !errors.names(name) {
             errors.add(name, FieldIssue::NotAllowed);
         }
     }

@@ -4,14 +4,17 @@ pub mod access_log;
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod cache;
 pub mod confirmation;
 pub mod console;
+pub mod consultation;
 pub mod contributions;
 pub mod cruscotto;
 pub mod deadline;
 pub mod export_slots;
 pub mod exports;
 pub mod extract;
+pub mod form_token;
 pub mod head;
 pub mod indicators;
 pub mod input;
@@ -20,6 +23,7 @@ pub mod openapi;
 pub mod page;
 pub mod pagination;
 pub mod problems;
+pub mod quota;
 pub mod rate_limit;
 mod report;
 pub mod security;
@@ -55,6 +59,7 @@ impl AppState {
         AppState {
             submissions: rate_limit::SubmissionLimit::new(
                 config.rate_limit_per_minute,
+                config.attempt_limit_per_minute,
                 config.trusted_proxies.clone(),
             ),
             exports: export_slots::ExportSlots::new(config.exports_per_account),
@@ -90,6 +95,8 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
         ])
         .expose_headers([
             "etag",
+            "idempotent-replayed",
+            "content-language",
             "location",
             "retry-after",
             "x-request-id",
@@ -106,6 +113,8 @@ fn api_routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
         .service(status::show_status)
         .service(thematic_areas::list_thematic_areas)
+        .service(consultation::show_consultation)
+        .service(form_token::issue_form_token)
         .service(contributions::submit_contribution)
         .service(contributions::list_published_contributions)
         .service(contributions::show_published_contribution)
@@ -191,6 +200,10 @@ pub fn application(
         .wrap(actix_web::middleware::from_fn(problems::render_problems))
         .wrap(actix_web::middleware::from_fn(head::answer_head_as_get))
         .wrap(cors)
+        // Outside CORS, so that its refusals become problem documents too.
+        .wrap(actix_web::middleware::from_fn(
+            problems::render_cors_refusal,
+        ))
         .wrap(actix_web::middleware::from_fn(
             security::add_security_headers,
         ))

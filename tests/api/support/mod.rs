@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod console;
+pub mod outage;
 pub mod paths;
 pub mod smtp;
 
