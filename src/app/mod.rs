@@ -5,6 +5,7 @@
 
 pub mod areas;
 pub mod audit_log;
+pub mod author_status;
 pub mod erasure;
 pub mod error;
 pub mod indicators;

@@ -9,7 +9,9 @@ use crate::clock;
 use crate::db::contributions::{self, Position, PublishedFilter};
 use crate::db::models::{ContributionRow, IdempotencyRow, ThematicAreaRow};
 use crate::db::{idempotency, thematic_areas};
-use crate::domain::{ContributionId, FieldError, FieldIssue, Invalid, ThematicAreaCode};
+use crate::domain::{
+    ContributionId, FieldError, FieldIssue, Invalid, Reference, ThematicAreaCode,
+};
 
 /// How a form submission was answered.
 pub enum Submitted {
@@ -147,6 +149,18 @@ pub async fn find_published(
     services
         .db
         .read(move |conn| contributions::find_published(conn, id))
+        .await?
+        .ok_or(AppError::NotFound(Resource::Contribution))
+}
+
+/// One published contribution by its receipt reference (`RF-000042`).
+pub async fn find_published_by_reference(
+    services: &Services,
+    reference: Reference,
+) -> Result<ContributionRow, AppError> {
+    services
+        .db
+        .read(move |conn| contributions::find_published_by_seq(conn, reference.sequence()))
         .await?
         .ok_or(AppError::NotFound(Resource::Contribution))
 }

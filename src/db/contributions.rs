@@ -65,6 +65,19 @@ pub fn find_published(
         .optional()?)
 }
 
+/// A published contribution by its receipt reference.
+pub fn find_published_by_seq(
+    conn: &mut DbConnection,
+    seq: i64,
+) -> Result<Option<ContributionRow>, DbError> {
+    Ok(contributions::table
+        .filter(contributions::seq.eq(seq))
+        .filter(contributions::status.eq(ContributionStatus::Approved.as_str()))
+        .select(ContributionRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// Filters of the public listing.
 #[derive(Clone, Debug, Default)]
 pub struct PublishedFilter {

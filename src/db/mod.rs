@@ -12,6 +12,7 @@ pub mod schema;
 pub mod search;
 pub mod settings;
 pub mod staff;
+pub mod status_links;
 pub mod stored;
 pub mod tags;
 pub mod thematic_areas;

@@ -12,6 +12,7 @@ pub mod query;
 pub mod similarity;
 pub mod staff;
 pub mod status;
+pub mod status_link;
 pub mod text;
 pub mod thematic_area;
 
@@ -26,4 +27,5 @@ pub use ids::{AuditEventId, ContributionId, MessageId, NoteId, StaffId};
 pub use mail::{MessageKind, OutboxStatus};
 pub use staff::{Role, TagName};
 pub use status::ContributionStatus;
+pub use status_link::StatusToken;
 pub use thematic_area::ThematicAreaCode;

@@ -15,6 +15,7 @@ pub mod input;
 pub mod moderation;
 pub mod openapi;
 pub mod page;
+pub mod pages;
 pub mod pagination;
 pub mod problems;
 pub mod rate_limit;
@@ -153,6 +154,8 @@ pub fn application(
             "/cruscotto/progress.svg",
             web::get().to(cruscotto::show_badge),
         )
+        // The citizens' pages: HTML outside the API and its document.
+        .configure(pages::routes)
         // Stylesheets, scripts and fonts of the pages, from the binary.
         .route("/assets/{path:.*}", web::get().to(assets::serve_asset))
         .app_data(state)

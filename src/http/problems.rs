@@ -44,7 +44,9 @@ pub async fn render_problems(
         let rendered = api_error.response_in(language);
         return Ok(response.into_response(rendered));
     }
-    if is_problem(response.headers().get(header::CONTENT_TYPE)) {
+    // A problem document already, or a page's own error page for people.
+    let content_type = response.headers().get(header::CONTENT_TYPE);
+    if is_problem(content_type) || is_html(content_type) {
         return Ok(response);
     }
     let mut rendered = framework_error(status).response_in(language);
@@ -60,6 +62,12 @@ pub async fn render_problems(
 }
 
 /// The problem for an error status actix produced on its own.
+fn is_html(content_type: Option<&header::HeaderValue>) -> bool {
+    content_type
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"))
+}
+
 fn framework_error(status: StatusCode) -> ApiError {
     match status {
         StatusCode::NOT_FOUND => ApiError::NotFound,

@@ -62,6 +62,7 @@ message_templates!(Acknowledgement, "mail/acknowledgement.txt", "mail/acknowledg
     reference: String,
     thematic_area_name: String,
     title: String,
+    status_link: String,
     public_url: String,
 });
 
@@ -182,6 +183,7 @@ mod tests {
             "RF-000042",
             "Mobilità green",
             "Piste <script>",
+            "http://localhost:8080/stato/segreto",
             "http://localhost:8080",
         )
         .render("maria@example.org")
@@ -191,6 +193,10 @@ mod tests {
         assert!(message.body_text.contains("Piste <script>"));
         assert!(!message.body_html.contains("<script>"));
         assert!(!message.body_html.contains("<b>Rossi"));
+        assert!(message.body_text.contains("http://localhost:8080/stato/segreto"));
+        assert!(message
+            .body_html
+            .contains(r#"href="http://localhost:8080/stato/segreto""#));
     }
 
     #[test]

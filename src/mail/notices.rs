@@ -36,26 +36,28 @@ fn author_name(row: &ContributionRow) -> String {
 }
 
 /// The acknowledgements of new contributions, each with the name of its
-/// thematic area, for those whose author gave an e-mail: one statement for all.
+/// thematic area and the author's private status link, for those whose
+/// author gave an e-mail: one statement for all.
 pub fn acknowledge_all(
     conn: &mut DbConnection,
     context: &MailContext,
-    contributions: &[(&ContributionRow, &str)],
+    contributions: &[(&ContributionRow, &str, Option<String>)],
     now: NaiveDateTime,
 ) -> Result<(), MailError> {
     if !context.enabled {
         return Ok(());
     }
     let mut messages = Vec::with_capacity(contributions.len());
-    for &(row, thematic_area_name) in contributions {
-        let Some(email) = row.email.as_deref() else {
+    for (row, thematic_area_name, status_link) in contributions {
+        let (Some(email), Some(status_link)) = (row.email.as_deref(), status_link) else {
             continue;
         };
         let message = Acknowledgement::new(
             author_name(row),
             Reference::from_sequence(row.seq).to_string(),
-            thematic_area_name,
+            *thematic_area_name,
             row.title.as_str(),
+            status_link.as_str(),
             context.public_url.as_str(),
         )
         .render(email)?;
