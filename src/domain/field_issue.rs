@@ -19,6 +19,14 @@ pub enum FieldIssue {
         max: usize,
     },
     ControlCharacters,
+    /// A character that normalisation cannot make harmless, at a 1-based
+    /// character position of the text as sent.
+    ForbiddenCharacter {
+        character: char,
+        position: usize,
+    },
+    /// The form's area select was left on its empty choice.
+    AreaNotChosen,
     InvalidEmail,
     OutOfRange {
         min: i64,
@@ -84,6 +92,28 @@ impl FieldIssue {
                 "contiene caratteri di controllo non ammessi".into()
             }
             (ControlCharacters, Language::En) => "contains control characters".into(),
+            (
+                ForbiddenCharacter {
+                    character,
+                    position,
+                },
+                Language::It,
+            ) => format!(
+                "carattere non ammesso U+{:04X} alla posizione {position}",
+                u32::from(*character)
+            ),
+            (
+                ForbiddenCharacter {
+                    character,
+                    position,
+                },
+                Language::En,
+            ) => format!(
+                "character U+{:04X} at position {position} is not allowed",
+                u32::from(*character)
+            ),
+            (AreaNotChosen, Language::It) => "scegliere un'area tematica".into(),
+            (AreaNotChosen, Language::En) => "choose a thematic area".into(),
             (InvalidEmail, Language::It) => "non è un indirizzo e-mail valido".into(),
             (InvalidEmail, Language::En) => "is not a valid e-mail address".into(),
             (OutOfRange { min, max }, Language::It) => {

@@ -15,11 +15,22 @@ use crate::domain::{
 use crate::http::input::{boolean, integer, text, FieldErrors, JsonObject};
 
 /// A contribution as the Rete Civica form sends it.
+///
+/// Text pasted from Word or PDF is accepted: before the rules apply, soft
+/// hyphens, zero-width spaces, word joiners, byte-order marks and direction
+/// marks are removed (zero-width joiners are kept inside emoji and non-Latin
+/// words); non-breaking and other Unicode spaces become spaces; line and
+/// paragraph separators (U+2028, U+2029) and CR LF become newlines in `body`
+/// and spaces in one-line fields. Only control characters and bidirectional
+/// overrides are refused, naming the character and its position
+/// ("carattere non ammesso U+202E alla posizione 14"). An empty text, once
+/// normalised, is "campo obbligatorio", like a missing field.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)] // documents the body; the handler reads it field by field
 pub struct ContributionSubmission {
-    /// Code of an active thematic area.
+    /// Code of an active thematic area; an empty string (the form's select
+    /// left on its prompt) is answered "scegliere un'area tematica".
     #[schema(max_length = 64, example = "mobilita-green")]
     thematic_area: String,
     /// 5–150 characters after trimming, on one line.
@@ -112,7 +123,11 @@ pub fn parse_contribution(
     errors: &mut FieldErrors,
 ) -> Option<ContributionInput> {
     let mut object = JsonObject::read(value, "", &rules.fields(), errors)?;
-    let thematic_area = object.required("thematic_area", errors, text(ThematicAreaCode::parse));
+    let thematic_area = object.required(
+        "thematic_area",
+        errors,
+        text(ThematicAreaCode::parse_choice),
+    );
     let title = object.required("title", errors, text(ContributionTitle::parse));
     let body = object.required("body", errors, text(ContributionBody::parse));
     let author = parse_author(&mut object, rules, errors);
