@@ -9,6 +9,7 @@ mod administration;
 mod assets;
 mod authorization;
 mod bad_input;
+mod citizen_pages;
 mod command_line;
 mod cruscotto;
 mod exports;
