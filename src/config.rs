@@ -26,6 +26,14 @@ pub struct Config {
     pub closes_at: Option<DateTime<Utc>>,
     pub mail: MailTransport,
     pub mail_from: String,
+    /// Where citizens write to (`RINASCE_CONTACT_EMAIL`): named in every
+    /// message and its `Reply-To`. Default: the sender's address.
+    pub contact_email: String,
+    /// The Rete Civica page with the form (`RINASCE_FORM_URL`), named in
+    /// every message. Default: `{public_url}/partecipa`.
+    pub form_url: String,
+    /// Origins allowed to frame `/cruscotto` (`RINASCE_FRAME_ANCESTORS`).
+    pub frame_ancestors: Vec<String>,
     pub pseudonym_key: Option<String>,
     pub cors_origins: Vec<String>,
     /// Proxies whose `X-Forwarded-For` is believed: addresses or CIDR ranges.
@@ -74,7 +82,7 @@ impl Config {
             },
         )?;
         let public_url = match get("RINASCE_PUBLIC_URL") {
-            Some(url) => parse_public_url(&url)?,
+            Some(url) => parse_url("RINASCE_PUBLIC_URL", &url)?,
             None => format!("http://{bind}"),
         };
         let opens_at = parse_optional(&get, "RINASCE_OPENS_AT", parse_timestamp)?;
@@ -87,6 +95,22 @@ impl Config {
                 });
             }
         }
+        let mail_from = parse_or(
+            &get,
+            "RINASCE_MAIL_FROM",
+            "Rinasce Firenze <rinasce@localhost>".to_owned(),
+            parse_mailbox,
+        )?;
+        let contact_email = parse_or(
+            &get,
+            "RINASCE_CONTACT_EMAIL",
+            mailbox_address(&mail_from).to_owned(),
+            parse_address,
+        )?;
+        let form_url = match get("RINASCE_FORM_URL") {
+            Some(url) => parse_url("RINASCE_FORM_URL", &url)?,
+            None => format!("{public_url}/partecipa"),
+        };
         Ok(Config {
             database_url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             bind,
@@ -102,12 +126,10 @@ impl Config {
                 MailTransport::File("./mail".into()),
                 parse_mail,
             )?,
-            mail_from: parse_or(
-                &get,
-                "RINASCE_MAIL_FROM",
-                "Rinasce Firenze <rinasce@localhost>".to_owned(),
-                parse_mailbox,
-            )?,
+            mail_from,
+            contact_email,
+            form_url,
+            frame_ancestors: parse_or(&get, "RINASCE_FRAME_ANCESTORS", Vec::new(), parse_origins)?,
             pseudonym_key: parse_optional(&get, "RINASCE_PSEUDONYM_KEY", |raw| {
                 if raw.len() < 16 {
                     Err("must be at least 16 characters long".to_owned())
@@ -210,13 +232,13 @@ fn parse_timestamp(raw: &str) -> Result<DateTime<Utc>, String> {
         })
 }
 
-fn parse_public_url(raw: &str) -> Result<String, ConfigError> {
+fn parse_url(variable: &'static str, raw: &str) -> Result<String, ConfigError> {
     let trimmed = raw.trim().trim_end_matches('/');
     if trimmed.starts_with("http://") || trimmed.starts_with("https://") {
         Ok(trimmed.to_owned())
     } else {
         Err(ConfigError {
-            variable: "RINASCE_PUBLIC_URL",
+            variable,
             message: format!("expected an http:// or https:// URL, got {raw:?}"),
         })
     }
@@ -252,11 +274,28 @@ fn parse_mail(raw: &str) -> Result<MailTransport, String> {
     }
 }
 
-fn parse_mailbox(raw: &str) -> Result<String, String> {
-    let address = raw
+/// The address of `Name <address>`, or the whole text when it is bare.
+fn mailbox_address(mailbox: &str) -> &str {
+    mailbox
         .rsplit_once('<')
         .map(|(_, rest)| rest.trim_end_matches('>'))
-        .unwrap_or(raw);
+        .unwrap_or(mailbox)
+}
+
+/// A bare address: it is shown to citizens and written in `Reply-To`.
+fn parse_address(raw: &str) -> Result<String, String> {
+    use validator::ValidateEmail;
+    if raw.validate_email() {
+        Ok(raw.to_owned())
+    } else {
+        Err(format!(
+            "expected an address such as partecipazione@comune.fi.it, got {raw:?}"
+        ))
+    }
+}
+
+fn parse_mailbox(raw: &str) -> Result<String, String> {
+    let address = mailbox_address(raw);
     if address.contains('@') && !raw.chars().any(char::is_control) {
         Ok(raw.to_owned())
     } else {
@@ -323,6 +362,34 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn contact_and_form_page_default_to_the_sender_and_the_reference_form() {
+        let defaults = config(&[
+            ("RINASCE_PUBLIC_URL", "https://rinasce.example/"),
+            ("RINASCE_MAIL_FROM", "Rinasce <noreply@comune.fi.it>"),
+        ])
+        .unwrap();
+        assert_eq!(defaults.contact_email, "noreply@comune.fi.it");
+        assert_eq!(defaults.form_url, "https://rinasce.example/partecipa");
+        assert!(defaults.frame_ancestors.is_empty());
+        let set = config(&[
+            ("RINASCE_CONTACT_EMAIL", "partecipazione@comune.fi.it"),
+            ("RINASCE_FORM_URL", "https://www.comune.fi.it/rinasce/"),
+            ("RINASCE_FRAME_ANCESTORS", "https://www.comune.fi.it"),
+        ])
+        .unwrap();
+        assert_eq!(set.contact_email, "partecipazione@comune.fi.it");
+        assert_eq!(set.form_url, "https://www.comune.fi.it/rinasce");
+        assert_eq!(set.frame_ancestors, ["https://www.comune.fi.it"]);
+        for (variable, bad) in [
+            ("RINASCE_CONTACT_EMAIL", "Comune <x@y.it>"),
+            ("RINASCE_FORM_URL", "www.comune.fi.it"),
+            ("RINASCE_FRAME_ANCESTORS", "*"),
+        ] {
+            assert_eq!(config(&[(variable, bad)]).unwrap_err().variable, variable);
+        }
     }
 
     #[test]

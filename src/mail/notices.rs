@@ -2,11 +2,11 @@
 
 use chrono::NaiveDateTime;
 
-use super::messages::{Acknowledgement, Digest, Outcome, TargetReached};
+use super::messages::{Acknowledgement, Digest, Outcome, OutcomeKind, TargetReached};
 use super::{MailContext, MailError, Message};
 use crate::db::models::ContributionRow;
 use crate::db::{outbox, staff, DbConnection};
-use crate::domain::{ContributionId, Reference, Role};
+use crate::domain::{ContributionId, ContributionStatus, Reference, Role};
 use crate::i18n::format::{italian_date, italian_moment, rome_date};
 
 fn queue(
@@ -58,6 +58,8 @@ pub fn acknowledge_all(
             *thematic_area_name,
             row.title.as_str(),
             status_link.as_str(),
+            context.contact_email.as_str(),
+            context.form_url.as_str(),
             context.public_url.as_str(),
         )
         .render(email)?;
@@ -69,25 +71,47 @@ pub fn acknowledge_all(
     Ok(())
 }
 
-/// The outcome sent when a contribution is published or rejected.
+/// The published page of a contribution, where citizens read it.
+pub fn published_page(context: &MailContext, reference: Reference) -> String {
+    format!("{}/contributi/{reference}", context.public_url)
+}
+
+/// The author's notice of what moderation decided: published (with its
+/// page), rejected or hidden (with the reason), or joined to `original`
+/// (named, with its page when it is published).
 pub fn outcome(
     conn: &mut DbConnection,
     context: &MailContext,
     row: &ContributionRow,
-    approved: bool,
+    kind: OutcomeKind,
+    original: Option<&ContributionRow>,
     now: NaiveDateTime,
 ) -> Result<(), MailError> {
     let Some(email) = row.email.as_deref().filter(|_| context.enabled) else {
         return Ok(());
     };
-    let link = format!("{}/api/v1/contributions/{}", context.public_url, row.id);
+    let reference = Reference::from_sequence(row.seq);
+    let original_reference = original.map(|o| Reference::from_sequence(o.seq));
+    let link = match kind {
+        OutcomeKind::Published => published_page(context, reference),
+        OutcomeKind::Duplicate => original
+            .filter(|o| o.status == ContributionStatus::Approved)
+            .map(|o| published_page(context, Reference::from_sequence(o.seq)))
+            .unwrap_or_default(),
+        OutcomeKind::Rejected | OutcomeKind::Hidden => String::new(),
+    };
     let message = Outcome::new(
         author_name(row),
-        Reference::from_sequence(row.seq).to_string(),
+        reference.to_string(),
         row.title.as_str(),
-        approved,
+        kind,
         row.status_reason.clone().unwrap_or_default(),
-        if approved { link } else { String::new() },
+        link,
+        original_reference
+            .map(|r| r.to_string())
+            .unwrap_or_default(),
+        context.contact_email.as_str(),
+        context.form_url.as_str(),
         context.public_url.as_str(),
     )
     .render(email);
