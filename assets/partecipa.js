@@ -65,6 +65,7 @@
   const labelOf = (field) => {
     const input = document.getElementById(inputId(field));
     if (!input) return field;
+    if (input.dataset.label) return input.dataset.label;
     const fieldset = input.closest("fieldset");
     if (fieldset) return fieldset.querySelector("legend").textContent.trim();
     const label = form.querySelector(`label[for="${input.id}"]`) || input.closest("label");
