@@ -18,6 +18,8 @@ text_enum!(
         ContributionAreaChanged => "thematic_area_changed",
         TagsChanged => "tags_changed",
         NoteAdded => "note_added",
+        NoteEdited => "note_edited",
+        NoteRemoved => "note_removed",
         OfflineRegistered => "offline_registered",
         BulkAction => "bulk_action",
         ThematicAreaCreated => "thematic_area_created",
@@ -165,6 +167,18 @@ impl AuditEvent {
     pub fn note_added(id: ContributionId, note: NoteId) -> AuditEvent {
         AuditEvent::new(AuditAction::NoteAdded, TargetType::Contribution, id)
             .changing(None, Some(note.to_string()))
+    }
+
+    /// A note rewritten during an erasure request, because it named the
+    /// person; neither text is kept.
+    pub fn note_edited(id: ContributionId, note: NoteId) -> AuditEvent {
+        AuditEvent::new(AuditAction::NoteEdited, TargetType::Contribution, id)
+            .changing(Some(note.to_string()), Some(note.to_string()))
+    }
+
+    pub fn note_removed(id: ContributionId, note: NoteId) -> AuditEvent {
+        AuditEvent::new(AuditAction::NoteRemoved, TargetType::Contribution, id)
+            .changing(Some(note.to_string()), None)
     }
 
     pub fn offline_registered(id: ContributionId, channel: Channel) -> AuditEvent {

@@ -227,6 +227,23 @@ impl fmt::Display for Reference {
     }
 }
 
+/// How staff or a contributor name one contribution: its id, or the
+/// reference on its receipt (`RF-000123`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContributionKey {
+    Id(super::ContributionId),
+    Reference(Reference),
+}
+
+impl ContributionKey {
+    pub fn parse(raw: &str) -> Result<ContributionKey, FieldIssue> {
+        super::ContributionId::parse(raw)
+            .map(ContributionKey::Id)
+            .or_else(|| Reference::parse(raw).map(ContributionKey::Reference))
+            .ok_or(FieldIssue::InvalidContributionKey)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,6 +259,26 @@ mod tests {
             normalise_email("elodie@EXA\u{308}MPLE.org"),
             "elodie@exämple.org"
         );
+    }
+
+    #[test]
+    fn a_contribution_is_named_by_id_or_reference() {
+        let id = super::super::ContributionId::generate();
+        assert_eq!(
+            ContributionKey::parse(&id.to_string()),
+            Ok(ContributionKey::Id(id))
+        );
+        assert_eq!(
+            ContributionKey::parse(" rf-000042 "),
+            Ok(ContributionKey::Reference(Reference::from_sequence(42)))
+        );
+        for bad in ["", "42", "RF-", "RF-4x", "not-a-uuid"] {
+            assert_eq!(
+                ContributionKey::parse(bad),
+                Err(FieldIssue::InvalidContributionKey),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -19,8 +19,8 @@ pub mod thematic_area;
 pub use audit::{Actor, AuditAction, AuditEvent, ErasureKind, TargetType};
 pub use contribution::normalise_email;
 pub use contribution::{
-    AuthorKind, Channel, ContributionBody, ContributionTitle, EmailAddress, OrganizationName,
-    PersonName, Quartiere, Reference,
+    AuthorKind, Channel, ContributionBody, ContributionKey, ContributionTitle, EmailAddress,
+    OrganizationName, PersonName, Quartiere, Reference,
 };
 pub use field_issue::{FieldError, FieldErrors, FieldIssue, Invalid};
 pub use ids::{AuditEventId, ContributionId, MessageId, NoteId, StaffId};

@@ -12,6 +12,7 @@ mod bad_input;
 mod citizen_pages;
 mod command_line;
 mod cruscotto;
+mod erasure;
 mod exports;
 mod hardening;
 mod http_errors;
