@@ -2,17 +2,42 @@
 //! where their contribution stands. The link opens it only while the
 //! author's personal data is kept (see `db::status_links`).
 
+use crate::app::erasure::{self, ErasureReport};
 use crate::app::{AppError, Resource, Services};
 use crate::db::contributions;
 use crate::db::models::ContributionRow;
 use crate::db::status_links;
-use crate::domain::{Reference, StatusToken};
+use crate::domain::{Actor, ContributionKey, Reference, StatusToken};
 
 /// A contribution as its author follows it.
 pub struct AuthorStatus {
     pub contribution: ContributionRow,
     /// For a duplicate: the contribution it joins.
     pub original: Option<Reference>,
+}
+
+/// The author's erasure request from their status page: their names and
+/// address leave this contribution and every other sent from the same
+/// address, queued e-mails to them are cancelled, and the request is
+/// audited (actor `author`, no address). The link stops working with it.
+pub async fn erase_personal_data(
+    services: &Services,
+    token: &StatusToken,
+) -> Result<ErasureReport, AppError> {
+    let contribution = find(services, token).await?.contribution;
+    let mail_files = crate::mail::files::directory(&services.config.mail);
+    let report = erasure::erase_contribution(
+        &services.db,
+        Actor::Author,
+        ContributionKey::Id(contribution.id),
+        mail_files,
+    )
+    .await?;
+    services
+        .db
+        .write(|conn| status_links::delete_erased(conn))
+        .await?;
+    Ok(report)
 }
 
 /// The contribution behind a status link; an unknown or expired link is

@@ -5,7 +5,6 @@ use diesel::prelude::*;
 use super::models::{ContributionRow, StatusLinkRow};
 use super::schema::{contributions, status_links};
 use super::{on_backend, DbConnection, DbError};
-use crate::domain::ContributionId;
 
 /// Stores the links of new contributions, in their transaction.
 pub fn insert_all(conn: &mut DbConnection, rows: &[StatusLinkRow]) -> Result<(), DbError> {
@@ -34,10 +33,14 @@ pub fn find_contribution(
         .optional()?)
 }
 
-/// Forgets every link of a contribution (after its author's erasure).
-pub fn delete_for(conn: &mut DbConnection, id: ContributionId) -> Result<usize, DbError> {
+/// Forgets the links of contributions whose personal data was erased:
+/// they no longer open anything, and their hashes need not be kept.
+pub fn delete_erased(conn: &mut DbConnection) -> Result<usize, DbError> {
+    let erased = contributions::table
+        .filter(contributions::personal_data_erased_at.is_not_null())
+        .select(contributions::id);
     Ok(
-        diesel::delete(status_links::table.filter(status_links::contribution_id.eq(id)))
+        diesel::delete(status_links::table.filter(status_links::contribution_id.eq_any(erased)))
             .execute(conn)?,
     )
 }

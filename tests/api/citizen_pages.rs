@@ -5,7 +5,7 @@
 //! in tests/browser/suites/citizen.sh.
 
 use crate::support::*;
-use serde_json::json;
+use serde_json::{json, Value};
 
 /// A form post, encoded as a browser encodes it.
 async fn post_form(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
@@ -326,4 +326,49 @@ async fn a_wrong_or_malformed_status_link_is_a_404_page() {
     assert_eq!(stored.len(), 1);
     assert!(!stored[0].contains(secret));
     assert_eq!(stored[0].len(), 64);
+}
+
+#[actix_web::test]
+async fn the_author_erases_their_data_from_the_status_page_after_confirming() {
+    let app = TestApp::spawn().await;
+    let first = app.submit_ok(&example_submission()).await;
+    let second = app
+        .submit_ok(&with(example_submission(), "title", json!("Seconda proposta di Maria")))
+        .await;
+    let other = app
+        .submit_ok(&with(example_submission(), "author.email", json!("luca@example.org")))
+        .await;
+    let link = status_link(&app, "maria.rossi@example.org");
+    let moderator = app.moderator().await;
+    let detail = |id: &Value| paths::moderation_contribution(id["id"].as_str().unwrap());
+
+    // Asking shows what will go, and erases nothing yet.
+    let asked = html(post_form(&app, &link, &[("passo", "conferma")]).await, 200).await;
+    assert!(asked.contains("Vuole cancellare i suoi dati?") && asked.contains("value=\"cancella\""));
+    assert_eq!(app.get_json_as(&moderator, &detail(&first)).await["author"]["email"], "maria.rossi@example.org");
+
+    let response = post_form(&app, &link, &[("passo", "cancella")]).await;
+    assert_eq!(header(&response, "cache-control").unwrap(), "no-store");
+    let done = html(response, 200).await;
+    assert!(done.contains("Abbiamo cancellato nome, cognome e indirizzo e-mail da 2 contributi (RF-000001, RF-000002)"), "{done}");
+    for erased in [&first, &second] {
+        let author = &app.get_json_as(&moderator, &detail(erased)).await["author"];
+        assert_eq!(author["email"], Value::Null, "{author}");
+        assert_eq!(author["given_name"], Value::Null, "{author}");
+    }
+    let kept = &app.get_json_as(&moderator, &detail(&other)).await["author"];
+    assert_eq!(kept["email"], "luca@example.org");
+
+    let admin = app.admin().await;
+    let audit = app
+        .get_json_as(&admin, &paths::with_query(paths::audit_log(), "action=erasure_request"))
+        .await;
+    let event = &audit["items"][0];
+    assert_eq!(event["actor"], "author", "{event}");
+    assert!(!event.to_string().contains("maria.rossi"), "no address in the audit log");
+
+    // The link is spent; only the other author's link is kept.
+    html(app.get(&link).await, 404).await;
+    html(post_form(&app, &link, &[("passo", "cancella")]).await, 404).await;
+    assert_eq!(app.stored_status_link_hashes().len(), 1);
 }

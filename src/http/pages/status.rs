@@ -7,6 +7,7 @@
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use askama::Template;
+use serde::Deserialize;
 
 use super::PageError;
 use crate::app::author_status::{self, AuthorStatus};
@@ -105,14 +106,61 @@ pub async fn show_status(
     Ok(page::render(private(HttpResponse::Ok()), &page)?)
 }
 
-/// `POST /stato/{token}`: the erasure of the author's personal data.
+/// The erasure form's steps: asking shows what will be erased and asks
+/// for confirmation; confirming erases.
+#[derive(Deserialize)]
+pub struct ErasureStep {
+    passo: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/status_erasure.html")]
+struct ErasurePage {
+    section: &'static str,
+    reference: String,
+    /// The confirmation's form posts back here; `None` once erased.
+    action: Option<String>,
+    report: Option<ErasureView>,
+}
+
+/// What an erasure did, in words.
+struct ErasureView {
+    references: String,
+    contributions: u64,
+    emails_cancelled: u64,
+}
+
+/// `POST /stato/{token}`: the erasure of the author's personal data, in two
+/// steps (`passo=conferma`, then `passo=cancella`). After it the link opens
+/// nothing, so the answer itself says what was erased.
 pub async fn erase_personal_data(
     state: web::Data<AppState>,
     token: web::Path<String>,
+    step: web::Form<ErasureStep>,
 ) -> Result<HttpResponse, PageError> {
     let token = StatusToken::parse(&token).ok_or(PageError::NotFound)?;
     let status = author_status::find(&state, &token).await?;
-    let page = StatusPage::new(status, &token);
+    let reference = Reference::from_sequence(status.contribution.seq).to_string();
+    let page = if step.passo.as_deref() == Some("cancella") {
+        let report = author_status::erase_personal_data(&state, &token).await?;
+        ErasurePage {
+            section: "",
+            reference,
+            action: None,
+            report: Some(ErasureView {
+                references: report.references.join(", "),
+                contributions: report.contributions_affected,
+                emails_cancelled: report.emails_cancelled,
+            }),
+        }
+    } else {
+        ErasurePage {
+            section: "",
+            reference,
+            action: Some(format!("{STATUS_PATH_PREFIX}{}", token.as_str())),
+            report: None,
+        }
+    };
     Ok(page::render(private(HttpResponse::Ok()), &page)?)
 }
 
