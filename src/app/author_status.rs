@@ -33,10 +33,7 @@ pub async fn erase_personal_data(
         mail_files,
     )
     .await?;
-    services
-        .db
-        .write(|conn| status_links::delete_erased(conn))
-        .await?;
+    services.db.write(status_links::delete_erased).await?;
     Ok(report)
 }
 

@@ -9,9 +9,7 @@ use crate::clock;
 use crate::db::contributions::{self, Position, PublishedFilter};
 use crate::db::models::{ContributionRow, IdempotencyRow, ThematicAreaRow};
 use crate::db::{idempotency, thematic_areas};
-use crate::domain::{
-    ContributionId, FieldError, FieldIssue, Invalid, Reference, ThematicAreaCode,
-};
+use crate::domain::{ContributionId, FieldError, FieldIssue, Invalid, Reference, ThematicAreaCode};
 
 /// How a form submission was answered.
 pub enum Submitted {

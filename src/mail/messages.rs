@@ -229,7 +229,9 @@ mod tests {
         assert!(message.body_text.contains("Piste <script>"));
         assert!(!message.body_html.contains("<script>"));
         assert!(!message.body_html.contains("<b>Rossi"));
-        assert!(message.body_text.contains("http://localhost:8080/stato/segreto"));
+        assert!(message
+            .body_text
+            .contains("http://localhost:8080/stato/segreto"));
         assert!(message
             .body_html
             .contains(r#"href="http://localhost:8080/stato/segreto""#));

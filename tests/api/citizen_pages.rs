@@ -40,7 +40,10 @@ fn valid_form() -> Vec<(&'static str, &'static str)> {
         ("idempotency_key", "chiave-modulo-1"),
         ("thematic_area", "mobilita-green"),
         ("title", "Più alberi in via Pistoiese"),
-        ("body", "Piantare alberi lungo la via per fare ombra d'estate e ridurre il rumore."),
+        (
+            "body",
+            "Piantare alberi lungo la via per fare ombra d'estate e ridurre il rumore.",
+        ),
         ("author.kind", "citizen"),
         ("author.given_name", "Giulia"),
         ("author.family_name", "Bruni"),
@@ -70,7 +73,10 @@ async fn html(response: reqwest::Response, status: u16) -> String {
     assert_eq!(response.status(), status, "{}", response.url());
     assert_eq!(content_type_of(&response), "text/html; charset=utf-8");
     let policy = header(&response, "content-security-policy").unwrap();
-    assert!(policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"), "{policy}");
+    assert!(
+        policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"),
+        "{policy}"
+    );
     response.text().await.unwrap()
 }
 
@@ -96,7 +102,12 @@ async fn the_home_page_lists_the_areas_and_links_everywhere() {
         let name = area["name"].as_str().unwrap().replace('\'', "&#39;");
         assert!(page.contains(&name), "{name} missing");
     }
-    for link in ["href=\"/partecipa\"", "href=\"/contributi\"", "href=\"/cruscotto\"", "href=\"/docs/\""] {
+    for link in [
+        "href=\"/partecipa\"",
+        "href=\"/contributi\"",
+        "href=\"/cruscotto\"",
+        "href=\"/docs/\"",
+    ] {
         assert!(page.contains(link), "{link} missing");
     }
     assert!(page.contains("<html lang=\"it\">"));
@@ -110,7 +121,10 @@ async fn the_form_without_javascript_stores_and_shows_the_receipt() {
     let form = html(app.get("/partecipa").await, 200).await;
     assert!(form.contains("action=\"/partecipa\""));
     assert!(form.contains("name=\"idempotency_key\""));
-    assert!(form.contains("data-max=\"150\""), "title limit for the counter");
+    assert!(
+        form.contains("data-max=\"150\""),
+        "title limit for the counter"
+    );
 
     let receipt = html(post_form(&app, "/partecipa", &valid_form()).await, 200).await;
     assert!(receipt.contains("RF-000001"), "{receipt}");
@@ -136,24 +150,67 @@ async fn each_invalid_field_is_marked_with_its_message_and_what_was_typed_is_kep
     let app = TestApp::spawn().await;
     let cases: [(&str, Option<&'static str>, &str, &str); 9] = [
         ("title", Some(""), "title", "campo obbligatorio"),
-        ("title", Some("Poco"), "title", "deve contenere almeno 5 caratteri"),
-        ("body", Some("Troppo corto."), "body", "deve contenere almeno 20 caratteri"),
-        ("thematic_area", Some(""), "thematic_area", "scegliere un&#39;area tematica"),
+        (
+            "title",
+            Some("Poco"),
+            "title",
+            "deve contenere almeno 5 caratteri",
+        ),
+        (
+            "body",
+            Some("Troppo corto."),
+            "body",
+            "deve contenere almeno 20 caratteri",
+        ),
+        (
+            "thematic_area",
+            Some(""),
+            "thematic_area",
+            "scegliere un&#39;area tematica",
+        ),
         ("author.kind", None, "author-kind", "campo obbligatorio"),
-        ("author.email", Some("giulia.example.org"), "author-email", "non è un indirizzo e-mail valido"),
-        ("privacy_notice_accepted", None, "privacy_notice_accepted", "occorre accettare l&#39;informativa"),
-        ("title", Some("Titolo con \u{202E} rovesciato"), "title", "U+202E"),
-        ("author.quartiere", Some("9"), "author-quartiere", "deve essere compreso tra 1 e 5"),
+        (
+            "author.email",
+            Some("giulia.example.org"),
+            "author-email",
+            "non è un indirizzo e-mail valido",
+        ),
+        (
+            "privacy_notice_accepted",
+            None,
+            "privacy_notice_accepted",
+            "occorre accettare l&#39;informativa",
+        ),
+        (
+            "title",
+            Some("Titolo con \u{202E} rovesciato"),
+            "title",
+            "U+202E",
+        ),
+        (
+            "author.quartiere",
+            Some("9"),
+            "author-quartiere",
+            "deve essere compreso tra 1 e 5",
+        ),
     ];
     for (field, value, id, message) in cases {
         let response = post_form(&app, "/partecipa", &changed(valid_form(), field, value)).await;
         let page = html(response, 422).await;
         let marked = format!("id=\"{id}-errore\">Errore: ");
-        let start = page.find(&marked).unwrap_or_else(|| panic!("{field}: no message in {page}"));
+        let start = page
+            .find(&marked)
+            .unwrap_or_else(|| panic!("{field}: no message in {page}"));
         let shown = &page[start + marked.len()..][..200];
         assert!(shown.contains(message), "{field}: {shown}");
-        assert!(page.contains(&format!("href=\"#{id}\"")), "{field}: summary link");
-        assert!(page.contains("class=\"riepilogo\" id=\"riepilogo\" tabindex=\"-1\" autofocus"), "{field}");
+        assert!(
+            page.contains(&format!("href=\"#{id}\"")),
+            "{field}: summary link"
+        );
+        assert!(
+            page.contains("class=\"riepilogo\" id=\"riepilogo\" tabindex=\"-1\" autofocus"),
+            "{field}"
+        );
         assert!(page.contains("<title>Errore: "), "{field}");
         // The failing input says so and points to its message.
         let input = page.find(&format!("id=\"{id}\"")).unwrap();
@@ -176,11 +233,22 @@ async fn an_organisation_needs_its_name_and_gets_it_published() {
     let app = TestApp::spawn().await;
     let without_name = changed(valid_form(), "author.kind", Some("cultural_association"));
     let page = html(post_form(&app, "/partecipa", &without_name).await, 422).await;
-    assert!(page.contains("obbligatorio quando l&#39;autore è un&#39;associazione"), "{page}");
-    let with_name = changed(without_name, "author.organization_name", Some("Amici di Novoli"));
+    assert!(
+        page.contains("obbligatorio quando l&#39;autore è un&#39;associazione"),
+        "{page}"
+    );
+    let with_name = changed(
+        without_name,
+        "author.organization_name",
+        Some("Amici di Novoli"),
+    );
     html(post_form(&app, "/partecipa", &with_name).await, 200).await;
     let id = app.get_json(&paths::contributions()).await;
-    assert_eq!(id["items"].as_array().unwrap().len(), 0, "not published yet");
+    assert_eq!(
+        id["items"].as_array().unwrap().len(),
+        0,
+        "not published yet"
+    );
 }
 
 #[actix_web::test]
@@ -208,26 +276,54 @@ async fn a_closed_consultation_says_so_with_its_dates_and_stores_nothing() {
 async fn published_contributions_are_listed_filtered_searched_and_shown() {
     let app = TestApp::spawn().await;
     let bikes = app.submit_ok(&example_submission()).await;
-    let trees = with(example_submission(), "title", json!("Alberi nelle piazze del centro"));
+    let trees = with(
+        example_submission(),
+        "title",
+        json!("Alberi nelle piazze del centro"),
+    );
     let trees = with(trees, "thematic_area", json!("cultura-diffusa"));
     let trees = with(trees, "author.kind", json!("cultural_association"));
-    let trees = with(trees, "author.organization_name", json!("Amici del verde <b>"));
+    let trees = with(
+        trees,
+        "author.organization_name",
+        json!("Amici del verde <b>"),
+    );
     let trees = with(trees, "author.quartiere", json!(1));
     let trees = app.submit_ok(&trees).await;
-    let pending = app.submit_ok(&with(example_submission(), "title", json!("Ancora in revisione"))).await;
+    let pending = app
+        .submit_ok(&with(
+            example_submission(),
+            "title",
+            json!("Ancora in revisione"),
+        ))
+        .await;
     app.publish(bikes["id"].as_str().unwrap()).await;
     app.publish(trees["id"].as_str().unwrap()).await;
 
     let all = html(app.get("/contributi").await, 200).await;
     assert!(all.contains("Più piste ciclabili sui viali") && all.contains("Alberi nelle piazze"));
     assert!(!all.contains("Ancora in revisione"));
-    assert!(!all.contains("Maria") && !all.contains("maria.rossi@example.org"), "no personal data");
-    assert!(all.contains("Amici del verde &#60;b&#62;") || all.contains("Amici del verde &lt;b&gt;"), "escaped organisation");
+    assert!(
+        !all.contains("Maria") && !all.contains("maria.rossi@example.org"),
+        "no personal data"
+    );
+    assert!(
+        all.contains("Amici del verde &#60;b&#62;") || all.contains("Amici del verde &lt;b&gt;"),
+        "escaped organisation"
+    );
 
-    let by_area = html(app.get("/contributi?area=cultura-diffusa&quartiere=&q=").await, 200).await;
+    let by_area = html(
+        app.get("/contributi?area=cultura-diffusa&quartiere=&q=")
+            .await,
+        200,
+    )
+    .await;
     assert!(by_area.contains("Alberi nelle piazze") && !by_area.contains("Più piste ciclabili"));
     let by_quartiere = html(app.get("/contributi?quartiere=2").await, 200).await;
-    assert!(by_quartiere.contains("Più piste ciclabili") && !by_quartiere.contains("Alberi nelle piazze"));
+    assert!(
+        by_quartiere.contains("Più piste ciclabili")
+            && !by_quartiere.contains("Alberi nelle piazze")
+    );
     let searched = html(app.get("/contributi?q=PIAZZE").await, 200).await;
     assert!(searched.contains("Alberi nelle piazze") && !searched.contains("Più piste ciclabili"));
     let nothing = html(app.get("/contributi?q=astronavi").await, 200).await;
@@ -236,9 +332,14 @@ async fn published_contributions_are_listed_filtered_searched_and_shown() {
     assert!(bad.contains("deve essere compreso tra 1 e 5"), "{bad}");
 
     let reference = trees["reference"].as_str().unwrap();
-    let jump = app.get(&format!("/contributi?q={}", reference.to_lowercase())).await;
+    let jump = app
+        .get(&format!("/contributi?q={}", reference.to_lowercase()))
+        .await;
     assert_eq!(jump.status(), 303);
-    assert_eq!(header(&jump, "location").unwrap(), format!("/contributi/{reference}"));
+    assert_eq!(
+        header(&jump, "location").unwrap(),
+        format!("/contributi/{reference}")
+    );
 
     let one = html(app.get(&format!("/contributi/{reference}")).await, 200).await;
     assert!(one.contains("Cultura diffusa"), "area name");
@@ -260,7 +361,11 @@ async fn published_contributions_are_listed_filtered_searched_and_shown() {
 async fn the_listing_pages_with_plain_links() {
     let app = TestApp::spawn().await;
     for n in 0..21 {
-        let body = with(example_submission(), "title", json!(format!("Proposta numero {n:02}")));
+        let body = with(
+            example_submission(),
+            "title",
+            json!(format!("Proposta numero {n:02}")),
+        );
         let receipt = app.submit_ok(&body).await;
         app.publish(receipt["id"].as_str().unwrap()).await;
     }
@@ -293,7 +398,9 @@ async fn the_status_page_follows_the_contribution_through_its_private_link() {
 
     app.set_status(id, "rejected").await;
     let page = html(app.get(&link).await, 200).await;
-    assert!(page.contains("Non pubblicato") && page.contains("Motivo: Messo da parte per la prova"));
+    assert!(
+        page.contains("Non pubblicato") && page.contains("Motivo: Messo da parte per la prova")
+    );
 
     app.set_status(id, "pending").await;
     app.publish(id).await;
@@ -301,11 +408,18 @@ async fn the_status_page_follows_the_contribution_through_its_private_link() {
     assert!(page.contains("Pubblicato") && page.contains("href=\"/contributi/RF-000001\""));
 
     let second = app
-        .submit_ok(&with(example_submission(), "author.email", json!("luca@example.org")))
+        .submit_ok(&with(
+            example_submission(),
+            "author.email",
+            json!("luca@example.org"),
+        ))
         .await;
     app.mark_duplicate(second["id"].as_str().unwrap(), id).await;
     let page = html(app.get(&status_link(&app, "luca@example.org")).await, 200).await;
-    assert!(page.contains("Unito a un altro contributo") && page.contains("RF-000001"), "{page}");
+    assert!(
+        page.contains("Unito a un altro contributo") && page.contains("RF-000001"),
+        "{page}"
+    );
 }
 
 #[actix_web::test]
@@ -333,10 +447,18 @@ async fn the_author_erases_their_data_from_the_status_page_after_confirming() {
     let app = TestApp::spawn().await;
     let first = app.submit_ok(&example_submission()).await;
     let second = app
-        .submit_ok(&with(example_submission(), "title", json!("Seconda proposta di Maria")))
+        .submit_ok(&with(
+            example_submission(),
+            "title",
+            json!("Seconda proposta di Maria"),
+        ))
         .await;
     let other = app
-        .submit_ok(&with(example_submission(), "author.email", json!("luca@example.org")))
+        .submit_ok(&with(
+            example_submission(),
+            "author.email",
+            json!("luca@example.org"),
+        ))
         .await;
     let link = status_link(&app, "maria.rossi@example.org");
     let moderator = app.moderator().await;
@@ -344,8 +466,13 @@ async fn the_author_erases_their_data_from_the_status_page_after_confirming() {
 
     // Asking shows what will go, and erases nothing yet.
     let asked = html(post_form(&app, &link, &[("passo", "conferma")]).await, 200).await;
-    assert!(asked.contains("Vuole cancellare i suoi dati?") && asked.contains("value=\"cancella\""));
-    assert_eq!(app.get_json_as(&moderator, &detail(&first)).await["author"]["email"], "maria.rossi@example.org");
+    assert!(
+        asked.contains("Vuole cancellare i suoi dati?") && asked.contains("value=\"cancella\"")
+    );
+    assert_eq!(
+        app.get_json_as(&moderator, &detail(&first)).await["author"]["email"],
+        "maria.rossi@example.org"
+    );
 
     let response = post_form(&app, &link, &[("passo", "cancella")]).await;
     assert_eq!(header(&response, "cache-control").unwrap(), "no-store");
@@ -361,11 +488,17 @@ async fn the_author_erases_their_data_from_the_status_page_after_confirming() {
 
     let admin = app.admin().await;
     let audit = app
-        .get_json_as(&admin, &paths::with_query(paths::audit_log(), "action=erasure_request"))
+        .get_json_as(
+            &admin,
+            &paths::with_query(paths::audit_log(), "action=erasure_request"),
+        )
         .await;
     let event = &audit["items"][0];
     assert_eq!(event["actor"], "author", "{event}");
-    assert!(!event.to_string().contains("maria.rossi"), "no address in the audit log");
+    assert!(
+        !event.to_string().contains("maria.rossi"),
+        "no address in the audit log"
+    );
 
     // The link is spent; only the other author's link is kept.
     html(app.get(&link).await, 404).await;

@@ -24,7 +24,11 @@ async fn register(app: &TestApp, moderator: &str, body: &Value) -> Value {
 
 async fn add_note(app: &TestApp, moderator: &str, id: &str, text: &str) -> String {
     let response = app
-        .post_json_as(moderator, &paths::moderation_notes(id), &json!({ "text": text }))
+        .post_json_as(
+            moderator,
+            &paths::moderation_notes(id),
+            &json!({ "text": text }),
+        )
         .await;
     assert_eq!(response.status(), 201);
     let note: Value = response.json().await.unwrap();

@@ -7,7 +7,8 @@
 // and the focus on the error summary, text pasted from Word (soft hyphens,
 // U+2028) accepted, a double click stored once; the status page reached
 // through the link of the acknowledgement's .eml file, before and after a
-// moderator publishes; the secret never in the access log; /, /partecipa,
+// moderator publishes, then the author's erasure from it, confirmed; the
+// secret never in the access log; /, /partecipa,
 // /contributi, a contribution and the status page at 375 and 1280 px with
 // no sideways scrolling, no request outside the server and no axe-core
 // WCAG 2.1 AA violation, each with a screenshot in tests/browser/screenshots/.
@@ -304,14 +305,7 @@ async function publicPages(statusLink) {
         assert.equal(await page.getAttribute("html", "lang"), "it");
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         assert.ok(overflow <= 0, `${name} at ${width} px scrolls sideways by ${overflow} px`);
-        await page.evaluate(AXE);
-        const result = await page.evaluate(() =>
-          window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
-        );
-        const violations = result.violations.map(
-          (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`,
-        );
-        assert.deepEqual(violations, [], `${name} at ${width} px: accessibility violations`);
+        await assertAccessible(page, `${name} at ${width} px`);
         await page.screenshot({ path: path.join(screenshots, `citizen-${name}-${width}.png`), fullPage: true });
         assert.deepEqual(problems, [], `${name} at ${width} px: console errors or failed requests`);
         await page.close();
@@ -328,13 +322,49 @@ async function publicPages(statusLink) {
     await page.goto(`${base}/partecipa`);
     await page.click("#invia");
     await page.locator("#riepilogo").waitFor({ state: "visible" });
-    await page.evaluate(AXE);
-    const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
-    assert.deepEqual(result.violations.map((v) => v.id), [], "the form with errors: accessibility violations");
+    await assertAccessible(page, "the form with errors");
     await page.screenshot({ path: path.join(screenshots, "citizen-partecipa-errori-375.png"), fullPage: true });
   } finally {
     await context.close();
   }
+}
+
+/** The erasure from the status page: asked, confirmed, said what was erased; the link is then spent. */
+async function erasure(statusLink) {
+  const context = await browser(true, 375);
+  try {
+    const page = await context.newPage();
+    const problems = watch(page, [404]);
+    await page.goto(statusLink);
+    await page.click("text=Chiedi la cancellazione dei dati");
+    await page.waitForURL(statusLink);
+    assert.equal(await page.locator("h2#titolo-conferma").textContent(), "Vuole cancellare i suoi dati?");
+    await assertAccessible(page, "erasure confirmation");
+    await page.click("text=Sì, cancella i miei dati");
+    await page.locator("#esito-cancellazione").waitFor();
+    const said = await page.locator("#esito-cancellazione").textContent();
+    assert.match(said, /Abbiamo cancellato nome, cognome e indirizzo e-mail da 1 contributo \(RF-\d{6}\)/);
+    await assertAccessible(page, "erasure done");
+    await page.screenshot({ path: path.join(screenshots, "citizen-stato-cancellato-375.png"), fullPage: true });
+    const [item] = await storedByTitle("Incollato con un doppio clic");
+    assert.equal(item.author.email, null, "the address is erased");
+    assert.equal((await page.goto(statusLink)).status(), 404, "the link is spent");
+    assert.deepEqual(problems, [], "erasure: console errors or failed requests");
+    log("erasure: confirmed from the status page, the page says what was erased, the link is spent");
+  } finally {
+    await context.close();
+  }
+}
+
+async function assertAccessible(page, where) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+  );
+  const violations = result.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`,
+  );
+  assert.deepEqual(violations, [], `${where}: accessibility violations`);
 }
 
 async function closedConsultation() {
@@ -367,6 +397,7 @@ try {
     await formWithJavaScript();
     const link = await statusPage();
     await publicPages(link);
+    await erasure(link);
   }
 } finally {
   for (const profile of profiles) rmSync(profile, { recursive: true, force: true });

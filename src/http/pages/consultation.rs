@@ -37,10 +37,7 @@ impl Consultation {
                 ),
                 None => format!("La consultazione è chiusa dal {}.", at(closes)),
             }),
-            (_, Some(closes)) => Some(format!(
-                "La consultazione è aperta fino al {}.",
-                at(closes)
-            )),
+            (_, Some(closes)) => Some(format!("La consultazione è aperta fino al {}.", at(closes))),
             (Some(opens), None) => Some(format!("La consultazione è aperta dal {}.", at(opens))),
             (None, None) => None,
         };

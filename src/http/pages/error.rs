@@ -83,6 +83,7 @@ impl ResponseError for PageError {
             heading,
             text,
         };
-        page::render(response, &page).unwrap_or_else(|_| HttpResponse::InternalServerError().finish())
+        page::render(response, &page)
+            .unwrap_or_else(|_| HttpResponse::InternalServerError().finish())
     }
 }

@@ -24,13 +24,9 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(
             web::resource("/partecipa")
                 .route(web::get().to(participate::show_form))
-                .route(
-                    web::post()
-                        .to(participate::submit_form)
-                        .wrap(actix_web::middleware::from_fn(
-                            crate::http::rate_limit::limit_submissions,
-                        )),
-                ),
+                .route(web::post().to(participate::submit_form).wrap(
+                    actix_web::middleware::from_fn(crate::http::rate_limit::limit_submissions),
+                )),
         )
         .route("/contributi", web::get().to(published::show_list))
         .route(

@@ -259,7 +259,9 @@ fn typed_fields(posted: HashMap<String, String>) -> (Typed, Option<String>) {
         if known {
             typed.insert(name, value);
         } else if name == KEY_FIELD {
-            key = Some(value).filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()));
+            key = Some(value).filter(|k| {
+                (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic())
+            });
         }
     }
     (typed, key)

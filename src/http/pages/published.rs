@@ -101,7 +101,9 @@ struct ListPage {
     first_page: bool,
 }
 
-async fn area_names(state: &AppState) -> Result<(Vec<ThematicAreaRow>, HashMap<String, String>), PageError> {
+async fn area_names(
+    state: &AppState,
+) -> Result<(Vec<ThematicAreaRow>, HashMap<String, String>), PageError> {
     let areas = public::thematic_areas(state).await?;
     let names = areas
         .iter()
@@ -154,18 +156,18 @@ pub async fn show_list(
     };
     let has_more = rows.len() as i64 > PER_PAGE;
     rows.truncate(PER_PAGE as usize);
-    let next = has_more
-        .then(|| rows.last())
-        .flatten()
-        .map(|last| {
-            let cursor = encode_cursor(&time_cursor(
-                last.published_at.unwrap_or(last.received_at),
-                last.seq,
-            ));
-            next_page_query(&query, &cursor)
-        });
+    let next = has_more.then(|| rows.last()).flatten().map(|last| {
+        let cursor = encode_cursor(&time_cursor(
+            last.published_at.unwrap_or(last.received_at),
+            last.seq,
+        ));
+        next_page_query(&query, &cursor)
+    });
     let area_code = given(&query.area).unwrap_or_default();
-    let quartiere = filter.quartiere.map(|q| q.number().to_string()).unwrap_or_default();
+    let quartiere = filter
+        .quartiere
+        .map(|q| q.number().to_string())
+        .unwrap_or_default();
     let page = ListPage {
         section: "contributi",
         areas: areas
@@ -203,7 +205,11 @@ pub async fn show_list(
 
 /// The same filters, from `cursor` on.
 fn next_page_query(query: &ListQuery, cursor: &str) -> String {
-    let pairs = [("area", &query.area), ("quartiere", &query.quartiere), ("q", &query.q)];
+    let pairs = [
+        ("area", &query.area),
+        ("quartiere", &query.quartiere),
+        ("q", &query.q),
+    ];
     let mut parts: Vec<String> = pairs
         .iter()
         .filter_map(|(name, value)| given(value).map(|v| format!("{name}={}", encode(v))))
