@@ -40,6 +40,9 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub retention_days: Option<u32>,
     pub rate_limit_per_minute: u32,
+    /// Submission requests per minute from one client, valid or not
+    /// (`RINASCE_ATTEMPT_LIMIT_PER_MINUTE`, default four times the limit).
+    pub attempt_limit_per_minute: u32,
     pub mail_max_attempts: u32,
     /// Wait after a first failed delivery; doubles at each further attempt.
     pub mail_retry_base: std::time::Duration,
@@ -111,6 +114,16 @@ impl Config {
             Some(url) => parse_url("RINASCE_FORM_URL", &url)?,
             None => format!("{public_url}/partecipa"),
         };
+        let rate_limit_per_minute: u32 =
+            parse_or(&get, "RINASCE_RATE_LIMIT_PER_MINUTE", 30, |raw| {
+                positive(raw, 1_000_000)
+            })?;
+        let attempt_limit_per_minute = parse_or(
+            &get,
+            "RINASCE_ATTEMPT_LIMIT_PER_MINUTE",
+            rate_limit_per_minute.saturating_mul(4),
+            |raw| positive(raw, 10_000_000),
+        )?;
         Ok(Config {
             database_url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             bind,
@@ -151,9 +164,8 @@ impl Config {
             retention_days: parse_optional(&get, "RINASCE_RETENTION_DAYS", |raw| {
                 positive(raw, 36_500)
             })?,
-            rate_limit_per_minute: parse_or(&get, "RINASCE_RATE_LIMIT_PER_MINUTE", 30, |raw| {
-                positive(raw, 1_000_000)
-            })?,
+            rate_limit_per_minute,
+            attempt_limit_per_minute,
             mail_max_attempts: parse_or(&get, "RINASCE_MAIL_MAX_ATTEMPTS", 8, |raw| {
                 positive(raw, 100)
             })?,
@@ -190,10 +202,17 @@ impl Config {
             .to_owned()
     }
 
+    /// When submissions are accepted.
+    pub fn consultation(&self) -> crate::domain::ConsultationWindow {
+        crate::domain::ConsultationWindow {
+            opens_at: self.opens_at,
+            closes_at: self.closes_at,
+        }
+    }
+
     /// Whether submissions are accepted at `now`.
     pub fn consultation_open(&self, now: DateTime<Utc>) -> bool {
-        self.opens_at.is_none_or(|opens| now >= opens)
-            && self.closes_at.is_none_or(|closes| now < closes)
+        self.consultation().state(now) == crate::domain::ConsultationState::Open
     }
 }
 

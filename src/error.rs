@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use crate::db::DbError;
 pub use crate::domain::FieldError;
-use crate::domain::{FieldIssue, Invalid};
+use crate::domain::{ConsultationState, FieldIssue, Invalid};
 use crate::i18n::Language;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -39,7 +39,9 @@ pub enum ApiError {
     #[error("If-Match required")]
     PreconditionRequired,
     #[error("consultation closed")]
-    ConsultationClosed,
+    ConsultationClosed(ConsultationState),
+    #[error("cross-origin request refused")]
+    CorsRefused,
     #[error("idempotency key reused with another body")]
     IdempotencyKeyReused,
     #[error("payload too large")]
@@ -78,7 +80,11 @@ impl ApiError {
             ApiError::InvalidTransition { .. } => "invalid-transition",
             ApiError::PreconditionFailed => "stale-version",
             ApiError::PreconditionRequired => "if-match-required",
-            ApiError::ConsultationClosed => "consultation-closed",
+            ApiError::ConsultationClosed(ConsultationState::NotYetOpen { .. }) => {
+                "consultation-not-yet-open"
+            }
+            ApiError::ConsultationClosed(_) => "consultation-closed",
+            ApiError::CorsRefused => "cors-refused",
             ApiError::IdempotencyKeyReused => "idempotency-key-reused",
             ApiError::PayloadTooLarge => "payload-too-large",
             ApiError::UnsupportedMediaType => "unsupported-media-type",
@@ -103,7 +109,12 @@ impl ApiError {
             }
             ApiError::PreconditionFailed => ("Versione non aggiornata", "Stale version"),
             ApiError::PreconditionRequired => ("If-Match obbligatorio", "If-Match required"),
-            ApiError::ConsultationClosed => ("Consultazione chiusa", "Consultation closed"),
+            ApiError::ConsultationClosed(ConsultationState::NotYetOpen { .. }) => (
+                "Consultazione non ancora aperta",
+                "Consultation not yet open",
+            ),
+            ApiError::ConsultationClosed(_) => ("Consultazione chiusa", "Consultation closed"),
+            ApiError::CorsRefused => ("Origine non ammessa", "Origin not allowed"),
             ApiError::IdempotencyKeyReused => {
                 ("Chiave di idempotenza già usata", "Idempotency key reused")
             }
@@ -170,11 +181,12 @@ impl ApiError {
             (ApiError::PreconditionRequired, En) => {
                 "Send If-Match with the ETag read from the contribution.".into()
             }
-            (ApiError::ConsultationClosed, It) => {
-                "La consultazione non è aperta: non si accettano contributi.".into()
+            (ApiError::ConsultationClosed(state), language) => consultation_detail(state, language),
+            (ApiError::CorsRefused, It) => {
+                "Questa origine, questo metodo o queste intestazioni non sono ammessi per le richieste da altri siti.".into()
             }
-            (ApiError::ConsultationClosed, En) => {
-                "The consultation is not open: contributions are not accepted.".into()
+            (ApiError::CorsRefused, En) => {
+                "This origin, method or these headers are not allowed for cross-origin requests.".into()
             }
             (ApiError::IdempotencyKeyReused, It) => {
                 "La chiave Idempotency-Key è già stata usata con un corpo diverso.".into()
@@ -254,6 +266,34 @@ impl ApiError {
     }
 }
 
+/// Why the consultation does not accept contributions, with its dates.
+fn consultation_detail(state: &ConsultationState, language: Language) -> String {
+    let when =
+        |time: &chrono::DateTime<chrono::Utc>| crate::i18n::format::italian_moment(*time, false);
+    match (state, language) {
+        (ConsultationState::NotYetOpen { opens_at, .. }, Language::It) => format!(
+            "La consultazione non è ancora aperta: si potranno inviare contributi dal {} ({}).",
+            when(opens_at),
+            opens_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        (ConsultationState::NotYetOpen { opens_at, .. }, Language::En) => format!(
+            "The consultation is not open yet: contributions are accepted from {}.",
+            opens_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        (ConsultationState::Closed { closes_at, .. }, Language::It) => format!(
+            "La consultazione si è chiusa il {} ({}): non si accettano più contributi.",
+            when(closes_at),
+            closes_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        (ConsultationState::Closed { closes_at, .. }, Language::En) => format!(
+            "The consultation closed on {}: contributions are no longer accepted.",
+            closes_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        (ConsultationState::Open, Language::It) => "La consultazione è aperta.".into(),
+        (ConsultationState::Open, Language::En) => "The consultation is open.".into(),
+    }
+}
+
 fn generic_title(status: StatusCode, language: Language) -> String {
     match (status.as_u16(), language) {
         (400, Language::It) => "Richiesta non valida".into(),
@@ -280,8 +320,8 @@ impl ResponseError for ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
-            ApiError::ConsultationClosed
+            ApiError::Forbidden | ApiError::CorsRefused => StatusCode::FORBIDDEN,
+            ApiError::ConsultationClosed(_)
             | ApiError::IdempotencyKeyReused
             | ApiError::InvalidTransition { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
@@ -400,7 +440,7 @@ impl From<crate::app::AppError> for ApiError {
                 to: crate::domain::OutboxStatus::Pending.to_string(),
             },
             AppError::StaleVersion => ApiError::PreconditionFailed,
-            AppError::ConsultationClosed => ApiError::ConsultationClosed,
+            AppError::ConsultationClosed(state) => ApiError::ConsultationClosed(state),
             AppError::IdempotencyKeyReused => ApiError::IdempotencyKeyReused,
             AppError::Storage(error) => error.into(),
             AppError::Mail(crate::mail::MailError::Storage(error)) => error.into(),

@@ -23,7 +23,8 @@ pub enum AppError {
     OutboxNotRetriable(OutboxStatus),
     /// Submissions are accepted only within the consultation window.
     #[error("consultation closed")]
-    ConsultationClosed,
+    /// Not yet open, or already closed.
+    ConsultationClosed(crate::domain::ConsultationState),
     /// The Idempotency-Key was first used with another body.
     #[error("idempotency key reused with another body")]
     IdempotencyKeyReused,

@@ -9,7 +9,10 @@ use crate::clock;
 use crate::db::contributions::{self, Position, PublishedFilter};
 use crate::db::models::{ContributionRow, IdempotencyRow, ThematicAreaRow};
 use crate::db::{idempotency, thematic_areas};
-use crate::domain::{ContributionId, FieldError, FieldIssue, Invalid, Reference, ThematicAreaCode};
+use crate::domain::{
+    ConsultationState, ContributionId, FieldError, FieldIssue, Invalid, Reference,
+    ThematicAreaCode,
+};
 
 /// How a form submission was answered.
 pub enum Submitted {
@@ -39,8 +42,9 @@ pub async fn submit(services: &Services, form: FormSubmission) -> Result<Submitt
             return Ok(Submitted::Replayed(receipt));
         }
     }
-    if !services.config.consultation_open(clock::now()) {
-        return Err(AppError::ConsultationClosed);
+    match services.config.consultation().state(clock::now()) {
+        ConsultationState::Open => {}
+        outside => return Err(AppError::ConsultationClosed(outside)),
     }
     let input = match form.input {
         Ok(input) => input,

@@ -2,6 +2,7 @@
 //! so code past the HTTP boundary never re-checks a title or an e-mail.
 
 pub mod audit;
+pub mod consultation;
 pub mod contribution;
 pub mod field_issue;
 pub mod ids;
@@ -17,6 +18,7 @@ pub mod text;
 pub mod thematic_area;
 
 pub use audit::{Actor, AuditAction, AuditEvent, ErasureKind, TargetType};
+pub use consultation::{ConsultationState, ConsultationWindow};
 pub use contribution::normalise_email;
 pub use contribution::{
     AuthorKind, Channel, ContributionBody, ContributionKey, ContributionTitle, EmailAddress,

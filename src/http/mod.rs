@@ -4,6 +4,7 @@ pub mod access_log;
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod consultation;
 pub mod contributions;
 pub mod cruscotto;
 pub mod deadline;
@@ -18,6 +19,7 @@ pub mod page;
 pub mod pages;
 pub mod pagination;
 pub mod problems;
+pub mod quota;
 pub mod rate_limit;
 pub mod security;
 pub mod status;
@@ -49,6 +51,7 @@ impl AppState {
         AppState {
             submissions: rate_limit::SubmissionLimit::new(
                 config.rate_limit_per_minute,
+                config.attempt_limit_per_minute,
                 config.trusted_proxies.clone(),
             ),
             services: Services::new(db, config),
@@ -82,6 +85,8 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
         ])
         .expose_headers([
             "etag",
+            "idempotent-replayed",
+            "content-language",
             "location",
             "retry-after",
             "x-request-id",
@@ -98,6 +103,7 @@ fn api_routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
         .service(status::show_status)
         .service(thematic_areas::list_thematic_areas)
+        .service(consultation::show_consultation)
         .service(contributions::submit_contribution)
         .service(contributions::list_published_contributions)
         .service(contributions::show_published_contribution)
@@ -170,6 +176,10 @@ pub fn application(
         .wrap(actix_web::middleware::from_fn(problems::render_problems))
         .wrap(actix_web::middleware::from_fn(head::answer_head_as_get))
         .wrap(cors)
+        // Outside CORS, so that its refusals become problem documents too.
+        .wrap(actix_web::middleware::from_fn(
+            problems::render_cors_refusal,
+        ))
         .wrap(actix_web::middleware::from_fn(
             security::add_security_headers,
         ))

@@ -505,3 +505,18 @@ async fn the_author_erases_their_data_from_the_status_page_after_confirming() {
     html(post_form(&app, &link, &[("passo", "cancella")]).await, 404).await;
     assert_eq!(app.stored_status_link_hashes().len(), 1);
 }
+
+#[actix_web::test]
+async fn the_form_without_javascript_shares_the_quota_of_accepted_submissions() {
+    let app = TestApp::spawn_with(|config| config.rate_limit_per_minute = 2).await;
+    // Corrections do not use the quota.
+    for _ in 0..3 {
+        let invalid = changed(valid_form(), "title", Some(""));
+        let response = post_form(&app, "/partecipa", &invalid).await;
+        assert_eq!(header(&response, "x-ratelimit-remaining").unwrap(), "2");
+        html(response, 422).await;
+    }
+    let response = post_form(&app, "/partecipa", &valid_form()).await;
+    assert_eq!(header(&response, "x-ratelimit-remaining").unwrap(), "1");
+    html(response, 200).await;
+}

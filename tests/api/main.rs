@@ -14,6 +14,7 @@ mod command_line;
 mod cruscotto;
 mod erasure;
 mod exports;
+mod form_integration;
 mod hardening;
 mod http_errors;
 mod indicators;

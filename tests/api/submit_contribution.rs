@@ -551,13 +551,41 @@ async fn outside_the_consultation_window_submissions_get_409() {
     .await;
     let problem = assert_problem(closed.submit(&example_submission()).await, 409).await;
     assert_eq!(problem["type"], "/problems/consultation-closed");
+    assert_eq!(problem["title"], "Consultazione chiusa");
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("si è chiusa il 1 giugno 2020 alle 02:00"),
+        "{detail}"
+    );
+    assert!(detail.contains("2020-06-01T00:00:00Z"), "{detail}");
     assert_eq!(closed.count_contributions(), 0);
+    let consultation = closed.get_json(&paths::consultation()).await;
+    assert_eq!(consultation["open"], false);
+    assert_eq!(consultation["state"], "closed");
+    assert_eq!(consultation["opens_at"], "2020-01-01T00:00:00Z");
+    assert_eq!(consultation["closes_at"], "2020-06-01T00:00:00Z");
 
     let not_yet = TestApp::spawn_with(|config| {
         config.opens_at = Some("2999-01-01T00:00:00Z".parse().unwrap());
     })
     .await;
-    assert_problem(not_yet.submit(&example_submission()).await, 409).await;
+    let problem = assert_problem(not_yet.submit(&example_submission()).await, 409).await;
+    assert_eq!(problem["type"], "/problems/consultation-not-yet-open");
+    assert_eq!(problem["title"], "Consultazione non ancora aperta");
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains("2999-01-01T00:00:00Z"));
+    let consultation = not_yet.get_json(&paths::consultation()).await;
+    assert_eq!(consultation["state"], "not_yet_open");
+    assert_eq!(consultation["open"], false);
+    assert_eq!(consultation["closes_at"], Value::Null);
+    let open = TestApp::spawn()
+        .await
+        .get_json(&paths::consultation())
+        .await;
+    assert_eq!(open["open"], true);
+    assert_eq!(open["state"], "open");
     let window = not_yet.get_json(&paths::indicators()).await["window"].clone();
     assert_eq!(window["opens_at"], "2999-01-01T00:00:00Z");
 }

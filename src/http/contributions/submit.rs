@@ -12,6 +12,7 @@ use crate::domain::{FieldIssue, ThematicAreaCode};
 use crate::error::{ApiError, Problem};
 use crate::http::input::{json_body, FieldErrors};
 use crate::http::problems::{JsonBodyProblems, Unavailable};
+use crate::http::rate_limit::AcceptedSubmission;
 use crate::http::AppState;
 
 /// Submit a contribution
@@ -75,7 +76,11 @@ pub async fn submit_contribution(
         idempotency,
     };
     Ok(match public::submit(&state, form).await? {
-        Submitted::New(receipt) => created(&receipt),
+        Submitted::New(receipt) => {
+            let mut response = created(&receipt);
+            response.extensions_mut().insert(AcceptedSubmission);
+            response
+        }
         Submitted::Replayed(receipt) => {
             let mut response = created(&receipt);
             response.headers_mut().insert(

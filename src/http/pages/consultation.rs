@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
+use crate::domain::ConsultationState;
 use crate::i18n::format::italian_moment;
 
 /// Whether the form takes contributions now, and the sentence that says so.
@@ -16,31 +17,40 @@ pub struct Consultation {
 impl Consultation {
     pub fn at(config: &Config, now: DateTime<Utc>) -> Consultation {
         let at = |moment: DateTime<Utc>| italian_moment(moment, false);
-        let open = config.consultation_open(now);
-        let text = match (config.opens_at, config.closes_at) {
-            (Some(opens), closes) if now < opens => Some(match closes {
+        let window = config.consultation();
+        let state = window.state(now);
+        let text = match (state, window.opens_at, window.closes_at) {
+            (ConsultationState::NotYetOpen { opens_at }, _, closes) => Some(match closes {
                 Some(closes) => format!(
                     "La consultazione non è ancora aperta: si apre il {} e si chiude il {}.",
-                    at(opens),
+                    at(opens_at),
                     at(closes)
                 ),
                 None => format!(
                     "La consultazione non è ancora aperta: si apre il {}.",
-                    at(opens)
+                    at(opens_at)
                 ),
             }),
-            (opens, Some(closes)) if now >= closes => Some(match opens {
+            (ConsultationState::Closed { closes_at }, opens, _) => Some(match opens {
                 Some(opens) => format!(
                     "La consultazione è chiusa: è stata aperta dal {} al {}.",
                     at(opens),
-                    at(closes)
+                    at(closes_at)
                 ),
-                None => format!("La consultazione è chiusa dal {}.", at(closes)),
+                None => format!("La consultazione è chiusa dal {}.", at(closes_at)),
             }),
-            (_, Some(closes)) => Some(format!("La consultazione è aperta fino al {}.", at(closes))),
-            (Some(opens), None) => Some(format!("La consultazione è aperta dal {}.", at(opens))),
-            (None, None) => None,
+            (ConsultationState::Open, _, Some(closes)) => Some(format!(
+                "La consultazione è aperta fino al {}.",
+                at(closes)
+            )),
+            (ConsultationState::Open, Some(opens), None) => {
+                Some(format!("La consultazione è aperta dal {}.", at(opens)))
+            }
+            (ConsultationState::Open, None, None) => None,
         };
-        Consultation { open, text }
+        Consultation {
+            open: state == ConsultationState::Open,
+            text,
+        }
     }
 }

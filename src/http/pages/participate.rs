@@ -27,6 +27,7 @@ use crate::domain::{
     PersonName, Quartiere, ThematicAreaCode,
 };
 use crate::http::contributions::{parse_contribution, SubmissionRules};
+use crate::http::rate_limit::AcceptedSubmission;
 use crate::http::{page, AppState};
 use crate::i18n::Language;
 
@@ -297,9 +298,15 @@ pub async fn submit_form(
         idempotency,
     };
     let (status, failures, notice) = match public::submit(&state, form).await {
-        Ok(Submitted::New(receipt) | Submitted::Replayed(receipt)) => return receipt_page(&receipt),
+        Ok(Submitted::New(receipt)) => {
+            // Only a stored submission uses the client's quota.
+            let mut page = receipt_page(&receipt)?;
+            page.extensions_mut().insert(AcceptedSubmission);
+            return Ok(page);
+        }
+        Ok(Submitted::Replayed(receipt)) => return receipt_page(&receipt),
         Err(AppError::Invalid(invalid)) => (HttpResponse::UnprocessableEntity(), invalid.0, None),
-        Err(AppError::ConsultationClosed) => (HttpResponse::Conflict(), Vec::new(), None),
+        Err(AppError::ConsultationClosed(_)) => (HttpResponse::Conflict(), Vec::new(), None),
         Err(AppError::IdempotencyKeyReused) => (
             HttpResponse::Conflict(),
             Vec::new(),
