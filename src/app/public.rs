@@ -10,8 +10,7 @@ use crate::db::contributions::{self, Position, PublishedFilter};
 use crate::db::models::{ContributionRow, IdempotencyRow, ThematicAreaRow};
 use crate::db::{idempotency, thematic_areas};
 use crate::domain::{
-    ConsultationState, ContributionId, FieldError, FieldIssue, Invalid, Reference,
-    ThematicAreaCode,
+    ConsultationState, ContributionId, FieldError, FieldIssue, Invalid, Reference, ThematicAreaCode,
 };
 
 /// How a form submission was answered.

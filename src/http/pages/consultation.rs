@@ -39,10 +39,9 @@ impl Consultation {
                 ),
                 None => format!("La consultazione è chiusa dal {}.", at(closes_at)),
             }),
-            (ConsultationState::Open, _, Some(closes)) => Some(format!(
-                "La consultazione è aperta fino al {}.",
-                at(closes)
-            )),
+            (ConsultationState::Open, _, Some(closes)) => {
+                Some(format!("La consultazione è aperta fino al {}.", at(closes)))
+            }
             (ConsultationState::Open, Some(opens), None) => {
                 Some(format!("La consultazione è aperta dal {}.", at(opens)))
             }
