@@ -51,7 +51,12 @@
     for (const name of TEXT_FIELDS) author[name] = value(`author.${name}`);
     const quartiere = value("author.quartiere").trim();
     author.quartiere = quartiere === "" ? null : /^-?\d+$/.test(quartiere) ? Number(quartiere) : quartiere;
+    const bot = {};
+    for (const name of ["website", "form_token"]) {
+      if (form.elements.namedItem(name)) bot[name] = value(name);
+    }
     return {
+      ...bot,
       thematic_area: value("thematic_area"),
       title: value("title"),
       body: value("body"),

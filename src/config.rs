@@ -35,6 +35,13 @@ pub struct Config {
     /// Origins allowed to frame `/cruscotto` (`RINASCE_FRAME_ANCESTORS`).
     pub frame_ancestors: Vec<String>,
     pub pseudonym_key: Option<String>,
+    /// Signs the form tokens (`RINASCE_FORM_TOKEN_KEY`); without it each
+    /// process draws a key at start (tokens then do not survive a restart
+    /// or cross processes, and are simply ignored).
+    pub form_token_key: Option<String>,
+    /// Seconds a person needs at least to fill the form
+    /// (`RINASCE_FORM_MIN_SECONDS`, 3); faster is a bot.
+    pub form_min_seconds: u32,
     pub cors_origins: Vec<String>,
     /// Proxies whose `X-Forwarded-For` is believed: addresses or CIDR ranges.
     pub trusted_proxies: Vec<ipnet::IpNet>,
@@ -149,6 +156,16 @@ impl Config {
                 } else {
                     Ok(raw.to_owned())
                 }
+            })?,
+            form_token_key: parse_optional(&get, "RINASCE_FORM_TOKEN_KEY", |raw| {
+                if raw.len() < 16 {
+                    Err("must be at least 16 characters long".to_owned())
+                } else {
+                    Ok(raw.to_owned())
+                }
+            })?,
+            form_min_seconds: parse_or(&get, "RINASCE_FORM_MIN_SECONDS", 3, |raw| {
+                positive(raw, 3_600)
             })?,
             cors_origins: parse_or(&get, "RINASCE_CORS_ORIGINS", Vec::new(), parse_origins)?,
             trusted_proxies: parse_or(&get, "RINASCE_TRUSTED_PROXIES", Vec::new(), |raw| {

@@ -72,6 +72,15 @@ impl AppError {
     pub fn invalid(field: impl Into<String>, issue: FieldIssue) -> AppError {
         AppError::Invalid(Invalid::field(field, issue))
     }
+
+    /// Whether the database did not answer (as opposed to a bug).
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            AppError::Storage(error) => error.is_unavailable(),
+            AppError::Mail(crate::mail::MailError::Storage(error)) => error.is_unavailable(),
+            _ => false,
+        }
+    }
 }
 
 impl From<diesel::result::Error> for AppError {

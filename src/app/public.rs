@@ -1,6 +1,7 @@
 //! What the public side asks of the service: submitting through the form,
 //! and reading published contributions and the thematic areas.
 
+use crate::app::last_good::Fresh;
 use crate::app::submissions::{
     ContributionInput, IdempotencyClaim, Submission, SubmissionReceipt, SubmitFailure,
 };
@@ -10,7 +11,8 @@ use crate::db::contributions::{self, Position, PublishedFilter};
 use crate::db::models::{ContributionRow, IdempotencyRow, ThematicAreaRow};
 use crate::db::{idempotency, thematic_areas};
 use crate::domain::{
-    ConsultationState, ContributionId, FieldError, FieldIssue, Invalid, Reference, ThematicAreaCode,
+    BotSignals, ConsultationState, ContributionId, FieldError, FieldIssue, Invalid, Reference,
+    ThematicAreaCode,
 };
 
 /// How a form submission was answered.
@@ -28,13 +30,16 @@ pub struct FormSubmission {
     pub input: Result<ContributionInput, Invalid>,
     pub area: Option<ThematicAreaCode>,
     pub idempotency: Option<IdempotencyClaim>,
+    /// The honeypot and the form token, judged by `services.form_guard`.
+    pub bot_signals: BotSignals,
 }
 
 /// The form's use case: a replay answers as the first time did (even after
 /// the consultation closed); outside the window nothing is accepted; one
 /// answer names every failing field, the area included; a valid submission
 /// is stored (grouped with concurrent ones, see `submissions`) and counted
-/// at once.
+/// at once, unless the form guard takes it for a bot's: then it is stored
+/// as spam, unacknowledged and uncounted, and answered the same way.
 pub async fn submit(services: &Services, form: FormSubmission) -> Result<Submitted, AppError> {
     if let Some(claim) = &form.idempotency {
         if let Some(receipt) = replay(services, claim).await? {
@@ -50,9 +55,14 @@ pub async fn submit(services: &Services, form: FormSubmission) -> Result<Submitt
         Err(invalid) => return Err(with_area_check(services, form.area, invalid).await),
     };
     let idempotency = form.idempotency.clone();
+    let bot = services.form_guard.judge(&form.bot_signals, clock::now());
     match services
         .submission_writer
-        .store(Submission { input, idempotency })
+        .store(Submission {
+            input,
+            idempotency,
+            bot,
+        })
         .await
     {
         Ok(receipt) => {
@@ -121,12 +131,15 @@ pub async fn is_active_area(services: &Services, area: ThematicAreaCode) -> Resu
     Ok(found.is_some())
 }
 
-/// Every thematic area in display order, inactive ones included.
-pub async fn thematic_areas(services: &Services) -> Result<Vec<ThematicAreaRow>, AppError> {
-    Ok(services
+/// Every thematic area in display order, inactive ones included; while the
+/// database does not answer, the list as last read.
+pub async fn thematic_areas(services: &Services) -> Result<Fresh<Vec<ThematicAreaRow>>, AppError> {
+    let read = services
         .db
         .read(|conn| thematic_areas::list(conn, false))
-        .await?)
+        .await
+        .map_err(AppError::from);
+    services.last_areas.or_last(read)
 }
 
 /// Published contributions, newest first, `limit + 1` at most.

@@ -20,9 +20,9 @@ use crate::db::models::{ContributionRow, IdempotencyRow, NewContributionRow, Sta
 use crate::db::{idempotency, status_links, thematic_areas, Backend, Db, DbConnection, DbError};
 use crate::domain::text::search_fold;
 use crate::domain::{
-    AuthorKind, Channel, ContributionBody, ContributionId, ContributionStatus, ContributionTitle,
-    EmailAddress, FieldIssue, Invalid, OrganizationName, PersonName, Quartiere, Reference, StaffId,
-    StatusToken, ThematicAreaCode,
+    AuthorKind, BotSign, Channel, ContributionBody, ContributionId, ContributionStatus,
+    ContributionTitle, EmailAddress, FieldIssue, Invalid, OrganizationName, PersonName, Quartiere,
+    Reference, StaffId, StatusToken, ThematicAreaCode,
 };
 use crate::mail::{notices, MailContext};
 
@@ -75,6 +75,9 @@ impl SubmissionReceipt {
 pub struct Submission {
     pub input: ContributionInput,
     pub idempotency: Option<IdempotencyClaim>,
+    /// Taken for a bot's: stored as spam with the reason, not acknowledged
+    /// (and so not counted), answered like any other.
+    pub bot: Option<BotSign>,
 }
 
 #[derive(Clone)]
@@ -262,7 +265,17 @@ impl Store {
             .collect();
         let rows: Vec<NewContributionRow> = accepted
             .iter()
-            .map(|&i| new_row(&submissions[i].input, None, now))
+            .map(|&i| {
+                let row = new_row(&submissions[i].input, None, now);
+                match submissions[i].bot {
+                    Some(sign) => NewContributionRow {
+                        status: ContributionStatus::Spam,
+                        status_reason: Some(sign.reason().to_owned()),
+                        ..row
+                    },
+                    None => row,
+                }
+            })
             .collect();
         let stored = queries::insert_all(conn, &rows)?;
         let stored: HashMap<ContributionId, &ContributionRow> =
@@ -286,16 +299,18 @@ impl Store {
                     created_at: now,
                 });
             }
-            let status_link = stored.email.is_some().then(|| {
-                let token = StatusToken::generate();
-                links.push(StatusLinkRow {
-                    token_hash: token.hash(),
-                    contribution_id: stored.id,
-                    created_at: now,
+            if submissions[i].bot.is_none() {
+                let status_link = stored.email.is_some().then(|| {
+                    let token = StatusToken::generate();
+                    links.push(StatusLinkRow {
+                        token_hash: token.hash(),
+                        contribution_id: stored.id,
+                        created_at: now,
+                    });
+                    status_page_url(&self.mail.public_url, &token)
                 });
-                status_page_url(&self.mail.public_url, &token)
-            });
-            acknowledged.push((stored, areas[&stored.thematic_area].as_str(), status_link));
+                acknowledged.push((stored, areas[&stored.thematic_area].as_str(), status_link));
+            }
             outcomes[i] = Some(Ok(receipt));
         }
         match idempotency::remember(conn, &remembered) {
@@ -329,6 +344,7 @@ pub fn new_row(
         id: ContributionId::generate(),
         channel: input.channel,
         status: ContributionStatus::Pending,
+        status_reason: None,
         thematic_area: input.thematic_area.as_str().to_owned(),
         title: input.title.as_str().to_owned(),
         body: input.body.as_str().to_owned(),

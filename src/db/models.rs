@@ -72,6 +72,7 @@ pub struct NewContributionRow {
     pub id: ContributionId,
     pub channel: Channel,
     pub status: ContributionStatus,
+    pub status_reason: Option<String>,
     pub thematic_area: String,
     pub title: String,
     pub body: String,

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod consultation;
 pub mod contribution;
 pub mod field_issue;
+pub mod form_guard;
 pub mod ids;
 pub mod indicators;
 pub mod mail;
@@ -25,6 +26,7 @@ pub use contribution::{
     OrganizationName, PersonName, Quartiere, Reference,
 };
 pub use field_issue::{FieldError, FieldErrors, FieldIssue, Invalid};
+pub use form_guard::{BotSign, BotSignals, FormGuard};
 pub use ids::{AuditEventId, ContributionId, MessageId, NoteId, StaffId};
 pub use mail::{MessageKind, OutboxStatus};
 pub use staff::{Role, TagName};

@@ -34,8 +34,7 @@ pub struct Consultation {
     tag = "contributi",
     operation_id = "show_consultation",
     responses(
-        (status = 200, description = "The consultation window.", body = Consultation,
-            headers(("Cache-Control" = String, description = "Short: the answer changes when the window opens or closes."))),
+        (status = 200, description = "The consultation window (cacheable for a minute).", body = Consultation),
     )
 )]
 #[get("/consultation")]

@@ -10,6 +10,7 @@ pub mod cruscotto;
 pub mod deadline;
 pub mod exports;
 pub mod extract;
+pub mod form_token;
 pub mod head;
 pub mod indicators;
 pub mod input;
@@ -104,6 +105,7 @@ fn api_routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(status::show_status)
         .service(thematic_areas::list_thematic_areas)
         .service(consultation::show_consultation)
+        .service(form_token::issue_form_token)
         .service(contributions::submit_contribution)
         .service(contributions::list_published_contributions)
         .service(contributions::show_published_contribution)

@@ -520,3 +520,22 @@ async fn the_form_without_javascript_shares_the_quota_of_accepted_submissions() 
     assert_eq!(header(&response, "x-ratelimit-remaining").unwrap(), "1");
     html(response, 200).await;
 }
+
+#[actix_web::test]
+async fn the_forms_honeypot_filled_is_answered_as_usual_but_stored_as_spam() {
+    let app = TestApp::spawn().await;
+    let form = html(app.get("/partecipa").await, 200).await;
+    assert!(form.contains("name=\"website\"") && form.contains("name=\"form_token\""));
+    let bot = changed(valid_form(), "website", Some("https://spam.example"));
+    let receipt = html(post_form(&app, "/partecipa", &bot).await, 200).await;
+    assert!(receipt.contains("RF-000001"));
+    let moderator = app.moderator().await;
+    let queue = app
+        .get_json_as(&moderator, &paths::moderation_contributions())
+        .await;
+    assert_eq!(queue["items"][0]["status"], "spam", "{queue}");
+    assert!(
+        app.stored_status_link_hashes().is_empty(),
+        "a bot gets no status link"
+    );
+}

@@ -157,3 +157,90 @@ async fn a_form_on_another_origin_reads_the_headers_it_needs_and_a_refused_prefl
         );
     }
 }
+
+/// The contribution as moderators read it.
+async fn as_moderated(app: &TestApp, id: &str) -> serde_json::Value {
+    let token = app.moderator().await;
+    app.get_json_as(&token, &paths::moderation_contribution(id))
+        .await
+}
+
+#[actix_web::test]
+async fn a_filled_honeypot_is_answered_like_a_person_but_stored_as_spam() {
+    let app = TestApp::spawn().await;
+    let bot = with(
+        example_submission(),
+        "website",
+        json!("http://offerte.example"),
+    );
+    let receipt = app.submit_ok(&bot).await;
+    assert_eq!(receipt["status"], "pending", "the bot is not told");
+    let stored = as_moderated(&app, receipt["id"].as_str().unwrap()).await;
+    assert_eq!(stored["status"], "spam");
+    assert!(stored["status_reason"]
+        .as_str()
+        .unwrap()
+        .contains("campo nascosto"));
+    assert!(app.outbox().is_empty(), "no acknowledgement to a bot");
+    assert_eq!(app.get_json(&paths::indicators()).await["counted"], 0);
+    // People leave it empty, or the form does not have it.
+    for person in [
+        with(example_submission(), "website", json!("")),
+        with(example_submission(), "website", json!(null)),
+    ] {
+        let receipt = app.submit_ok(&person).await;
+        let stored = as_moderated(&app, receipt["id"].as_str().unwrap()).await;
+        assert_eq!(stored["status"], "pending");
+    }
+    assert_eq!(app.outbox().len(), 2);
+}
+
+#[actix_web::test]
+async fn a_form_sent_sooner_than_a_person_could_is_spam_and_a_forged_token_proves_nothing() {
+    const KEY: &str = "chiave del modulo di prova";
+    let app = TestApp::spawn_with(|config| {
+        config.form_token_key = Some(KEY.into());
+        config.form_min_seconds = 60;
+    })
+    .await;
+    let issued = app.get(&paths::api("/form-token")).await;
+    assert_eq!(issued.headers()["cache-control"], "no-store");
+    let issued: serde_json::Value = issued.json().await.unwrap();
+    assert_eq!(issued["min_seconds"], 60);
+    let hasty = with(
+        example_submission(),
+        "form_token",
+        issued["form_token"].clone(),
+    );
+    let receipt = app.submit_ok(&hasty).await;
+    let stored = as_moderated(&app, receipt["id"].as_str().unwrap()).await;
+    assert_eq!(stored["status"], "spam");
+    assert!(stored["status_reason"]
+        .as_str()
+        .unwrap()
+        .contains("troppo presto"));
+
+    // A token from ten minutes ago, signed with the service's key: a person.
+    let guard = rinasce::domain::FormGuard::new(KEY.as_bytes(), 60);
+    let earlier = chrono::Utc::now() - chrono::TimeDelta::minutes(10);
+    let patient = with(
+        example_submission(),
+        "form_token",
+        json!(guard.issue(earlier)),
+    );
+    let receipt = app.submit_ok(&patient).await;
+    let stored = as_moderated(&app, receipt["id"].as_str().unwrap()).await;
+    assert_eq!(stored["status"], "pending");
+    // Backdating breaks the signature: the token is ignored, not believed.
+    let token = issued["form_token"].as_str().unwrap();
+    let (_, signature) = token.split_once('.').unwrap();
+    let forged = format!("{}.{signature}", earlier.timestamp());
+    for ignored in [json!(forged), json!("garbage"), json!(42)] {
+        let receipt = app
+            .submit_ok(&with(example_submission(), "form_token", ignored))
+            .await;
+        let stored = as_moderated(&app, receipt["id"].as_str().unwrap()).await;
+        assert_eq!(stored["status"], "pending");
+    }
+    assert_eq!(app.outbox().len(), 4, "acknowledged: all but the hasty one");
+}

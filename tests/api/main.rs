@@ -12,6 +12,7 @@ mod bad_input;
 mod citizen_pages;
 mod command_line;
 mod cruscotto;
+mod degradation;
 mod erasure;
 mod exports;
 mod form_integration;

@@ -765,6 +765,7 @@ async fn a_key_taken_within_a_group_fails_only_that_submission() {
                 key: key.to_owned(),
                 request_hash: "same".to_owned(),
             }),
+            bot: None,
         }
     };
     // Queued before the writer task runs, so they form one group.

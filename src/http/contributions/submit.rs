@@ -5,7 +5,7 @@ use actix_web::{post, web, HttpRequest, HttpResponse};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::body::{parse_contribution, ContributionSubmission, SubmissionRules};
+use super::body::{bot_signals, parse_contribution, ContributionSubmission, SubmissionRules};
 use crate::app::public::{self, FormSubmission, Submitted};
 use crate::app::submissions::{IdempotencyClaim, SubmissionReceipt};
 use crate::domain::{FieldIssue, ThematicAreaCode};
@@ -68,12 +68,14 @@ pub async fn submit_contribution(
         .get("thematic_area")
         .and_then(Value::as_str)
         .and_then(|code| ThematicAreaCode::parse(code).ok());
+    let bot_signals = bot_signals(&value);
     let mut errors = FieldErrors::default();
     let parsed = parse_contribution(value, SubmissionRules::Form, &mut errors);
     let form = FormSubmission {
         input: errors.finish(parsed),
         area,
         idempotency,
+        bot_signals,
     };
     Ok(match public::submit(&state, form).await? {
         Submitted::New(receipt) => {

@@ -18,7 +18,7 @@ mod page;
 use std::sync::OnceLock;
 
 use actix_web::http::header;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpResponse, ResponseError};
 use askama::Template;
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -53,13 +53,14 @@ pub fn content_security_policy() -> &'static str {
     })
 }
 
-/// `GET /cruscotto`
+/// `GET /cruscotto`: while the database does not answer, the last figures
+/// with a notice saying so.
 pub async fn show_dashboard(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let indicators = state
+    let figures = state
         .indicators
-        .current(&state.db, &state.config, &state.mail)
+        .current_or_last(&state.db, &state.config, &state.mail)
         .await?;
-    let page = DashboardPage::new(&indicators, &state.config.public_url);
+    let page = DashboardPage::new(&figures.indicators, &state.config.public_url, figures.stale);
     let body = page
         .render()
         .map_err(|e| ApiError::Internal(format!("rendering the dashboard: {e}")))?;
@@ -72,17 +73,27 @@ pub async fn show_dashboard(state: web::Data<AppState>) -> Result<HttpResponse, 
         .body(body))
 }
 
-/// `GET /cruscotto/progress.svg`
-pub async fn show_badge(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let indicators = state
+/// `GET /cruscotto/progress.svg`: always an image. While the database does
+/// not answer, the last figures; with none, a badge saying so, kept out of
+/// caches.
+pub async fn show_badge(state: web::Data<AppState>) -> HttpResponse {
+    let figures = state
         .indicators
-        .current(&state.db, &state.config, &state.mail)
-        .await?;
-    let body = Badge::new(&indicators)
-        .render()
-        .map_err(|e| ApiError::Internal(format!("rendering the badge: {e}")))?;
-    Ok(HttpResponse::Ok()
-        .content_type("image/svg+xml")
-        .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
-        .body(body))
+        .current_or_last(&state.db, &state.config, &state.mail)
+        .await;
+    let (badge, cache) = match &figures {
+        Ok(figures) if !figures.stale => (Badge::new(&figures.indicators), "public, max-age=60"),
+        Ok(figures) => (Badge::new(&figures.indicators), "no-cache"),
+        Err(error) => {
+            tracing::warn!(%error, "badge without figures");
+            (Badge::unavailable(), "no-store")
+        }
+    };
+    match badge.render() {
+        Ok(body) => HttpResponse::Ok()
+            .content_type("image/svg+xml")
+            .insert_header((header::CACHE_CONTROL, cache))
+            .body(body),
+        Err(error) => ApiError::Internal(format!("rendering the badge: {error}")).error_response(),
+    }
 }

@@ -23,6 +23,7 @@ struct HomePage {
 pub async fn show_home(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
     let areas = public::thematic_areas(&state)
         .await?
+        .value
         .into_iter()
         .filter(|area| area.active)
         .collect();

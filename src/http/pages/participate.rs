@@ -26,6 +26,7 @@ use crate::domain::{
     AuthorKind, ContributionBody, ContributionTitle, FieldError, FieldErrors, OrganizationName,
     PersonName, Quartiere, ThematicAreaCode,
 };
+use crate::http::contributions::body::bot_signals;
 use crate::http::contributions::{parse_contribution, SubmissionRules};
 use crate::http::rate_limit::AcceptedSubmission;
 use crate::http::{page, AppState};
@@ -45,6 +46,9 @@ const TEXT_FIELDS: [&str; 7] = [
     "author.email",
 ];
 const CHECKBOXES: [&str; 2] = ["privacy_notice_accepted", "contact_consent"];
+/// The API's optional bot signals: a honeypot people leave empty, and the
+/// token the form was rendered with (it dates the form).
+const BOT_FIELDS: [&str; 2] = ["website", "form_token"];
 /// The hidden field carrying the Idempotency-Key of this filling of the form.
 const KEY_FIELD: &str = "idempotency_key";
 
@@ -113,6 +117,8 @@ struct FormPage {
     /// A failure that is not about one field.
     notice: Option<String>,
     idempotency_key: String,
+    /// Dates this rendering of the form (`GET /api/v1/form-token`).
+    form_token: String,
     title_limit: Limit,
     body_limit: Limit,
     name_limit: Limit,
@@ -142,8 +148,14 @@ async fn form_page(
     errors: &[FieldError],
     notice: Option<String>,
 ) -> Result<FormPage, PageError> {
-    let areas = public::thematic_areas(state).await?;
+    let areas = public::thematic_areas(state).await?.value;
     let chosen = |field: &str, value: &str| typed.get(field).is_some_and(|v| v == value);
+    // A form shown again keeps the token of its first showing: the filling
+    // began then.
+    let form_token = typed
+        .get("form_token")
+        .cloned()
+        .unwrap_or_else(|| state.form_guard.issue(clock::now()));
     Ok(FormPage {
         section: "partecipa",
         consultation: Consultation::at(&state.config, clock::now()),
@@ -189,6 +201,7 @@ async fn form_page(
         // A fresh key for each form shown: a double submission of this one
         // is stored once, a corrected one is a new request.
         idempotency_key: uuid::Uuid::new_v4().to_string(),
+        form_token,
         title_limit: Limit {
             min: ContributionTitle::MIN_CHARS,
             max: ContributionTitle::MAX_CHARS,
@@ -238,14 +251,20 @@ fn submission_body(typed: &Typed) -> Value {
             .map_or_else(|_| Value::String(raw.to_owned()), Value::from),
     };
     author.insert("quartiere".into(), quartiere);
-    json!({
+    let mut body = json!({
         "thematic_area": text("thematic_area"),
         "title": text("title"),
         "body": text("body"),
         "author": author,
         "privacy_notice_accepted": typed.contains_key("privacy_notice_accepted"),
         "contact_consent": typed.contains_key("contact_consent"),
-    })
+    });
+    for field in BOT_FIELDS {
+        if let Some(value) = typed.get(field) {
+            body[field] = Value::String(value.clone());
+        }
+    }
+    body
 }
 
 /// Keeps the form's own fields, so that nothing else is echoed back.
@@ -255,6 +274,7 @@ fn typed_fields(posted: HashMap<String, String>) -> (Typed, Option<String>) {
     for (name, value) in posted {
         let known = TEXT_FIELDS.contains(&name.as_str())
             || CHECKBOXES.contains(&name.as_str())
+            || BOT_FIELDS.contains(&name.as_str())
             || name == "author.kind"
             || name == "author.quartiere";
         if known {
@@ -290,12 +310,14 @@ pub async fn submit_form(
     let area = typed
         .get("thematic_area")
         .and_then(|code| ThematicAreaCode::parse(code).ok());
+    let bot_signals = bot_signals(&body);
     let mut errors = FieldErrors::default();
     let parsed = parse_contribution(body, SubmissionRules::Form, &mut errors);
     let form = FormSubmission {
         input: errors.finish(parsed),
         area,
         idempotency,
+        bot_signals,
     };
     let (status, failures, notice) = match public::submit(&state, form).await {
         Ok(Submitted::New(receipt)) => {

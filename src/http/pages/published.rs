@@ -104,7 +104,7 @@ struct ListPage {
 async fn area_names(
     state: &AppState,
 ) -> Result<(Vec<ThematicAreaRow>, HashMap<String, String>), PageError> {
-    let areas = public::thematic_areas(state).await?;
+    let areas = public::thematic_areas(state).await?.value;
     let names = areas
         .iter()
         .map(|area| (area.code.clone(), area.name.clone()))

@@ -3,6 +3,7 @@
 //! database per test); without it, each test gets its own SQLite file.
 #![allow(dead_code)]
 
+pub mod outage;
 pub mod paths;
 pub mod smtp;
 
