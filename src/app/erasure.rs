@@ -14,11 +14,14 @@ use utoipa::ToSchema;
 use crate::app::AppError;
 use crate::clock;
 use crate::db::contributions::{self, ErasureScope};
-use crate::db::{audit, outbox, settings, Db, DbConnection, DbError};
-use crate::domain::{Actor, AuditEvent, EmailAddress, ErasureKind};
+use crate::db::models::ContributionRow;
+use crate::db::{audit, notes, outbox, settings, Db, DbConnection, DbError};
+use crate::domain::{
+    Actor, AuditEvent, ContributionRef, EmailAddress, ErasureKind, FieldIssue, NoteId, Reference,
+};
 
 /// What an erasure changed.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Default, Serialize, ToSchema)]
 pub struct ErasureReport {
     /// Contributions whose name and e-mail were removed.
     #[schema(format = Int64, minimum = 0)]
@@ -26,36 +29,164 @@ pub struct ErasureReport {
     /// Queued e-mails to the address that will not be sent.
     #[schema(format = Int64, minimum = 0)]
     pub emails_cancelled: u64,
+    /// References of the contributions whose personal data was removed.
+    #[schema(max_items = 100000, max_length = 20, example = json!(["RF-000042"]))]
+    pub references: Vec<String>,
+    /// Notes rewritten because they named the person.
+    #[schema(format = Int64, minimum = 0)]
+    pub notes_edited: u64,
+    /// Notes removed because they named the person.
+    #[schema(format = Int64, minimum = 0)]
+    pub notes_removed: u64,
 }
 
-/// Erases everything tied to `email`, in one transaction; then removes the
-/// file transport's messages to it from `mail_files`, when mail goes there.
+/// Whose data a request erases.
+pub enum ErasureSubject {
+    /// Everything sent from this address.
+    Email(EmailAddress),
+    /// One contribution, e.g. on paper without an address; when it has an
+    /// address, everything sent from it too, since it is the same person.
+    Contribution(ContributionRef),
+}
+
+/// A note that names the person: its new text, or `None` to remove it.
+pub struct NoteRedaction {
+    pub id: NoteId,
+    pub text: Option<String>,
+}
+
+/// Erases everything tied to `email`.
 pub async fn erase_email(
     db: &Db,
     actor: Actor,
     email: EmailAddress,
     mail_files: Option<&Path>,
 ) -> Result<ErasureReport, AppError> {
-    let address = email.as_str().to_owned();
-    let report = db
+    erase(
+        db,
+        actor,
+        ErasureSubject::Email(email),
+        Vec::new(),
+        mail_files,
+    )
+    .await
+}
+
+/// Erases the personal data of one contribution, named by id or reference.
+pub async fn erase_contribution(
+    db: &Db,
+    actor: Actor,
+    contribution: ContributionRef,
+    mail_files: Option<&Path>,
+) -> Result<ErasureReport, AppError> {
+    let subject = ErasureSubject::Contribution(contribution);
+    erase(db, actor, subject, Vec::new(), mail_files).await
+}
+
+/// Answers an erasure request in one transaction: the subject's names and
+/// addresses, the e-mails to them, and the notes named in `notes`. Then
+/// removes the file transport's messages to the address from `mail_files`,
+/// when mail goes there. Audited without the address or the notes' text.
+pub async fn erase(
+    db: &Db,
+    actor: Actor,
+    subject: ErasureSubject,
+    notes: Vec<NoteRedaction>,
+    mail_files: Option<&Path>,
+) -> Result<ErasureReport, AppError> {
+    let (report, address) = db
         .write(move |conn| {
             let now = clock::now().naive_utc();
-            let scope = ErasureScope::Email(email.as_str());
-            let contributions = contributions::erase_personal_data(conn, &scope, now)?;
-            let messages = outbox::erase_recipient(conn, email.as_str())?;
-            audit::erase_outbox_reasons(conn, &messages.ids)?;
-            let report = ErasureReport {
-                contributions_affected: contributions as u64,
-                emails_cancelled: messages.cancelled as u64,
-            };
+            let (mut report, address) = erase_subject(conn, &subject, now)?;
+            redact_notes(conn, actor, notes, &mut report, now)?;
             record(conn, actor, ErasureKind::Request, &report, None, now)?;
-            Ok::<_, AppError>(report)
+            Ok::<_, AppError>((report, address))
         })
         .await?;
-    if let Some(dir) = mail_files {
+    if let (Some(dir), Some(address)) = (mail_files, address) {
         crate::mail::files::remove_messages_to(dir, &address);
     }
     Ok(report)
+}
+
+/// Erases the subject's contributions and mail; returns the report and the
+/// address erased, if any.
+fn erase_subject(
+    conn: &mut DbConnection,
+    subject: &ErasureSubject,
+    now: NaiveDateTime,
+) -> Result<(ErasureReport, Option<String>), AppError> {
+    let (mut seqs, address) = match subject {
+        ErasureSubject::Email(email) => (Vec::new(), Some(email.as_str().to_owned())),
+        ErasureSubject::Contribution(key) => {
+            let row = find_contribution(conn, *key)?;
+            let scope = ErasureScope::Contribution(row.id);
+            let address = row.email;
+            (
+                contributions::erase_personal_data(conn, &scope, now)?,
+                address,
+            )
+        }
+    };
+    let mut report = ErasureReport::default();
+    if let Some(address) = &address {
+        let scope = ErasureScope::Email(address);
+        seqs.extend(contributions::erase_personal_data(conn, &scope, now)?);
+        let messages = outbox::erase_recipient(conn, address)?;
+        audit::erase_outbox_reasons(conn, &messages.ids)?;
+        report.emails_cancelled = messages.cancelled as u64;
+    }
+    seqs.sort_unstable();
+    seqs.dedup();
+    report.contributions_affected = seqs.len() as u64;
+    report.references = seqs
+        .into_iter()
+        .map(|seq| Reference::from_sequence(seq).to_string())
+        .collect();
+    Ok((report, address))
+}
+
+fn find_contribution(
+    conn: &mut DbConnection,
+    key: ContributionRef,
+) -> Result<ContributionRow, AppError> {
+    let found = match key {
+        ContributionRef::Id(id) => contributions::find_by_id(conn, id)?,
+        ContributionRef::Reference(reference) => {
+            contributions::find_by_seq(conn, reference.sequence())?
+        }
+    };
+    found.ok_or_else(|| AppError::invalid("contribution", FieldIssue::UnknownContribution))
+}
+
+/// Rewrites or removes each note, one audit event each.
+fn redact_notes(
+    conn: &mut DbConnection,
+    actor: Actor,
+    redactions: Vec<NoteRedaction>,
+    report: &mut ErasureReport,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    for (index, redaction) in redactions.into_iter().enumerate() {
+        let contribution = notes::contribution_of(conn, redaction.id)?.ok_or_else(|| {
+            AppError::invalid(format!("notes[{index}].id"), FieldIssue::UnknownNote)
+        })?;
+        let event = match &redaction.text {
+            Some(text) => {
+                notes::replace_text(conn, redaction.id, text)?;
+                report.notes_edited += 1;
+                AuditEvent::note_edited(contribution, redaction.id)
+            }
+            None => {
+                notes::remove(conn, redaction.id)?;
+                report.notes_removed += 1;
+                AuditEvent::note_removed(contribution, redaction.id)
+            }
+        };
+        audit::erase_note_text(conn, &redaction.id.to_string())?;
+        audit::record(conn, actor, event, now)?;
+    }
+    Ok(())
 }
 
 /// Erases the personal data of contributions received before `cutoff`.
@@ -65,11 +196,12 @@ fn erase_older_than(
     now: NaiveDateTime,
 ) -> Result<ErasureReport, DbError> {
     let scope = ErasureScope::ReceivedBefore(cutoff);
-    let contributions = contributions::erase_personal_data(conn, &scope, now)?;
+    let contributions = contributions::erase_personal_data(conn, &scope, now)?.len();
     outbox::erase_older_than(conn, cutoff)?;
+    // The references are left out: a retention run may cover thousands.
     let report = ErasureReport {
         contributions_affected: contributions as u64,
-        emails_cancelled: 0,
+        ..ErasureReport::default()
     };
     if contributions > 0 {
         let reason = format!(

@@ -5,6 +5,7 @@
 
 pub mod areas;
 pub mod audit_log;
+pub mod author_status;
 pub mod authors;
 pub mod console_sessions;
 pub mod erasure;

@@ -11,7 +11,7 @@ use crate::db::contributions::{self, Position, PublishedFilter};
 use crate::db::models::{ContributionRow, IdempotencyRow, ThematicAreaRow};
 use crate::db::{idempotency, thematic_areas};
 use crate::domain::{
-    BotSignals, ConsultationState, ContributionId, FieldError, FieldIssue, Invalid,
+    BotSignals, ConsultationState, ContributionId, FieldError, FieldIssue, Invalid, Reference,
     ThematicAreaCode,
 };
 
@@ -186,6 +186,18 @@ pub async fn find_published(
     services
         .db
         .read(move |conn| contributions::find_published(conn, id))
+        .await?
+        .ok_or(AppError::NotFound(Resource::Contribution))
+}
+
+/// One published contribution by its receipt reference (`RF-000042`).
+pub async fn find_published_by_reference(
+    services: &Services,
+    reference: Reference,
+) -> Result<ContributionRow, AppError> {
+    services
+        .db
+        .read(move |conn| contributions::find_published_by_seq(conn, reference.sequence()))
         .await?
         .ok_or(AppError::NotFound(Resource::Contribution))
 }

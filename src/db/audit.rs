@@ -1,7 +1,7 @@
 //! The audit log: append-only. Nothing here deletes a row; the one update is
 //! erasure's (GDPR art. 17), which blanks the free-text reason of events
 //! about messages to an erased address, since an SMTP answer quoted there may
-//! name it.
+//! name it, and the text of a note that erasure rewrote or removed.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -69,6 +69,18 @@ pub fn erase_outbox_reasons(
             .filter(audit_events::reason.is_not_null()),
     )
     .set(audit_events::reason.eq(None::<String>))
+    .execute(conn)?)
+}
+
+/// Blanks the text that `note_added` kept of this note (erasure rewrote or
+/// removed the note because it named the person). The event stays.
+pub fn erase_note_text(conn: &mut DbConnection, note: &str) -> Result<usize, DbError> {
+    Ok(diesel::update(
+        audit_events::table
+            .filter(audit_events::action.eq(AuditAction::NoteAdded))
+            .filter(audit_events::to_value.eq(note)),
+    )
+    .set(audit_events::details.eq(None::<String>))
     .execute(conn)?)
 }
 

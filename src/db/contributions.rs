@@ -77,6 +77,19 @@ pub fn find_published(
         .optional()?)
 }
 
+/// A published contribution by its receipt reference.
+pub fn find_published_by_seq(
+    conn: &mut DbConnection,
+    seq: i64,
+) -> Result<Option<ContributionRow>, DbError> {
+    Ok(contributions::table
+        .filter(contributions::seq.eq(seq))
+        .filter(contributions::status.eq(ContributionStatus::Approved.as_str()))
+        .select(ContributionRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// Filters of the public listing.
 #[derive(Clone, Debug, Default)]
 pub struct PublishedFilter {
@@ -512,52 +525,70 @@ pub fn has_duplicates(conn: &mut DbConnection, id: ContributionId) -> Result<boo
     Ok(count > 0)
 }
 
-/// Whose personal data to erase.
+/// Whose personal data an erasure removes.
 pub enum ErasureScope<'a> {
     /// Every contribution sent from this address (any case, matched on the
     /// normalised address the service wrote).
     Email(&'a str),
+    /// One contribution, e.g. one received on paper without an address.
+    Contribution(ContributionId),
     /// Every contribution received before this time.
     ReceivedBefore(NaiveDateTime),
 }
 
-/// Removes names and e-mail (the text stays); returns how many
-/// contributions still had personal data.
+/// Rows updated per statement, well under every backend's parameter limit.
+const ERASURE_CHUNK: usize = 500;
+
+/// Removes names and e-mail (the text stays); returns the sequence numbers
+/// of the contributions that still had personal data, in order.
 pub fn erase_personal_data(
     conn: &mut DbConnection,
     scope: &ErasureScope<'_>,
     now: NaiveDateTime,
-) -> Result<usize, DbError> {
+) -> Result<Vec<i64>, DbError> {
     let with_personal_data = contributions::given_name
         .is_not_null()
         .or(contributions::family_name.is_not_null())
         .or(contributions::email.is_not_null());
-    let set = (
-        contributions::given_name.eq(None::<String>),
-        contributions::family_name.eq(None::<String>),
-        contributions::email.eq(None::<String>),
-        contributions::email_normalised.eq(None::<String>),
-        // The link no longer confirms anything; the author group stays.
-        contributions::confirmation_token_hash.eq(None::<String>),
-        contributions::personal_data_erased_at.eq(Some(now)),
-        contributions::updated_at.eq(now),
-        contributions::version.eq(contributions::version + 1),
-    );
-    let erased = match scope {
-        ErasureScope::Email(email) => diesel::update(
-            contributions::table
-                .filter(contributions::email_normalised.eq(normalise_email(email)))
-                .filter(with_personal_data),
-        )
-        .set(set)
-        .execute(conn)?,
-        ErasureScope::ReceivedBefore(cutoff) => diesel::update(
-            contributions::table
-                .filter(contributions::received_at.lt(*cutoff))
-                .filter(with_personal_data),
-        )
-        .set(set)
-        .execute(conn)?,
+    let mut query = contributions::table
+        .filter(with_personal_data)
+        .select(contributions::seq)
+        .order(contributions::seq.asc())
+        .into_boxed();
+    query = match scope {
+        ErasureScope::Email(email) => {
+            query.filter(contributions::email_normalised.eq(normalise_email(email)))
+        }
+        ErasureScope::Contribution(id) => query.filter(contributions::id.eq(*id)),
+        ErasureScope::ReceivedBefore(cutoff) => {
+            query.filter(contributions::received_at.lt(*cutoff))
+        }
     };
-    Ok(erased)
+    let seqs: Vec<i64> = query.load(conn)?;
+    for chunk in seqs.chunks(ERASURE_CHUNK) {
+        diesel::update(contributions::table.filter(contributions::seq.eq_any(chunk)))
+            .set((
+                contributions::given_name.eq(None::<String>),
+                contributions::family_name.eq(None::<String>),
+                contributions::email.eq(None::<String>),
+                contributions::email_normalised.eq(None::<String>),
+                // The link no longer confirms anything; the author group stays.
+                contributions::confirmation_token_hash.eq(None::<String>),
+                contributions::personal_data_erased_at.eq(Some(now)),
+                contributions::updated_at.eq(now),
+                contributions::version.eq(contributions::version + 1),
+            ))
+            .execute(conn)?;
+    }
+    Ok(seqs)
+}
+
+/// The contribution with this reference's sequence number.
+pub fn find_by_seq(conn: &mut DbConnection, seq: i64) -> Result<Option<ContributionRow>, DbError> {
+    let found = contributions::table
+        .filter(contributions::seq.eq(seq))
+        .select(ContributionRow::as_select())
+        .first(conn)
+        .optional();
+    naming_row(found, "contributions", seq)
 }

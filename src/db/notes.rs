@@ -66,3 +66,27 @@ pub fn notes_of(
     }
     Ok(by_contribution)
 }
+
+/// The contribution a note belongs to, if the note exists.
+pub fn contribution_of(
+    conn: &mut DbConnection,
+    id: NoteId,
+) -> Result<Option<ContributionId>, DbError> {
+    Ok(notes::table
+        .filter(notes::id.eq(id))
+        .select(notes::contribution_id)
+        .first(conn)
+        .optional()?)
+}
+
+pub fn replace_text(conn: &mut DbConnection, id: NoteId, text: &str) -> Result<(), DbError> {
+    diesel::update(notes::table.filter(notes::id.eq(id)))
+        .set(notes::text.eq(text))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn remove(conn: &mut DbConnection, id: NoteId) -> Result<(), DbError> {
+    diesel::delete(notes::table.filter(notes::id.eq(id))).execute(conn)?;
+    Ok(())
+}

@@ -18,6 +18,8 @@ text_enum!(
         ContributionAreaChanged => "thematic_area_changed",
         TagsChanged => "tags_changed",
         NoteAdded => "note_added",
+        NoteEdited => "note_edited",
+        NoteRemoved => "note_removed",
         OfflineRegistered => "offline_registered",
         BulkAction => "bulk_action",
         ThematicAreaCreated => "thematic_area_created",
@@ -53,6 +55,8 @@ pub enum Actor {
     Staff(StaffId),
     CommandLine,
     System,
+    /// A contribution's author, through the private link of their status page.
+    Author,
 }
 
 impl Actor {
@@ -62,12 +66,15 @@ impl Actor {
             Actor::Staff(id) => id.to_string(),
             Actor::CommandLine => COMMAND_LINE_ACTOR.to_owned(),
             Actor::System => SYSTEM_ACTOR.to_owned(),
+            Actor::Author => AUTHOR_ACTOR.to_owned(),
         }
     }
 }
 
 /// The actor recorded for changes made by the server itself.
 pub const SYSTEM_ACTOR: &str = "system";
+/// The actor recorded for what an author does from their status page.
+pub const AUTHOR_ACTOR: &str = "author";
 /// The actor recorded for changes made with the `rinasce` command line.
 pub const COMMAND_LINE_ACTOR: &str = "command-line";
 
@@ -170,6 +177,18 @@ impl AuditEvent {
         AuditEvent::new(AuditAction::NoteAdded, TargetType::Contribution, id)
             .changing(None, Some(note.to_string()))
             .with_details(Some(serde_json::json!({ "note": text }).to_string()))
+    }
+
+    /// A note rewritten during an erasure request, because it named the
+    /// person; neither text is kept.
+    pub fn note_edited(id: ContributionId, note: NoteId) -> AuditEvent {
+        AuditEvent::new(AuditAction::NoteEdited, TargetType::Contribution, id)
+            .changing(Some(note.to_string()), Some(note.to_string()))
+    }
+
+    pub fn note_removed(id: ContributionId, note: NoteId) -> AuditEvent {
+        AuditEvent::new(AuditAction::NoteRemoved, TargetType::Contribution, id)
+            .changing(Some(note.to_string()), None)
     }
 
     pub fn offline_registered(id: ContributionId, channel: Channel) -> AuditEvent {

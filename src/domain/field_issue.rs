@@ -65,6 +65,14 @@ pub enum FieldIssue {
     /// The last active admin may not be deactivated.
     LastActiveAdmin,
     AlreadyExists,
+    /// Neither a contribution's id nor its reference.
+    InvalidContributionKey,
+    /// No contribution has this id or reference.
+    UnknownContribution,
+    /// No note has this id.
+    UnknownNote,
+    /// An erasure request names an address or a contribution: one of them.
+    EmailOrContribution,
     TooManyItems {
         max: usize,
     },
@@ -223,6 +231,26 @@ impl FieldIssue {
             (DuplicateOfRequired, Language::En) => {
                 "is required when the status is duplicate".into()
             }
+            (InvalidContributionKey, Language::It) => {
+                "deve essere l'id o il riferimento (RF-000123) di un contributo".into()
+            }
+            (InvalidContributionKey, Language::En) => {
+                "must be a contribution's id or reference (RF-000123)".into()
+            }
+            (UnknownContribution, Language::It) => {
+                "nessun contributo con questo id o riferimento".into()
+            }
+            (UnknownContribution, Language::En) => {
+                "no contribution has this id or reference".into()
+            }
+            (EmailOrContribution, Language::It) => {
+                "indicare l'e-mail oppure il contributo (uno dei due)".into()
+            }
+            (EmailOrContribution, Language::En) => {
+                "give either the e-mail or the contribution, not both".into()
+            }
+            (UnknownNote, Language::It) => "nessuna nota con questo id".into(),
+            (UnknownNote, Language::En) => "no note has this id".into(),
             (AlreadyExists, Language::It) => "esiste già".into(),
             (AlreadyExists, Language::En) => "already exists".into(),
             (EmptyList, Language::It) => "l'elenco è vuoto: indicare almeno un contributo".into(),

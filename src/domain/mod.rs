@@ -17,6 +17,7 @@ pub mod shared_passages;
 pub mod similarity;
 pub mod staff;
 pub mod status;
+pub mod status_link;
 pub mod text;
 pub mod thematic_area;
 
@@ -34,4 +35,5 @@ pub use ids::{AuditEventId, ContributionId, MessageId, NoteId, StaffId};
 pub use mail::{MessageKind, OutboxStatus};
 pub use staff::{Role, TagName};
 pub use status::ContributionStatus;
+pub use status_link::StatusToken;
 pub use thematic_area::ThematicAreaCode;

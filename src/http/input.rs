@@ -171,6 +171,11 @@ impl JsonObject {
         }
     }
 
+    /// The raw value of a field, for nested reading; `None` when absent or null.
+    pub fn take(&mut self, name: &str) -> Option<Value> {
+        self.fields.remove(name).filter(|value| !value.is_null())
+    }
+
     /// Whether the field is present (null included), for merge-patch
     /// bodies where null means "clear".
     pub fn has(&self, name: &str) -> bool {

@@ -21,6 +21,7 @@ pub mod input;
 pub mod moderation;
 pub mod openapi;
 pub mod page;
+pub mod pages;
 pub mod pagination;
 pub mod problems;
 pub mod quota;
@@ -186,6 +187,8 @@ pub fn application(
             "/conferma/{token}",
             web::post().to(confirmation::confirm_address),
         )
+        // The citizens' pages: HTML outside the API and its document.
+        .configure(pages::routes)
         // Stylesheets, scripts and fonts of the pages, from the binary.
         .route("/assets/{path:.*}", web::get().to(assets::serve_asset))
         .app_data(state)

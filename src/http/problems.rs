@@ -44,9 +44,9 @@ pub async fn render_problems(
         let rendered = api_error.response_in(language);
         return Ok(replace_keeping_headers(response, rendered));
     }
-    if is_problem(response.headers().get(header::CONTENT_TYPE))
-        || is_page(response.headers().get(header::CONTENT_TYPE))
-    {
+    // A problem document already, or a page's own error page for people.
+    let content_type = response.headers().get(header::CONTENT_TYPE);
+    if is_problem(content_type) || is_page(content_type) {
         return Ok(response);
     }
     let rendered = framework_error(status).response_in(language);

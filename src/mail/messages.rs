@@ -62,6 +62,7 @@ message_templates!(Acknowledgement, "mail/acknowledgement.txt", "mail/acknowledg
     reference: String,
     thematic_area_name: String,
     title: String,
+    status_link: String,
     contact_email: String,
     form_url: String,
     public_url: String,
@@ -234,6 +235,7 @@ mod tests {
             "RF-000042",
             "Mobilità green",
             "Piste <script>",
+            "http://localhost:8080/stato/segreto",
             "partecipa@comune.fi.it",
             "https://rete.civica/modulo",
             "http://localhost:8080",
@@ -252,6 +254,12 @@ mod tests {
                 "{body}"
             );
         }
+        assert!(message
+            .body_text
+            .contains("http://localhost:8080/stato/segreto"));
+        assert!(message
+            .body_html
+            .contains(r#"href="http://localhost:8080/stato/segreto""#));
     }
 
     fn outcome(kind: OutcomeKind, reason: &str, link: &str) -> Message {

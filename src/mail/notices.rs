@@ -37,11 +37,13 @@ fn author_name(row: &ContributionRow) -> String {
 }
 
 /// A new contribution to acknowledge: its row, the name of its thematic
-/// area and the token of its confirmation link.
+/// area, the token of its confirmation link and the author's private
+/// status link.
 pub struct Acknowledged<'a> {
     pub row: &'a ContributionRow,
     pub thematic_area_name: &'a str,
     pub confirmation: Option<&'a str>,
+    pub status_link: Option<String>,
 }
 
 /// The acknowledgements of new contributions, for those whose author gave
@@ -58,7 +60,8 @@ pub fn acknowledge_all(
     let mut messages = Vec::with_capacity(contributions.len());
     for new in contributions {
         let row = new.row;
-        let Some(email) = row.email.as_deref() else {
+        let (Some(email), Some(status_link)) = (row.email.as_deref(), new.status_link.as_ref())
+        else {
             continue;
         };
         let confirmation_link = new
@@ -70,6 +73,7 @@ pub fn acknowledge_all(
             Reference::from_sequence(row.seq).to_string(),
             new.thematic_area_name,
             row.title.as_str(),
+            status_link.as_str(),
             context.contact_email.as_str(),
             context.form_url.as_str(),
             context.public_url.as_str(),

@@ -191,6 +191,21 @@ impl TestApp {
             .expect("outbox readable")
     }
 
+    /// What `status_links` keeps of each link.
+    pub fn stored_status_link_hashes(&self) -> Vec<String> {
+        use diesel::prelude::*;
+        use rinasce::db::schema::status_links;
+        self.db
+            .read_blocking(|conn| {
+                Ok::<_, rinasce::db::DbError>(
+                    status_links::table
+                        .select(status_links::token_hash)
+                        .load(conn)?,
+                )
+            })
+            .expect("status links readable")
+    }
+
     pub fn count_contributions(&self) -> i64 {
         use diesel::prelude::*;
         use rinasce::db::schema::contributions;
