@@ -156,14 +156,14 @@ pub async fn list_published(
     after: Option<Position>,
     limit: i64,
 ) -> Result<PublishedPage, AppError> {
-    Ok(services
+    services
         .db
         .read(move |conn| {
             let rows = contributions::list_published(conn, &filter, after, limit)?;
             let total = contributions::count_published(conn, &filter)?;
             Ok::<_, AppError>(PublishedPage { rows, total })
         })
-        .await?)
+        .await
 }
 
 /// The name of every thematic area by its code (inactive ones too).
