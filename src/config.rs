@@ -38,12 +38,30 @@ pub struct Config {
     pub closes_at: Option<DateTime<Utc>>,
     pub mail: MailTransport,
     pub mail_from: String,
+    /// Where citizens write to (`RINASCE_CONTACT_EMAIL`): named in every
+    /// message and its `Reply-To`. Default: the sender's address.
+    pub contact_email: String,
+    /// The Rete Civica page with the form (`RINASCE_FORM_URL`), named in
+    /// every message. Default: `{public_url}/partecipa`.
+    pub form_url: String,
+    /// Origins allowed to frame `/cruscotto` (`RINASCE_FRAME_ANCESTORS`).
+    pub frame_ancestors: Vec<String>,
     pub pseudonym_key: Option<String>,
+    /// Signs the form tokens (`RINASCE_FORM_TOKEN_KEY`); without it each
+    /// process draws a key at start (tokens then do not survive a restart
+    /// or cross processes, and are simply ignored).
+    pub form_token_key: Option<String>,
+    /// Seconds a person needs at least to fill the form
+    /// (`RINASCE_FORM_MIN_SECONDS`, 3); faster is a bot.
+    pub form_min_seconds: u32,
     pub cors_origins: Vec<String>,
     /// Proxies whose `X-Forwarded-For` is believed: addresses or CIDR ranges.
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub retention_days: Option<u32>,
     pub rate_limit_per_minute: u32,
+    /// Submission requests per minute from one client, valid or not
+    /// (`RINASCE_ATTEMPT_LIMIT_PER_MINUTE`, default four times the limit).
+    pub attempt_limit_per_minute: u32,
     pub mail_max_attempts: u32,
     /// Wait after a first failed delivery; doubles at each further attempt.
     pub mail_retry_base: std::time::Duration,
@@ -100,7 +118,7 @@ impl Config {
             },
         )?;
         let public_url = match get("RINASCE_PUBLIC_URL") {
-            Some(url) => parse_public_url(&url)?,
+            Some(url) => parse_url("RINASCE_PUBLIC_URL", &url)?,
             None => format!("http://{bind}"),
         };
         let opens_at = parse_optional(&get, "RINASCE_OPENS_AT", parse_timestamp)?;
@@ -113,6 +131,32 @@ impl Config {
                 });
             }
         }
+        let mail_from = parse_or(
+            &get,
+            "RINASCE_MAIL_FROM",
+            "Rinasce Firenze <rinasce@localhost>".to_owned(),
+            parse_mailbox,
+        )?;
+        let contact_email = parse_or(
+            &get,
+            "RINASCE_CONTACT_EMAIL",
+            mailbox_address(&mail_from).to_owned(),
+            parse_address,
+        )?;
+        let form_url = match get("RINASCE_FORM_URL") {
+            Some(url) => parse_url("RINASCE_FORM_URL", &url)?,
+            None => format!("{public_url}/partecipa"),
+        };
+        let rate_limit_per_minute: u32 =
+            parse_or(&get, "RINASCE_RATE_LIMIT_PER_MINUTE", 30, |raw| {
+                positive(raw, 1_000_000)
+            })?;
+        let attempt_limit_per_minute = parse_or(
+            &get,
+            "RINASCE_ATTEMPT_LIMIT_PER_MINUTE",
+            rate_limit_per_minute.saturating_mul(4),
+            |raw| positive(raw, 10_000_000),
+        )?;
         Ok(Config {
             database_url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             bind,
@@ -128,18 +172,26 @@ impl Config {
                 MailTransport::File("./mail".into()),
                 parse_mail,
             )?,
-            mail_from: parse_or(
-                &get,
-                "RINASCE_MAIL_FROM",
-                "Rinasce Firenze <rinasce@localhost>".to_owned(),
-                parse_mailbox,
-            )?,
+            mail_from,
+            contact_email,
+            form_url,
+            frame_ancestors: parse_or(&get, "RINASCE_FRAME_ANCESTORS", Vec::new(), parse_origins)?,
             pseudonym_key: parse_optional(&get, "RINASCE_PSEUDONYM_KEY", |raw| {
                 if raw.len() < 16 {
                     Err("must be at least 16 characters long".to_owned())
                 } else {
                     Ok(raw.to_owned())
                 }
+            })?,
+            form_token_key: parse_optional(&get, "RINASCE_FORM_TOKEN_KEY", |raw| {
+                if raw.len() < 16 {
+                    Err("must be at least 16 characters long".to_owned())
+                } else {
+                    Ok(raw.to_owned())
+                }
+            })?,
+            form_min_seconds: parse_or(&get, "RINASCE_FORM_MIN_SECONDS", 3, |raw| {
+                positive(raw, 3_600)
             })?,
             cors_origins: parse_or(&get, "RINASCE_CORS_ORIGINS", Vec::new(), parse_origins)?,
             rejection_reasons: parse_or(
@@ -161,9 +213,8 @@ impl Config {
             retention_days: parse_optional(&get, "RINASCE_RETENTION_DAYS", |raw| {
                 positive(raw, 36_500)
             })?,
-            rate_limit_per_minute: parse_or(&get, "RINASCE_RATE_LIMIT_PER_MINUTE", 30, |raw| {
-                positive(raw, 1_000_000)
-            })?,
+            rate_limit_per_minute,
+            attempt_limit_per_minute,
             mail_max_attempts: parse_or(&get, "RINASCE_MAIL_MAX_ATTEMPTS", 8, |raw| {
                 positive(raw, 100)
             })?,
@@ -224,10 +275,17 @@ impl Config {
             .to_owned()
     }
 
+    /// When submissions are accepted.
+    pub fn consultation(&self) -> crate::domain::ConsultationWindow {
+        crate::domain::ConsultationWindow {
+            opens_at: self.opens_at,
+            closes_at: self.closes_at,
+        }
+    }
+
     /// Whether submissions are accepted at `now`.
     pub fn consultation_open(&self, now: DateTime<Utc>) -> bool {
-        self.opens_at.is_none_or(|opens| now >= opens)
-            && self.closes_at.is_none_or(|closes| now < closes)
+        self.consultation().state(now) == crate::domain::ConsultationState::Open
     }
 }
 
@@ -266,13 +324,13 @@ fn parse_timestamp(raw: &str) -> Result<DateTime<Utc>, String> {
         })
 }
 
-fn parse_public_url(raw: &str) -> Result<String, ConfigError> {
+fn parse_url(variable: &'static str, raw: &str) -> Result<String, ConfigError> {
     let trimmed = raw.trim().trim_end_matches('/');
     if trimmed.starts_with("http://") || trimmed.starts_with("https://") {
         Ok(trimmed.to_owned())
     } else {
         Err(ConfigError {
-            variable: "RINASCE_PUBLIC_URL",
+            variable,
             message: format!("expected an http:// or https:// URL, got {raw:?}"),
         })
     }
@@ -344,11 +402,28 @@ fn parse_mail(raw: &str) -> Result<MailTransport, String> {
     }
 }
 
-fn parse_mailbox(raw: &str) -> Result<String, String> {
-    let address = raw
+/// The address of `Name <address>`, or the whole text when it is bare.
+fn mailbox_address(mailbox: &str) -> &str {
+    mailbox
         .rsplit_once('<')
         .map(|(_, rest)| rest.trim_end_matches('>'))
-        .unwrap_or(raw);
+        .unwrap_or(mailbox)
+}
+
+/// A bare address: it is shown to citizens and written in `Reply-To`.
+fn parse_address(raw: &str) -> Result<String, String> {
+    use validator::ValidateEmail;
+    if raw.validate_email() {
+        Ok(raw.to_owned())
+    } else {
+        Err(format!(
+            "expected an address such as partecipazione@comune.fi.it, got {raw:?}"
+        ))
+    }
+}
+
+fn parse_mailbox(raw: &str) -> Result<String, String> {
+    let address = mailbox_address(raw);
     if address.contains('@') && !raw.chars().any(char::is_control) {
         Ok(raw.to_owned())
     } else {
@@ -415,6 +490,34 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn contact_and_form_page_default_to_the_sender_and_the_reference_form() {
+        let defaults = config(&[
+            ("RINASCE_PUBLIC_URL", "https://rinasce.example/"),
+            ("RINASCE_MAIL_FROM", "Rinasce <noreply@comune.fi.it>"),
+        ])
+        .unwrap();
+        assert_eq!(defaults.contact_email, "noreply@comune.fi.it");
+        assert_eq!(defaults.form_url, "https://rinasce.example/partecipa");
+        assert!(defaults.frame_ancestors.is_empty());
+        let set = config(&[
+            ("RINASCE_CONTACT_EMAIL", "partecipazione@comune.fi.it"),
+            ("RINASCE_FORM_URL", "https://www.comune.fi.it/rinasce/"),
+            ("RINASCE_FRAME_ANCESTORS", "https://www.comune.fi.it"),
+        ])
+        .unwrap();
+        assert_eq!(set.contact_email, "partecipazione@comune.fi.it");
+        assert_eq!(set.form_url, "https://www.comune.fi.it/rinasce");
+        assert_eq!(set.frame_ancestors, ["https://www.comune.fi.it"]);
+        for (variable, bad) in [
+            ("RINASCE_CONTACT_EMAIL", "Comune <x@y.it>"),
+            ("RINASCE_FORM_URL", "www.comune.fi.it"),
+            ("RINASCE_FRAME_ANCESTORS", "*"),
+        ] {
+            assert_eq!(config(&[(variable, bad)]).unwrap_err().variable, variable);
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use crate::app::Resource;
 use crate::db::DbError;
 pub use crate::domain::FieldError;
-use crate::domain::{FieldIssue, Invalid};
+use crate::domain::{ConsultationState, FieldIssue, Invalid};
 use crate::i18n::Language;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -56,7 +56,9 @@ pub enum ApiError {
     #[error("malformed If-Match")]
     MalformedIfMatch,
     #[error("consultation closed")]
-    ConsultationClosed,
+    ConsultationClosed(ConsultationState),
+    #[error("cross-origin request refused")]
+    CorsRefused,
     #[error("idempotency key reused with another body")]
     IdempotencyKeyReused,
     #[error("payload too large")]
@@ -103,7 +105,11 @@ impl ApiError {
             ApiError::NotPending { .. } => "not-pending",
             ApiError::WeakIfMatch => "weak-if-match",
             ApiError::MalformedIfMatch => "malformed-if-match",
-            ApiError::ConsultationClosed => "consultation-closed",
+            ApiError::ConsultationClosed(ConsultationState::NotYetOpen { .. }) => {
+                "consultation-not-yet-open"
+            }
+            ApiError::ConsultationClosed(_) => "consultation-closed",
+            ApiError::CorsRefused => "cors-refused",
             ApiError::IdempotencyKeyReused => "idempotency-key-reused",
             ApiError::PayloadTooLarge => "payload-too-large",
             ApiError::UnsupportedMediaType => "unsupported-media-type",
@@ -134,7 +140,12 @@ impl ApiError {
             ApiError::NotPending { .. } => ("Contributo non in attesa", "Not pending"),
             ApiError::WeakIfMatch => ("ETag debole non ammesso", "Weak ETag not accepted"),
             ApiError::MalformedIfMatch => ("If-Match non valido", "Malformed If-Match"),
-            ApiError::ConsultationClosed => ("Consultazione chiusa", "Consultation closed"),
+            ApiError::ConsultationClosed(ConsultationState::NotYetOpen { .. }) => (
+                "Consultazione non ancora aperta",
+                "Consultation not yet open",
+            ),
+            ApiError::ConsultationClosed(_) => ("Consultazione chiusa", "Consultation closed"),
+            ApiError::CorsRefused => ("Origine non ammessa", "Origin not allowed"),
             ApiError::IdempotencyKeyReused => {
                 ("Chiave di idempotenza già usata", "Idempotency key reused")
             }
@@ -244,11 +255,12 @@ impl ApiError {
             (ApiError::PreconditionRequired(resource), En) => {
                 format!("Send If-Match with the ETag read from the {resource}.")
             }
-            (ApiError::ConsultationClosed, It) => {
-                "La consultazione non è aperta: non si accettano contributi.".into()
+            (ApiError::ConsultationClosed(state), language) => consultation_detail(state, language),
+            (ApiError::CorsRefused, It) => {
+                "Questa origine, questo metodo o queste intestazioni non sono ammessi per le richieste da altri siti.".into()
             }
-            (ApiError::ConsultationClosed, En) => {
-                "The consultation is not open: contributions are not accepted.".into()
+            (ApiError::CorsRefused, En) => {
+                "This origin, method or these headers are not allowed for cross-origin requests.".into()
             }
             (ApiError::IdempotencyKeyReused, It) => {
                 "La chiave Idempotency-Key è già stata usata con un corpo diverso.".into()
@@ -348,6 +360,34 @@ fn italian(resource: Resource) -> (&'static str, &'static str, &'static str, &'s
     }
 }
 
+/// Why the consultation does not accept contributions, with its dates.
+fn consultation_detail(state: &ConsultationState, language: Language) -> String {
+    let when =
+        |time: &chrono::DateTime<chrono::Utc>| crate::i18n::format::italian_moment(*time, false);
+    match (state, language) {
+        (ConsultationState::NotYetOpen { opens_at, .. }, Language::It) => format!(
+            "La consultazione non è ancora aperta: si potranno inviare contributi dal {} ({}).",
+            when(opens_at),
+            opens_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        (ConsultationState::NotYetOpen { opens_at, .. }, Language::En) => format!(
+            "The consultation is not open yet: contributions are accepted from {}.",
+            opens_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        (ConsultationState::Closed { closes_at, .. }, Language::It) => format!(
+            "La consultazione si è chiusa il {} ({}): non si accettano più contributi.",
+            when(closes_at),
+            closes_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        (ConsultationState::Closed { closes_at, .. }, Language::En) => format!(
+            "The consultation closed on {}: contributions are no longer accepted.",
+            closes_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        (ConsultationState::Open, Language::It) => "La consultazione è aperta.".into(),
+        (ConsultationState::Open, Language::En) => "The consultation is open.".into(),
+    }
+}
+
 fn generic_title(status: StatusCode, language: Language) -> String {
     match (status.as_u16(), language) {
         (400, Language::It) => "Richiesta non valida".into(),
@@ -374,8 +414,8 @@ impl ResponseError for ApiError {
             ApiError::NotFound | ApiError::NoSuch(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
-            ApiError::ConsultationClosed
+            ApiError::Forbidden | ApiError::CorsRefused => StatusCode::FORBIDDEN,
+            ApiError::ConsultationClosed(_)
             | ApiError::IdempotencyKeyReused
             | ApiError::InvalidTransition { .. }
             | ApiError::NotRetriable { .. }
@@ -502,7 +542,7 @@ impl From<crate::app::AppError> for ApiError {
             AppError::NotPending(status) => ApiError::NotPending {
                 status: status.to_string(),
             },
-            AppError::ConsultationClosed => ApiError::ConsultationClosed,
+            AppError::ConsultationClosed(state) => ApiError::ConsultationClosed(state),
             AppError::IdempotencyKeyReused => ApiError::IdempotencyKeyReused,
             AppError::Storage(error) => error.into(),
             AppError::Mail(crate::mail::MailError::Storage(error)) => error.into(),

@@ -23,7 +23,8 @@ pub enum AppError {
     OutboxNotRetriable(OutboxStatus),
     /// Submissions are accepted only within the consultation window.
     #[error("consultation closed")]
-    ConsultationClosed,
+    /// Not yet open, or already closed.
+    ConsultationClosed(crate::domain::ConsultationState),
     /// The Idempotency-Key was first used with another body.
     #[error("idempotency key reused with another body")]
     IdempotencyKeyReused,
@@ -73,6 +74,15 @@ impl std::fmt::Display for Resource {
 impl AppError {
     pub fn invalid(field: impl Into<String>, issue: FieldIssue) -> AppError {
         AppError::Invalid(Invalid::field(field, issue))
+    }
+
+    /// Whether the database did not answer (as opposed to a bug).
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            AppError::Storage(error) => error.is_unavailable(),
+            AppError::Mail(crate::mail::MailError::Storage(error)) => error.is_unavailable(),
+            _ => false,
+        }
     }
 }
 

@@ -27,6 +27,13 @@ struct Snapshot {
     indicators: Arc<Indicators>,
 }
 
+/// Figures to show, and whether they are the last ones read before the
+/// database stopped answering.
+pub struct Figures {
+    pub indicators: Arc<Indicators>,
+    pub stale: bool,
+}
+
 pub struct IndicatorCache {
     writes: AtomicU64,
     snapshot: Mutex<Option<Snapshot>>,
@@ -45,6 +52,31 @@ impl IndicatorCache {
     /// Called after every committed write that can change the figures.
     pub fn invalidate(&self) {
         self.writes.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Current figures or, while the database does not answer, the last
+    /// ones computed (their `generated_at` says when), marked stale. Fails
+    /// only when there are none.
+    pub async fn current_or_last(
+        &self,
+        db: &Db,
+        config: &Config,
+        mail: &MailContext,
+    ) -> Result<Figures, AppError> {
+        match self.current(db, config, mail).await {
+            Ok(indicators) => Ok(Figures {
+                indicators,
+                stale: false,
+            }),
+            Err(error) if error.is_unavailable() => match self.snapshot.lock().await.as_ref() {
+                Some(last) => Ok(Figures {
+                    indicators: last.indicators.clone(),
+                    stale: true,
+                }),
+                None => Err(error),
+            },
+            Err(error) => Err(error),
+        }
     }
 
     /// Current figures; concurrent callers share one computation.

@@ -5,11 +5,13 @@
 
 pub mod areas;
 pub mod audit_log;
+pub mod author_status;
 pub mod authors;
 pub mod console_sessions;
 pub mod erasure;
 pub mod error;
 pub mod indicators;
+pub mod last_good;
 pub mod moderation;
 pub mod outbox;
 pub mod public;
@@ -39,6 +41,19 @@ pub struct Services {
     pub similarity: SimilarityIndex,
     pub mail: MailContext,
     pub submission_writer: SubmissionWriter,
+    /// Tells bots from people on the form.
+    pub form_guard: crate::domain::FormGuard,
+    /// The thematic areas as last read, for while the database is down.
+    pub last_areas: last_good::LastGood<Vec<crate::db::models::ThematicAreaRow>>,
+}
+
+/// The form guard with the configured key, or one drawn for this process.
+fn form_guard(config: &Config) -> crate::domain::FormGuard {
+    let key = match &config.form_token_key {
+        Some(key) => key.as_bytes().to_vec(),
+        None => rand::random::<[u8; 32]>().to_vec(),
+    };
+    crate::domain::FormGuard::new(&key, config.form_min_seconds)
 }
 
 impl Services {
@@ -48,6 +63,8 @@ impl Services {
         let mail = MailContext::from_config(&config);
         Services {
             submission_writer: SubmissionWriter::spawn(db.clone(), mail.clone(), config.target),
+            form_guard: form_guard(&config),
+            last_areas: Default::default(),
             db,
             config: Arc::new(config),
             indicators: IndicatorCache::default(),

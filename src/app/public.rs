@@ -1,6 +1,7 @@
 //! What the public side asks of the service: submitting through the form,
 //! and reading published contributions and the thematic areas.
 
+use crate::app::last_good::Fresh;
 use crate::app::submissions::{
     ContributionInput, IdempotencyClaim, Submission, SubmissionReceipt, SubmitFailure,
 };
@@ -9,7 +10,10 @@ use crate::clock;
 use crate::db::contributions::{self, Position, PublishedFilter};
 use crate::db::models::{ContributionRow, IdempotencyRow, ThematicAreaRow};
 use crate::db::{idempotency, thematic_areas};
-use crate::domain::{ContributionId, FieldError, FieldIssue, Invalid, ThematicAreaCode};
+use crate::domain::{
+    BotSignals, ConsultationState, ContributionId, FieldError, FieldIssue, Invalid, Reference,
+    ThematicAreaCode,
+};
 
 /// How a form submission was answered.
 pub enum Submitted {
@@ -26,30 +30,39 @@ pub struct FormSubmission {
     pub input: Result<ContributionInput, Invalid>,
     pub area: Option<ThematicAreaCode>,
     pub idempotency: Option<IdempotencyClaim>,
+    /// The honeypot and the form token, judged by `services.form_guard`.
+    pub bot_signals: BotSignals,
 }
 
 /// The form's use case: a replay answers as the first time did (even after
 /// the consultation closed); outside the window nothing is accepted; one
 /// answer names every failing field, the area included; a valid submission
 /// is stored (grouped with concurrent ones, see `submissions`) and counted
-/// at once.
+/// at once, unless the form guard takes it for a bot's: then it is stored
+/// as spam, unacknowledged and uncounted, and answered the same way.
 pub async fn submit(services: &Services, form: FormSubmission) -> Result<Submitted, AppError> {
     if let Some(claim) = &form.idempotency {
         if let Some(receipt) = replay(services, claim).await? {
             return Ok(Submitted::Replayed(receipt));
         }
     }
-    if !services.config.consultation_open(clock::now()) {
-        return Err(AppError::ConsultationClosed);
+    match services.config.consultation().state(clock::now()) {
+        ConsultationState::Open => {}
+        outside => return Err(AppError::ConsultationClosed(outside)),
     }
     let input = match form.input {
         Ok(input) => input,
         Err(invalid) => return Err(with_area_check(services, form.area, invalid).await),
     };
     let idempotency = form.idempotency.clone();
+    let bot = services.form_guard.judge(&form.bot_signals, clock::now());
     match services
         .submission_writer
-        .store(Submission { input, idempotency })
+        .store(Submission {
+            input,
+            idempotency,
+            bot,
+        })
         .await
     {
         Ok(receipt) => {
@@ -118,25 +131,51 @@ pub async fn is_active_area(services: &Services, area: ThematicAreaCode) -> Resu
     Ok(found.is_some())
 }
 
-/// Every thematic area in display order, inactive ones included.
-pub async fn thematic_areas(services: &Services) -> Result<Vec<ThematicAreaRow>, AppError> {
-    Ok(services
+/// Every thematic area in display order, inactive ones included; while the
+/// database does not answer, the list as last read.
+pub async fn thematic_areas(services: &Services) -> Result<Fresh<Vec<ThematicAreaRow>>, AppError> {
+    let read = services
         .db
         .read(|conn| thematic_areas::list(conn, false))
-        .await?)
+        .await
+        .map_err(AppError::from);
+    services.last_areas.or_last(read)
 }
 
-/// Published contributions, newest first, `limit + 1` at most.
+/// A page of published contributions with the total for its filters.
+pub struct PublishedPage {
+    /// Newest first, `limit + 1` at most.
+    pub rows: Vec<ContributionRow>,
+    pub total: i64,
+}
+
+/// Published contributions matching `filter`, and how many match in all.
 pub async fn list_published(
     services: &Services,
     filter: PublishedFilter,
     after: Option<Position>,
     limit: i64,
-) -> Result<Vec<ContributionRow>, AppError> {
-    Ok(services
+) -> Result<PublishedPage, AppError> {
+    services
         .db
-        .read(move |conn| contributions::list_published(conn, &filter, after, limit))
-        .await?)
+        .read(move |conn| {
+            let rows = contributions::list_published(conn, &filter, after, limit)?;
+            let total = contributions::count_published(conn, &filter)?;
+            Ok::<_, AppError>(PublishedPage { rows, total })
+        })
+        .await
+}
+
+/// The name of every thematic area by its code (inactive ones too).
+pub async fn area_names(
+    services: &Services,
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    Ok(thematic_areas(services)
+        .await?
+        .value
+        .into_iter()
+        .map(|area| (area.code, area.name))
+        .collect())
 }
 
 /// One published contribution; any other is not found.
@@ -147,6 +186,18 @@ pub async fn find_published(
     services
         .db
         .read(move |conn| contributions::find_published(conn, id))
+        .await?
+        .ok_or(AppError::NotFound(Resource::Contribution))
+}
+
+/// One published contribution by its receipt reference (`RF-000042`).
+pub async fn find_published_by_reference(
+    services: &Services,
+    reference: Reference,
+) -> Result<ContributionRow, AppError> {
+    services
+        .db
+        .read(move |conn| contributions::find_published_by_seq(conn, reference.sequence()))
         .await?
         .ok_or(AppError::NotFound(Resource::Contribution))
 }

@@ -16,13 +16,13 @@ use uuid::Uuid;
 use crate::app::indicators::record_milestone;
 use crate::clock;
 use crate::db::contributions as queries;
-use crate::db::models::{ContributionRow, IdempotencyRow, NewContributionRow};
-use crate::db::{idempotency, thematic_areas, Backend, Db, DbConnection, DbError};
+use crate::db::models::{ContributionRow, IdempotencyRow, NewContributionRow, StatusLinkRow};
+use crate::db::{idempotency, status_links, thematic_areas, Backend, Db, DbConnection, DbError};
 use crate::domain::text::search_fold;
 use crate::domain::{
-    new_author_group, AuthorKind, Channel, ConfirmationToken, ContributionBody, ContributionId,
-    ContributionStatus, ContributionTitle, EmailAddress, FieldIssue, Invalid, OrganizationName,
-    PersonName, Quartiere, Reference, StaffId, ThematicAreaCode,
+    new_author_group, AuthorKind, BotSign, Channel, ConfirmationToken, ContributionBody,
+    ContributionId, ContributionStatus, ContributionTitle, EmailAddress, FieldIssue, Invalid,
+    OrganizationName, PersonName, Quartiere, Reference, StaffId, StatusToken, ThematicAreaCode,
 };
 use crate::mail::notices::{self, Acknowledged};
 use crate::mail::MailContext;
@@ -76,6 +76,9 @@ impl SubmissionReceipt {
 pub struct Submission {
     pub input: ContributionInput,
     pub idempotency: Option<IdempotencyClaim>,
+    /// Taken for a bot's: stored as spam with the reason, not acknowledged
+    /// (and so not counted), answered like any other.
+    pub bot: Option<BotSign>,
 }
 
 #[derive(Clone)]
@@ -275,9 +278,19 @@ impl Store {
         let rows: Vec<NewContributionRow> = accepted
             .iter()
             .zip(&tokens)
-            .map(|(&i, token)| NewContributionRow {
-                confirmation_token_hash: token.as_ref().map(ConfirmationToken::hash),
-                ..new_row(&submissions[i].input, None, now)
+            .map(|(&i, token)| {
+                let row = NewContributionRow {
+                    confirmation_token_hash: token.as_ref().map(ConfirmationToken::hash),
+                    ..new_row(&submissions[i].input, None, now)
+                };
+                match submissions[i].bot {
+                    Some(sign) => NewContributionRow {
+                        status: ContributionStatus::Spam,
+                        status_reason: Some(sign.reason().to_owned()),
+                        ..row
+                    },
+                    None => row,
+                }
             })
             .collect();
         let stored = queries::insert_all(conn, &rows)?;
@@ -285,6 +298,7 @@ impl Store {
             stored.iter().map(|row| (row.id, row)).collect();
         let mut remembered = Vec::new();
         let mut acknowledged = Vec::new();
+        let mut links = Vec::new();
         for ((&i, row), token) in accepted.iter().zip(&rows).zip(&tokens) {
             let stored = stored
                 .get(&row.id)
@@ -301,17 +315,30 @@ impl Store {
                     created_at: now,
                 });
             }
-            acknowledged.push(Acknowledged {
-                row: stored,
-                thematic_area_name: areas[&stored.thematic_area].as_str(),
-                confirmation: token.as_ref().map(ConfirmationToken::as_str),
-            });
+            if submissions[i].bot.is_none() {
+                let status_link = stored.email.is_some().then(|| {
+                    let token = StatusToken::generate();
+                    links.push(StatusLinkRow {
+                        token_hash: token.hash(),
+                        contribution_id: stored.id,
+                        created_at: now,
+                    });
+                    status_page_url(&self.mail.public_url, &token)
+                });
+                acknowledged.push(Acknowledged {
+                    row: stored,
+                    thematic_area_name: areas[&stored.thematic_area].as_str(),
+                    confirmation: token.as_ref().map(ConfirmationToken::as_str),
+                    status_link,
+                });
+            }
             outcomes[i] = Some(Ok(receipt));
         }
         match idempotency::remember(conn, &remembered) {
             Err(error) if error.is_unique_violation() => return Err(SubmitFailure::KeyTaken),
             other => other?,
         }
+        status_links::insert_all(conn, &links)?;
         notices::acknowledge_all(conn, &self.mail, &acknowledged, now)?;
         record_milestone(conn, &self.mail, self.target, now)?;
         Ok(outcomes
@@ -319,6 +346,11 @@ impl Store {
             .map(|outcome| outcome.unwrap_or_else(missing_outcome))
             .collect())
     }
+}
+
+/// The author's private status page (see `http::pages::status`).
+pub fn status_page_url(public_url: &str, token: &StatusToken) -> String {
+    format!("{public_url}/stato/{}", token.as_str())
 }
 
 /// The row for a valid contribution; `registered_by` names the moderator
@@ -333,6 +365,7 @@ pub fn new_row(
         id: ContributionId::generate(),
         channel: input.channel,
         status: ContributionStatus::Pending,
+        status_reason: None,
         thematic_area: input.thematic_area.as_str().to_owned(),
         title: input.title.as_str().to_owned(),
         body: input.body.as_str().to_owned(),

@@ -77,12 +77,27 @@ pub fn find_published(
         .optional()?)
 }
 
+/// A published contribution by its receipt reference.
+pub fn find_published_by_seq(
+    conn: &mut DbConnection,
+    seq: i64,
+) -> Result<Option<ContributionRow>, DbError> {
+    Ok(contributions::table
+        .filter(contributions::seq.eq(seq))
+        .filter(contributions::status.eq(ContributionStatus::Approved.as_str()))
+        .select(ContributionRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// Filters of the public listing.
 #[derive(Clone, Debug, Default)]
 pub struct PublishedFilter {
     pub thematic_area: Option<String>,
     pub quartiere: Option<Quartiere>,
     pub text: Option<String>,
+    /// The contribution with this receipt number only.
+    pub sequence: Option<i64>,
 }
 
 /// Where a page stopped in a listing ordered by a time and the sequence
@@ -95,20 +110,10 @@ pub struct Position {
 
 /// Approved contributions, newest publication first, `limit + 1` rows at most
 /// so that the caller knows whether another page follows.
-pub fn list_published(
-    conn: &mut DbConnection,
-    filter: &PublishedFilter,
-    after: Option<Position>,
-    limit: i64,
-) -> Result<Vec<ContributionRow>, DbError> {
+/// Approved contributions matching `filter`, unordered.
+fn published_matching(filter: &PublishedFilter) -> contributions::BoxedQuery<'static, Backend> {
     let mut query = contributions::table
         .filter(contributions::status.eq(ContributionStatus::Approved.as_str()))
-        .select(ContributionRow::as_select())
-        .order((
-            contributions::published_at.desc(),
-            contributions::seq.desc(),
-        ))
-        .limit(limit + 1)
         .into_boxed();
     if let Some(area) = &filter.thematic_area {
         query = query.filter(contributions::thematic_area.eq(area.clone()));
@@ -116,9 +121,33 @@ pub fn list_published(
     if let Some(quartiere) = filter.quartiere {
         query = query.filter(contributions::quartiere.eq(i16::from(quartiere.number())));
     }
+    if let Some(sequence) = filter.sequence {
+        query = query.filter(contributions::seq.eq(sequence));
+    }
     for pattern in text_patterns(filter.text.as_deref()) {
         query = query.filter(contributions::search_text.like(pattern).escape('\\'));
     }
+    query
+}
+
+/// How many approved contributions match `filter`, on every page.
+pub fn count_published(conn: &mut DbConnection, filter: &PublishedFilter) -> Result<i64, DbError> {
+    Ok(published_matching(filter).count().get_result(conn)?)
+}
+
+pub fn list_published(
+    conn: &mut DbConnection,
+    filter: &PublishedFilter,
+    after: Option<Position>,
+    limit: i64,
+) -> Result<Vec<ContributionRow>, DbError> {
+    let mut query = published_matching(filter)
+        .select(ContributionRow::as_select())
+        .order((
+            contributions::published_at.desc(),
+            contributions::seq.desc(),
+        ))
+        .limit(limit + 1);
     if let Some(position) = after {
         query = query.filter(
             contributions::published_at

@@ -16,6 +16,7 @@ pub mod search;
 pub mod settings;
 pub mod sign_in_links;
 pub mod staff;
+pub mod status_links;
 pub mod stored;
 pub mod tags;
 pub mod thematic_areas;

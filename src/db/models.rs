@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{contributions, idempotency_keys, thematic_areas};
+use super::schema::{contributions, idempotency_keys, status_links, thematic_areas};
 use crate::domain::{AuthorKind, Channel, ContributionId, ContributionStatus, StaffId};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -72,6 +72,7 @@ pub struct NewContributionRow {
     pub id: ContributionId,
     pub channel: Channel,
     pub status: ContributionStatus,
+    pub status_reason: Option<String>,
     pub thematic_area: String,
     pub title: String,
     pub body: String,
@@ -105,5 +106,13 @@ pub struct IdempotencyRow {
     pub request_hash: String,
     pub contribution_id: ContributionId,
     pub response_body: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Clone, Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = status_links)]
+pub struct StatusLinkRow {
+    pub token_hash: String,
+    pub contribution_id: ContributionId,
     pub created_at: NaiveDateTime,
 }

@@ -175,6 +175,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    status_links (token_hash) {
+        token_hash -> Text,
+        contribution_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(contribution_tags -> tags (tag));
 diesel::joinable!(notes -> staff (author_id));
 diesel::joinable!(claims -> staff (staff_id));
@@ -192,6 +200,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     outbox,
     idempotency_keys,
+    status_links,
     indicator_milestones,
     settings,
     claims,

@@ -27,7 +27,6 @@ use crate::domain::{
 pub(super) struct DemoContribution {
     pub row: NewContributionRow,
     pub status: ContributionStatus,
-    pub status_reason: Option<&'static str>,
     pub duplicate_of: Option<ContributionId>,
     pub published_at: Option<NaiveDateTime>,
 }
@@ -256,6 +255,7 @@ fn contribution(
         author_confirmed_at: group.as_ref().map(|_| received_at),
         author_group: group,
         status,
+        status_reason: status_reason.map(str::to_owned),
         version: if status == ContributionStatus::Pending {
             1
         } else {
@@ -266,7 +266,6 @@ fn contribution(
     Ok(DemoContribution {
         row,
         status,
-        status_reason,
         duplicate_of,
         published_at,
     })

@@ -28,7 +28,8 @@ pub(super) fn ensure_tags(
     Ok(())
 }
 
-/// The form's rows with the moderation columns beside them. On PostgreSQL
+/// The form's rows (their status and reason included) with the other
+/// moderation columns beside them. On PostgreSQL
 /// the commit does not wait for the disk (`synchronous_commit = off` for
 /// this transaction only): a crash could lose the last batches of demo
 /// data, never corrupt anything.
@@ -42,7 +43,6 @@ pub(super) fn insert_batch(conn: &mut DbConnection, batch: &Batch) -> Result<(),
         .map(|made| {
             (
                 &made.row,
-                contributions::status_reason.eq(made.status_reason),
                 contributions::duplicate_of.eq(made.duplicate_of),
                 contributions::published_at.eq(made.published_at),
                 contributions::demo.eq(true),

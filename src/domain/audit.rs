@@ -58,6 +58,8 @@ pub enum Actor {
     Staff(StaffId),
     CommandLine,
     System,
+    /// A contribution's author, through the private link of their status page.
+    Author,
 }
 
 impl Actor {
@@ -67,12 +69,15 @@ impl Actor {
             Actor::Staff(id) => id.to_string(),
             Actor::CommandLine => COMMAND_LINE_ACTOR.to_owned(),
             Actor::System => SYSTEM_ACTOR.to_owned(),
+            Actor::Author => AUTHOR_ACTOR.to_owned(),
         }
     }
 }
 
 /// The actor recorded for changes made by the server itself.
 pub const SYSTEM_ACTOR: &str = "system";
+/// The actor recorded for what an author does from their status page.
+pub const AUTHOR_ACTOR: &str = "author";
 /// The actor recorded for changes made with the `rinasce` command line.
 pub const COMMAND_LINE_ACTOR: &str = "command-line";
 

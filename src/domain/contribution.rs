@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::ValidateEmail;
 
-use super::text::{bounded_text, Lines};
+use super::text::{bounded_text, normalise, Lines};
 use super::ContributionId;
 use super::FieldIssue;
 
@@ -60,15 +60,18 @@ pub struct EmailAddress(String);
 impl EmailAddress {
     pub const MAX_CHARS: usize = 254;
 
+    /// Pasted invisible characters are removed first (see
+    /// [`normalise`]); an empty address is a missing one.
     pub fn parse(raw: &str) -> Result<Self, FieldIssue> {
-        let trimmed = raw.trim();
+        let normalised = normalise(raw, Lines::Single)?;
+        let trimmed = normalised.trim();
+        if trimmed.is_empty() {
+            return Err(FieldIssue::Required);
+        }
         if trimmed.chars().count() > Self::MAX_CHARS {
             return Err(FieldIssue::TooLong {
                 max: Self::MAX_CHARS,
             });
-        }
-        if trimmed.chars().any(char::is_control) {
-            return Err(FieldIssue::ControlCharacters);
         }
         if !trimmed.validate_email() {
             return Err(FieldIssue::InvalidEmail);

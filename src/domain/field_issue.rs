@@ -19,6 +19,14 @@ pub enum FieldIssue {
         max: usize,
     },
     ControlCharacters,
+    /// A character that normalisation cannot make harmless, at a 1-based
+    /// character position of the text as sent.
+    ForbiddenCharacter {
+        character: char,
+        position: usize,
+    },
+    /// The form's area select was left on its empty choice.
+    AreaNotChosen,
     InvalidEmail,
     OutOfRange {
         min: i64,
@@ -40,6 +48,8 @@ pub enum FieldIssue {
         earliest: &'static str,
     },
     InvalidCursor,
+    /// Not a receipt code such as `RF-000042`.
+    InvalidReference,
     InvalidSlug,
     NoVisibleText,
     InvalidIdempotencyKey,
@@ -102,6 +112,28 @@ impl FieldIssue {
                 "contiene caratteri di controllo non ammessi".into()
             }
             (ControlCharacters, Language::En) => "contains control characters".into(),
+            (
+                ForbiddenCharacter {
+                    character,
+                    position,
+                },
+                Language::It,
+            ) => format!(
+                "carattere non ammesso U+{:04X} alla posizione {position}",
+                u32::from(*character)
+            ),
+            (
+                ForbiddenCharacter {
+                    character,
+                    position,
+                },
+                Language::En,
+            ) => format!(
+                "character U+{:04X} at position {position} is not allowed",
+                u32::from(*character)
+            ),
+            (AreaNotChosen, Language::It) => "scegliere un'area tematica".into(),
+            (AreaNotChosen, Language::En) => "choose a thematic area".into(),
             (InvalidEmail, Language::It) => "non è un indirizzo e-mail valido".into(),
             (InvalidEmail, Language::En) => "is not a valid e-mail address".into(),
             (OutOfRange { min, max }, Language::It) => {
@@ -157,6 +189,10 @@ impl FieldIssue {
             (LastActiveAdmin, Language::En) => {
                 "is the last active admin and cannot be deactivated".into()
             }
+            (InvalidReference, Language::It) => {
+                "deve essere un codice di ricevuta come RF-000042".into()
+            }
+            (InvalidReference, Language::En) => "must be a receipt code such as RF-000042".into(),
             (InvalidCursor, Language::It) => "cursore non valido".into(),
             (InvalidCursor, Language::En) => "is not a valid cursor".into(),
             (NoVisibleText, Language::It) => {
@@ -270,6 +306,11 @@ impl FieldErrors {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Whether `field` already has a failure (so it is not named twice).
+    pub fn names(&self, field: &str) -> bool {
+        self.0.iter().any(|error| error.field == field)
     }
 
     /// `Ok(value)` when nothing failed, otherwise every failure.

@@ -1,4 +1,11 @@
 //! Rules shared by every free-text field.
+//!
+//! Text pasted from Word or a PDF carries characters a citizen cannot see:
+//! soft hyphens, zero-width spaces, non-breaking and other Unicode spaces,
+//! line and paragraph separators. [`normalise`] removes them or turns them
+//! into plain spaces and newlines before any rule applies; only what has no
+//! harmless reading (control characters, bidirectional overrides) is
+//! refused, naming the character and where it is.
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -12,16 +19,12 @@ pub enum Lines {
     Multi,
 }
 
-/// Trims, normalises to NFC and checks the length in characters (not bytes).
+/// Normalises, trims, composes to NFC and checks the length in characters
+/// (not bytes). Empty text, once normalised, is a missing field.
 pub fn bounded_text(raw: &str, min: usize, max: usize, lines: Lines) -> Result<String, FieldIssue> {
-    let text: String = raw.trim().nfc().collect();
-    // Carriage returns from form posts are line breaks, not control characters.
-    let text = text.replace("\r\n", "\n");
-    if text
-        .chars()
-        .any(|c| is_forbidden_control(c, lines) || is_invisible_format(c))
-    {
-        return Err(FieldIssue::ControlCharacters);
+    let text: String = normalise(raw, lines)?.trim().nfc().collect();
+    if text.is_empty() && min > 0 {
+        return Err(FieldIssue::Required);
     }
     if min > 0 && !text.chars().any(is_meaningful) {
         return Err(FieldIssue::NoVisibleText);
@@ -36,11 +39,90 @@ pub fn bounded_text(raw: &str, min: usize, max: usize, lines: Lines) -> Result<S
     Ok(text)
 }
 
-fn is_forbidden_control(c: char, lines: Lines) -> bool {
-    if lines == Lines::Multi && (c == '\n' || c == '\t') {
-        return false;
+/// What one pasted character becomes.
+enum Pasted {
+    Keep,
+    Drop,
+    Space,
+    Newline,
+    Paragraph,
+    Refuse,
+}
+
+/// Removes invisible characters and turns Unicode spaces and line breaks
+/// into plain ones (`\n` in multi-line text, a space on one line). Refuses
+/// control and bidirectional-override characters with their code point and
+/// 1-based position in `raw`, as the citizen typed it.
+pub fn normalise(raw: &str, lines: Lines) -> Result<String, FieldIssue> {
+    let chars: Vec<char> = raw.chars().collect();
+    let mut text = String::with_capacity(raw.len());
+    for (index, &c) in chars.iter().enumerate() {
+        let before = index.checked_sub(1).map(|i| chars[i]);
+        let after = chars.get(index + 1).copied();
+        let break_as = |multi: &'static str| match lines {
+            Lines::Multi => multi,
+            Lines::Single => " ",
+        };
+        match classify(c, before, after, lines) {
+            Pasted::Keep => text.push(c),
+            Pasted::Drop => {}
+            Pasted::Space => text.push(' '),
+            Pasted::Newline => text.push_str(break_as("\n")),
+            Pasted::Paragraph => text.push_str(break_as("\n\n")),
+            Pasted::Refuse => {
+                return Err(FieldIssue::ForbiddenCharacter {
+                    character: c,
+                    position: index + 1,
+                })
+            }
+        }
     }
-    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+    Ok(text)
+}
+
+fn classify(c: char, before: Option<char>, after: Option<char>, lines: Lines) -> Pasted {
+    match c {
+        // CR LF is one break: the LF that follows makes it.
+        '\r' if after == Some('\n') => Pasted::Drop,
+        '\n' | '\r' | '\u{000B}' | '\u{000C}' | '\u{0085}' | '\u{2028}' => Pasted::Newline,
+        '\u{2029}' => Pasted::Paragraph,
+        '\t' if lines == Lines::Multi => Pasted::Keep,
+        '\t' => Pasted::Space,
+        // Soft hyphen, zero-width space, word joiner, BOM, invisible
+        // operators, Mongolian vowel separator, direction marks.
+        '\u{00AD}'
+        | '\u{200B}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{FEFF}'
+        | '\u{180E}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{061C}' => Pasted::Drop,
+        // Joiners shape emoji sequences and Indic or Persian words; between
+        // Latin letters they are Word's debris.
+        '\u{200C}' | '\u{200D}' if joins_non_ascii(before, after) => Pasted::Keep,
+        '\u{200C}' | '\u{200D}' => Pasted::Drop,
+        c if is_unicode_space(c) => Pasted::Space,
+        c if c.is_control() => Pasted::Refuse,
+        // Embeddings, overrides, isolates, interlinear annotations: they
+        // reorder or hide what is shown.
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{206F}' | '\u{FFF9}'..='\u{FFFB}' => {
+            Pasted::Refuse
+        }
+        _ => Pasted::Keep,
+    }
+}
+
+fn joins_non_ascii(before: Option<char>, after: Option<char>) -> bool {
+    before.is_some_and(|c| !c.is_ascii()) && after.is_some_and(|c| !c.is_ascii())
+}
+
+/// No-break, en, em, thin, ideographic and the other spaces of category Zs.
+fn is_unicode_space(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    )
 }
 
 /// A visible letter or digit: what makes a text more than punctuation,
@@ -54,16 +136,6 @@ fn is_meaningful(c: char) -> bool {
 /// Characters Unicode classes as letters that render as blank space.
 fn is_invisible_letter(c: char) -> bool {
     matches!(c, '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}')
-}
-
-/// Zero-width and bidirectional formatting characters: invisible, so a
-/// title of five of them would pass the length rule, and bidi overrides can
-/// disguise a name. The zero-width joiner stays: emoji sequences need it.
-fn is_invisible_format(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}' | '\u{200C}' | '\u{200E}' | '\u{200F}'
-        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}'
-        | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
 }
 
 /// Lowercase without diacritics, so that "Mobilità" matches "mobilita" on
@@ -98,30 +170,65 @@ mod tests {
     }
 
     #[test]
-    fn rejects_control_characters_but_keeps_paragraphs_in_multiline_text() {
+    fn refuses_control_characters_naming_them_and_keeps_paragraphs() {
         assert_eq!(
             bounded_text("ciao\u{0007}mondo", 1, 100, Lines::Multi),
-            Err(FieldIssue::ControlCharacters)
-        );
-        assert_eq!(
-            bounded_text("ciao\nmondo", 1, 100, Lines::Single),
-            Err(FieldIssue::ControlCharacters)
+            Err(FieldIssue::ForbiddenCharacter {
+                character: '\u{0007}',
+                position: 5
+            })
         );
         assert_eq!(
             bounded_text("ciao\r\n\tmondo", 1, 100, Lines::Multi).unwrap(),
             "ciao\n\tmondo"
         );
+        assert_eq!(
+            bounded_text("ciao\r\nmondo", 1, 100, Lines::Single).unwrap(),
+            "ciao mondo"
+        );
+    }
+
+    #[test]
+    fn pasted_text_is_normalised() {
+        let pasted = "Pi\u{00AD}ste\u{200B} ciclabili\u{00A0}sui\u{2009}viali\u{2028}di\u{FEFF}namici\u{2029}fine";
+        assert_eq!(
+            bounded_text(pasted, 5, 5000, Lines::Multi).unwrap(),
+            "Piste ciclabili sui viali\ndinamici\n\nfine"
+        );
+        assert_eq!(
+            bounded_text(pasted, 5, 150, Lines::Single).unwrap(),
+            "Piste ciclabili sui viali dinamici fine"
+        );
+        // A joiner between Latin letters is debris; in an emoji it is kept.
+        assert_eq!(
+            bounded_text("Fi\u{200D}ren\u{200C}ze", 1, 80, Lines::Single).unwrap(),
+            "Firenze"
+        );
+        assert_eq!(
+            bounded_text("\u{00A0}\u{3000}Maria\u{202F}", 1, 80, Lines::Single).unwrap(),
+            "Maria"
+        );
+    }
+
+    #[test]
+    fn empty_text_is_a_missing_field() {
+        for empty in ["", "   ", "\u{00A0}\u{200B}\u{00AD}", "\u{2028}"] {
+            assert_eq!(
+                bounded_text(empty, 5, 150, Lines::Single),
+                Err(FieldIssue::Required),
+                "{empty:?}"
+            );
+        }
     }
 
     #[test]
     fn invisible_text_is_refused() {
         assert_eq!(
-            bounded_text(&"\u{200b}".repeat(5), 5, 150, Lines::Single),
-            Err(FieldIssue::ControlCharacters)
-        );
-        assert_eq!(
             bounded_text("Maria\u{202e}issoR", 1, 80, Lines::Single),
-            Err(FieldIssue::ControlCharacters)
+            Err(FieldIssue::ForbiddenCharacter {
+                character: '\u{202E}',
+                position: 6
+            })
         );
         assert_eq!(
             bounded_text(&"\u{0301}".repeat(20), 20, 5000, Lines::Multi),

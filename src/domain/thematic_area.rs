@@ -24,6 +24,15 @@ impl ThematicAreaCode {
         }
     }
 
+    /// The area a citizen chose on the form: an empty choice (the select
+    /// left on its prompt) is "choose an area", not an unknown one.
+    pub fn parse_choice(raw: &str) -> Result<Self, FieldIssue> {
+        match raw.trim() {
+            "" => Err(FieldIssue::AreaNotChosen),
+            code => Self::parse(code),
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -31,7 +31,8 @@ pub async fn log_request(
     let started = Instant::now();
     let request_id = incoming_request_id(&request).unwrap_or_else(|| Uuid::new_v4().to_string());
     let method = request.method().to_string();
-    let path = request.path().to_owned();
+    // A status page's path holds its secret: never logged.
+    let path = super::pages::redact_path(request.path()).into_owned();
     // The peer, unless it is a trusted proxy: then the address it forwards,
     // exactly as the rate limit reads it. `Forwarded` is never believed.
     let client = request

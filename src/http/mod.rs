@@ -4,22 +4,27 @@ pub mod access_log;
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod cache;
 pub mod confirmation;
 pub mod console;
+pub mod consultation;
 pub mod contributions;
 pub mod cruscotto;
 pub mod deadline;
 pub mod export_slots;
 pub mod exports;
 pub mod extract;
+pub mod form_token;
 pub mod head;
 pub mod indicators;
 pub mod input;
 pub mod moderation;
 pub mod openapi;
 pub mod page;
+pub mod pages;
 pub mod pagination;
 pub mod problems;
+pub mod quota;
 pub mod rate_limit;
 mod report;
 pub mod security;
@@ -57,6 +62,7 @@ impl AppState {
         AppState {
             submissions: rate_limit::SubmissionLimit::new(
                 config.rate_limit_per_minute,
+                config.attempt_limit_per_minute,
                 config.trusted_proxies.clone(),
             ),
             exports: export_slots::ExportSlots::new(config.exports_per_account),
@@ -93,6 +99,8 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
         ])
         .expose_headers([
             "etag",
+            "idempotent-replayed",
+            "content-language",
             "location",
             "retry-after",
             "x-request-id",
@@ -109,6 +117,8 @@ fn api_routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
     config
         .service(status::show_status)
         .service(thematic_areas::list_thematic_areas)
+        .service(consultation::show_consultation)
+        .service(form_token::issue_form_token)
         .service(contributions::submit_contribution)
         .service(contributions::list_published_contributions)
         .service(contributions::show_published_contribution)
@@ -186,6 +196,8 @@ pub fn application(
             "/conferma/{token}",
             web::post().to(confirmation::confirm_address),
         )
+        // The citizens' pages: HTML outside the API and its document.
+        .configure(pages::routes)
         // Stylesheets, scripts and fonts of the pages, from the binary.
         .route("/assets/{path:.*}", web::get().to(assets::serve_asset))
         .app_data(state)
@@ -200,6 +212,10 @@ pub fn application(
         .wrap(actix_web::middleware::from_fn(problems::render_problems))
         .wrap(actix_web::middleware::from_fn(head::answer_head_as_get))
         .wrap(cors)
+        // Outside CORS, so that its refusals become problem documents too.
+        .wrap(actix_web::middleware::from_fn(
+            problems::render_cors_refusal,
+        ))
         .wrap(actix_web::middleware::from_fn(
             security::add_security_headers,
         ))

@@ -42,23 +42,51 @@ pub async fn render_problems(
             return Ok(response);
         }
         let rendered = api_error.response_in(language);
-        return Ok(response.into_response(rendered));
+        return Ok(replace_keeping_headers(response, rendered));
     }
-    if is_problem(response.headers().get(header::CONTENT_TYPE))
-        || is_page(response.headers().get(header::CONTENT_TYPE))
-    {
+    // A problem document already, or a page's own error page for people.
+    let content_type = response.headers().get(header::CONTENT_TYPE);
+    if is_problem(content_type) || is_page(content_type) {
         return Ok(response);
     }
-    let mut rendered = framework_error(status).response_in(language);
+    let rendered = framework_error(status).response_in(language);
+    Ok(replace_keeping_headers(response, rendered))
+}
+
+/// `rendered` in place of `response`, keeping the headers middleware added
+/// to the original (the rate limit's, CORS', the request id).
+fn replace_keeping_headers(
+    response: ServiceResponse<BoxBody>,
+    mut rendered: HttpResponse,
+) -> ServiceResponse<BoxBody> {
     for (name, value) in response.headers() {
         if name != header::CONTENT_TYPE
             && name != header::CONTENT_LENGTH
             && !rendered.headers().contains_key(name)
         {
-            rendered.headers_mut().insert(name.clone(), value.clone());
+            rendered.headers_mut().append(name.clone(), value.clone());
         }
     }
-    Ok(response.into_response(rendered))
+    response.into_response(rendered)
+}
+
+/// Middleware outside CORS: a refused preflight or cross-origin request is
+/// a problem document like every other error, not actix-cors' plain text.
+pub async fn render_cors_refusal(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let language = language_of(request.request());
+    let response = next.call(request).await?.map_into_boxed_body();
+    let refused = response
+        .response()
+        .error()
+        .is_some_and(|e| e.as_error::<actix_cors::CorsError>().is_some());
+    if !refused {
+        return Ok(response);
+    }
+    let rendered = ApiError::CorsRefused.response_in(language);
+    Ok(replace_keeping_headers(response, rendered))
 }
 
 /// A page's own error page (HTML, for people), kept as it is.

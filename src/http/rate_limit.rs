@@ -18,6 +18,7 @@ use governor::{Quota, RateLimiter};
 use ipnet::IpNet;
 
 use super::problems::language_of;
+use super::quota::{AcceptedQuota, QuotaState};
 use super::AppState;
 use crate::error::ApiError;
 
@@ -28,17 +29,27 @@ type Limiter =
 const MAX_TRACKED_ADDRESSES: usize = 100_000;
 
 pub struct SubmissionLimit {
-    limiter: Limiter,
+    /// Accepted submissions: a citizen correcting errors keeps the quota.
+    accepted: AcceptedQuota,
+    /// Every request, valid or not: a looser bound that stops floods.
+    attempts: Limiter,
     per_minute: u32,
     trusted_proxies: Vec<IpNet>,
 }
 
 impl SubmissionLimit {
-    pub fn new(per_minute: u32, trusted_proxies: Vec<IpNet>) -> SubmissionLimit {
+    pub fn new(
+        per_minute: u32,
+        attempts_per_minute: u32,
+        trusted_proxies: Vec<IpNet>,
+    ) -> SubmissionLimit {
         let per_minute = per_minute.max(1);
-        let quota = Quota::per_minute(NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN));
+        let attempts =
+            NonZeroU32::new(attempts_per_minute.max(per_minute)).unwrap_or(NonZeroU32::MIN);
         SubmissionLimit {
-            limiter: RateLimiter::keyed(quota).with_middleware::<StateInformationMiddleware>(),
+            accepted: AcceptedQuota::new(per_minute),
+            attempts: RateLimiter::keyed(Quota::per_minute(attempts))
+                .with_middleware::<StateInformationMiddleware>(),
             per_minute,
             trusted_proxies,
         }
@@ -77,11 +88,6 @@ impl SubmissionLimit {
         let forwarded = forwarded_for(request.headers());
         self.client_address(request.peer_addr().map(|a| a.ip()), forwarded.as_deref())
     }
-
-    /// Seconds for one quota cell to come back.
-    fn replenish_seconds(&self) -> f64 {
-        60.0 / f64::from(self.per_minute)
-    }
 }
 
 /// Every `X-Forwarded-For` line joined in the order received; `None` without any.
@@ -101,8 +107,31 @@ fn set_header(response: &mut actix_web::HttpResponse<BoxBody>, name: &'static st
     }
 }
 
+fn set_quota_headers(
+    response: &mut actix_web::HttpResponse<BoxBody>,
+    limit: u32,
+    quota: QuotaState,
+) {
+    set_header(response, "x-ratelimit-limit", u64::from(limit));
+    set_header(
+        response,
+        "x-ratelimit-remaining",
+        u64::from(quota.remaining),
+    );
+    set_header(response, "x-ratelimit-reset", quota.reset_seconds);
+}
+
+/// Marks a response whose submission was stored now (a replay was not):
+/// only those use the quota.
+#[derive(Clone, Copy)]
+pub struct AcceptedSubmission;
+
 /// Middleware of the submission route (on the route, not on the path as
-/// written): counts submissions per client and answers 429 over the limit.
+/// written). Every request counts toward the looser bound on attempts; a
+/// request is let through only while the client has quota for one more
+/// accepted submission, and the quota is given back unless the handler
+/// marks the response [`AcceptedSubmission`]. Every answer carries the
+/// `X-RateLimit-*` headers of the accepted quota.
 pub async fn limit_submissions(
     request: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -115,38 +144,44 @@ pub async fn limit_submissions(
     let Some(client) = limit.client_of(&request) else {
         return Ok(next.call(request).await?.map_into_boxed_body());
     };
-    if limit.limiter.len() > MAX_TRACKED_ADDRESSES {
-        limit.limiter.retain_recent();
+    if limit.attempts.len() > MAX_TRACKED_ADDRESSES {
+        limit.attempts.retain_recent();
     }
-    let per_minute = u64::from(limit.per_minute);
-    match limit.limiter.check_key(&client) {
-        Ok(snapshot) => {
-            let remaining = snapshot.remaining_burst_capacity();
-            let reset = (f64::from(limit.per_minute - remaining.min(limit.per_minute))
-                * limit.replenish_seconds())
-            .ceil();
-            let mut response = next.call(request).await?.map_into_boxed_body();
-            let headers = response.response_mut();
-            set_header(headers, "x-ratelimit-limit", per_minute);
-            set_header(headers, "x-ratelimit-remaining", u64::from(remaining));
-            set_header(headers, "x-ratelimit-reset", reset as u64);
-            Ok(response)
-        }
-        Err(not_until) => {
-            let wait = not_until
-                .wait_time_from(DefaultClock::default().now())
-                .as_secs_f64()
-                .ceil()
-                .max(1.0) as u64;
-            let language = language_of(request.request());
-            let mut response =
-                ApiError::TooManyRequests { retry_after: wait }.response_in(language);
-            set_header(&mut response, "x-ratelimit-limit", per_minute);
-            set_header(&mut response, "x-ratelimit-remaining", 0);
-            set_header(&mut response, "x-ratelimit-reset", wait);
-            Ok(request.into_response(response))
-        }
+    let language = language_of(request.request());
+    let too_many = |wait: u64, quota: QuotaState| {
+        let mut response = ApiError::TooManyRequests { retry_after: wait }.response_in(language);
+        set_quota_headers(&mut response, limit.per_minute, quota);
+        response
+    };
+    if let Err(not_until) = limit.attempts.check_key(&client) {
+        let wait = not_until
+            .wait_time_from(DefaultClock::default().now())
+            .as_secs_f64()
+            .ceil()
+            .max(1.0) as u64;
+        let quota = QuotaState {
+            remaining: 0,
+            reset_seconds: wait,
+        };
+        return Ok(request.into_response(too_many(wait, quota)));
     }
+    let reservation = match limit.accepted.reserve(client) {
+        Ok(reservation) => reservation,
+        Err((wait, quota)) => return Ok(request.into_response(too_many(wait, quota))),
+    };
+    let mut response = next.call(request).await?.map_into_boxed_body();
+    let accepted = response
+        .response()
+        .extensions()
+        .get::<AcceptedSubmission>()
+        .is_some();
+    let quota = if accepted {
+        limit.accepted.state(client)
+    } else {
+        limit.accepted.release(client, reservation)
+    };
+    set_quota_headers(response.response_mut(), limit.per_minute, quota);
+    Ok(response)
 }
 
 #[cfg(test)]
@@ -162,6 +197,7 @@ mod tests {
     fn forwarded_for_is_believed_only_from_trusted_proxies() {
         let limit = SubmissionLimit::new(
             30,
+            120,
             vec![
                 "10.0.0.1/32".parse().unwrap(),
                 "10.0.0.2/32".parse().unwrap(),
@@ -195,7 +231,7 @@ mod tests {
 
     #[test]
     fn trusted_proxies_can_be_ranges() {
-        let limit = SubmissionLimit::new(30, vec!["10.0.0.0/8".parse().unwrap()]);
+        let limit = SubmissionLimit::new(30, 120, vec!["10.0.0.0/8".parse().unwrap()]);
         assert_eq!(
             limit.client_address(Some(ip("10.1.2.3")), Some("198.51.100.1, 10.9.9.9")),
             Some(ip("198.51.100.1"))

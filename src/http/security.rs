@@ -13,12 +13,23 @@ const API_POLICY: &str =
 const DOCS_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
     img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/// Marks a response whose own `frame-ancestors` lets listed origins frame
+/// it: `X-Frame-Options`, which cannot name origins, is then left out
+/// (browsers that read CSP follow `frame-ancestors` anyway).
+#[derive(Clone, Copy)]
+pub struct FramingByPolicy;
+
 pub async fn add_security_headers(
     request: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let docs = request.path().starts_with("/docs");
     let mut response = next.call(request).await?.map_into_boxed_body();
+    let framing_by_policy = response
+        .response()
+        .extensions()
+        .get::<FramingByPolicy>()
+        .is_some();
     let headers = response.headers_mut();
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -31,7 +42,9 @@ pub async fn add_security_headers(
             HeaderValue::from_static("no-referrer"),
         );
     }
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if !framing_by_policy {
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
     // A page that sets its own policy (the dashboard, with hashes of its
     // inline style and script) keeps it.
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {

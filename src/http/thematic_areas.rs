@@ -1,6 +1,7 @@
 //! `/thematic-areas`: the areas of the document, for the form's menu.
 
-use actix_web::{get, web};
+use actix_web::http::header;
+use actix_web::{get, web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -47,6 +48,8 @@ pub struct ThematicAreaList {
 /// List the thematic areas
 ///
 /// Every thematic area in display order; inactive ones are listed with `active: false`.
+/// While the database does not answer, the list as last read, with
+/// `Last-Modified` saying when and `Warning: 110`.
 #[utoipa::path(
     get,
     path = "/thematic-areas",
@@ -58,11 +61,19 @@ pub struct ThematicAreaList {
     )
 )]
 #[get("/thematic-areas")]
-pub async fn list_thematic_areas(
-    state: web::Data<AppState>,
-) -> Result<web::Json<ThematicAreaList>, ApiError> {
-    let rows = public::thematic_areas(&state).await?;
-    Ok(web::Json(ThematicAreaList {
-        items: rows.into_iter().map(ThematicArea::from).collect(),
+pub async fn list_thematic_areas(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let areas = public::thematic_areas(&state).await?;
+    let mut response = HttpResponse::Ok();
+    if let Some(read_at) = areas.stale_since {
+        response
+            .insert_header((
+                header::LAST_MODIFIED,
+                header::HttpDate::from(std::time::SystemTime::from(read_at)),
+            ))
+            .insert_header((header::WARNING, "110 - \"Response is Stale\""))
+            .insert_header((header::CACHE_CONTROL, "no-cache"));
+    }
+    Ok(response.json(ThematicAreaList {
+        items: areas.value.into_iter().map(ThematicArea::from).collect(),
     }))
 }

@@ -28,9 +28,9 @@ pub struct Message {
 /// Declares the plain-text and HTML templates of one message over the same
 /// fields, and a `render` that fills both.
 macro_rules! message_templates {
-    ($name:ident, $text:literal, $html:literal { $($field:ident : $type:ty),+ $(,)? }) => {
+    ($name:ident, $text:literal, $html:literal { $($(#[$field_doc:meta])* $field:ident : $type:ty),+ $(,)? }) => {
         pub struct $name {
-            $(pub $field: $type,)+
+            $($(#[$field_doc])* pub $field: $type,)+
         }
 
         impl $name {
@@ -62,17 +62,58 @@ message_templates!(Acknowledgement, "mail/acknowledgement.txt", "mail/acknowledg
     reference: String,
     thematic_area_name: String,
     title: String,
+    status_link: String,
+    contact_email: String,
+    form_url: String,
     public_url: String,
     confirmation_link: String,
 });
+
+/// What the author of a contribution is told happened to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutcomeKind {
+    Published,
+    Rejected,
+    /// Joined to another contribution, named in the message.
+    Duplicate,
+    /// Withdrawn from publication.
+    Hidden,
+}
+
+impl OutcomeKind {
+    pub fn is_published(&self) -> bool {
+        *self == OutcomeKind::Published
+    }
+
+    pub fn is_duplicate(&self) -> bool {
+        *self == OutcomeKind::Duplicate
+    }
+
+    pub fn is_hidden(&self) -> bool {
+        *self == OutcomeKind::Hidden
+    }
+
+    fn subject(self) -> &'static str {
+        match self {
+            OutcomeKind::Published => "contributo pubblicato",
+            OutcomeKind::Rejected => "contributo non pubblicato",
+            OutcomeKind::Duplicate => "contributo unito a un altro",
+            OutcomeKind::Hidden => "contributo nascosto",
+        }
+    }
+}
 
 message_templates!(Outcome, "mail/outcome.txt", "mail/outcome.html" {
     recipient_name: String,
     reference: String,
     title: String,
-    approved: bool,
+    kind: OutcomeKind,
     reason: String,
+    /// The published page: of this contribution, or of the one it joins.
     link: String,
+    original_reference: String,
+    contact_email: String,
+    form_url: String,
     public_url: String,
 });
 
@@ -125,17 +166,11 @@ impl Acknowledgement {
 
 impl Outcome {
     pub fn render(&self, recipient: &str) -> Result<Message, askama::Error> {
-        let subject = if self.approved {
-            format!(
-                "Rinasce Firenze: contributo pubblicato ({})",
-                self.reference
-            )
-        } else {
-            format!(
-                "Rinasce Firenze: contributo non pubblicato ({})",
-                self.reference
-            )
-        };
+        let subject = format!(
+            "Rinasce Firenze: {} ({})",
+            self.kind.subject(),
+            self.reference
+        );
         Ok(message(
             MessageKind::Outcome,
             recipient,
@@ -200,6 +235,9 @@ mod tests {
             "RF-000042",
             "Mobilità green",
             "Piste <script>",
+            "http://localhost:8080/stato/segreto",
+            "partecipa@comune.fi.it",
+            "https://rete.civica/modulo",
             "http://localhost:8080",
             "http://localhost:8080/conferma/abc",
         )
@@ -216,37 +254,54 @@ mod tests {
                 "{body}"
             );
         }
+        assert!(message
+            .body_text
+            .contains("http://localhost:8080/stato/segreto"));
+        assert!(message
+            .body_html
+            .contains(r#"href="http://localhost:8080/stato/segreto""#));
+    }
+
+    fn outcome(kind: OutcomeKind, reason: &str, link: &str) -> Message {
+        Outcome::new(
+            "Maria",
+            "RF-000002",
+            "Titolo",
+            kind,
+            reason,
+            link,
+            "RF-000001",
+            "partecipa@comune.fi.it",
+            "https://rete.civica/modulo",
+            "http://x",
+        )
+        .render("m@example.org")
+        .unwrap()
     }
 
     #[test]
     fn outcomes_say_published_or_why_not() {
-        let approved = Outcome::new(
-            "Maria",
-            "RF-000001",
-            "Titolo",
-            true,
-            "",
-            "http://x/c/1",
-            "http://x",
-        )
-        .render("m@example.org")
-        .unwrap();
-        assert!(approved.subject.contains("pubblicato"));
-        assert!(approved.body_text.contains("http://x/c/1"));
-        let rejected = Outcome::new(
-            "Maria",
-            "RF-000002",
-            "Titolo",
-            false,
-            "Fuori tema",
-            "",
-            "http://x",
-        )
-        .render("m@example.org")
-        .unwrap();
+        let approved = outcome(OutcomeKind::Published, "", "http://x/contributi/RF-000002");
+        assert!(approved.subject.contains("contributo pubblicato"));
+        assert!(approved.body_text.contains("http://x/contributi/RF-000002"));
+        let rejected = outcome(OutcomeKind::Rejected, "Fuori <tema>", "");
         assert!(rejected.subject.contains("non pubblicato"));
-        assert!(rejected.body_text.contains("Fuori tema"));
-        assert!(rejected.body_html.contains("Fuori tema"));
+        assert!(rejected.body_text.contains("Fuori <tema>"));
+        assert!(
+            rejected.body_html.contains("Fuori &#60;tema&#62;")
+                || rejected.body_html.contains("Fuori &lt;tema&gt;")
+        );
+        let duplicate = outcome(OutcomeKind::Duplicate, "", "http://x/contributi/RF-000001");
+        assert!(duplicate.subject.contains("unito"));
+        assert!(duplicate.body_text.contains("unito a RF-000001"));
+        let hidden = outcome(OutcomeKind::Hidden, "Dati personali di terzi", "");
+        assert!(hidden.body_text.contains("nascosto"));
+        assert!(hidden.body_text.contains("Dati personali di terzi"));
+        for message in [approved, rejected, duplicate, hidden] {
+            assert!(message.body_text.contains("partecipa@comune.fi.it"));
+            assert!(message.body_text.contains("https://rete.civica/modulo"));
+            assert!(message.body_html.contains("mailto:partecipa@comune.fi.it"));
+        }
     }
 
     #[test]

@@ -42,6 +42,10 @@ pub struct MailContext {
     /// False with `RINASCE_MAIL=off`: nothing is queued.
     pub enabled: bool,
     pub public_url: String,
+    /// Named in every message to an author (and their `Reply-To`).
+    pub contact_email: String,
+    /// The Rete Civica page with the form.
+    pub form_url: String,
     /// Domain of the sender, used in Message-IDs.
     pub domain: String,
 }
@@ -51,6 +55,8 @@ impl MailContext {
         MailContext {
             enabled: config.mail != MailTransport::Off,
             public_url: config.public_url.clone(),
+            contact_email: config.contact_email.clone(),
+            form_url: config.form_url.clone(),
             domain: config.mail_domain(),
         }
     }

@@ -2,12 +2,12 @@
 
 use chrono::NaiveDateTime;
 
-use super::messages::{Acknowledgement, Digest, Outcome, SignInLink, TargetReached};
+use super::messages::{Acknowledgement, Digest, Outcome, OutcomeKind, SignInLink, TargetReached};
 use super::{MailContext, MailError, Message};
 use crate::db::models::ContributionRow;
 use crate::db::staff::StaffRow;
 use crate::db::{outbox, staff, DbConnection};
-use crate::domain::{ContributionId, Reference, Role};
+use crate::domain::{ContributionId, ContributionStatus, Reference, Role};
 use crate::i18n::format::{italian_date, italian_moment, rome_date};
 
 fn queue(
@@ -37,11 +37,13 @@ fn author_name(row: &ContributionRow) -> String {
 }
 
 /// A new contribution to acknowledge: its row, the name of its thematic
-/// area and the token of its confirmation link.
+/// area, the token of its confirmation link and the author's private
+/// status link.
 pub struct Acknowledged<'a> {
     pub row: &'a ContributionRow,
     pub thematic_area_name: &'a str,
     pub confirmation: Option<&'a str>,
+    pub status_link: Option<String>,
 }
 
 /// The acknowledgements of new contributions, for those whose author gave
@@ -58,7 +60,8 @@ pub fn acknowledge_all(
     let mut messages = Vec::with_capacity(contributions.len());
     for new in contributions {
         let row = new.row;
-        let Some(email) = row.email.as_deref() else {
+        let (Some(email), Some(status_link)) = (row.email.as_deref(), new.status_link.as_ref())
+        else {
             continue;
         };
         let confirmation_link = new
@@ -70,6 +73,9 @@ pub fn acknowledge_all(
             Reference::from_sequence(row.seq).to_string(),
             new.thematic_area_name,
             row.title.as_str(),
+            status_link.as_str(),
+            context.contact_email.as_str(),
+            context.form_url.as_str(),
             context.public_url.as_str(),
             confirmation_link,
         )
@@ -87,25 +93,47 @@ pub fn confirmation_path(token: &str) -> String {
     format!("/conferma/{token}")
 }
 
-/// The outcome sent when a contribution is published or rejected.
+/// The published page of a contribution, where citizens read it.
+pub fn published_page(context: &MailContext, reference: Reference) -> String {
+    format!("{}/contributi/{reference}", context.public_url)
+}
+
+/// The author's notice of what moderation decided: published (with its
+/// page), rejected or hidden (with the reason), or joined to `original`
+/// (named, with its page when it is published).
 pub fn outcome(
     conn: &mut DbConnection,
     context: &MailContext,
     row: &ContributionRow,
-    approved: bool,
+    kind: OutcomeKind,
+    original: Option<&ContributionRow>,
     now: NaiveDateTime,
 ) -> Result<(), MailError> {
     let Some(email) = row.email.as_deref().filter(|_| context.enabled) else {
         return Ok(());
     };
-    let link = format!("{}/api/v1/contributions/{}", context.public_url, row.id);
+    let reference = Reference::from_sequence(row.seq);
+    let original_reference = original.map(|o| Reference::from_sequence(o.seq));
+    let link = match kind {
+        OutcomeKind::Published => published_page(context, reference),
+        OutcomeKind::Duplicate => original
+            .filter(|o| o.status == ContributionStatus::Approved)
+            .map(|o| published_page(context, Reference::from_sequence(o.seq)))
+            .unwrap_or_default(),
+        OutcomeKind::Rejected | OutcomeKind::Hidden => String::new(),
+    };
     let message = Outcome::new(
         author_name(row),
-        Reference::from_sequence(row.seq).to_string(),
+        reference.to_string(),
         row.title.as_str(),
-        approved,
+        kind,
         row.status_reason.clone().unwrap_or_default(),
-        if approved { link } else { String::new() },
+        link,
+        original_reference
+            .map(|r| r.to_string())
+            .unwrap_or_default(),
+        context.contact_email.as_str(),
+        context.form_url.as_str(),
         context.public_url.as_str(),
     )
     .render(email);

@@ -9,6 +9,7 @@ use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, To
 
 use crate::config::MailTransport;
 use crate::db::outbox::OutboxRow;
+use crate::domain::MessageKind;
 
 pub enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
@@ -63,13 +64,25 @@ fn single_line(text: &str) -> String {
 }
 
 /// The e-mail for an outbox row: multipart/alternative, plain text and HTML,
-/// with the row's deterministic Message-ID.
-pub fn build_message(row: &OutboxRow, from: &str) -> Result<Message, String> {
+/// with the row's deterministic Message-ID. A message to an author answers
+/// to the contact address (`reply_to`), not to the unattended sender.
+pub fn build_message(row: &OutboxRow, from: &str, reply_to: &str) -> Result<Message, String> {
     let from: Mailbox = from.parse().map_err(|e| format!("sender {from:?}: {e}"))?;
     let to: Mailbox = single_line(&row.recipient)
         .parse()
         .map_err(|e| format!("recipient {:?}: {e}", row.recipient))?;
-    Message::builder()
+    let mut builder = Message::builder();
+    if matches!(
+        row.kind,
+        MessageKind::Acknowledgement | MessageKind::Outcome
+    ) {
+        builder = builder.reply_to(
+            reply_to
+                .parse()
+                .map_err(|e| format!("reply-to {reply_to:?}: {e}"))?,
+        );
+    }
+    builder
         .from(from)
         .to(to)
         .subject(single_line(&row.subject))

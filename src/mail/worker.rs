@@ -32,6 +32,8 @@ const DIGEST_KEY: &str = "digest_last_queued_at";
 #[derive(Clone)]
 pub struct WorkerSettings {
     pub from: String,
+    /// `Reply-To` of the messages to authors.
+    pub reply_to: String,
     pub max_attempts: u32,
     /// Wait after the first failed attempt; doubles at each further one.
     pub retry_base: Duration,
@@ -44,6 +46,7 @@ impl WorkerSettings {
     pub fn from_config(config: &Config) -> WorkerSettings {
         WorkerSettings {
             from: config.mail_from.clone(),
+            reply_to: config.contact_email.clone(),
             max_attempts: config.mail_max_attempts,
             retry_base: config.mail_retry_base,
             poll: Duration::from_secs(1),
@@ -202,7 +205,7 @@ impl Worker {
     }
 
     async fn send(&self, row: &OutboxRow) -> Result<(), String> {
-        let message = build_message(row, &self.settings.from)?;
+        let message = build_message(row, &self.settings.from, &self.settings.reply_to)?;
         self.transport.send(message).await?;
         tracing::info!(outbox_id = %row.id, kind = %row.kind, "e-mail sent");
         Ok(())

@@ -325,8 +325,10 @@ async fn moderation_outcomes_and_the_target_notice_reach_their_recipients() {
     assert_eq!(published.len(), 1);
     assert_eq!(published[0].0, ["maria.rossi@example.org"]);
     assert!(
-        published[0].2.contains(first["id"].as_str().unwrap()),
-        "link to the contribution"
+        published[0]
+            .2
+            .contains(&format!("{}/contributi/RF-000001", app.config.public_url)),
+        "link to the contribution's page"
     );
     let rejected = find("non pubblicato");
     assert_eq!(rejected.len(), 1);
@@ -346,6 +348,129 @@ async fn moderation_outcomes_and_the_target_notice_reach_their_recipients() {
             .count(),
         1
     );
+}
+
+#[actix_web::test]
+async fn every_outcome_tells_the_author_with_the_contact_address_and_the_form_page() {
+    let sink = SmtpSink::start().await;
+    let app = TestApp::spawn_with(|config| {
+        smtp_app_config(sink.url())(config);
+        manual_mail(config);
+        config.contact_email = "partecipazione@comune.fi.it".into();
+        config.form_url = "https://rete.civica.example/rinasce".into();
+    })
+    .await;
+    let mut ids = Vec::new();
+    for author in ["approvato", "respinto", "doppio", "nascosto", "spam"] {
+        let body = with(
+            example_submission(),
+            "author.email",
+            json!(format!("{author}@example.org")),
+        );
+        ids.push(
+            app.submit_ok(&body).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    app.publish(&ids[0]).await;
+    app.moderate(
+        &ids[1],
+        json!({"status": "rejected", "status_reason": "Fuori tema rispetto al documento"}),
+    )
+    .await;
+    app.mark_duplicate(&ids[2], &ids[0]).await;
+    app.publish(&ids[3]).await;
+    app.moderate(
+        &ids[3],
+        json!({"status": "hidden", "status_reason": "Contiene dati personali di terzi"}),
+    )
+    .await;
+    app.set_status(&ids[4], "spam").await;
+    app.deliver_pending_mail().await;
+
+    let sent = sink.received();
+    let to = |address: &str| -> Vec<(String, String, String, String)> {
+        sent.iter()
+            .filter(|r| r.recipients == [address])
+            .map(|r| {
+                let mail = parsed(&r.data);
+                let (text, html) = parts(&mail);
+                (
+                    header(&mail, "Subject"),
+                    header(&mail, "Reply-To"),
+                    text,
+                    html,
+                )
+            })
+            .collect()
+    };
+    let public = &app.config.public_url;
+    for (address, subjects) in [
+        (
+            "approvato@example.org",
+            vec!["contributo ricevuto", "contributo pubblicato"],
+        ),
+        (
+            "respinto@example.org",
+            vec!["contributo ricevuto", "contributo non pubblicato"],
+        ),
+        (
+            "doppio@example.org",
+            vec!["contributo ricevuto", "contributo unito a un altro"],
+        ),
+        (
+            "nascosto@example.org",
+            vec![
+                "contributo ricevuto",
+                "contributo pubblicato",
+                "contributo nascosto",
+            ],
+        ),
+        ("spam@example.org", vec!["contributo ricevuto"]),
+    ] {
+        let messages = to(address);
+        let got: Vec<&str> = messages
+            .iter()
+            .map(|(subject, ..)| {
+                subject
+                    .split(": ")
+                    .nth(1)
+                    .unwrap()
+                    .split(" (")
+                    .next()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(got, subjects, "{address}");
+        for (subject, reply_to, text, html) in &messages {
+            assert_eq!(reply_to, "partecipazione@comune.fi.it", "{subject}");
+            assert!(text.contains("partecipazione@comune.fi.it"), "{subject}");
+            assert!(
+                text.contains("https://rete.civica.example/rinasce"),
+                "{subject}"
+            );
+            assert!(
+                html.contains("href=\"mailto:partecipazione@comune.fi.it\""),
+                "{subject}"
+            );
+            assert!(
+                html.contains("href=\"https://rete.civica.example/rinasce\""),
+                "{subject}"
+            );
+        }
+    }
+    let published = &to("approvato@example.org")[1].2;
+    assert!(published.contains(&format!("{public}/contributi/RF-000001")));
+    assert!(!published.contains("/api/v1/"));
+    let rejected = &to("respinto@example.org")[1].2;
+    assert!(rejected.contains("Fuori tema rispetto al documento"));
+    let duplicate = &to("doppio@example.org")[1].2;
+    assert!(duplicate.contains("unito a RF-000001"), "{duplicate}");
+    assert!(duplicate.contains(&format!("{public}/contributi/RF-000001")));
+    let hidden = &to("nascosto@example.org")[2].2;
+    assert!(hidden.contains("Contiene dati personali di terzi"));
 }
 
 #[actix_web::test]

@@ -64,6 +64,7 @@ async fn only_approved_contributions_are_listed_without_personal_data() {
             "quartiere",
             "reference",
             "thematic_area",
+            "thematic_area_name",
             "title"
         ]
     );

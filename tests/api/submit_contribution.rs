@@ -245,7 +245,6 @@ async fn control_characters_are_refused_but_paragraphs_are_kept() {
     let app = TestApp::spawn().await;
     for (field, value) in [
         ("title", "Titolo con\u{0007} campanello"),
-        ("title", "Titolo su\ndue righe"),
         ("body", "Testo con un carattere nullo \u{0000} in mezzo."),
         ("body", "Testo con escape \u{001b}[31m rosso e lungo."),
         ("author.given_name", "Ma\u{0008}ria"),
@@ -273,6 +272,117 @@ async fn control_characters_are_refused_but_paragraphs_are_kept() {
         stored["body"],
         "Primo paragrafo del testo.\n\n\tSecondo paragrafo."
     );
+}
+
+/// The message of the one failing field of a 422 problem.
+fn only_message(problem: &Value) -> &str {
+    assert_eq!(
+        problem["errors"].as_array().map(Vec::len),
+        Some(1),
+        "{problem}"
+    );
+    problem["errors"][0]["message"].as_str().unwrap()
+}
+
+#[actix_web::test]
+async fn text_pasted_from_word_or_pdf_is_normalised_and_accepted() {
+    let app = TestApp::spawn().await;
+    let pasted = with(
+        with(
+            with(
+                example_submission(),
+                "title",
+                json!("Pi\u{00AD}ste ciclabili\u{00A0}sui\u{2028}viali\u{200B}"),
+            ),
+            "body",
+            json!("Primo para\u{00AD}grafo\u{2009}del testo.\u{2029}Secondo\u{2028}riga\u{FEFF}."),
+        ),
+        "author.given_name",
+        json!("\u{200B}Ma\u{200D}ria\u{202F}"),
+    );
+    let receipt = app.submit_ok(&pasted).await;
+    let id = receipt["id"].as_str().unwrap();
+    app.publish(id).await;
+    let stored = app.get_json(&paths::contribution(id)).await;
+    assert_eq!(stored["title"], "Piste ciclabili sui viali");
+    assert_eq!(
+        stored["body"],
+        "Primo paragrafo del testo.\n\nSecondo\nriga."
+    );
+}
+
+#[actix_web::test]
+async fn what_cannot_be_normalised_is_refused_naming_the_character_and_position() {
+    let app = TestApp::spawn().await;
+    let body = with(
+        example_submission(),
+        "title",
+        json!("Titolo con \u{202E}rovescio"),
+    );
+    let italian = assert_problem(app.submit(&body).await, 422).await;
+    assert_eq!(failing_fields(&italian), ["title"]);
+    assert_eq!(
+        only_message(&italian),
+        "carattere non ammesso U+202E alla posizione 12"
+    );
+    let english = app
+        .client
+        .post(app.url(&paths::contributions()))
+        .header("Content-Type", "application/json")
+        .header("Accept-Language", "en")
+        .body(
+            with(
+                example_submission(),
+                "author.family_name",
+                json!("Ro\u{0000}ssi"),
+            )
+            .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let english = assert_problem(english, 422).await;
+    assert_eq!(failing_fields(&english), ["author.family_name"]);
+    assert_eq!(
+        only_message(&english),
+        "character U+0000 at position 3 is not allowed"
+    );
+}
+
+#[actix_web::test]
+async fn empty_fields_are_required_and_an_unchosen_area_says_so() {
+    let app = TestApp::spawn().await;
+    for (field, empty) in [
+        ("title", ""),
+        ("body", "   "),
+        ("author.given_name", "\u{00A0}\u{200B}"),
+        ("author.family_name", ""),
+        ("author.email", ""),
+    ] {
+        let problem = assert_problem(
+            app.submit(&with(example_submission(), field, json!(empty)))
+                .await,
+            422,
+        )
+        .await;
+        assert_eq!(failing_fields(&problem), [field], "{empty:?}");
+        assert_eq!(only_message(&problem), "campo obbligatorio", "{field}");
+    }
+    for unchosen in ["", " "] {
+        let problem = assert_problem(
+            app.submit(&with(
+                example_submission(),
+                "thematic_area",
+                json!(unchosen),
+            ))
+            .await,
+            422,
+        )
+        .await;
+        assert_eq!(failing_fields(&problem), ["thematic_area"]);
+        assert_eq!(only_message(&problem), "scegliere un'area tematica");
+    }
+    assert!(app.outbox().is_empty());
 }
 
 #[actix_web::test]
@@ -441,13 +551,41 @@ async fn outside_the_consultation_window_submissions_get_409() {
     .await;
     let problem = assert_problem(closed.submit(&example_submission()).await, 409).await;
     assert_eq!(problem["type"], "/problems/consultation-closed");
+    assert_eq!(problem["title"], "Consultazione chiusa");
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("si è chiusa il 1 giugno 2020 alle 02:00"),
+        "{detail}"
+    );
+    assert!(detail.contains("2020-06-01T00:00:00Z"), "{detail}");
     assert_eq!(closed.count_contributions(), 0);
+    let consultation = closed.get_json(&paths::consultation()).await;
+    assert_eq!(consultation["open"], false);
+    assert_eq!(consultation["state"], "closed");
+    assert_eq!(consultation["opens_at"], "2020-01-01T00:00:00Z");
+    assert_eq!(consultation["closes_at"], "2020-06-01T00:00:00Z");
 
     let not_yet = TestApp::spawn_with(|config| {
         config.opens_at = Some("2999-01-01T00:00:00Z".parse().unwrap());
     })
     .await;
-    assert_problem(not_yet.submit(&example_submission()).await, 409).await;
+    let problem = assert_problem(not_yet.submit(&example_submission()).await, 409).await;
+    assert_eq!(problem["type"], "/problems/consultation-not-yet-open");
+    assert_eq!(problem["title"], "Consultazione non ancora aperta");
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains("2999-01-01T00:00:00Z"));
+    let consultation = not_yet.get_json(&paths::consultation()).await;
+    assert_eq!(consultation["state"], "not_yet_open");
+    assert_eq!(consultation["open"], false);
+    assert_eq!(consultation["closes_at"], Value::Null);
+    let open = TestApp::spawn()
+        .await
+        .get_json(&paths::consultation())
+        .await;
+    assert_eq!(open["open"], true);
+    assert_eq!(open["state"], "open");
     let window = not_yet.get_json(&paths::indicators()).await["window"].clone();
     assert_eq!(window["opens_at"], "2999-01-01T00:00:00Z");
 }
@@ -627,6 +765,7 @@ async fn a_key_taken_within_a_group_fails_only_that_submission() {
                 key: key.to_owned(),
                 request_hash: "same".to_owned(),
             }),
+            bot: None,
         }
     };
     // Queued before the writer task runs, so they form one group.

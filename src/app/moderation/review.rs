@@ -15,6 +15,7 @@ use crate::db::{audit, contributions, tags, DbConnection};
 use crate::domain::{
     Actor, ContributionRef, ContributionStatus, StaffId, TagName, ThematicAreaCode,
 };
+use crate::mail::messages::OutcomeKind;
 use crate::mail::{notices, MailContext};
 
 /// What a moderator asks to change. Each field is optional.
@@ -161,7 +162,8 @@ fn commit(
 }
 
 /// The author hears once when published (not again after hide and
-/// re-publish) and when rejected, with the reason; demo rows never.
+/// re-publish), when rejected or hidden (with the reason), and when joined
+/// to another contribution (naming it). Spam is not answered; demo rows never.
 fn notify_author(
     conn: &mut DbConnection,
     step: &StepContext<'_>,
@@ -172,14 +174,17 @@ fn notify_author(
     if contributions::is_demo(conn, row.id)? {
         return Ok(());
     }
-    match new_status {
-        Some(ContributionStatus::Approved) if published_now => {
-            notices::outcome(conn, step.mail, row, true, step.now)?
-        }
-        Some(ContributionStatus::Rejected) => {
-            notices::outcome(conn, step.mail, row, false, step.now)?
-        }
-        _ => {}
-    }
+    let kind = match new_status {
+        Some(ContributionStatus::Approved) if published_now => OutcomeKind::Published,
+        Some(ContributionStatus::Rejected) => OutcomeKind::Rejected,
+        Some(ContributionStatus::Duplicate) => OutcomeKind::Duplicate,
+        Some(ContributionStatus::Hidden) => OutcomeKind::Hidden,
+        _ => return Ok(()),
+    };
+    let original = match row.duplicate_of {
+        Some(original) if kind == OutcomeKind::Duplicate => Some(detail::find(conn, original)?),
+        _ => None,
+    };
+    notices::outcome(conn, step.mail, row, kind, original.as_ref(), step.now)?;
     Ok(())
 }

@@ -223,6 +223,7 @@ pub async fn area_names(
 ) -> Result<Vec<(String, String)>, ConsoleError> {
     Ok(public::thematic_areas(state)
         .await?
+        .value
         .into_iter()
         .map(|area| (area.code, area.name))
         .collect())

@@ -9,17 +9,28 @@ use utoipa::ToSchema;
 use crate::app::submissions::ContributionInput;
 use crate::clock;
 use crate::domain::{
-    AuthorKind, Channel, ContributionBody, ContributionTitle, EmailAddress, FieldIssue,
+    AuthorKind, BotSignals, Channel, ContributionBody, ContributionTitle, EmailAddress, FieldIssue,
     OrganizationName, PersonName, Quartiere, ThematicAreaCode,
 };
 use crate::http::input::{boolean, integer, text, FieldErrors, JsonObject};
 
 /// A contribution as the Rete Civica form sends it.
+///
+/// Text pasted from Word or PDF is accepted: before the rules apply, soft
+/// hyphens, zero-width spaces, word joiners, byte-order marks and direction
+/// marks are removed (zero-width joiners are kept inside emoji and non-Latin
+/// words); non-breaking and other Unicode spaces become spaces; line and
+/// paragraph separators (U+2028, U+2029) and CR LF become newlines in `body`
+/// and spaces in one-line fields. Only control characters and bidirectional
+/// overrides are refused, naming the character and its position
+/// ("carattere non ammesso U+202E alla posizione 14"). An empty text, once
+/// normalised, is "campo obbligatorio", like a missing field.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)] // documents the body; the handler reads it field by field
 pub struct ContributionSubmission {
-    /// Code of an active thematic area.
+    /// Code of an active thematic area; an empty string (the form's select
+    /// left on its prompt) is answered "scegliere un'area tematica".
     #[schema(max_length = 64, example = "mobilita-green")]
     thematic_area: String,
     /// 5–150 characters after trimming, on one line.
@@ -43,6 +54,20 @@ pub struct ContributionSubmission {
     /// Whether the author agrees to be contacted again; `false` when absent.
     #[schema(example = false)]
     contact_consent: Option<bool>,
+    /// Honeypot, optional: render it as a text input hidden from people
+    /// (off-screen, `tabindex="-1"`, `autocomplete="off"`, labelled "Non
+    /// compilare questo campo") and send what it holds. People leave it
+    /// empty; a submission where it is filled is answered 201 as usual but
+    /// stored as spam, unacknowledged and not counted.
+    #[schema(max_length = 1000, example = "")]
+    website: Option<String>,
+    /// Optional: the token from `GET /form-token`, fetched when the form is
+    /// shown. A submission sent sooner than the minimum fill time after it
+    /// is taken for a bot's (answered 201, stored as spam). The token is
+    /// signed by the service, so it cannot be backdated; one that does not
+    /// verify or is over a day old is ignored.
+    #[schema(max_length = 200, example = "1796380800.5f2c…")]
+    form_token: Option<String>,
 }
 
 /// The author of a contribution.
@@ -83,7 +108,9 @@ const COMMON_FIELDS: &[&str] = &[
     "author",
     "contact_consent",
 ];
-const FORM_FIELDS: &[&str] = &["privacy_notice_accepted"];
+const FORM_FIELDS: &[&str] = &["privacy_notice_accepted", BOT_HONEYPOT, BOT_TOKEN];
+const BOT_HONEYPOT: &str = "website";
+const BOT_TOKEN: &str = "form_token";
 const OFFLINE_FIELDS: &[&str] = &["channel", "received_at"];
 pub const AUTHOR_FIELDS: &[&str] = &[
     "kind",
@@ -105,6 +132,23 @@ impl SubmissionRules {
     }
 }
 
+/// The form's bot signals, read leniently: they never fail a submission (a
+/// honeypot holding anything but an empty string or null counts as filled).
+pub fn bot_signals(value: &Value) -> BotSignals {
+    let honeypot = match value.get(BOT_HONEYPOT) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(text)) => Some(text.clone()),
+        Some(other) => Some(other.to_string()),
+    };
+    BotSignals {
+        honeypot,
+        form_token: value
+            .get(BOT_TOKEN)
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+    }
+}
+
 /// Reads a contribution, collecting every failing field.
 pub fn parse_contribution(
     value: Value,
@@ -112,13 +156,20 @@ pub fn parse_contribution(
     errors: &mut FieldErrors,
 ) -> Option<ContributionInput> {
     let mut object = JsonObject::read(value, "", &rules.fields(), errors)?;
-    let thematic_area = object.required("thematic_area", errors, text(ThematicAreaCode::parse));
+    let thematic_area = object.required(
+        "thematic_area",
+        errors,
+        text(ThematicAreaCode::parse_choice),
+    );
     let title = object.required("title", errors, text(ContributionTitle::parse));
     let body = object.required("body", errors, text(ContributionBody::parse));
     let author = parse_author(&mut object, rules, errors);
     let contact_consent = object.optional("contact_consent", errors, boolean);
     let (channel, received_at) = match rules {
         SubmissionRules::Form => {
+            // Read by `bot_signals`; here only accepted.
+            object.optional(BOT_HONEYPOT, errors, |_| Ok(()));
+            object.optional(BOT_TOKEN, errors, |_| Ok(()));
             object.required("privacy_notice_accepted", errors, |v| match boolean(v)? {
                 true => Ok(()),
                 false => Err(FieldIssue::MustBeTrue),

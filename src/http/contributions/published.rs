@@ -1,7 +1,9 @@
 //! `GET /contributions` and `GET /contributions/{id}`: what the public
 //! reads, without personal data.
 
-use actix_web::{get, web};
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -11,8 +13,9 @@ use crate::app::public;
 use crate::clock;
 use crate::db::contributions::PublishedFilter;
 use crate::db::models::ContributionRow;
-use crate::domain::{AuthorKind, Reference};
+use crate::domain::{AuthorKind, FieldIssue, Reference, ThematicAreaCode};
 use crate::error::{ApiError, Problem};
+use crate::http::cache::cacheable_json;
 use crate::http::extract::ContributionPath;
 use crate::http::input::{query_quartiere, query_text, FieldErrors};
 use crate::http::pagination::{self, Page};
@@ -27,6 +30,9 @@ pub struct PublicContribution {
     pub reference: String,
     #[schema(max_length = 64, example = "mobilita-green")]
     pub thematic_area: String,
+    /// The area's name, as the Rete Civica shows it.
+    #[schema(max_length = 200, example = "Mobilità green")]
+    pub thematic_area_name: String,
     #[schema(max_length = 150)]
     pub title: String,
     #[schema(max_length = 5000)]
@@ -41,11 +47,15 @@ pub struct PublicContribution {
 }
 
 impl PublicContribution {
-    fn from_row(row: ContributionRow) -> PublicContribution {
+    fn from_row(row: ContributionRow, area_names: &HashMap<String, String>) -> PublicContribution {
         let author_kind = row.author_kind;
         PublicContribution {
             id: row.id.uuid(),
             reference: Reference::from_sequence(row.seq).to_string(),
+            thematic_area_name: area_names
+                .get(&row.thematic_area)
+                .cloned()
+                .unwrap_or_else(|| row.thematic_area.clone()),
             thematic_area: row.thematic_area,
             title: row.title,
             body: row.body,
@@ -59,17 +69,33 @@ impl PublicContribution {
     }
 }
 
-/// Query of the public listing.
+/// One page of published contributions and how many match the filters.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicPage {
+    #[serde(flatten)]
+    pub page: Page<PublicContribution>,
+    /// Published contributions matching the filters, on every page.
+    #[schema(format = Int64, minimum = 0)]
+    pub total: i64,
+}
+
+/// Query of the public listing. Any other parameter is refused (422), as is
+/// an invalid value: a typo never silently lists everything or nothing.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct PublicListQuery {
-    /// Only this thematic area.
+    /// Only this thematic area (a code such as `mobilita-green`).
     #[param(max_length = 64)]
     thematic_area: Option<String>,
+    /// Only the contribution with this receipt code (`RF-000042`).
+    #[param(max_length = 20, example = "RF-000042")]
+    reference: Option<String>,
     /// Only this quartiere (1–5).
     #[param(value_type = Option<i32>, format = Int32, minimum = 1, maximum = 5)]
     quartiere: Option<String>,
-    /// Words that must all appear in the title or text (case and accents ignored).
+    /// Words that must all appear in the title or text (case and accents
+    /// ignored); a receipt code (`RF-000042`) finds that contribution.
     #[param(max_length = 200)]
     q: Option<String>,
     /// `next_cursor` of the previous page.
@@ -90,7 +116,8 @@ pub struct PublicListQuery {
     operation_id = "list_published_contributions",
     params(PublicListQuery),
     responses(
-        (status = 200, description = "One page of published contributions.", body = Page<PublicContribution>),
+        (status = 200, description = "One page of published contributions. `ETag` and `Cache-Control: public, max-age=60`; a conditional GET (`If-None-Match`) gets 304 when nothing changed.", body = PublicPage),
+        (status = 304, description = "Not modified since the `ETag` sent in `If-None-Match`."),
         QueryProblems,
         Unavailable,
     )
@@ -98,24 +125,51 @@ pub struct PublicListQuery {
 #[get("/contributions")]
 pub async fn list_published_contributions(
     state: web::Data<AppState>,
+    request: HttpRequest,
     query: web::Query<PublicListQuery>,
-) -> Result<web::Json<Page<PublicContribution>>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let mut errors = FieldErrors::default();
     let limit = pagination::limit(query.limit.as_deref(), &mut errors);
     let after = pagination::decode_time_cursor(query.cursor.as_deref(), &mut errors);
+    let text = query_text(query.q.as_deref(), "q", &mut errors);
+    let (text, reference_in_q) = match text.as_deref().and_then(Reference::parse) {
+        Some(reference) => (None, Some(reference)),
+        None => (text, None),
+    };
+    let reference = query.reference.as_deref().and_then(|raw| {
+        let parsed = Reference::parse(raw);
+        if parsed.is_none() {
+            errors.add("reference", FieldIssue::InvalidReference);
+        }
+        parsed
+    });
+    let thematic_area = query.thematic_area.as_deref().and_then(|raw| {
+        ThematicAreaCode::parse(raw)
+            .map_err(|issue| errors.add("thematic_area", issue))
+            .ok()
+    });
     let filter = PublishedFilter {
-        thematic_area: query_text(query.thematic_area.as_deref(), "thematic_area", &mut errors),
+        thematic_area: thematic_area.map(|code| code.as_str().to_owned()),
         quartiere: query_quartiere(query.quartiere.as_deref(), &mut errors),
-        text: query_text(query.q.as_deref(), "q", &mut errors),
+        text,
+        sequence: reference.or(reference_in_q).map(Reference::sequence),
     };
     errors.finish(Some(()))?;
-    let rows = public::list_published(&state, filter, after, limit).await?;
-    Ok(web::Json(Page::from_rows(
-        rows,
+    let found = public::list_published(&state, filter, after, limit).await?;
+    let names = public::area_names(&state).await?;
+    let page = Page::from_rows(
+        found.rows,
         limit,
         |row| pagination::time_cursor(row.published_at.unwrap_or(row.received_at), row.seq),
-        PublicContribution::from_row,
-    )))
+        |row| PublicContribution::from_row(row, &names),
+    );
+    cacheable_json(
+        &request,
+        &PublicPage {
+            page,
+            total: found.total,
+        },
+    )
 }
 
 /// Read a published contribution
@@ -139,5 +193,6 @@ pub async fn show_published_contribution(
     ContributionPath(id): ContributionPath,
 ) -> Result<web::Json<PublicContribution>, ApiError> {
     let row = public::find_published(&state, id).await?;
-    Ok(web::Json(PublicContribution::from_row(row)))
+    let names = public::area_names(&state).await?;
+    Ok(web::Json(PublicContribution::from_row(row, &names)))
 }

@@ -5,13 +5,14 @@ use actix_web::{post, web, HttpRequest, HttpResponse};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::body::{parse_contribution, ContributionSubmission, SubmissionRules};
+use super::body::{bot_signals, parse_contribution, ContributionSubmission, SubmissionRules};
 use crate::app::public::{self, FormSubmission, Submitted};
 use crate::app::submissions::{IdempotencyClaim, SubmissionReceipt};
 use crate::domain::{FieldIssue, ThematicAreaCode};
 use crate::error::{ApiError, Problem};
 use crate::http::input::{json_body, FieldErrors};
 use crate::http::problems::{JsonBodyProblems, Unavailable};
+use crate::http::rate_limit::AcceptedSubmission;
 use crate::http::AppState;
 
 /// Submit a contribution
@@ -67,15 +68,21 @@ pub async fn submit_contribution(
         .get("thematic_area")
         .and_then(Value::as_str)
         .and_then(|code| ThematicAreaCode::parse(code).ok());
+    let bot_signals = bot_signals(&value);
     let mut errors = FieldErrors::default();
     let parsed = parse_contribution(value, SubmissionRules::Form, &mut errors);
     let form = FormSubmission {
         input: errors.finish(parsed),
         area,
         idempotency,
+        bot_signals,
     };
     Ok(match public::submit(&state, form).await? {
-        Submitted::New(receipt) => created(&receipt),
+        Submitted::New(receipt) => {
+            let mut response = created(&receipt);
+            response.extensions_mut().insert(AcceptedSubmission);
+            response
+        }
         Submitted::Replayed(receipt) => {
             let mut response = created(&receipt);
             response.headers_mut().insert(

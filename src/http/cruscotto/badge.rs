@@ -30,11 +30,29 @@ fn text_width(text: &str) -> i64 {
     (text.chars().count() as f64 * 7.6).ceil() as i64
 }
 
+/// The colours of the badge's right half and of its progress bar.
+struct Colours {
+    fill: &'static str,
+    progress: &'static str,
+}
+
+const IN_PROGRESS: Colours = Colours {
+    fill: "#0066cc",
+    progress: "#8cc2f2",
+};
+const REACHED: Colours = Colours {
+    fill: "#00703c",
+    progress: "#8fd9b3",
+};
+/// No figures: grey, with contrast for white text.
+const UNKNOWN: Colours = Colours {
+    fill: "#5c5c5c",
+    progress: "#5c5c5c",
+};
+
 impl Badge {
     pub(super) fn new(indicators: &Indicators) -> Badge {
-        const PADDING: i64 = 10;
         let reached = indicators.counted >= indicators.target;
-        let left_text = "Rinasce Firenze";
         let right_text = if reached {
             format!(
                 "{} su {} · obiettivo raggiunto",
@@ -49,11 +67,6 @@ impl Badge {
                 italian_percent(indicators.percent)
             )
         };
-        let left_text_width = text_width(left_text);
-        let right_text_width = text_width(&right_text);
-        let left_width = left_text_width + 2 * PADDING;
-        let right_width = right_text_width + 2 * PADDING;
-        let fraction = (indicators.percent / 100.0).clamp(0.0, 1.0);
         let mut title = format!(
             "Rinasce Firenze: {} contributi conteggiati su un obiettivo di {} ({})",
             italian_count(indicators.counted),
@@ -66,6 +79,29 @@ impl Badge {
                 italian_moment(at, false)
             ));
         }
+        let fraction = (indicators.percent / 100.0).clamp(0.0, 1.0);
+        let colours = if reached { REACHED } else { IN_PROGRESS };
+        Badge::layout(title, right_text, fraction, colours)
+    }
+
+    /// The badge when the database is down and no figures were ever read:
+    /// still an image, saying so.
+    pub(super) fn unavailable() -> Badge {
+        Badge::layout(
+            "Rinasce Firenze: dati momentaneamente non disponibili".into(),
+            "dati non disponibili".into(),
+            0.0,
+            UNKNOWN,
+        )
+    }
+
+    fn layout(title: String, right_text: String, fraction: f64, colours: Colours) -> Badge {
+        const PADDING: i64 = 10;
+        let left_text = "Rinasce Firenze";
+        let left_text_width = text_width(left_text);
+        let right_text_width = text_width(&right_text);
+        let left_width = left_text_width + 2 * PADDING;
+        let right_width = right_text_width + 2 * PADDING;
         Badge {
             title,
             width: left_width + right_width,
@@ -76,8 +112,8 @@ impl Badge {
             right_width,
             right_text,
             right_text_width,
-            right_fill: if reached { "#00703c" } else { "#0066cc" },
-            progress_fill: if reached { "#8fd9b3" } else { "#8cc2f2" },
+            right_fill: colours.fill,
+            progress_fill: colours.progress,
             progress_width: (right_width as f64 * fraction).round() as i64,
             left_center: left_width / 2,
             right_center: left_width + right_width / 2,

@@ -117,6 +117,8 @@ pub(super) struct DashboardPage {
     reached: Option<Moment>,
     projection: Option<ProjectionView>,
     updated: Moment,
+    /// The database does not answer: these are the last figures read.
+    stale: bool,
     window: Option<String>,
     bar_charts: Vec<BarChart>,
     timeline: Option<Timeline>,
@@ -125,7 +127,7 @@ pub(super) struct DashboardPage {
 }
 
 impl DashboardPage {
-    pub(super) fn new(indicators: &Indicators, public_url: &str) -> DashboardPage {
+    pub(super) fn new(indicators: &Indicators, public_url: &str, stale: bool) -> DashboardPage {
         let now = indicators.generated_at;
         let outlook = project(
             &indicators.daily,
@@ -203,6 +205,7 @@ impl DashboardPage {
             reached: indicators.reached_at.map(|at| Moment::new(at, false)),
             projection: ProjectionView::new(&outlook, indicators.window.closes_at),
             updated: Moment::new(now, true),
+            stale,
             window,
             bar_charts: vec![areas, quartieri, authors],
             timeline: Timeline::new(&indicators.daily, indicators.target),

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod console;
+pub mod outage;
 pub mod paths;
 pub mod smtp;
 
@@ -205,6 +206,21 @@ impl TestApp {
             String::from_utf8_lossy(&output.stderr)
         );
         String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// What `status_links` keeps of each link.
+    pub fn stored_status_link_hashes(&self) -> Vec<String> {
+        use diesel::prelude::*;
+        use rinasce::db::schema::status_links;
+        self.db
+            .read_blocking(|conn| {
+                Ok::<_, rinasce::db::DbError>(
+                    status_links::table
+                        .select(status_links::token_hash)
+                        .load(conn)?,
+                )
+            })
+            .expect("status links readable")
     }
 
     pub fn count_contributions(&self) -> i64 {

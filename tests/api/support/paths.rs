@@ -25,6 +25,10 @@ pub fn indicators() -> String {
     api("/indicators")
 }
 
+pub fn consultation() -> String {
+    api("/consultation")
+}
+
 pub fn thematic_areas() -> String {
     api("/thematic-areas")
 }
