@@ -22,7 +22,7 @@ pub enum PageError {
 impl From<AppError> for PageError {
     fn from(error: AppError) -> PageError {
         match ApiError::from(error) {
-            ApiError::NotFound => PageError::NotFound,
+            ApiError::NotFound | ApiError::NoSuch(_) => PageError::NotFound,
             ApiError::Unavailable => PageError::Unavailable,
             other => PageError::Internal(other.to_string()),
         }
