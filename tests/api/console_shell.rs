@@ -378,3 +378,30 @@ async fn the_stylesheet_is_served_from_the_binary() {
         .starts_with("text/css"));
     assert!(response.text().await.unwrap().contains(".salta"));
 }
+
+#[actix_web::test]
+async fn the_administration_index_lists_the_chores_for_admins_only() {
+    let app = TestApp::spawn().await;
+    let admin = app.console_sign_in("admin").await;
+    let response = app.console_get(&admin, "/console/admin").await;
+    assert_eq!(response.status(), 200);
+    let page = response.text().await.unwrap();
+    for path in [
+        "personale",
+        "aree",
+        "registro",
+        "email",
+        "cancellazioni",
+        "impostazioni",
+    ] {
+        assert!(
+            page.contains(&format!("href=\"/console/admin/{path}\"")),
+            "{page}"
+        );
+    }
+    assert!(page.contains("aria-current=\"page\""), "{page}");
+
+    let moderator = app.console_sign_in("moderator").await;
+    let refused = app.console_get(&moderator, "/console/admin").await;
+    assert_page(refused, 403, "<html").await;
+}

@@ -11,6 +11,7 @@
 //! and answer errors as [`ConsoleError`] (an HTML page). Register the
 //! module's `routes` in [`routes`] and its section in `nav.rs`.
 
+pub mod admin;
 pub mod bulk;
 pub mod claim;
 pub mod csrf;
@@ -49,6 +50,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
             .configure(sign_in::routes)
             .configure(oidc::routes)
             .configure(moderation::routes)
+            .configure(admin::routes)
             .default_service(web::to(not_found)),
     );
 }

@@ -1,0 +1,67 @@
+//! The administration pages, under `/console/admin`: admins only. The index
+//! lists the chores; each chore's module registers its own routes in
+//! [`routes`] and its page in [`CHORES`].
+
+mod index;
+
+use actix_web::web;
+
+/// One chore of the administration index.
+pub struct Chore {
+    pub path: &'static str,
+    pub italian: &'static str,
+    pub english: &'static str,
+    pub italian_summary: &'static str,
+    pub english_summary: &'static str,
+}
+
+/// The chores of SPEC §5 "Administration", in the order the index lists them.
+pub const CHORES: &[Chore] = &[
+    Chore {
+        path: "/console/admin/personale",
+        italian: "Personale",
+        english: "Staff",
+        italian_summary: "Account, ruoli, token di accesso e sessioni.",
+        english_summary: "Accounts, roles, access tokens and sessions.",
+    },
+    Chore {
+        path: "/console/admin/aree",
+        italian: "Aree tematiche",
+        english: "Thematic areas",
+        italian_summary: "Aggiungere, rinominare, ordinare e disattivare le aree.",
+        english_summary: "Add, rename, reorder and deactivate the areas.",
+    },
+    Chore {
+        path: "/console/admin/registro",
+        italian: "Registro delle attività",
+        english: "Audit log",
+        italian_summary: "Chi ha fatto che cosa, e quando.",
+        english_summary: "Who did what, and when.",
+    },
+    Chore {
+        path: "/console/admin/email",
+        italian: "Posta in uscita",
+        english: "E-mail outbox",
+        italian_summary: "I messaggi inviati e da inviare; ritentare quelli non riusciti.",
+        english_summary: "Messages sent and waiting; retry the failed ones.",
+    },
+    Chore {
+        path: "/console/admin/cancellazioni",
+        italian: "Richieste di cancellazione",
+        english: "Erasure requests",
+        italian_summary: "Cancellare i dati personali di un autore.",
+        english_summary: "Erase an author's personal data.",
+    },
+    Chore {
+        path: "/console/admin/impostazioni",
+        italian: "Impostazioni",
+        english: "Settings",
+        italian_summary: "Obiettivo, periodo, conservazione e invio della posta (sola lettura).",
+        english_summary: "Target, window, retention and mail transport (read-only).",
+    },
+];
+
+/// The administration routes, under `/console`.
+pub fn routes(config: &mut web::ServiceConfig) {
+    config.route("/admin", web::get().to(index::show_admin_index));
+}
