@@ -184,10 +184,12 @@ impl FieldIssue {
             }
             (CannotDeactivateSelf, Language::En) => "you cannot deactivate your own account".into(),
             (LastActiveAdmin, Language::It) => {
-                "è l'ultimo amministratore attivo: non può essere disattivato né cambiare ruolo".into()
+                "è l'ultimo amministratore attivo: non può essere disattivato né cambiare ruolo"
+                    .into()
             }
             (LastActiveAdmin, Language::En) => {
-                "is the last active admin: it can be neither deactivated nor given another role".into()
+                "is the last active admin: it can be neither deactivated nor given another role"
+                    .into()
             }
             (InvalidReference, Language::It) => {
                 "deve essere un codice di ricevuta come RF-000042".into()

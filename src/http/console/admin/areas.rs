@@ -183,11 +183,7 @@ pub struct AreasQuery {
     verso: Option<String>,
 }
 
-fn outcome_of(
-    query: &AreasQuery,
-    rows: &[ThematicAreaRow],
-    language: Language,
-) -> Option<Outcome> {
+fn outcome_of(query: &AreasQuery, rows: &[ThematicAreaRow], language: Language) -> Option<Outcome> {
     let find = |code: &Option<String>| {
         code.as_deref()
             .and_then(|code| rows.iter().find(|row| row.code == code))
@@ -265,7 +261,10 @@ fn parse_new_area(fields: &NewAreaFields) -> Result<NewArea, ApiError> {
 }
 
 fn done(outcome: &str, code: &str) -> HttpResponse {
-    see_other(with_query(AREAS_PAGE, &[("esito", outcome), ("area", code)]))
+    see_other(with_query(
+        AREAS_PAGE,
+        &[("esito", outcome), ("area", code)],
+    ))
 }
 
 /// `POST /console/admin/aree`: added, the list says so; refused, the form
@@ -331,7 +330,13 @@ fn parse_move(fields: &MoveFields) -> Result<(i64, i32), Invalid> {
             .ok()
             .filter(|p| (1..=10_000).contains(p))
             .or_else(|| {
-                errors.add("position", FieldIssue::OutOfRange { min: 1, max: 10_000 });
+                errors.add(
+                    "position",
+                    FieldIssue::OutOfRange {
+                        min: 1,
+                        max: 10_000,
+                    },
+                );
                 None
             }),
     };
@@ -463,11 +468,13 @@ fn parse_area_fields(fields: &AreaFields) -> Result<(i64, AreaChanges), Invalid>
     let version = version_of(fields.versione.as_deref(), &mut errors);
     let name = errors.check("name", area_name(&fields.name));
     let description = errors.check("description", area_description(&fields.description));
-    let changes = name.zip(description).map(|(name, description)| AreaChanges {
-        name: Some(name),
-        description: Some(description),
-        ..AreaChanges::default()
-    });
+    let changes = name
+        .zip(description)
+        .map(|(name, description)| AreaChanges {
+            name: Some(name),
+            description: Some(description),
+            ..AreaChanges::default()
+        });
     errors.finish(version.zip(changes))
 }
 
@@ -496,7 +503,10 @@ pub async fn save_area(
     let stale = matches!(error, ApiError::PreconditionFailed(_));
     let (status, refusal) = Refusal::of(error, user.language)?;
     let area = stored_area(&state, &code).await?;
-    let typed_version = fields.versione.as_deref().and_then(|v| v.trim().parse().ok());
+    let typed_version = fields
+        .versione
+        .as_deref()
+        .and_then(|v| v.trim().parse().ok());
     let page = AreaPage {
         layout: user.layout(),
         // Saving again after a stale save overwrites what is stored now,

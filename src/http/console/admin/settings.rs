@@ -52,7 +52,9 @@ fn bound(
     let at = at.map(|at| moment(at.naive_utc(), language));
     SettingRow {
         label,
-        value: at.as_ref().map_or_else(|| absent.to_owned(), |m| m.text.clone()),
+        value: at
+            .as_ref()
+            .map_or_else(|| absent.to_owned(), |m| m.text.clone()),
         at,
         variable,
     }
@@ -74,14 +76,20 @@ fn consultation_rows(s: &Settings, language: Language) -> Vec<SettingRow> {
     };
     vec![
         row(
-            tr("Obiettivo dell'indicatore (contributi dal modulo)", "Indicator target (form contributions)"),
+            tr(
+                "Obiettivo dell'indicatore (contributi dal modulo)",
+                "Indicator target (form contributions)",
+            ),
             count(s.target, language),
             "RINASCE_TARGET",
         ),
         bound(
             tr("Apertura della consultazione", "Consultation opens"),
             s.opens_at,
-            tr("nessuna data: aperta da subito", "no date: open from the start"),
+            tr(
+                "nessuna data: aperta da subito",
+                "no date: open from the start",
+            ),
             "RINASCE_OPENS_AT",
             language,
         ),
@@ -93,7 +101,10 @@ fn consultation_rows(s: &Settings, language: Language) -> Vec<SettingRow> {
             language,
         ),
         row(
-            tr("Conservazione dei dati personali", "Retention of personal data"),
+            tr(
+                "Conservazione dei dati personali",
+                "Retention of personal data",
+            ),
             retention,
             "RINASCE_RETENTION_DAYS",
         ),
@@ -108,7 +119,10 @@ fn mail_rows(s: &Settings, language: Language) -> Vec<SettingRow> {
             "file .eml in una cartella (nessun invio reale)",
             ".eml files in a folder (nothing really sent)",
         ),
-        _ => tr("spento: nessun messaggio accodato", "off: no message queued"),
+        _ => tr(
+            "spento: nessun messaggio accodato",
+            "off: no message queued",
+        ),
     };
     let digest = match (s.digest_hours, language) {
         (0, _) => tr("mai", "never").to_owned(),
@@ -151,7 +165,11 @@ fn service_rows(s: &Settings, language: Language) -> Vec<SettingRow> {
             s.public_url.clone(),
             "RINASCE_PUBLIC_URL",
         ),
-        row(tr("Database", "Database"), database.to_owned(), "DATABASE_URL"),
+        row(
+            tr("Database", "Database"),
+            database.to_owned(),
+            "DATABASE_URL",
+        ),
     ]
 }
 

@@ -515,7 +515,10 @@ async fn confirmation(
 ) -> Result<HttpResponse, ConsoleError> {
     user.require(&[Role::Admin])?;
     let row = staff::find(&state.db, account_in_path(&path)?).await?;
-    Ok(page::render(HttpResponse::Ok(), &confirmed.page(&user, &row))?)
+    Ok(page::render(
+        HttpResponse::Ok(),
+        &confirmed.page(&user, &row),
+    )?)
 }
 
 /// `GET /console/admin/personale/{id}/disattiva`: the confirmation step.
