@@ -104,8 +104,13 @@
     handle.setPointerCapture(event.pointerId);
   });
 
+  // Near the window's top or bottom edge, the page scrolls along.
+  var EDGE = 48;
+
   list.addEventListener('pointermove', function (event) {
     if (!drag) return;
+    if (event.clientY < EDGE) window.scrollBy(0, -EDGE / 2);
+    else if (event.clientY > window.innerHeight - EDGE) window.scrollBy(0, EDGE / 2);
     var others = items().filter(function (item) { return item !== drag.item; });
     var before = null;
     for (var i = 0; i < others.length; i++) {

@@ -727,7 +727,7 @@ async fn move_buttons_keep_positions_a_sequence_and_the_focus_on_the_moved_area(
         .await;
     assert_eq!(
         header(&response, "location").unwrap(),
-        format!("{AREAS}?spostata={third}&verso=su#area-{third}")
+        format!("{AREAS}?spostata={third}&verso=su")
     );
     let html = followed(&app, &admin, response).await;
     let name = app.get_json(&paths::thematic_areas()).await["items"][1]["name"]

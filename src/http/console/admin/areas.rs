@@ -370,11 +370,12 @@ pub async fn move_area(
                 Some(Direction::Down) => "giu",
                 _ => "su",
             };
-            let location = with_query(
+            // No `#area-…` fragment: a page opened at a fragment skips
+            // `autofocus`, and the button's focus is what matters here.
+            Ok(see_other(with_query(
                 AREAS_PAGE,
                 &[("spostata", row.code.as_str()), ("verso", direction)],
-            );
-            Ok(see_other(format!("{location}#area-{}", row.code)))
+            )))
         }
         Err(error) => {
             let (status, refusal) = Refusal::of(error, user.language)?;
