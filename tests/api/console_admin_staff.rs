@@ -136,6 +136,10 @@ async fn create_account(
     (account_id(app, email), value_of(&html, "token"))
 }
 
+/// A form that is refused: its fields, the message shown, and a piece of
+/// the page that proves what was typed is kept.
+type RefusedForm<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+
 async fn api_status(app: &TestApp, token: &str) -> u16 {
     app.get_as(token, &paths::moderation_contributions())
         .await
@@ -228,7 +232,7 @@ async fn a_refused_new_account_comes_back_with_the_messages_and_what_was_typed()
     let admin = app.console_sign_in("admin").await;
     let before = account_count(&app);
 
-    let cases: [(&[(&str, &str)], &str, &str); 4] = [
+    let cases: [RefusedForm; 4] = [
         (
             &[
                 ("name", "  "),
@@ -369,10 +373,7 @@ async fn deactivation_is_confirmed_first_stops_token_and_sessions_and_reactivati
         .read_blocking({
             let id = id.clone();
             move |conn| {
-                Ok::<_, rinasce::db::DbError>(rinasce::db::staff::find(
-                    conn,
-                    rinasce::domain::StaffId::parse(&id).unwrap(),
-                )?)
+                rinasce::db::staff::find(conn, rinasce::domain::StaffId::parse(&id).unwrap())
             }
         })
         .unwrap()
@@ -745,8 +746,7 @@ async fn move_buttons_keep_positions_a_sequence_and_the_focus_on_the_moved_area(
     assert_eq!(html.matches("autofocus").count(), 1, "{html}");
     let focused = focused_form(&html);
     assert!(
-        focused.contains(&format!("/aree/{third}/posizione"))
-            && focused.contains("value=\"su\""),
+        focused.contains(&format!("/aree/{third}/posizione")) && focused.contains("value=\"su\""),
         "{focused}"
     );
     assert!(html.contains("autofocus aria-describedby=\"esito\""));
@@ -766,8 +766,7 @@ async fn move_buttons_keep_positions_a_sequence_and_the_focus_on_the_moved_area(
     assert_eq!(public_order(&app).await[0], third);
     let focused = focused_form(&html);
     assert!(
-        focused.contains(&format!("/aree/{third}/posizione"))
-            && focused.contains("value=\"giu\""),
+        focused.contains(&format!("/aree/{third}/posizione")) && focused.contains("value=\"giu\""),
         "{focused}"
     );
 
@@ -972,7 +971,7 @@ async fn an_area_is_added_renamed_described_deactivated_and_reactivated() {
 async fn a_refused_new_area_comes_back_with_the_messages_and_what_was_typed() {
     let app = TestApp::spawn().await;
     let admin = app.console_sign_in("admin").await;
-    let cases: [(&[(&str, &str)], &str, &str); 3] = [
+    let cases: [RefusedForm; 3] = [
         (
             &[
                 ("code", "Sport Quartieri"),
