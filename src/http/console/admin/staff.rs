@@ -104,7 +104,8 @@ struct Feedback {
     typed: NewAccountFields,
     refusal: Refusal,
     action_refused: Option<String>,
-    notice: Option<String>,
+    /// The change just made, as the redirect's query names it.
+    done: StaffQuery,
 }
 
 fn role_choices(language: Language, selected: &str) -> Vec<Choice> {
@@ -183,6 +184,13 @@ async fn staff_page(
             id: a.row.id.to_string(),
             name: a.row.name.clone(),
         });
+    let done = &feedback.done;
+    let notice = done
+        .account
+        .as_deref()
+        .and_then(StaffId::parse)
+        .and_then(|id| accounts.iter().find(|a| a.row.id == id))
+        .and_then(|a| notice_of(done, &a.row, language));
     let page = StaffPage {
         layout: user.layout(),
         accounts: accounts
@@ -194,7 +202,7 @@ async fn staff_page(
         refusal: feedback.refusal,
         taken_by_inactive,
         action_refused: feedback.action_refused,
-        notice: feedback.notice,
+        notice,
     };
     Ok(page::render(status, &page)?)
 }
@@ -247,16 +255,8 @@ pub async fn show_staff(
     query: web::Query<StaffQuery>,
 ) -> Result<HttpResponse, ConsoleError> {
     user.require(&[Role::Admin])?;
-    let account = query.account.as_deref().and_then(StaffId::parse);
-    let notice = match account {
-        Some(id) => match staff::find(&state.db, id).await {
-            Ok(row) => notice_of(&query, &row, user.language),
-            Err(_) => None,
-        },
-        None => None,
-    };
     let feedback = Feedback {
-        notice,
+        done: query.into_inner(),
         ..Feedback::default()
     };
     staff_page(&state, &user, HttpResponse::Ok(), feedback).await
