@@ -22,6 +22,12 @@ PG_ADMIN_URL=${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432}
 RESULTS=bench/scale-results-$BACKEND.json
 WORK=$(mktemp -d)
 SERVER_PID=
+stop_server() {
+    [ -n "$SERVER_PID" ] || return 0
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=
+}
 trap 'stop_server; rm -rf "$WORK"' EXIT
 
 die() { echo "bench/scale: $*" >&2; exit 1; }
@@ -43,7 +49,7 @@ postgres)
 sqlite) DB_URL=$WORK/scale.db ;;
 *) die "unknown backend $BACKEND" ;;
 esac
-export DATABASE_URL=$DB_URL RINASCE_MAIL=off RUST_LOG=warn RINASCE_RATE_LIMIT_PER_MINUTE=100000000
+export DATABASE_URL=$DB_URL RINASCE_MAIL=off RUST_LOG=warn RINASCE_RATE_LIMIT_PER_MINUTE=1000000
 unset RINASCE_OPENS_AT RINASCE_CLOSES_AT
 
 now() { date +%s.%N; }
@@ -67,12 +73,6 @@ start_server() {
         sleep 0.1
     done
     die "the server did not start: $(tail -5 "$WORK/server.log")"
-}
-stop_server() {
-    [ -n "$SERVER_PID" ] || return 0
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
 }
 rss_mib() { awk '$1 == "VmRSS:" { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
 

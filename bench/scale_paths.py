@@ -35,7 +35,7 @@ MODERATION_FILTERS = {
     "mod_tag": "tag=periferie",
     "mod_quartiere": "quartiere=3",
     "mod_channel": "channel=paper",
-    "mod_author_kind": "author_kind=organization",
+    "mod_author_kind": "author_kind=cultural_association,trade_association",
 }
 
 
@@ -94,7 +94,7 @@ def ten_days_after_the_first():
     _, page = call("GET", "/api/v1/moderation/contributions?limit=1&sort=received_at", headers=staff)
     first = datetime.date.fromisoformat(page["items"][0]["received_at"][:10])
     start = first + datetime.timedelta(days=7)
-    return f"received_from={start}&received_to={start + datetime.timedelta(days=10)}"
+    return f"received_from={start}T00:00:00Z&received_to={start + datetime.timedelta(days=10)}T00:00:00Z"
 
 
 def write(name, paths):
