@@ -241,8 +241,11 @@ fn contribution(
             .transpose()?,
         quartiere: author.quartiere,
         contact_consent: random.chance(0.4),
+        // Only the form shows the online privacy notice.
+        privacy_notice_accepted: channel == Channel::Form,
         channel,
         received_at: Some(received_at),
+        meeting: None,
     };
     // The form's row, as moderation left it: last changed when moderated.
     // Demo authors have confirmed their addresses, so that their
