@@ -39,7 +39,7 @@ fn demo_data(app: &TestApp, count: u32) {
 }
 
 /// Every entry of a zip, by name.
-fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip archive");
     let mut entries = BTreeMap::new();
     for index in 0..archive.len() {
@@ -169,7 +169,7 @@ fn check_codes(codes: &Value, app: &TestApp) -> BTreeMap<String, String> {
 }
 
 /// Exports `query` as qdpx, validates it, and reads it back.
-async fn qdpx(app: &TestApp, token: &str, query: &str, dir: &Path) -> (Vec<u8>, Value) {
+pub(crate) async fn qdpx(app: &TestApp, token: &str, query: &str, dir: &Path) -> (Vec<u8>, Value) {
     let (content_type, bytes) = download(app, token, &format!("format=qdpx{query}")).await;
     assert_eq!(content_type, "application/zip");
     let file = dir.join("export.qdpx");

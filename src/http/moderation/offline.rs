@@ -104,11 +104,7 @@ pub struct OfflineAuthor {
     request_body(content = OfflineContribution, content_type = "application/json"),
     security(("bearer" = [])),
     responses(
-        (status = 201, description = "The registered contribution. A replayed answer carries `Idempotent-Replayed: true` and the contribution as it is now.", body = ModerationContribution,
-            headers(
-                ("Location" = String, description = "The new record."),
-                ("ETag" = String, description = "Its version, as `\"vN\"`."),
-            )),
+        (status = 201, description = "The registered contribution; `Location` names it and `ETag` is its version. A replayed answer carries `Idempotent-Replayed: true` and the contribution as it is now.", body = ModerationContribution),
         ModeratorProblems,
         JsonBodyProblems,
         (status = 409, description = "Idempotency-Key reused with another body.", body = Problem, content_type = "application/problem+json"),
