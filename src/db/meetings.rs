@@ -11,7 +11,7 @@ use super::{DbConnection, DbError};
 use crate::domain::{ContributionId, Meeting};
 
 #[derive(Clone, Debug, PartialEq, Eq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = contribution_meetings)]
+#[diesel(table_name = contribution_meetings, treat_none_as_default_value = false)]
 pub struct MeetingRow {
     pub contribution_id: ContributionId,
     pub name: String,
