@@ -12,6 +12,7 @@ pub mod erasure;
 pub mod error;
 pub mod indicators;
 pub mod last_good;
+pub mod listing;
 pub mod moderation;
 pub mod outbox;
 pub mod public;

@@ -13,6 +13,7 @@ pub mod indicators;
 pub mod mail;
 pub mod projection;
 pub mod query;
+pub mod search;
 pub mod shared_passages;
 pub mod similarity;
 pub mod staff;
