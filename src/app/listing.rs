@@ -48,9 +48,8 @@ mod tests {
     #[test]
     fn relevance_needs_words_to_rank() {
         let mut errors = FieldErrors::default();
-        let sort = |raw, q, errors: &mut FieldErrors| {
-            order(raw, CHOICES, Order::Publication, q, errors)
-        };
+        let sort =
+            |raw, q, errors: &mut FieldErrors| order(raw, CHOICES, Order::Publication, q, errors);
         assert_eq!(sort(None, None, &mut errors), Order::Publication);
         assert_eq!(
             sort(Some("relevance"), Some("piste"), &mut errors),

@@ -149,7 +149,9 @@ pub enum Position {
 
 /// How many approved contributions match `filter`, on every page.
 pub fn count_published(conn: &mut DbConnection, filter: &PublishedFilter) -> Result<i64, DbError> {
-    Ok(filtered(conn, &filter.selection()).count().get_result(conn)?)
+    Ok(filtered(conn, &filter.selection())
+        .count()
+        .get_result(conn)?)
 }
 
 /// Approved contributions matching `filter` (see [`list`]).
@@ -482,18 +484,16 @@ fn by_relevance(
     let terms = match filter.text_search() {
         Some(TextSearch::Terms(terms)) => terms,
         _ => {
-            let score = sql::<Double>("0.0");
+            let score = sql::<Double>("CAST(0 AS DOUBLE PRECISION)");
             return Ok(by_score!(filtered(conn, filter), score, after, limit).load(conn)?);
         }
     };
     match dialect(conn) {
         Dialect::Postgres => {
             // Normalisation 1: divided by 1 + the logarithm of the length.
-            let score = sql::<Double>(
-                "CAST(ts_rank(contributions.search_vector, CAST(",
-            )
-            .bind::<Text, _>(tsquery(&terms, filter.reach()))
-            .sql(" AS tsquery), 1) AS DOUBLE PRECISION)");
+            let score = sql::<Double>("CAST(ts_rank(contributions.search_vector, CAST(")
+                .bind::<Text, _>(tsquery(&terms, filter.reach()))
+                .sql(" AS tsquery), 1) AS DOUBLE PRECISION)");
             Ok(by_score!(filtered(conn, filter), score, after, limit).load(conn)?)
         }
         Dialect::Sqlite => {
@@ -534,7 +534,6 @@ pub fn count_by_status(
         })
         .collect()
 }
-
 
 /// What a moderation step changes; `None` leaves a column as it is.
 #[derive(Clone, Debug, Default, AsChangeset)]

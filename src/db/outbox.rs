@@ -345,4 +345,3 @@ fn escape_like(word: &str) -> String {
     }
     escaped
 }
-

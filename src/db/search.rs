@@ -55,7 +55,12 @@ pub fn fts5_match(query: &SearchQuery, reach: Reach) -> String {
             }
         }
     };
-    query.items.iter().map(item).collect::<Vec<_>>().join(" AND ")
+    query
+        .items
+        .iter()
+        .map(item)
+        .collect::<Vec<_>>()
+        .join(" AND ")
 }
 
 #[cfg(test)]

@@ -60,7 +60,11 @@ pub fn text_terms(text: &str) -> String {
 /// space-separated; `None` when there are none (an erased author without an
 /// organisation).
 pub fn author_terms(parts: &[Option<&str>]) -> Option<String> {
-    let words: Vec<String> = parts.iter().flatten().flat_map(|part| words(part)).collect();
+    let words: Vec<String> = parts
+        .iter()
+        .flatten()
+        .flat_map(|part| words(part))
+        .collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
 
@@ -141,12 +145,13 @@ mod tests {
             .collect();
         assert_eq!(
             texts,
-            [vec!["pist"], vec!["vial", "alber"], vec!["mar", "ross", "exampl", "org"]]
+            [
+                vec!["pist"],
+                vec!["vial", "alber"],
+                vec!["mar", "ross", "exampl", "org"]
+            ]
         );
-        assert_eq!(
-            query.items[2].author,
-            ["maria", "rossi", "example", "org"]
-        );
+        assert_eq!(query.items[2].author, ["maria", "rossi", "example", "org"]);
         assert!(SearchQuery::parse("della, il ; \"e\"").is_empty());
         assert!(SearchQuery::parse("%").is_empty());
         assert_eq!(SearchQuery::parse("\"piste ciclabili").items.len(), 1);

@@ -29,7 +29,7 @@ CREATE TRIGGER contributions_fts_delete AFTER DELETE ON contributions BEGIN
     INSERT INTO contributions_fts (contributions_fts, rowid, search_title, search_body, search_author)
     VALUES ('delete', old.seq, old.search_title, old.search_body, old.search_author);
 END;
-CREATE TRIGGER contributions_fts_update AFTER UPDATE OF search_title, search_body, search_author
+CREATE TRIGGER contributions_fts_update AFTER UPDATE OF seq, search_title, search_body, search_author
 ON contributions BEGIN
     INSERT INTO contributions_fts (contributions_fts, rowid, search_title, search_body, search_author)
     VALUES ('delete', old.seq, old.search_title, old.search_body, old.search_author);

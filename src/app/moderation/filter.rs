@@ -5,8 +5,8 @@ use chrono::{DateTime, NaiveDateTime};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::app::AppError;
 use crate::app::listing;
+use crate::app::AppError;
 use crate::db::contributions::{ModerationFilter, Order};
 use crate::db::{tags, thematic_areas, DbConnection};
 use crate::domain::query::{parse_quartiere, query_list, query_text};

@@ -245,7 +245,10 @@ pub async fn queue_page(
     let areas = area_names(state).await?;
     let (rows, problems) = match errors.finish(Some(())) {
         Ok(()) => match queue::list(state, filter, order, after, PAGE_SIZE).await {
-            Ok(page) => (page.details.into_iter().zip(page.positions).collect(), Vec::new()),
+            Ok(page) => (
+                page.details.into_iter().zip(page.positions).collect(),
+                Vec::new(),
+            ),
             Err(error) => {
                 let error = ApiError::from(error);
                 if actix_web::ResponseError::status_code(&error).is_client_error() {

@@ -151,15 +151,10 @@ pub async fn show_list(
         })
         .collect();
     let (mut rows, status) = if problems.is_empty() {
-        let rows = public::list_published(
-            &state,
-            filter.clone(),
-            Order::Publication,
-            after,
-            PER_PAGE,
-        )
-        .await?
-        .rows;
+        let rows =
+            public::list_published(&state, filter.clone(), Order::Publication, after, PER_PAGE)
+                .await?
+                .rows;
         (rows, HttpResponse::Ok())
     } else {
         (Vec::new(), HttpResponse::UnprocessableEntity())
