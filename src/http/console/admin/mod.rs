@@ -2,7 +2,10 @@
 //! lists the chores; each chore's module registers its own routes in
 //! [`routes`] and its page in [`CHORES`].
 
+mod audit_log;
+mod erasure;
 mod index;
+mod outbox;
 
 use actix_web::web;
 
@@ -63,5 +66,27 @@ pub const CHORES: &[Chore] = &[
 
 /// The administration routes, under `/console`.
 pub fn routes(config: &mut web::ServiceConfig) {
-    config.route("/admin", web::get().to(index::show_admin_index));
+    config
+        .route("/admin", web::get().to(index::show_admin_index))
+        .route("/admin/registro", web::get().to(audit_log::show_audit_log))
+        .route("/admin/email", web::get().to(outbox::show_outbox))
+        .route("/admin/email/ritenta", web::post().to(outbox::retry_failed))
+        .route("/admin/email/{id}", web::get().to(outbox::show_message))
+        .route(
+            "/admin/email/{id}/ritenta",
+            web::post().to(outbox::retry_message),
+        )
+        .route(
+            "/admin/cancellazioni",
+            web::get().to(erasure::show_request_form),
+        )
+        .route("/admin/cancellazioni", web::post().to(erasure::erase))
+        .route(
+            "/admin/cancellazioni/conferma",
+            web::post().to(erasure::confirm),
+        )
+        .route(
+            "/admin/cancellazioni/{operation}",
+            web::get().to(erasure::show_answer),
+        );
 }

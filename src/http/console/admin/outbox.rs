@@ -1,0 +1,426 @@
+//! `/console/admin/email`: the e-mail outbox. The list (newest first,
+//! filtered by status and recipient as the JSON API filters it), one
+//! message with its headers and text, and retrying one failed message or
+//! every one (Post/Redirect/Get). The last error is shown as stored: masked
+//! when stored, blanked by an erasure with the address.
+//!
+//! A message's HTML part is shown as escaped source, not rendered: the text
+//! part says the same, and nothing in an e-mail can then run or load in the
+//! console (no frame to open in the page's policy, no remote image).
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse, HttpResponseBuilder};
+use askama::Template;
+
+use crate::app::moderation::detail;
+use crate::app::outbox;
+use crate::db::outbox::OutboxRow;
+use crate::domain::{FieldErrors, MessageId, MessageKind, OutboxStatus, Role};
+use crate::error::ApiError;
+use crate::http::admin::outbox::OutboxQuery;
+use crate::http::console::labels::{moment, pick, Choice, FormProblems, Moment};
+use crate::http::console::{ConsoleError, ConsoleForm, ConsoleUser, Layout};
+use crate::http::page;
+use crate::http::pagination;
+use crate::http::AppState;
+use crate::i18n::Language;
+
+/// Messages per page.
+const PAGE_SIZE: i64 = 50;
+const PATH: &str = "/console/admin/email";
+
+pub fn status_label(status: OutboxStatus, language: Language) -> &'static str {
+    match status {
+        OutboxStatus::Pending => pick(language, "in coda", "queued"),
+        OutboxStatus::Sent => pick(language, "inviato", "sent"),
+        OutboxStatus::Failed => pick(language, "non riuscito", "failed"),
+        OutboxStatus::Cancelled => pick(language, "annullato", "cancelled"),
+    }
+}
+
+fn kind_label(kind: MessageKind, language: Language) -> &'static str {
+    match kind {
+        MessageKind::Acknowledgement => pick(language, "conferma di ricezione", "acknowledgement"),
+        MessageKind::Outcome => pick(language, "esito", "outcome"),
+        MessageKind::Digest => pick(language, "riepilogo per lo staff", "staff digest"),
+        MessageKind::TargetReached => pick(language, "obiettivo raggiunto", "target reached"),
+        MessageKind::SignInLink => pick(language, "collegamento di accesso", "sign-in link"),
+    }
+}
+
+/// The filter form as typed: one value per field, trimmed, empty for "any".
+#[derive(Debug, Default)]
+pub struct OutboxFilters {
+    pairs: Vec<(String, String)>,
+}
+
+impl OutboxFilters {
+    const FIELDS: [&'static str; 4] = ["status", "recipient", "sort", "cursor"];
+
+    fn from_pairs(pairs: &[(String, String)]) -> OutboxFilters {
+        let mut kept: Vec<(String, String)> = Vec::new();
+        for (name, value) in pairs {
+            let value = value.trim();
+            let known = OutboxFilters::FIELDS.contains(&name.as_str());
+            if known && !value.is_empty() && !kept.iter().any(|(n, _)| n == name) {
+                kept.push((name.clone(), value.to_owned()));
+            }
+        }
+        OutboxFilters { pairs: kept }
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn value(&self, name: &str) -> &str {
+        self.get(name).unwrap_or("")
+    }
+
+    pub fn oldest_first(&self) -> bool {
+        self.value("sort") == "oldest"
+    }
+
+    fn api_query(&self) -> OutboxQuery {
+        let owned = |name| self.get(name).map(str::to_owned);
+        OutboxQuery {
+            status: owned("status"),
+            recipient: owned("recipient"),
+            cursor: owned("cursor"),
+            limit: None,
+        }
+    }
+
+    /// The list's address for these filters, at `cursor`.
+    fn href(&self, cursor: Option<&str>) -> String {
+        let mut kept: Vec<(&str, &str)> = self
+            .pairs
+            .iter()
+            .filter(|(n, _)| n != "cursor")
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        kept.extend(cursor.map(|c| ("cursor", c)));
+        match serde_urlencoded::to_string(kept).unwrap_or_default() {
+            query if query.is_empty() => PATH.to_owned(),
+            query => format!("{PATH}?{query}"),
+        }
+    }
+}
+
+/// One message as a row of the list.
+pub struct MessageLine {
+    pub id: String,
+    pub created: Moment,
+    pub recipient: String,
+    pub subject: String,
+    pub kind: &'static str,
+    pub status: &'static str,
+    pub status_code: &'static str,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+}
+
+fn recipient_text(row: &OutboxRow, language: Language) -> String {
+    if row.recipient_erased() {
+        pick(language, "indirizzo cancellato", "address erased").to_owned()
+    } else {
+        row.recipient.clone()
+    }
+}
+
+impl MessageLine {
+    fn new(row: OutboxRow, language: Language) -> MessageLine {
+        MessageLine {
+            id: row.id.to_string(),
+            created: moment(row.created_at, language),
+            recipient: recipient_text(&row, language),
+            kind: kind_label(row.kind, language),
+            status: status_label(row.status, language),
+            status_code: row.status.as_str(),
+            attempts: row.attempts,
+            subject: row.subject,
+            last_error: row.last_error,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/admin/outbox.html")]
+struct OutboxPage {
+    layout: Layout,
+    filters: OutboxFilters,
+    statuses: Vec<Choice>,
+    lines: Vec<MessageLine>,
+    failed: i64,
+    problems: FormProblems,
+    notice: Option<String>,
+    next_page: Option<String>,
+    first_page: Option<String>,
+}
+
+impl OutboxPage {
+    fn label(&self, field: &str) -> &'static str {
+        let tr = |it, en| pick(self.layout.language, it, en);
+        match field {
+            "status" => tr("Stato", "Status"),
+            "recipient" => tr("Destinatario", "Recipient"),
+            _ => tr("Pagina", "Page"),
+        }
+    }
+}
+
+/// The messages for `filters`, or what is wrong with them.
+async fn messages_for(
+    state: &AppState,
+    filters: &OutboxFilters,
+) -> Result<Result<Vec<OutboxRow>, ApiError>, ConsoleError> {
+    let query = filters.api_query();
+    let mut errors = FieldErrors::default();
+    let mut filter = query.filter(&mut errors);
+    filter.newest_first = !filters.oldest_first();
+    let after = query.after(&mut errors);
+    if let Err(invalid) = errors.finish(Some(())) {
+        return Ok(Err(invalid.into()));
+    }
+    Ok(Ok(outbox::list(state, filter, after, PAGE_SIZE).await?))
+}
+
+/// What a retry of every failed message did, as `?ritentati=N` reports it.
+fn retried_notice(query: &[(String, String)], language: Language) -> Option<String> {
+    let count = query
+        .iter()
+        .find(|(name, _)| name == "ritentati")
+        .and_then(|(_, value)| value.parse::<usize>().ok())?;
+    Some(match (count, language) {
+        (0, Language::It) => "Nessun messaggio non riuscito da ritentare.".to_owned(),
+        (0, Language::En) => "No failed message to retry.".to_owned(),
+        (1, Language::It) => "1 messaggio rimesso in coda: sarà inviato a breve.".to_owned(),
+        (1, Language::En) => "1 message queued again: it will be sent shortly.".to_owned(),
+        (n, Language::It) => format!("{n} messaggi rimessi in coda: saranno inviati a breve."),
+        (n, Language::En) => format!("{n} messages queued again: they will be sent shortly."),
+    })
+}
+
+/// `GET /console/admin/email`
+pub async fn show_outbox(
+    user: ConsoleUser,
+    state: web::Data<AppState>,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, ConsoleError> {
+    user.require(&[Role::Admin])?;
+    let language = user.language;
+    let filters = OutboxFilters::from_pairs(&query);
+    let (mut rows, problems) = match messages_for(&state, &filters).await? {
+        Ok(rows) => (rows, FormProblems::default()),
+        Err(error) => (Vec::new(), FormProblems::of(&error, language)),
+    };
+    let has_more = rows.len() as i64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    let next_page = rows.last().filter(|_| has_more).map(|last| {
+        let cursor = pagination::encode_cursor(&[last.seq]);
+        filters.href(Some(&cursor))
+    });
+    let first_page = filters.get("cursor").map(|_| filters.href(None));
+    let chosen = filters.value("status");
+    let page = OutboxPage {
+        layout: user.layout(),
+        statuses: OutboxStatus::ALL
+            .iter()
+            .map(|s| Choice::new(s.as_str(), status_label(*s, language), s.as_str() == chosen))
+            .collect(),
+        lines: rows
+            .into_iter()
+            .map(|row| MessageLine::new(row, language))
+            .collect(),
+        failed: outbox::failed_count(&state).await?,
+        notice: retried_notice(&query, language),
+        filters,
+        problems,
+        next_page,
+        first_page,
+    };
+    let status = if page.problems.is_empty() {
+        HttpResponse::Ok()
+    } else {
+        HttpResponse::UnprocessableEntity()
+    };
+    Ok(page::render(status, &page)?)
+}
+
+/// One message as its page shows it.
+pub struct MessageView {
+    pub id: String,
+    pub line: MessageLine,
+    pub from: String,
+    pub message_id: String,
+    pub next_attempt: Option<Moment>,
+    pub sent: Option<Moment>,
+    /// The contribution it is about: its reference and review page.
+    pub contribution: Option<(String, String)>,
+    /// `None` when the text is not shown (see [`MessageView::withheld`]).
+    pub body_text: Option<String>,
+    pub body_html: Option<String>,
+    /// A sign-in link's text is not shown: it would let its reader sign in
+    /// as the account it was sent to.
+    pub withheld: bool,
+    pub retriable: bool,
+}
+
+#[derive(Template)]
+#[template(path = "console/admin/message.html")]
+struct MessagePage {
+    layout: Layout,
+    m: MessageView,
+    problems: FormProblems,
+    notice: Option<String>,
+}
+
+impl MessagePage {
+    fn label(&self, _field: &str) -> &'static str {
+        pick(self.layout.language, "Messaggio", "Message")
+    }
+}
+
+fn message_in_path(raw: &str) -> Result<MessageId, ConsoleError> {
+    MessageId::parse(raw).ok_or(ConsoleError::NotFound)
+}
+
+async fn message_view(
+    state: &AppState,
+    row: OutboxRow,
+    language: Language,
+) -> Result<MessageView, ConsoleError> {
+    let contribution = match row.contribution_id {
+        Some(id) => detail::references(state, vec![id])
+            .await?
+            .get(&id)
+            .map(|reference| (reference.to_string(), format!("/console/coda/{id}"))),
+        None => None,
+    };
+    let withheld = row.kind == MessageKind::SignInLink;
+    let shown = |text: &str| (!withheld && !text.is_empty()).then(|| text.to_owned());
+    Ok(MessageView {
+        id: row.id.to_string(),
+        from: state.config.mail_from.clone(),
+        message_id: row.message_id.clone(),
+        next_attempt: (row.status == OutboxStatus::Pending)
+            .then(|| moment(row.next_attempt_at, language)),
+        sent: row.sent_at.map(|at| moment(at, language)),
+        contribution,
+        body_text: shown(&row.body_text),
+        body_html: shown(&row.body_html),
+        withheld,
+        retriable: matches!(row.status, OutboxStatus::Failed | OutboxStatus::Pending),
+        line: MessageLine::new(row, language),
+    })
+}
+
+async fn message_page(
+    state: &AppState,
+    user: &ConsoleUser,
+    id: MessageId,
+    status: HttpResponseBuilder,
+    problems: FormProblems,
+    notice: Option<String>,
+) -> Result<HttpResponse, ConsoleError> {
+    let row = outbox::find(state, id).await?;
+    let page = MessagePage {
+        layout: user.layout(),
+        m: message_view(state, row, user.language).await?,
+        problems,
+        notice,
+    };
+    Ok(page::render(status, &page)?)
+}
+
+#[derive(serde::Deserialize)]
+pub struct MessageQuery {
+    /// Set after the message was queued again.
+    ritentato: Option<String>,
+}
+
+/// `GET /console/admin/email/{id}`
+pub async fn show_message(
+    user: ConsoleUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<MessageQuery>,
+) -> Result<HttpResponse, ConsoleError> {
+    user.require(&[Role::Admin])?;
+    let id = message_in_path(&path)?;
+    let notice = query.ritentato.as_ref().map(|_| {
+        pick(
+            user.language,
+            "Messaggio rimesso in coda: sarà inviato a breve.",
+            "Message queued again: it will be sent shortly.",
+        )
+        .to_owned()
+    });
+    let ok = HttpResponse::Ok();
+    message_page(&state, &user, id, ok, FormProblems::default(), notice).await
+}
+
+fn see_other(location: String) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// `POST /console/admin/email/{id}/ritenta`: queued again, back to the
+/// message; a message sent or cancelled stays so, and its page says why.
+pub async fn retry_message(
+    ConsoleForm { user, .. }: ConsoleForm<Vec<(String, String)>>,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ConsoleError> {
+    user.require(&[Role::Admin])?;
+    let id = message_in_path(&path)?;
+    match outbox::retry(&state, user.staff.id, id).await {
+        Ok(_) => Ok(see_other(format!("{PATH}/{id}?ritentato=1"))),
+        Err(error) => {
+            let error = ApiError::from(error);
+            let status = actix_web::ResponseError::status_code(&error);
+            if status != actix_web::http::StatusCode::CONFLICT {
+                return Err(error.into());
+            }
+            let problems = FormProblems::of(&error, user.language);
+            let status = HttpResponse::build(status);
+            message_page(&state, &user, id, status, problems, None).await
+        }
+    }
+}
+
+/// `POST /console/admin/email/ritenta`: every failed message queued again,
+/// back to the list saying how many.
+pub async fn retry_failed(
+    ConsoleForm { user, .. }: ConsoleForm<Vec<(String, String)>>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ConsoleError> {
+    user.require(&[Role::Admin])?;
+    let retried = outbox::retry_failed(&state, user.staff.id).await?;
+    Ok(see_other(format!("{PATH}?ritentati={}", retried.len())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paging_links_keep_the_filters_and_replace_the_cursor() {
+        let filters = OutboxFilters::from_pairs(&[
+            ("status".into(), "failed".into()),
+            ("recipient".into(), " ".into()),
+            ("cursor".into(), "old".into()),
+            ("ritentati".into(), "3".into()),
+        ]);
+        assert_eq!(
+            filters.href(Some("new")),
+            format!("{PATH}?status=failed&cursor=new")
+        );
+        assert_eq!(filters.href(None), format!("{PATH}?status=failed"));
+        assert_eq!(OutboxFilters::default().href(None), PATH);
+    }
+}
