@@ -25,8 +25,7 @@ use crate::domain::{
 };
 
 /// What an erasure changed.
-#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
-#[serde(default)]
+#[derive(Debug, Default, Serialize, ToSchema)]
 pub struct ErasureReport {
     /// Contributions whose name and e-mail were removed.
     #[schema(format = Int64, minimum = 0)]
@@ -43,6 +42,31 @@ pub struct ErasureReport {
     /// Notes removed because they named the person.
     #[schema(format = Int64, minimum = 0)]
     pub notes_removed: u64,
+}
+
+/// An erasure's report as its audit event recorded it: an event recorded
+/// before a field existed lacks it. (Kept apart from [`ErasureReport`], whose
+/// fields the API's answer always has.)
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct RecordedReport {
+    contributions_affected: u64,
+    emails_cancelled: u64,
+    references: Vec<String>,
+    notes_edited: u64,
+    notes_removed: u64,
+}
+
+impl From<RecordedReport> for ErasureReport {
+    fn from(recorded: RecordedReport) -> ErasureReport {
+        ErasureReport {
+            contributions_affected: recorded.contributions_affected,
+            emails_cancelled: recorded.emails_cancelled,
+            references: recorded.references,
+            notes_edited: recorded.notes_edited,
+            notes_removed: recorded.notes_removed,
+        }
+    }
 }
 
 /// Whose data a request erases.
@@ -178,7 +202,8 @@ pub fn recorded_report(row: &AuditRow) -> Option<ErasureReport> {
     erasure
         .then_some(row.details.as_deref())
         .flatten()
-        .and_then(|details| serde_json::from_str(details).ok())
+        .and_then(|details| serde_json::from_str::<RecordedReport>(details).ok())
+        .map(ErasureReport::from)
 }
 
 /// Erases the subject's contributions and mail; returns the report and the
@@ -365,4 +390,36 @@ pub async fn run_if_due(db: &Db, days: u32) -> Result<(), DbError> {
         Ok(())
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{AuditEventId, TargetType};
+
+    fn event(action: AuditAction, details: &str) -> AuditRow {
+        AuditRow {
+            seq: 1,
+            id: AuditEventId::generate(),
+            actor: "system".into(),
+            action,
+            target_type: TargetType::PersonalData,
+            target_id: "x".into(),
+            from_value: None,
+            to_value: None,
+            reason: None,
+            details: Some(details.into()),
+            occurred_at: NaiveDateTime::default(),
+        }
+    }
+
+    #[test]
+    fn a_report_recorded_before_the_notes_fields_existed_is_read_with_none() {
+        let old = r#"{"contributions_affected":2,"emails_cancelled":1,"references":["RF-000001","RF-000002"]}"#;
+        let report = recorded_report(&event(AuditAction::ErasureRequest, old)).unwrap();
+        assert_eq!(report.contributions_affected, 2);
+        assert_eq!(report.references, ["RF-000001", "RF-000002"]);
+        assert_eq!((report.notes_edited, report.notes_removed), (0, 0));
+        assert!(recorded_report(&event(AuditAction::StatusChanged, old)).is_none());
+    }
 }

@@ -322,6 +322,26 @@ fn status_of(error: &ApiError) -> HttpResponseBuilder {
     HttpResponse::build(actix_web::ResponseError::status_code(error))
 }
 
+/// The confirmation page; the request form again, with the message, when
+/// the request names nobody (an unknown contribution).
+async fn confirm_or_request(
+    state: &AppState,
+    user: &ConsoleUser,
+    subject: ErasureSubject,
+    fields: &Fields,
+    problems: FormProblems,
+    status: HttpResponseBuilder,
+) -> Result<HttpResponse, ConsoleError> {
+    match confirm_page(state, user, subject, fields, problems, status).await {
+        Err(ConsoleError::Api(error)) => {
+            let error = client_error(error)?;
+            let problems = FormProblems::of(&error, user.language);
+            request_page(user, fields.clone(), problems, status_of(&error))
+        }
+        shown => shown,
+    }
+}
+
 /// `POST /console/admin/cancellazioni/conferma`: what will be erased, to
 /// confirm; nothing changes yet. A request that names nobody comes back
 /// with the message.
@@ -330,19 +350,17 @@ pub async fn confirm(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ConsoleError> {
     user.require(&[Role::Admin])?;
-    let refused = match subject_of(&fields) {
+    match subject_of(&fields) {
         Ok(subject) => {
-            let ok = HttpResponse::Ok();
             let problems = FormProblems::default();
-            match confirm_page(&state, &user, subject, &fields, problems, ok).await {
-                Err(ConsoleError::Api(error)) => client_error(error)?,
-                shown => return shown,
-            }
+            let ok = HttpResponse::Ok();
+            confirm_or_request(&state, &user, subject, &fields, problems, ok).await
         }
-        Err(error) => error,
-    };
-    let problems = FormProblems::of(&refused, user.language);
-    request_page(&user, fields, problems, status_of(&refused))
+        Err(error) => {
+            let problems = FormProblems::of(&error, user.language);
+            request_page(&user, fields, problems, status_of(&error))
+        }
+    }
 }
 
 /// `POST /console/admin/cancellazioni`: the erasure, confirmed. Done, the
@@ -384,7 +402,7 @@ pub async fn erase(
                 .map(|(field, message)| (form_field(field, &note_ids), message))
                 .collect();
             let status = status_of(&error);
-            confirm_page(&state, &user, subject, &fields, problems, status).await
+            confirm_or_request(&state, &user, subject, &fields, problems, status).await
         }
     }
 }
