@@ -107,7 +107,7 @@ async fn the_audit_log_is_newest_first_with_names_and_references_linked_to_their
     assert!(html.contains("nota aggiunta") && html.contains("in attesa → approvato"));
     assert!(
         html.contains(&format!(
-            "<a href=\"/console/coda/{first}\">{first_ref}</a>"
+            "href=\"/console/coda/{first}\" class=\"riferimento\">{first_ref}</a>"
         )),
         "{html}"
     );
@@ -476,10 +476,20 @@ async fn a_sent_message_is_not_retried_and_its_page_says_why() {
     assert!(audit_events(&app, "action=outbox_retried").await.is_empty());
 }
 
+/// The key of the first link to `/{path}/` in `text`.
+fn link_key(text: &str, path: &str) -> String {
+    let start = text.find(&format!("/{path}/")).expect(path) + path.len() + 2;
+    text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
 #[actix_web::test]
-async fn a_sign_in_links_text_is_not_shown() {
+async fn the_keys_of_private_links_are_not_shown() {
     let app = TestApp::spawn_with(manual_mail).await;
     let elena = elena(&app).await;
+    submit_from(&app, "maria.rossi@example.org", "Alberi").await;
     let asked = app
         .console_post_raw(
             None,
@@ -489,20 +499,26 @@ async fn a_sign_in_links_text_is_not_shown() {
         )
         .await;
     assert_eq!(asked.status(), 200);
-    let link = &outbox_items(&app, "status=pending").await[0];
-    assert_eq!(link["kind"], "sign_in_link");
-    let (status, page) = app
-        .console_page(
-            &elena,
-            &format!("/console/admin/email/{}", link["id"].as_str().unwrap()),
-        )
-        .await;
-    assert_eq!(status, 200);
-    assert!(
-        page.contains("collegamento di accesso non viene mostrato"),
-        "{page}"
-    );
-    assert!(!page.contains("/console/accesso/link"), "{page}");
+    let admin = app.admin().await;
+    for message in outbox_items(&app, "status=pending").await {
+        let id = message["id"].as_str().unwrap();
+        let stored = app
+            .get_json_as(&admin, &paths::api(&format!("/admin/outbox/{id}")))
+            .await;
+        let text = stored["body_text"].as_str().unwrap();
+        let keys: Vec<String> = match message["kind"].as_str().unwrap() {
+            "acknowledgement" => vec![link_key(text, "stato"), link_key(text, "conferma")],
+            _ => vec![text.split("token=").nth(1).unwrap()[..20].to_owned()],
+        };
+        let (status, page) = app
+            .console_page(&elena, &format!("/console/admin/email/{id}"))
+            .await;
+        assert_eq!(status, 200);
+        for key in keys {
+            assert!(key.len() >= 20 && !page.contains(&key), "{key}: {page}");
+        }
+        assert!(page.contains("[chiave nascosta]"), "{page}");
+    }
 }
 
 #[actix_web::test]

@@ -149,6 +149,8 @@ pub struct TargetView {
     pub kind: &'static str,
     pub text: String,
     pub href: Option<String>,
+    /// A contribution's reference, kept on one line.
+    pub is_reference: bool,
 }
 
 /// One event, as a row of the log.
@@ -279,6 +281,7 @@ fn target_view(row: &AuditRow, names: &Names, language: Language) -> TargetView 
     };
     TargetView {
         kind: target_type_label(row.target_type, language),
+        is_reference: row.target_type == TargetType::Contribution && href.is_some(),
         text,
         href,
     }

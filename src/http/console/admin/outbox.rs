@@ -6,7 +6,10 @@
 //!
 //! A message's HTML part is shown as escaped source, not rendered: the text
 //! part says the same, and nothing in an e-mail can then run or load in the
-//! console (no frame to open in the page's policy, no remote image).
+//! console (no frame to open in the page's policy, no remote image). The
+//! keys of the private links a message carries (an author's status page and
+//! address confirmation, a staff member's sign-in) are not shown: whoever
+//! reads them could act as the person the message was sent to.
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse, HttpResponseBuilder};
@@ -250,6 +253,32 @@ pub async fn show_outbox(
     Ok(page::render(status, &page)?)
 }
 
+/// Where a private link's key begins, in the links the service sends.
+const LINK_KEYS: [&str; 3] = ["/stato/", "/conferma/", "/console/accesso/link?token="];
+
+/// `text` with the key of every private link replaced by `placeholder`.
+fn without_link_keys(text: &str, placeholder: &str) -> String {
+    let is_key = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    let mut shown = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(key_start) = LINK_KEYS
+        .iter()
+        .filter_map(|prefix| rest.find(prefix).map(|at| at + prefix.len()))
+        .min()
+    {
+        shown.push_str(&rest[..key_start]);
+        let key_end = rest[key_start..]
+            .find(|c: char| !is_key(c))
+            .map_or(rest.len(), |length| key_start + length);
+        if key_end > key_start {
+            shown.push_str(placeholder);
+        }
+        rest = &rest[key_end..];
+    }
+    shown.push_str(rest);
+    shown
+}
+
 /// One message as its page shows it.
 pub struct MessageView {
     pub id: String,
@@ -260,12 +289,9 @@ pub struct MessageView {
     pub sent: Option<Moment>,
     /// The contribution it is about: its reference and review page.
     pub contribution: Option<(String, String)>,
-    /// `None` when the text is not shown (see [`MessageView::withheld`]).
+    /// The texts, private links' keys withheld; `None` once erased.
     pub body_text: Option<String>,
     pub body_html: Option<String>,
-    /// A sign-in link's text is not shown: it would let its reader sign in
-    /// as the account it was sent to.
-    pub withheld: bool,
     pub retriable: bool,
 }
 
@@ -300,8 +326,8 @@ async fn message_view(
             .map(|reference| (reference.to_string(), format!("/console/coda/{id}"))),
         None => None,
     };
-    let withheld = row.kind == MessageKind::SignInLink;
-    let shown = |text: &str| (!withheld && !text.is_empty()).then(|| text.to_owned());
+    let placeholder = pick(language, "[chiave nascosta]", "[key withheld]");
+    let shown = |text: &str| (!text.is_empty()).then(|| without_link_keys(text, placeholder));
     Ok(MessageView {
         id: row.id.to_string(),
         from: state.config.mail_from.clone(),
@@ -312,7 +338,6 @@ async fn message_view(
         contribution,
         body_text: shown(&row.body_text),
         body_html: shown(&row.body_html),
-        withheld,
         retriable: matches!(row.status, OutboxStatus::Failed | OutboxStatus::Pending),
         line: MessageLine::new(row, language),
     })
@@ -407,6 +432,18 @@ pub async fn retry_failed(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn private_links_lose_their_keys_and_nothing_else() {
+        let text =
+            "Stato: http://x/stato/AbC-_9. Conferma: <a href=\"http://x/conferma/k2C\">qui</a>\n\
+                    Accesso: http://x/console/accesso/link?token=rfl_Zz9 e /stato/ senza chiave";
+        assert_eq!(
+            without_link_keys(text, "[k]"),
+            "Stato: http://x/stato/[k]. Conferma: <a href=\"http://x/conferma/[k]\">qui</a>\n\
+             Accesso: http://x/console/accesso/link?token=[k] e /stato/ senza chiave"
+        );
+    }
 
     #[test]
     fn paging_links_keep_the_filters_and_replace_the_cursor() {
