@@ -10,6 +10,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone};
 
+use super::filters::TypedFilters;
 use crate::app::audit_log::{self, NamedEvent};
 use crate::app::moderation::detail;
 use crate::app::staff;
@@ -33,77 +34,34 @@ use crate::i18n::Language;
 const PAGE_SIZE: i64 = 50;
 const PATH: &str = "/console/admin/registro";
 
-/// The filter form as typed: one value per field, trimmed, empty for "any".
-#[derive(Debug, Default)]
-pub struct LogFilters {
-    pairs: Vec<(String, String)>,
-}
+/// The filter form's fields.
+const FIELDS: [&str; 8] = [
+    "actor",
+    "action",
+    "target_type",
+    "target",
+    "since",
+    "until",
+    "sort",
+    "cursor",
+];
 
-impl LogFilters {
-    const FIELDS: [&'static str; 8] = [
-        "actor",
-        "action",
-        "target_type",
-        "target",
-        "since",
-        "until",
-        "sort",
-        "cursor",
-    ];
-
-    fn from_pairs(pairs: Vec<(String, String)>) -> LogFilters {
-        let mut kept: Vec<(String, String)> = Vec::new();
-        for (name, value) in pairs {
-            let value = value.trim().to_owned();
-            let known = LogFilters::FIELDS.contains(&name.as_str());
-            if known && !value.is_empty() && !kept.iter().any(|(n, _)| *n == name) {
-                kept.push((name, value));
-            }
-        }
-        LogFilters { pairs: kept }
-    }
-
-    /// The value typed for `name`, or empty.
-    pub fn value(&self, name: &str) -> &str {
-        self.get(name).unwrap_or("")
-    }
-
-    fn get(&self, name: &str) -> Option<&str> {
-        self.pairs
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The API's query for these filters, the dates read in Rome time.
-    fn api_query(&self) -> AuditLogQuery {
-        let owned = |name| self.get(name).map(str::to_owned);
-        AuditLogQuery {
-            actor: owned("actor"),
-            action: owned("action"),
-            target: owned("target"),
-            target_type: owned("target_type"),
-            since: self
-                .get("since")
-                .map(|raw| rome_instant(raw, PeriodEdge::Start)),
-            until: self
-                .get("until")
-                .map(|raw| rome_instant(raw, PeriodEdge::End)),
-            sort: owned("sort"),
-            cursor: owned("cursor"),
-            limit: None,
-        }
-    }
-
-    /// These filters as a query string, without the cursor.
-    fn without_cursor(&self) -> String {
-        let kept: Vec<&(String, String)> =
-            self.pairs.iter().filter(|(n, _)| n != "cursor").collect();
-        serde_urlencoded::to_string(kept).unwrap_or_default()
-    }
-
-    pub fn oldest_first(&self) -> bool {
-        self.value("sort") == "occurred_at"
+/// The API's query for the filters typed, the dates read in Rome time.
+fn api_query(filters: &TypedFilters) -> AuditLogQuery {
+    AuditLogQuery {
+        actor: filters.owned("actor"),
+        action: filters.owned("action"),
+        target: filters.owned("target"),
+        target_type: filters.owned("target_type"),
+        since: filters
+            .get("since")
+            .map(|raw| rome_instant(raw, PeriodEdge::Start)),
+        until: filters
+            .get("until")
+            .map(|raw| rome_instant(raw, PeriodEdge::End)),
+        sort: filters.owned("sort"),
+        cursor: filters.owned("cursor"),
+        limit: None,
     }
 }
 
@@ -177,7 +135,8 @@ struct Names {
 #[template(path = "console/admin/audit_log.html")]
 struct AuditLogPage {
     layout: Layout,
-    filters: LogFilters,
+    filters: TypedFilters,
+    oldest_first: bool,
     actions: Vec<Choice>,
     target_types: Vec<Choice>,
     lines: Vec<LogLine>,
@@ -337,30 +296,12 @@ async fn names_for(state: &AppState, events: &[NamedEvent]) -> Result<Names, Con
     })
 }
 
-/// The log's address for the query `base`, at `cursor`.
-fn log_href(base: &str, cursor: Option<&str>) -> String {
-    let mut query = base.to_owned();
-    if let Some(cursor) = cursor {
-        let cursor = serde_urlencoded::to_string([("cursor", cursor)]).unwrap_or_default();
-        query = if query.is_empty() {
-            cursor
-        } else {
-            format!("{query}&{cursor}")
-        };
-    }
-    if query.is_empty() {
-        PATH.to_owned()
-    } else {
-        format!("{PATH}?{query}")
-    }
-}
-
 /// The events for `filters`, or what is wrong with them.
 async fn events_for(
     state: &AppState,
-    filters: &LogFilters,
+    filters: &TypedFilters,
 ) -> Result<Result<Vec<NamedEvent>, ApiError>, ConsoleError> {
-    let api_query = filters.api_query();
+    let api_query = api_query(filters);
     let mut errors = FieldErrors::default();
     let query = api_query.query(&mut errors);
     let after = pagination::decode_cursor(api_query.cursor.as_deref(), 1, &mut errors);
@@ -400,19 +341,18 @@ pub async fn show_audit_log(
 ) -> Result<HttpResponse, ConsoleError> {
     user.require(&[Role::Admin])?;
     let language = user.language;
-    let filters = LogFilters::from_pairs(query.into_inner());
+    let filters = TypedFilters::from_query(&query, &FIELDS);
     let (mut events, problems) = match events_for(&state, &filters).await? {
         Ok(events) => (events, FormProblems::default()),
         Err(error) => (Vec::new(), FormProblems::of(&error, language)),
     };
     let has_more = events.len() as i64 > PAGE_SIZE;
     events.truncate(PAGE_SIZE as usize);
-    let base = filters.without_cursor();
     let next_page = events.last().filter(|_| has_more).map(|last| {
         let cursor = pagination::encode_cursor(&[last.row.seq]);
-        log_href(&base, Some(&cursor))
+        filters.href(PATH, Some(&cursor))
     });
-    let first_page = filters.get("cursor").map(|_| log_href(&base, None));
+    let first_page = filters.get("cursor").map(|_| filters.href(PATH, None));
     let names = names_for(&state, &events).await?;
     let lines = events
         .into_iter()
@@ -432,6 +372,7 @@ pub async fn show_audit_log(
             TargetType::as_str,
             |t| target_type_label(t, language),
         ),
+        oldest_first: filters.value("sort") == "occurred_at",
         filters,
         lines,
         problems,
@@ -476,19 +417,5 @@ mod tests {
         for raw in ["2026-12-04T10:00:00Z", "ieri", "2026-13-01", "04/12/2026"] {
             assert_eq!(rome_instant(raw, PeriodEdge::Start), raw);
         }
-    }
-
-    #[test]
-    fn filters_keep_the_first_value_of_known_fields() {
-        let filters = LogFilters::from_pairs(vec![
-            ("actor".into(), " anna ".into()),
-            ("actor".into(), "marco".into()),
-            ("action".into(), "".into()),
-            ("other".into(), "x".into()),
-            ("cursor".into(), "abc".into()),
-        ]);
-        assert_eq!(filters.value("actor"), "anna");
-        assert_eq!(filters.get("action"), None);
-        assert_eq!(filters.without_cursor(), "actor=anna");
     }
 }

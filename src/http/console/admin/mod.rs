@@ -4,6 +4,7 @@
 
 mod audit_log;
 mod erasure;
+mod filters;
 mod index;
 mod outbox;
 

@@ -15,6 +15,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse, HttpResponseBuilder};
 use askama::Template;
 
+use super::filters::TypedFilters;
 use crate::app::moderation::detail;
 use crate::app::outbox;
 use crate::db::outbox::OutboxRow;
@@ -51,66 +52,20 @@ fn kind_label(kind: MessageKind, language: Language) -> &'static str {
     }
 }
 
-/// The filter form as typed: one value per field, trimmed, empty for "any".
-#[derive(Debug, Default)]
-pub struct OutboxFilters {
-    pairs: Vec<(String, String)>,
+/// The filter form's fields.
+const FIELDS: [&str; 4] = ["status", "recipient", "sort", "cursor"];
+
+fn api_query(filters: &TypedFilters) -> OutboxQuery {
+    OutboxQuery {
+        status: filters.owned("status"),
+        recipient: filters.owned("recipient"),
+        cursor: filters.owned("cursor"),
+        limit: None,
+    }
 }
 
-impl OutboxFilters {
-    const FIELDS: [&'static str; 4] = ["status", "recipient", "sort", "cursor"];
-
-    fn from_pairs(pairs: &[(String, String)]) -> OutboxFilters {
-        let mut kept: Vec<(String, String)> = Vec::new();
-        for (name, value) in pairs {
-            let value = value.trim();
-            let known = OutboxFilters::FIELDS.contains(&name.as_str());
-            if known && !value.is_empty() && !kept.iter().any(|(n, _)| n == name) {
-                kept.push((name.clone(), value.to_owned()));
-            }
-        }
-        OutboxFilters { pairs: kept }
-    }
-
-    fn get(&self, name: &str) -> Option<&str> {
-        self.pairs
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    pub fn value(&self, name: &str) -> &str {
-        self.get(name).unwrap_or("")
-    }
-
-    pub fn oldest_first(&self) -> bool {
-        self.value("sort") == "oldest"
-    }
-
-    fn api_query(&self) -> OutboxQuery {
-        let owned = |name| self.get(name).map(str::to_owned);
-        OutboxQuery {
-            status: owned("status"),
-            recipient: owned("recipient"),
-            cursor: owned("cursor"),
-            limit: None,
-        }
-    }
-
-    /// The list's address for these filters, at `cursor`.
-    fn href(&self, cursor: Option<&str>) -> String {
-        let mut kept: Vec<(&str, &str)> = self
-            .pairs
-            .iter()
-            .filter(|(n, _)| n != "cursor")
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
-        kept.extend(cursor.map(|c| ("cursor", c)));
-        match serde_urlencoded::to_string(kept).unwrap_or_default() {
-            query if query.is_empty() => PATH.to_owned(),
-            query => format!("{PATH}?{query}"),
-        }
-    }
+fn oldest_first(filters: &TypedFilters) -> bool {
+    filters.value("sort") == "oldest"
 }
 
 /// One message as a row of the list.
@@ -154,7 +109,8 @@ impl MessageLine {
 #[template(path = "console/admin/outbox.html")]
 struct OutboxPage {
     layout: Layout,
-    filters: OutboxFilters,
+    filters: TypedFilters,
+    oldest_first: bool,
     statuses: Vec<Choice>,
     lines: Vec<MessageLine>,
     failed: i64,
@@ -178,12 +134,12 @@ impl OutboxPage {
 /// The messages for `filters`, or what is wrong with them.
 async fn messages_for(
     state: &AppState,
-    filters: &OutboxFilters,
+    filters: &TypedFilters,
 ) -> Result<Result<Vec<OutboxRow>, ApiError>, ConsoleError> {
-    let query = filters.api_query();
+    let query = api_query(filters);
     let mut errors = FieldErrors::default();
     let mut filter = query.filter(&mut errors);
-    filter.newest_first = !filters.oldest_first();
+    filter.newest_first = !oldest_first(filters);
     let after = query.after(&mut errors);
     if let Err(invalid) = errors.finish(Some(())) {
         return Ok(Err(invalid.into()));
@@ -215,7 +171,7 @@ pub async fn show_outbox(
 ) -> Result<HttpResponse, ConsoleError> {
     user.require(&[Role::Admin])?;
     let language = user.language;
-    let filters = OutboxFilters::from_pairs(&query);
+    let filters = TypedFilters::from_query(&query, &FIELDS);
     let (mut rows, problems) = match messages_for(&state, &filters).await? {
         Ok(rows) => (rows, FormProblems::default()),
         Err(error) => (Vec::new(), FormProblems::of(&error, language)),
@@ -224,9 +180,9 @@ pub async fn show_outbox(
     rows.truncate(PAGE_SIZE as usize);
     let next_page = rows.last().filter(|_| has_more).map(|last| {
         let cursor = pagination::encode_cursor(&[last.seq]);
-        filters.href(Some(&cursor))
+        filters.href(PATH, Some(&cursor))
     });
-    let first_page = filters.get("cursor").map(|_| filters.href(None));
+    let first_page = filters.get("cursor").map(|_| filters.href(PATH, None));
     let chosen = filters.value("status");
     let page = OutboxPage {
         layout: user.layout(),
@@ -240,6 +196,7 @@ pub async fn show_outbox(
             .collect(),
         failed: outbox::failed_count(&state).await?,
         notice: retried_notice(&query, language),
+        oldest_first: oldest_first(&filters),
         filters,
         problems,
         next_page,
@@ -443,21 +400,5 @@ mod tests {
             "Stato: http://x/stato/[k]. Conferma: <a href=\"http://x/conferma/[k]\">qui</a>\n\
              Accesso: http://x/console/accesso/link?token=[k] e /stato/ senza chiave"
         );
-    }
-
-    #[test]
-    fn paging_links_keep_the_filters_and_replace_the_cursor() {
-        let filters = OutboxFilters::from_pairs(&[
-            ("status".into(), "failed".into()),
-            ("recipient".into(), " ".into()),
-            ("cursor".into(), "old".into()),
-            ("ritentati".into(), "3".into()),
-        ]);
-        assert_eq!(
-            filters.href(Some("new")),
-            format!("{PATH}?status=failed&cursor=new")
-        );
-        assert_eq!(filters.href(None), format!("{PATH}?status=failed"));
-        assert_eq!(OutboxFilters::default().href(None), PATH);
     }
 }
