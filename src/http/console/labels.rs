@@ -8,7 +8,7 @@ use crate::domain::{AuthorKind, Channel, ContributionStatus};
 use crate::i18n::format::{italian_moment, rome_time};
 use crate::i18n::Language;
 
-/// The Italian or the English text, for `language`.
+/// The text in `language`.
 pub fn pick(language: Language, it: &'static str, en: &'static str) -> &'static str {
     match language {
         Language::It => it,
@@ -105,43 +105,6 @@ pub fn problem_lines(error: &crate::error::ApiError, language: Language) -> Vec<
             .map(|field| format!("{}: {}", field.field, field.message)),
     );
     lines
-}
-
-/// What a refused form gets back: what went wrong, and each invalid
-/// field's message, to show beside its input (`aria-describedby`) and in
-/// the summary above the form.
-#[derive(Debug, Default)]
-pub struct FormProblems {
-    pub detail: Option<String>,
-    /// (field, message), the field named as the JSON API names it.
-    pub fields: Vec<(String, String)>,
-}
-
-impl FormProblems {
-    pub fn of(error: &crate::error::ApiError, language: Language) -> FormProblems {
-        let problem = error.problem(language);
-        FormProblems {
-            detail: Some(problem.detail),
-            fields: problem
-                .errors
-                .unwrap_or_default()
-                .into_iter()
-                .map(|field| (field.field, field.message))
-                .collect(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.detail.is_none() && self.fields.is_empty()
-    }
-
-    /// The message for `field`, if it was refused.
-    pub fn message(&self, field: &str) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|(name, _)| name == field)
-            .map(|(_, message)| message.as_str())
-    }
 }
 
 /// The five Quartieri as options; `selected` says which are chosen.

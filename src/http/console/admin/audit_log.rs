@@ -11,6 +11,7 @@ use askama::Template;
 use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone};
 
 use super::filters::TypedFilters;
+use super::forms::Refusal;
 use crate::app::audit_log::{self, NamedEvent};
 use crate::app::moderation::detail;
 use crate::app::staff;
@@ -22,7 +23,7 @@ use crate::domain::{
 };
 use crate::error::ApiError;
 use crate::http::admin::audit_log::AuditLogQuery;
-use crate::http::console::labels::{self, moment, pick, Choice, FormProblems, Moment};
+use crate::http::console::labels::{self, moment, pick, Choice, Moment};
 use crate::http::console::{ConsoleError, ConsoleUser, Layout};
 use crate::http::page;
 use crate::http::pagination;
@@ -140,7 +141,7 @@ struct AuditLogPage {
     actions: Vec<Choice>,
     target_types: Vec<Choice>,
     lines: Vec<LogLine>,
-    problems: FormProblems,
+    refusal: Refusal,
     next_page: Option<String>,
     first_page: Option<String>,
 }
@@ -297,29 +298,14 @@ async fn names_for(state: &AppState, events: &[NamedEvent]) -> Result<Names, Con
 }
 
 /// The events for `filters`, or what is wrong with them.
-async fn events_for(
-    state: &AppState,
-    filters: &TypedFilters,
-) -> Result<Result<Vec<NamedEvent>, ApiError>, ConsoleError> {
+async fn events_for(state: &AppState, filters: &TypedFilters) -> Result<Vec<NamedEvent>, ApiError> {
     let api_query = api_query(filters);
     let mut errors = FieldErrors::default();
     let query = api_query.query(&mut errors);
     let after = pagination::decode_cursor(api_query.cursor.as_deref(), 1, &mut errors);
-    if let Err(invalid) = errors.finish(Some(())) {
-        return Ok(Err(invalid.into()));
-    }
+    errors.finish(Some(()))?;
     let after = after.map(|parts| parts[0]);
-    match audit_log::list(state, query, after, PAGE_SIZE).await {
-        Ok(events) => Ok(Ok(events)),
-        Err(error) => {
-            let error = ApiError::from(error);
-            if actix_web::ResponseError::status_code(&error).is_client_error() {
-                Ok(Err(error))
-            } else {
-                Err(error.into())
-            }
-        }
-    }
+    Ok(audit_log::list(state, query, after, PAGE_SIZE).await?)
 }
 
 fn choices<T: Copy>(
@@ -342,9 +328,12 @@ pub async fn show_audit_log(
     user.require(&[Role::Admin])?;
     let language = user.language;
     let filters = TypedFilters::from_query(&query, &FIELDS);
-    let (mut events, problems) = match events_for(&state, &filters).await? {
-        Ok(events) => (events, FormProblems::default()),
-        Err(error) => (Vec::new(), FormProblems::of(&error, language)),
+    let (status, mut events, refusal) = match events_for(&state, &filters).await {
+        Ok(events) => (HttpResponse::Ok(), events, Refusal::default()),
+        Err(error) => {
+            let (status, refusal) = Refusal::of(error, language)?;
+            (status, Vec::new(), refusal)
+        }
     };
     let has_more = events.len() as i64 > PAGE_SIZE;
     events.truncate(PAGE_SIZE as usize);
@@ -375,14 +364,9 @@ pub async fn show_audit_log(
         oldest_first: filters.value("sort") == "occurred_at",
         filters,
         lines,
-        problems,
+        refusal,
         next_page,
         first_page,
-    };
-    let status = if page.problems.is_empty() {
-        HttpResponse::Ok()
-    } else {
-        HttpResponse::UnprocessableEntity()
     };
     Ok(page::render(status, &page)?)
 }

@@ -10,11 +10,11 @@
 //! The forms are turned into the JSON API's request body and read by its
 //! parser, so that both name the same fields in the same words.
 
-use actix_web::http::header;
 use actix_web::{web, HttpResponse, HttpResponseBuilder};
 use askama::Template;
 use serde_json::{json, Map, Value};
 
+use super::forms::{see_other, Refusal};
 use crate::app::audit_log;
 use crate::app::erasure::{self, ErasurePreview, ErasureSubject};
 use crate::db::models::ContributionRow;
@@ -22,7 +22,7 @@ use crate::db::notes::NoteRow;
 use crate::domain::{FieldErrors, Reference, Role, TargetType};
 use crate::error::ApiError;
 use crate::http::admin::erasure::{read_request, ErasureRequest};
-use crate::http::console::labels::{self, moment, pick, FormProblems, Moment};
+use crate::http::console::labels::{self, moment, pick, Moment};
 use crate::http::console::{ConsoleError, ConsoleForm, ConsoleUser, Layout};
 use crate::http::input::{DocumentedBody, JsonObject};
 use crate::http::page;
@@ -108,14 +108,14 @@ fn request_body(fields: &Fields) -> (Map<String, Value>, Vec<String>) {
 }
 
 /// The API's `notes[2].text` as the form's `nota-{id}`.
-fn form_field(field: String, note_ids: &[String]) -> String {
+fn form_field(field: &str, note_ids: &[String]) -> String {
     let index = field
         .strip_prefix("notes[")
         .and_then(|rest| rest.split(']').next())
         .and_then(|index| index.parse::<usize>().ok());
     match index.and_then(|index| note_ids.get(index)) {
         Some(id) => format!("nota-{id}"),
-        None => field,
+        None => field.to_owned(),
     }
 }
 
@@ -135,7 +135,7 @@ fn label(field: &str, language: Language) -> &'static str {
 struct RequestPage {
     layout: Layout,
     fields: Fields,
-    problems: FormProblems,
+    refusal: Refusal,
 }
 
 impl RequestPage {
@@ -151,13 +151,13 @@ impl RequestPage {
 fn request_page(
     user: &ConsoleUser,
     fields: Fields,
-    problems: FormProblems,
+    refusal: Refusal,
     status: HttpResponseBuilder,
 ) -> Result<HttpResponse, ConsoleError> {
     let page = RequestPage {
         layout: user.layout(),
         fields,
-        problems,
+        refusal,
     };
     Ok(page::render(status, &page)?)
 }
@@ -165,12 +165,7 @@ fn request_page(
 /// `GET /console/admin/cancellazioni`
 pub async fn show_request_form(user: ConsoleUser) -> Result<HttpResponse, ConsoleError> {
     user.require(&[Role::Admin])?;
-    request_page(
-        &user,
-        Vec::new(),
-        FormProblems::default(),
-        HttpResponse::Ok(),
-    )
+    request_page(&user, Vec::new(), Refusal::default(), HttpResponse::Ok())
 }
 
 /// A note of a contribution concerned, with what the form asks for it.
@@ -223,7 +218,7 @@ impl ContributionLine {
 /// What the confirmation form was sent with, to fill it again.
 struct ConfirmForm<'a> {
     fields: &'a Fields,
-    problems: &'a FormProblems,
+    refusal: &'a Refusal,
     language: Language,
 }
 
@@ -238,7 +233,7 @@ impl ConfirmForm<'_> {
         NoteChoice {
             action: note_action(self.fields, &id).to_owned(),
             problem: self
-                .problems
+                .refusal
                 .message(&format!("nota-{id}"))
                 .map(str::to_owned),
             author: note.author_name,
@@ -260,7 +255,7 @@ struct ConfirmPage {
     subject_value: String,
     contributions: Vec<ContributionLine>,
     notes: usize,
-    problems: FormProblems,
+    refusal: Refusal,
 }
 
 impl ConfirmPage {
@@ -274,7 +269,7 @@ async fn confirm_page(
     user: &ConsoleUser,
     subject: ErasureSubject,
     fields: &Fields,
-    problems: FormProblems,
+    refusal: Refusal,
     status: HttpResponseBuilder,
 ) -> Result<HttpResponse, ConsoleError> {
     let (subject_field, subject_value) = match &subject {
@@ -287,7 +282,7 @@ async fn confirm_page(
     } = erasure::preview(&state.db, subject).await?;
     let form = ConfirmForm {
         fields,
-        problems: &problems,
+        refusal: &refusal,
         language: user.language,
     };
     let contributions: Vec<ContributionLine> = contributions
@@ -303,23 +298,9 @@ async fn confirm_page(
         subject_value,
         notes: contributions.iter().map(|line| line.notes.len()).sum(),
         contributions,
-        problems,
+        refusal,
     };
     Ok(page::render(status, &page)?)
-}
-
-/// A client's mistake is shown on the page it came from; anything else is
-/// the console's error page.
-fn client_error(error: ApiError) -> Result<ApiError, ConsoleError> {
-    if actix_web::ResponseError::status_code(&error).is_client_error() {
-        Ok(error)
-    } else {
-        Err(error.into())
-    }
-}
-
-fn status_of(error: &ApiError) -> HttpResponseBuilder {
-    HttpResponse::build(actix_web::ResponseError::status_code(error))
 }
 
 /// The confirmation page; the request form again, with the message, when
@@ -329,17 +310,23 @@ async fn confirm_or_request(
     user: &ConsoleUser,
     subject: ErasureSubject,
     fields: &Fields,
-    problems: FormProblems,
+    refusal: Refusal,
     status: HttpResponseBuilder,
 ) -> Result<HttpResponse, ConsoleError> {
-    match confirm_page(state, user, subject, fields, problems, status).await {
-        Err(ConsoleError::Api(error)) => {
-            let error = client_error(error)?;
-            let problems = FormProblems::of(&error, user.language);
-            request_page(user, fields.clone(), problems, status_of(&error))
-        }
+    match confirm_page(state, user, subject, fields, refusal, status).await {
+        Err(ConsoleError::Api(error)) => refused_request(user, fields.clone(), error),
         shown => shown,
     }
+}
+
+/// The request form again, saying why `error` refused it.
+fn refused_request(
+    user: &ConsoleUser,
+    fields: Fields,
+    error: ApiError,
+) -> Result<HttpResponse, ConsoleError> {
+    let (status, refusal) = Refusal::of(error, user.language)?;
+    request_page(user, fields, refusal, status)
 }
 
 /// `POST /console/admin/cancellazioni/conferma`: what will be erased, to
@@ -352,14 +339,10 @@ pub async fn confirm(
     user.require(&[Role::Admin])?;
     match subject_of(&fields) {
         Ok(subject) => {
-            let problems = FormProblems::default();
             let ok = HttpResponse::Ok();
-            confirm_or_request(&state, &user, subject, &fields, problems, ok).await
+            confirm_or_request(&state, &user, subject, &fields, Refusal::default(), ok).await
         }
-        Err(error) => {
-            let problems = FormProblems::of(&error, user.language);
-            request_page(&user, fields, problems, status_of(&error))
-        }
+        Err(error) => refused_request(&user, fields, error),
     }
 }
 
@@ -373,10 +356,7 @@ pub async fn erase(
     user.require(&[Role::Admin])?;
     let subject = match subject_of(&fields) {
         Ok(subject) => subject,
-        Err(error) => {
-            let problems = FormProblems::of(&error, user.language);
-            return request_page(&user, fields, problems, status_of(&error));
-        }
+        Err(error) => return refused_request(&user, fields, error),
     };
     let (body, note_ids) = request_body(&fields);
     let erased = match parse(body) {
@@ -390,19 +370,13 @@ pub async fn erase(
         Err(error) => Err(error),
     };
     match erased {
-        Ok(answer) => Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, format!("{PATH}/{}", answer.operation)))
-            .finish()),
+        Ok(answer) => Ok(see_other(format!("{PATH}/{}", answer.operation))),
         Err(error) => {
-            let error = client_error(error)?;
-            let mut problems = FormProblems::of(&error, user.language);
-            problems.fields = problems
-                .fields
-                .into_iter()
-                .map(|(field, message)| (form_field(field, &note_ids), message))
-                .collect();
-            let status = status_of(&error);
-            confirm_or_request(&state, &user, subject, &fields, problems, status).await
+            let (status, mut refusal) = Refusal::of(error, user.language)?;
+            for refused in &mut refusal.fields {
+                refused.field = form_field(&refused.field, &note_ids);
+            }
+            confirm_or_request(&state, &user, subject, &fields, refusal, status).await
         }
     }
 }
@@ -478,7 +452,7 @@ mod tests {
             })
         );
         assert_eq!(ids, ["b", "c"]);
-        assert_eq!(form_field("notes[1].id".into(), &ids), "nota-c");
-        assert_eq!(form_field("email".into(), &ids), "email");
+        assert_eq!(form_field("notes[1].id", &ids), "nota-c");
+        assert_eq!(form_field("email", &ids), "email");
     }
 }

@@ -3,6 +3,8 @@
 //! it does not know. Kept to fill the form again and to build the paging
 //! links.
 
+use super::forms::with_query;
+
 #[derive(Debug, Default)]
 pub struct TypedFilters {
     pairs: Vec<(String, String)>,
@@ -47,10 +49,7 @@ impl TypedFilters {
             .map(|(name, value)| (name.as_str(), value.as_str()))
             .collect();
         query.extend(cursor.map(|cursor| ("cursor", cursor)));
-        match serde_urlencoded::to_string(query).unwrap_or_default() {
-            query if query.is_empty() => path.to_owned(),
-            query => format!("{path}?{query}"),
-        }
+        with_query(path, &query)
     }
 }
 

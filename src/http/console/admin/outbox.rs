@@ -11,18 +11,18 @@
 //! address confirmation, a staff member's sign-in) are not shown: whoever
 //! reads them could act as the person the message was sent to.
 
-use actix_web::http::header;
 use actix_web::{web, HttpResponse, HttpResponseBuilder};
 use askama::Template;
 
 use super::filters::TypedFilters;
+use super::forms::{see_other, with_query, Refusal};
 use crate::app::moderation::detail;
 use crate::app::outbox;
 use crate::db::outbox::OutboxRow;
 use crate::domain::{FieldErrors, MessageId, MessageKind, OutboxStatus, Role};
 use crate::error::ApiError;
 use crate::http::admin::outbox::OutboxQuery;
-use crate::http::console::labels::{moment, pick, Choice, FormProblems, Moment};
+use crate::http::console::labels::{moment, pick, Choice, Moment};
 use crate::http::console::{ConsoleError, ConsoleForm, ConsoleUser, Layout};
 use crate::http::page;
 use crate::http::pagination;
@@ -114,7 +114,7 @@ struct OutboxPage {
     statuses: Vec<Choice>,
     lines: Vec<MessageLine>,
     failed: i64,
-    problems: FormProblems,
+    refusal: Refusal,
     notice: Option<String>,
     next_page: Option<String>,
     first_page: Option<String>,
@@ -135,16 +135,14 @@ impl OutboxPage {
 async fn messages_for(
     state: &AppState,
     filters: &TypedFilters,
-) -> Result<Result<Vec<OutboxRow>, ApiError>, ConsoleError> {
+) -> Result<Vec<OutboxRow>, ApiError> {
     let query = api_query(filters);
     let mut errors = FieldErrors::default();
     let mut filter = query.filter(&mut errors);
     filter.newest_first = !oldest_first(filters);
     let after = query.after(&mut errors);
-    if let Err(invalid) = errors.finish(Some(())) {
-        return Ok(Err(invalid.into()));
-    }
-    Ok(Ok(outbox::list(state, filter, after, PAGE_SIZE).await?))
+    errors.finish(Some(()))?;
+    Ok(outbox::list(state, filter, after, PAGE_SIZE).await?)
 }
 
 /// What a retry of every failed message did, as `?ritentati=N` reports it.
@@ -172,9 +170,12 @@ pub async fn show_outbox(
     user.require(&[Role::Admin])?;
     let language = user.language;
     let filters = TypedFilters::from_query(&query, &FIELDS);
-    let (mut rows, problems) = match messages_for(&state, &filters).await? {
-        Ok(rows) => (rows, FormProblems::default()),
-        Err(error) => (Vec::new(), FormProblems::of(&error, language)),
+    let (status, mut rows, refusal) = match messages_for(&state, &filters).await {
+        Ok(rows) => (HttpResponse::Ok(), rows, Refusal::default()),
+        Err(error) => {
+            let (status, refusal) = Refusal::of(error, language)?;
+            (status, Vec::new(), refusal)
+        }
     };
     let has_more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
@@ -198,14 +199,9 @@ pub async fn show_outbox(
         notice: retried_notice(&query, language),
         oldest_first: oldest_first(&filters),
         filters,
-        problems,
+        refusal,
         next_page,
         first_page,
-    };
-    let status = if page.problems.is_empty() {
-        HttpResponse::Ok()
-    } else {
-        HttpResponse::UnprocessableEntity()
     };
     Ok(page::render(status, &page)?)
 }
@@ -257,7 +253,7 @@ pub struct MessageView {
 struct MessagePage {
     layout: Layout,
     m: MessageView,
-    problems: FormProblems,
+    refusal: Refusal,
     notice: Option<String>,
 }
 
@@ -305,14 +301,14 @@ async fn message_page(
     user: &ConsoleUser,
     id: MessageId,
     status: HttpResponseBuilder,
-    problems: FormProblems,
+    refusal: Refusal,
     notice: Option<String>,
 ) -> Result<HttpResponse, ConsoleError> {
     let row = outbox::find(state, id).await?;
     let page = MessagePage {
         layout: user.layout(),
         m: message_view(state, row, user.language).await?,
-        problems,
+        refusal,
         notice,
     };
     Ok(page::render(status, &page)?)
@@ -342,17 +338,12 @@ pub async fn show_message(
         .to_owned()
     });
     let ok = HttpResponse::Ok();
-    message_page(&state, &user, id, ok, FormProblems::default(), notice).await
-}
-
-fn see_other(location: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
+    message_page(&state, &user, id, ok, Refusal::default(), notice).await
 }
 
 /// `POST /console/admin/email/{id}/ritenta`: queued again, back to the
-/// message; a message sent or cancelled stays so, and its page says why.
+/// message; a message sent or cancelled stays so, and its page says why
+/// (409).
 pub async fn retry_message(
     ConsoleForm { user, .. }: ConsoleForm<Vec<(String, String)>>,
     state: web::Data<AppState>,
@@ -361,16 +352,13 @@ pub async fn retry_message(
     user.require(&[Role::Admin])?;
     let id = message_in_path(&path)?;
     match outbox::retry(&state, user.staff.id, id).await {
-        Ok(_) => Ok(see_other(format!("{PATH}/{id}?ritentato=1"))),
+        Ok(_) => Ok(see_other(with_query(
+            &format!("{PATH}/{id}"),
+            &[("ritentato", "1")],
+        ))),
         Err(error) => {
-            let error = ApiError::from(error);
-            let status = actix_web::ResponseError::status_code(&error);
-            if status != actix_web::http::StatusCode::CONFLICT {
-                return Err(error.into());
-            }
-            let problems = FormProblems::of(&error, user.language);
-            let status = HttpResponse::build(status);
-            message_page(&state, &user, id, status, problems, None).await
+            let (status, refusal) = Refusal::of(error.into(), user.language)?;
+            message_page(&state, &user, id, status, refusal, None).await
         }
     }
 }
@@ -383,7 +371,8 @@ pub async fn retry_failed(
 ) -> Result<HttpResponse, ConsoleError> {
     user.require(&[Role::Admin])?;
     let retried = outbox::retry_failed(&state, user.staff.id).await?;
-    Ok(see_other(format!("{PATH}?ritentati={}", retried.len())))
+    let count = retried.len().to_string();
+    Ok(see_other(with_query(PATH, &[("ritentati", &count)])))
 }
 
 #[cfg(test)]
