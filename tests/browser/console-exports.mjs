@@ -22,14 +22,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { checkPage, log, watch } from "./checks.mjs";
+import { checkPage, launch, log, signInWithLink, watch } from "./console-kit.mjs";
 
 const [baseArg, signInLink, downloadDir] = process.argv.slice(2);
 assert.ok(baseArg && signInLink && downloadDir, "usage: node console-exports.mjs BASE_URL SIGN_IN_LINK DOWNLOAD_DIR");
 const base = baseArg.replace(/\/$/, "");
-const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"];
 const repository = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 const TITLE = "Rastrelliere coperte in piazza Tasso";
@@ -50,13 +47,6 @@ async function submitKnownContribution() {
     }),
   });
   assert.equal(response.status, 201, `POST /contributions: ${await response.text()}`);
-}
-
-async function signIn(page) {
-  await page.goto(signInLink);
-  // The link's page has a button that spends it (mail scanners do not).
-  await Promise.all([page.waitForNavigation(), page.locator("main form button[type=submit]").click()]);
-  assert.match(page.url(), /\/console\/$/, `signed in: ${page.url()}`);
 }
 
 async function countShown(page) {
@@ -235,29 +225,29 @@ async function invalidFilter(page) {
   assert.match(await alert.textContent(), /Etichette: .*etichetta-inesistente/);
   assert.equal(await page.locator("a[data-formato]").count(), 0, "no downloads for invalid filters");
   assert.equal(await page.locator("#filtro-etichette").inputValue(), "etichetta-inesistente", "the value is kept");
-  await checkPage(page, "console-exports-invalid");
+  await checkPage(page, "exports-invalid");
 }
 
 async function main() {
   await submitKnownContribution();
-  const browser = await chromium.launch({ executablePath, args: FLAGS, headless: true });
+  const browser = await launch();
   try {
     const context = await browser.newContext({ locale: "it-IT", viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    const page = await context.newPage();
+    const page = await signInWithLink(context, signInLink);
+    assert.match(page.url(), /\/console\/$/, "the console's home");
     const problems = [];
     // The invalid filter's page is a 422 on purpose (loaded, or fetched by the page's script).
-    watch(page, base, problems, (response) => response.status() === 422);
-    await signIn(page);
+    watch(page, base, problems, [422]);
     await Promise.all([page.waitForNavigation(), page.getByRole("navigation").getByRole("link", { name: "Esportazioni" }).click()]);
     const everything = await countShown(page);
     assert.ok(everything > 100, `the demo data, all but spam and hidden: ${everything}`);
-    await checkPage(page, "console-exports");
+    await checkPage(page, "exports");
 
     await chooseFilters(page);
     const count = await countShown(page);
     assert.ok(count > 0 && count < everything, `the filters select some: ${count} of ${everything}`);
     assert.match(await page.locator("#conteggio").textContent(), new RegExp(`^${count} contribut`));
-    await checkPage(page, "console-exports-filtered");
+    await checkPage(page, "exports-filtered");
     log(`the filters select ${count} of ${everything}`);
 
     const files = await downloadAll(page);

@@ -26,8 +26,9 @@ export function launch() {
 
 /**
  * Collects in `problems` what no console page may do: script errors, error
- * statuses other than the documents listed in `expected` (e.g. [409, 422]
- * for refused forms, which answer with the page again), requests outside `base`.
+ * statuses other than the pages listed in `expected` (e.g. [409, 422] for
+ * refused forms, which answer with the page again, loaded or fetched by the
+ * page's script), requests outside `base`.
  */
 export function watch(page, base, problems, expected = []) {
   page.on("console", (message) => {
@@ -36,7 +37,8 @@ export function watch(page, base, problems, expected = []) {
     }
   });
   page.on("response", (response) => {
-    const refusedForm = expected.includes(response.status()) && response.request().resourceType() === "document";
+    const page = ["document", "fetch"].includes(response.request().resourceType());
+    const refusedForm = expected.includes(response.status()) && page;
     if (response.status() >= 400 && !refusedForm) problems.push(`HTTP ${response.status()}: ${response.url()}`);
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
