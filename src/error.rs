@@ -544,6 +544,9 @@ impl From<crate::app::AppError> for ApiError {
             },
             AppError::ConsultationClosed(state) => ApiError::ConsultationClosed(state),
             AppError::IdempotencyKeyReused => ApiError::IdempotencyKeyReused,
+            AppError::TooManySubmissions { retry_after } => {
+                ApiError::TooManyRequests { retry_after }
+            }
             AppError::Storage(error) => error.into(),
             AppError::Mail(crate::mail::MailError::Storage(error)) => error.into(),
             AppError::Mail(error) => ApiError::Internal(error.to_string()),

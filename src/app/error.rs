@@ -31,6 +31,9 @@ pub enum AppError {
     /// Someone else changed the record since it was read.
     #[error("stale version of the {0}")]
     StaleVersion(Resource),
+    /// The client's quota of accepted submissions is used up.
+    #[error("too many submissions")]
+    TooManySubmissions { retry_after: u64 },
     /// Only a pending contribution is claimed for review.
     #[error("a contribution in status {0} is not pending")]
     NotPending(ContributionStatus),
@@ -114,6 +117,9 @@ impl From<crate::app::submissions::SubmitFailure> for AppError {
             }
             SubmitFailure::Internal(reason) => AppError::Internal(reason),
             SubmitFailure::KeyTaken => AppError::IdempotencyKeyReused,
+            SubmitFailure::RateLimited { retry_after } => {
+                AppError::TooManySubmissions { retry_after }
+            }
         }
     }
 }

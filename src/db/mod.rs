@@ -18,6 +18,7 @@ pub mod sign_in_links;
 pub mod staff;
 pub mod status_links;
 pub mod stored;
+pub mod submission_quotas;
 pub mod tags;
 pub mod thematic_areas;
 
