@@ -11,6 +11,7 @@ pub mod indicators;
 pub mod models;
 pub mod notes;
 pub mod outbox;
+pub mod postgres_url;
 pub mod schema;
 pub mod search;
 pub mod settings;
