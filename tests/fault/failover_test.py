@@ -10,7 +10,9 @@ its processes) and the standby promoted. The test checks that:
 
 - every submission that got a 201 is on the new primary (synchronous commit);
 - in between, the service answers 503 problem+json with Retry-After: never
-  another status, never a hang (each request has a client timeout);
+  another status, never a hang (each request has a client timeout); so do
+  the public reads running beside the submissions (or 200 from the figures
+  they last had);
 - it answers 201 again within 10 s of the promotion, by itself;
 - the mail worker survived: a submission made afterwards is acknowledged.
 
@@ -37,7 +39,8 @@ import urllib.request
 BINARY = sys.argv[1] if len(sys.argv) > 1 else None
 CLIENT_TIMEOUT = 15.0  # seconds; a request taking longer is a hang
 RECOVERY_LIMIT = 10.0  # seconds from the promotion to the next 201
-LOAD_THREADS = 8
+LOAD_THREADS = 8  # submitting; one more reads
+READS = ["/api/v1/contributions", "/api/v1/indicators", "/api/v1/thematic-areas"]
 SUBMISSION = json.dumps({
     "thematic_area": "mobilita-green",
     "title": "Più piste ciclabili sui viali",
@@ -183,29 +186,46 @@ def lowercase(headers):
 
 
 class Load:
-    """Concurrent submissions; every answer is recorded with its time."""
+    """Concurrent submissions and reads; every answer is recorded with its time."""
 
     def __init__(self, base):
         self.base, self.stop, self.lock = base, threading.Event(), threading.Lock()
-        self.answers = []  # (sent_at, status, headers, body)
+        self.answers = []  # (sent_at, status, headers, body) of submissions
+        self.reads = []  # (path, status, headers, body)
         self.problems = []
+
+    def send(self, path, data):
+        sent_at = time.monotonic()
+        try:
+            return sent_at, request(f"{self.base}{path}", data)
+        except (OSError, TimeoutError) as error:  # a hang or a server gone
+            with self.lock:
+                self.problems.append(f"{path}: no answer after {time.monotonic() - sent_at:.1f} s: {error}")
+            return sent_at, None
 
     def submit_until_stopped(self):
         while not self.stop.is_set():
-            sent_at = time.monotonic()
-            try:
-                status, headers, body = request(f"{self.base}/api/v1/contributions", SUBMISSION)
-            except (OSError, TimeoutError) as error:  # a hang or a server gone
+            sent_at, answer = self.send("/api/v1/contributions", SUBMISSION)
+            if answer:
                 with self.lock:
-                    self.problems.append(f"no answer after {time.monotonic() - sent_at:.1f} s: {error}")
-                continue
-            with self.lock:
-                self.answers.append((sent_at, status, headers, body))
-            if status == 503:
-                time.sleep(0.05)  # a client that was told to wait does not hammer
+                    self.answers.append((sent_at, *answer))
+                if answer[0] == 503:
+                    time.sleep(0.05)  # a client that was told to wait does not hammer
+
+    def read_until_stopped(self):
+        turn = 0
+        while not self.stop.is_set():
+            path = READS[turn % len(READS)]
+            turn += 1
+            _, answer = self.send(path, None)
+            if answer:
+                with self.lock:
+                    self.reads.append((path, *answer))
+            time.sleep(0.05)
 
     def __enter__(self):
         self.threads = [threading.Thread(target=self.submit_until_stopped) for _ in range(LOAD_THREADS)]
+        self.threads.append(threading.Thread(target=self.read_until_stopped))
         for thread in self.threads:
             thread.start()
         return self
@@ -242,6 +262,12 @@ def start_server(clusters, workdir):
     fail(f"the server did not start on {url}")
 
 
+def check_unavailable(what, headers, body):
+    problem_json = headers.get("content-type", "").startswith("application/problem+json")
+    if not problem_json or "retry-after" not in headers or json.loads(body).get("status") != 503:
+        fail(f"{what}: a 503 without problem+json or Retry-After: {headers} {body[:200]!r}")
+
+
 def check_answers(load):
     if load.problems:
         fail(f"{len(load.problems)} requests had no answer, e.g. {load.problems[0]}")
@@ -249,13 +275,16 @@ def check_answers(load):
     for _, status, headers, body in load.answers:
         statuses[status] = statuses.get(status, 0) + 1
         if status == 503:
-            problem_json = headers.get("content-type", "").startswith("application/problem+json")
-            if not problem_json or "retry-after" not in headers or json.loads(body).get("status") != 503:
-                fail(f"a 503 without problem+json or Retry-After: {headers} {body[:200]!r}")
+            check_unavailable("a submission", headers, body)
         elif status != 201:
             fail(f"a submission answered {status}: {body[:300]!r}")
     if not statuses.get(503):
         fail("no 503 while the primary was gone: the outage was not exercised")
+    for path, status, headers, body in load.reads:
+        if status == 503:
+            check_unavailable(path, headers, body)
+        elif status != 200:
+            fail(f"GET {path} answered {status}: {body[:300]!r}")
     return statuses
 
 
@@ -307,7 +336,8 @@ def main():
             fail("the acknowledgement of a submission after the failover was not sent: "
                  "the mail worker did not survive")
         print(f"failover: {len(accepted)} acknowledged submissions all on the promoted standby; "
-              f"answers {dict(sorted(statuses.items()))}; 201 again {recovered_at - promoted_at:.1f} s "
+              f"submissions answered {dict(sorted(statuses.items()))}, {len(load.reads)} reads "
+              f"200 or 503; 201 again {recovered_at - promoted_at:.1f} s "
               f"after the promotion ({recovered_at - killed_at:.1f} s after the kill); "
               f"mail worker alive; test took {time.monotonic() - began:.0f} s", flush=True)
     finally:
