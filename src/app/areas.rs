@@ -10,6 +10,15 @@ use crate::db::thematic_areas::{self, AreaChanges};
 use crate::db::{audit, DbConnection};
 use crate::domain::{Actor, AuditEvent, FieldIssue, StaffId, ThematicAreaCode};
 
+/// Every area in display order, inactive ones included, as stored now
+/// (the admin pages change them: no list remembered from before).
+pub async fn list(services: &Services) -> Result<Vec<ThematicAreaRow>, AppError> {
+    Ok(services
+        .db
+        .read(|conn| thematic_areas::list(conn, false))
+        .await?)
+}
+
 /// A new area; `position` after the last area when absent. Positions stay
 /// 1..n: the areas from `position` on move down one.
 pub struct NewArea {

@@ -1,11 +1,15 @@
 //! Staff accounts: one path for the command line and the admin API.
 
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+
 use crate::app::console_sessions;
 use crate::app::error::unless_taken;
 use crate::app::{AppError, Resource};
 use crate::clock;
 use crate::db::staff::{self, NewStaffRow, StaffChanges, StaffRow};
-use crate::db::{audit, Db};
+use crate::db::{audit, Db, DbError};
 use crate::domain::staff::{hashes_match, token_hash, AccessToken};
 use crate::domain::{Actor, AuditEvent, EmailAddress, FieldIssue, PersonName, Role, StaffId};
 
@@ -183,6 +187,35 @@ pub async fn end_sessions(db: &Db, actor: Actor, id: StaffId) -> Result<usize, A
 /// Every account, oldest first.
 pub async fn list(db: &Db) -> Result<Vec<StaffRow>, AppError> {
     Ok(db.read(staff::list).await?)
+}
+
+/// One account, active or not.
+pub async fn find(db: &Db, id: StaffId) -> Result<StaffRow, AppError> {
+    db.read(move |conn| staff::find(conn, id))
+        .await?
+        .ok_or(AppError::NotFound(Resource::Staff))
+}
+
+/// An account as the console's staff page lists it.
+pub struct StaffOverview {
+    pub row: StaffRow,
+    /// The last console sign-in the audit log records, if any.
+    pub last_signed_in: Option<NaiveDateTime>,
+}
+
+/// Every account, oldest first, with its last console sign-in.
+pub async fn overview(db: &Db) -> Result<Vec<StaffOverview>, AppError> {
+    let (rows, sign_ins) = db
+        .read(|conn| Ok::<_, DbError>((staff::list(conn)?, audit::last_sign_ins(conn)?)))
+        .await?;
+    let sign_ins: HashMap<String, NaiveDateTime> = sign_ins.into_iter().collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| StaffOverview {
+            last_signed_in: sign_ins.get(&row.id.to_string()).copied(),
+            row,
+        })
+        .collect())
 }
 
 /// The active account holding `token`, if any; compared in constant time.

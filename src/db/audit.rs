@@ -140,3 +140,22 @@ pub fn list(
     };
     Ok(query.load(conn)?)
 }
+
+/// When each staff account last signed in to the console, from the log's
+/// `console_signed_in` events: `(staff id, time)`, one per account that
+/// ever did.
+pub fn last_sign_ins(conn: &mut DbConnection) -> Result<Vec<(String, NaiveDateTime)>, DbError> {
+    let rows: Vec<(String, Option<NaiveDateTime>)> = audit_events::table
+        .filter(audit_events::target_type.eq(TargetType::Staff))
+        .filter(audit_events::action.eq(AuditAction::ConsoleSignedIn))
+        .group_by(audit_events::target_id)
+        .select((
+            audit_events::target_id,
+            diesel::dsl::max(audit_events::occurred_at),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, at)| at.map(|at| (id, at)))
+        .collect())
+}

@@ -62,7 +62,7 @@ pub enum FieldIssue {
     OriginalOfDuplicates,
     /// An admin may not deactivate their own account.
     CannotDeactivateSelf,
-    /// The last active admin may not be deactivated.
+    /// The last active admin may be neither deactivated nor demoted.
     LastActiveAdmin,
     AlreadyExists,
     /// Neither a contribution's id nor its reference.
@@ -184,10 +184,12 @@ impl FieldIssue {
             }
             (CannotDeactivateSelf, Language::En) => "you cannot deactivate your own account".into(),
             (LastActiveAdmin, Language::It) => {
-                "è l'ultimo amministratore attivo: non può essere disattivato".into()
+                "è l'ultimo amministratore attivo: non può essere disattivato né cambiare ruolo"
+                    .into()
             }
             (LastActiveAdmin, Language::En) => {
-                "is the last active admin and cannot be deactivated".into()
+                "is the last active admin: it can be neither deactivated nor given another role"
+                    .into()
             }
             (InvalidReference, Language::It) => {
                 "deve essere un codice di ricevuta come RF-000042".into()
@@ -306,6 +308,11 @@ impl FieldErrors {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// The parsed value, or `None` with its failure noted under `field`.
+    pub fn check<T>(&mut self, field: &str, parsed: Result<T, FieldIssue>) -> Option<T> {
+        parsed.map_err(|issue| self.add(field, issue)).ok()
     }
 
     /// Whether `field` already has a failure (so it is not named twice).

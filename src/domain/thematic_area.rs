@@ -1,5 +1,6 @@
 //! Thematic areas of the "Rinasce Firenze" document.
 
+use super::text::{bounded_text, Lines};
 use super::FieldIssue;
 
 /// An area code: a lowercase ASCII slug such as `mobilita-green`.
@@ -36,6 +37,22 @@ impl ThematicAreaCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The code of a new area as an admin types it: a slug, or a message
+    /// saying what a slug is.
+    pub fn parse_new(raw: &str) -> Result<Self, FieldIssue> {
+        Self::parse(raw).map_err(|_| FieldIssue::InvalidSlug)
+    }
+}
+
+/// An area's name: 2–200 characters on one line.
+pub fn area_name(raw: &str) -> Result<String, FieldIssue> {
+    bounded_text(raw, 2, 200, Lines::Single)
+}
+
+/// An area's description: at most 2000 characters, paragraphs allowed.
+pub fn area_description(raw: &str) -> Result<String, FieldIssue> {
+    bounded_text(raw, 0, 2000, Lines::Multi)
 }
 
 /// The areas seeded on first start: code, Italian name, description.

@@ -10,8 +10,7 @@ use crate::app::areas::{self, NewArea};
 use crate::app::Resource;
 use crate::db::models::ThematicAreaRow;
 use crate::db::thematic_areas::AreaChanges;
-use crate::domain::text::{bounded_text, Lines};
-use crate::domain::{FieldIssue, ThematicAreaCode};
+use crate::domain::{thematic_area, FieldIssue, ThematicAreaCode};
 use crate::error::{ApiError, Problem};
 use crate::http::auth::Admin;
 use crate::http::extract::optional_expected_version;
@@ -62,11 +61,11 @@ impl DocumentedBody for ThematicAreaPatch {
 }
 
 fn area_name(value: Value) -> Result<String, FieldIssue> {
-    text(|raw| bounded_text(raw, 2, 200, Lines::Single))(value)
+    text(thematic_area::area_name)(value)
 }
 
 fn area_description(value: Value) -> Result<String, FieldIssue> {
-    text(|raw| bounded_text(raw, 0, 2000, Lines::Multi))(value)
+    text(thematic_area::area_description)(value)
 }
 
 fn area_position(value: Value) -> Result<i32, FieldIssue> {
@@ -112,11 +111,7 @@ pub async fn create_thematic_area(
     }: JsonFields<NewThematicArea>,
 ) -> Result<HttpResponse, ApiError> {
     let parsed = object.and_then(|mut object| {
-        let code = object.required(
-            "code",
-            &mut errors,
-            text(|raw| ThematicAreaCode::parse(raw).map_err(|_| FieldIssue::InvalidSlug)),
-        );
+        let code = object.required("code", &mut errors, text(ThematicAreaCode::parse_new));
         let name = object.required("name", &mut errors, area_name);
         let description = object.optional("description", &mut errors, area_description);
         let position = object.optional("position", &mut errors, area_position);

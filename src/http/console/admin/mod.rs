@@ -2,7 +2,11 @@
 //! lists the chores; each chore's module registers its own routes in
 //! [`routes`] and its page in [`CHORES`].
 
+mod areas;
+mod forms;
 mod index;
+mod settings;
+mod staff;
 
 use actix_web::web;
 
@@ -63,5 +67,64 @@ pub const CHORES: &[Chore] = &[
 
 /// The administration routes, under `/console`.
 pub fn routes(config: &mut web::ServiceConfig) {
-    config.route("/admin", web::get().to(index::show_admin_index));
+    config
+        .route("/admin", web::get().to(index::show_admin_index))
+        .route("/admin/personale", web::get().to(staff::show_staff))
+        .route("/admin/personale", web::post().to(staff::create_account))
+        .route(
+            "/admin/personale/{id}/ruolo",
+            web::post().to(staff::change_role),
+        )
+        .route(
+            "/admin/personale/{id}/disattiva",
+            web::get().to(staff::confirm_deactivation),
+        )
+        .route(
+            "/admin/personale/{id}/disattiva",
+            web::post().to(staff::deactivate),
+        )
+        .route(
+            "/admin/personale/{id}/riattiva",
+            web::post().to(staff::reactivate),
+        )
+        .route(
+            "/admin/personale/{id}/token",
+            web::get().to(staff::confirm_new_token),
+        )
+        .route(
+            "/admin/personale/{id}/token",
+            web::post().to(staff::issue_token),
+        )
+        .route(
+            "/admin/personale/{id}/sessioni",
+            web::get().to(staff::confirm_end_sessions),
+        )
+        .route(
+            "/admin/personale/{id}/sessioni",
+            web::post().to(staff::end_sessions),
+        )
+        .route("/admin/aree", web::get().to(areas::show_areas))
+        .route("/admin/aree", web::post().to(areas::create_area))
+        .route("/admin/aree/{code}", web::get().to(areas::show_area))
+        .route("/admin/aree/{code}", web::post().to(areas::save_area))
+        .route(
+            "/admin/aree/{code}/posizione",
+            web::post().to(areas::move_area),
+        )
+        .route(
+            "/admin/aree/{code}/disattiva",
+            web::get().to(areas::confirm_deactivation),
+        )
+        .route(
+            "/admin/aree/{code}/disattiva",
+            web::post().to(areas::deactivate_area),
+        )
+        .route(
+            "/admin/aree/{code}/riattiva",
+            web::post().to(areas::reactivate_area),
+        )
+        .route(
+            "/admin/impostazioni",
+            web::get().to(settings::show_settings),
+        );
 }
