@@ -7,25 +7,27 @@ use super::models::{ContributionRow, NewContributionRow};
 use super::schema::contributions;
 use super::search::{author_patterns, text_patterns};
 use super::stored::naming_row;
-use super::{on_backend, DbConnection, DbError};
+use super::{indicator_counters, on_backend, DbConnection, DbError};
+use crate::domain::indicator_counts::{CountedFacts, Counts};
 use crate::domain::{
     normalise_email, AuthorKind, Channel, ContributionId, ContributionStatus, Quartiere, Reference,
 };
 
+/// Inserts a row and counts it in the indicator's counters.
 pub fn insert(
     conn: &mut DbConnection,
     row: &NewContributionRow,
 ) -> Result<ContributionRow, DbError> {
-    Ok(on_backend!(conn, |conn| diesel::insert_into(
-        contributions::table
-    )
-    .values(row)
-    .returning(ContributionRow::as_returning())
-    .get_result(conn))?)
+    let stored = on_backend!(conn, |conn| diesel::insert_into(contributions::table)
+        .values(row)
+        .returning(ContributionRow::as_returning())
+        .get_result(conn))?;
+    indicator_counters::add_new(conn, [row.counted_facts()])?;
+    Ok(stored)
 }
 
-/// Inserts several rows with one statement and returns them as stored, in
-/// no promised order.
+/// Inserts several rows with one statement, counts them in the indicator's
+/// counters, and returns them as stored, in no promised order.
 pub fn insert_all(
     conn: &mut DbConnection,
     rows: &[NewContributionRow],
@@ -33,12 +35,12 @@ pub fn insert_all(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(on_backend!(conn, |conn| diesel::insert_into(
-        contributions::table
-    )
-    .values(rows)
-    .returning(ContributionRow::as_returning())
-    .get_results(conn))?)
+    let stored = on_backend!(conn, |conn| diesel::insert_into(contributions::table)
+        .values(rows)
+        .returning(ContributionRow::as_returning())
+        .get_results(conn))?;
+    indicator_counters::add_new(conn, rows.iter().map(NewContributionRow::counted_facts))?;
+    Ok(stored)
 }
 
 pub fn find_by_id(
@@ -327,27 +329,40 @@ pub struct ModerationChanges {
     pub published_at: Option<Option<NaiveDateTime>>,
 }
 
-/// Applies `changes` if the row is still at `version`; false when someone
-/// else changed it first.
+/// Applies `changes` if the row is still as `current` was read (same
+/// version), and moves the indicator's counters by what they change; false
+/// when someone else changed it first.
 pub fn update_if_version(
     conn: &mut DbConnection,
-    id: ContributionId,
-    version: i64,
+    current: &ContributionRow,
     changes: &ModerationChanges,
     now: NaiveDateTime,
 ) -> Result<bool, DbError> {
     let updated = diesel::update(
         contributions::table
-            .filter(contributions::id.eq(id))
-            .filter(contributions::version.eq(version)),
+            .filter(contributions::id.eq(current.id))
+            .filter(contributions::version.eq(current.version)),
     )
     .set((
         changes,
-        contributions::version.eq(version + 1),
+        contributions::version.eq(current.version + 1),
         contributions::updated_at.eq(now),
     ))
     .execute(conn)?;
-    Ok(updated == 1)
+    if updated != 1 {
+        return Ok(false);
+    }
+    let before = current.counted_facts();
+    let after = CountedFacts {
+        status: changes.status.unwrap_or(before.status),
+        thematic_area: changes
+            .thematic_area
+            .as_deref()
+            .unwrap_or(before.thematic_area),
+        ..before
+    };
+    indicator_counters::add(conn, &Counts::change(&before, &after))?;
+    Ok(true)
 }
 
 /// Sequence numbers visible in `(above, up_to]`.
@@ -607,7 +622,8 @@ pub fn is_demo(conn: &mut DbConnection, id: ContributionId) -> Result<bool, DbEr
 }
 
 /// Deletes every demo contribution with its tags, notes and the
-/// milestones it reached; returns how many contributions went.
+/// milestones it reached, and takes them out of the indicator's counters;
+/// returns how many contributions went.
 pub fn delete_demo(conn: &mut DbConnection) -> Result<usize, DbError> {
     use super::schema::{contribution_tags, indicator_milestones, notes};
     let demo_ids = contributions::table
@@ -620,5 +636,7 @@ pub fn delete_demo(conn: &mut DbConnection) -> Result<usize, DbError> {
     diesel::delete(notes::table.filter(notes::contribution_id.eq_any(demo_ids))).execute(conn)?;
     diesel::delete(indicator_milestones::table.filter(indicator_milestones::demo.eq(true)))
         .execute(conn)?;
-    Ok(diesel::delete(contributions::table.filter(contributions::demo.eq(true))).execute(conn)?)
+    let (deleted, counted) = super::indicators::delete_demo_contributions(conn)?;
+    indicator_counters::add(conn, &counted.negated())?;
+    Ok(deleted as usize)
 }

@@ -7,6 +7,7 @@ pub mod connection;
 pub mod console_sessions;
 pub mod contributions;
 pub mod idempotency;
+pub mod indicator_counters;
 pub mod indicators;
 pub mod models;
 pub mod notes;

@@ -142,6 +142,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Running counts behind the indicator, each split over stripes summed
+    /// when read (see `db::indicator_counters`).
+    indicator_counters (dimension, value, stripe) {
+        dimension -> Text,
+        value -> Text,
+        stripe -> SmallInt,
+        tally -> BigInt,
+    }
+}
+
+diesel::table! {
     claims (contribution_id) {
         contribution_id -> Text,
         staff_id -> Text,
@@ -202,6 +213,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     status_links,
     indicator_milestones,
+    indicator_counters,
     settings,
     claims,
     console_sessions,

@@ -1,5 +1,5 @@
 //! Writing a demo batch: one multi-row `INSERT` of contributions and one of
-//! their tags. The multi-backend connection has no multi-row insert, so the
+//! their tags, counted in the indicator's counters. The multi-backend connection has no multi-row insert, so the
 //! statements run on the backend's own connection (`on_backend!`), as
 //! `db::contributions::insert_all` does for a group of submissions.
 
@@ -9,7 +9,7 @@ use diesel::prelude::*;
 
 use super::generator::Batch;
 use crate::db::schema::{contribution_tags, contributions, tags};
-use crate::db::{on_backend, DbConnection, DbError};
+use crate::db::{indicator_counters, on_backend, DbConnection, DbError};
 
 /// Creates the demo's tags that do not exist yet.
 pub(super) fn ensure_tags(
@@ -52,6 +52,13 @@ pub(super) fn insert_batch(conn: &mut DbConnection, batch: &Batch) -> Result<(),
     on_backend!(conn, |conn| diesel::insert_into(contributions::table)
         .values(rows)
         .execute(conn))?;
+    indicator_counters::add_new(
+        conn,
+        batch
+            .contributions
+            .iter()
+            .map(|made| made.row.counted_facts()),
+    )?;
     if !batch.tags.is_empty() {
         on_backend!(conn, |conn| diesel::insert_into(contribution_tags::table)
             .values(&batch.tags)
