@@ -223,7 +223,7 @@ pub struct FilterArgs {
 #[group(required = true, multiple = false)]
 pub struct IndicatorsArgs {
     /// Print every counter that differs from the recount; exit with status
-    /// 2 when any does.
+    /// 3 when any does.
     #[arg(long)]
     pub verify: bool,
     /// Rebuild the counters from the recount (written to the audit log).
@@ -238,9 +238,10 @@ pub struct IndicatorsArgs {
 pub struct CountersDiffer(pub usize);
 
 impl CountersDiffer {
-    /// Apart from 1 (any other failure), so that a scheduled check can tell
-    /// wrong counters from an unreachable database.
-    pub const EXIT_STATUS: u8 = 2;
+    /// Apart from 1 (any other failure) and 2 (a wrong command line), so
+    /// that a scheduled check can tell wrong counters from an unreachable
+    /// database.
+    pub const EXIT_STATUS: u8 = 3;
 }
 
 /// `rinasce demo-data`.

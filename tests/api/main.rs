@@ -25,6 +25,7 @@ mod exports;
 mod form_integration;
 mod hardening;
 mod http_errors;
+mod indicator_counters;
 mod indicators;
 mod mail;
 mod moderation;

@@ -575,6 +575,11 @@ impl TestApp {
         self.execute_sql_behind_the_api(&format!(
             "UPDATE contributions SET received_at = '{at}' WHERE id = '{id}'"
         ));
+        // As if it had arrived then: the indicator's counters follow, as
+        // `rinasce indicators --repair` would rebuild them.
+        self.db
+            .write_blocking(rinasce::db::indicator_counters::rebuild)
+            .expect("the counters are rebuilt");
     }
 
     /// Records the last digest as queued at `at` (RFC 3339), so that one is
