@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use diesel::dsl::sql;
-use diesel::sql_types::{Bool, Double, Text};
+use diesel::sql_types::{BigInt, Bool, Double, Text};
 
 use super::models::{ContributionRow, NewContributionRow};
 use super::schema::{contributions, contributions_fts};
@@ -386,6 +386,37 @@ fn misplaced_position() -> DbError {
     ))
 }
 
+/// A text search matching at most this many rows is listed from its matches
+/// (see [`in_time_order`]).
+const FEW_MATCHES: i64 = 1000;
+
+/// The rows `filter` keeps, for a listing in time order. A rare word would
+/// lead PostgreSQL astray: it estimates any word missing from its
+/// statistics at 0.5 % of the rows, so it walks the time index backwards
+/// checking every row for a word that is in none (seconds at a million
+/// rows). So the matches of a text search are looked up first, through the
+/// full-text index and at most `FEW_MATCHES + 1` of them; when they are
+/// few, the listing is restricted to them (primary-key lookups and a sort).
+/// Many matches are dense enough in time for the walk to stop soon.
+fn in_time_order(
+    conn: &mut DbConnection,
+    filter: &ModerationFilter,
+) -> Result<contributions::BoxedQuery<'static, Backend>, DbError> {
+    let query = filtered(conn, filter);
+    if !matches!(filter.text_search(), Some(TextSearch::Terms(_))) {
+        return Ok(query);
+    }
+    let matches: Vec<i64> = filtered(conn, filter)
+        .select(contributions::seq)
+        .limit(FEW_MATCHES + 1)
+        .load(conn)?;
+    Ok(if matches.len() as i64 <= FEW_MATCHES {
+        query.filter(contributions::seq.eq_any(matches))
+    } else {
+        query
+    })
+}
+
 fn by_arrival(
     conn: &mut DbConnection,
     filter: &ModerationFilter,
@@ -393,7 +424,7 @@ fn by_arrival(
     after: Option<(NaiveDateTime, i64)>,
     limit: i64,
 ) -> Result<Vec<ContributionRow>, DbError> {
-    let mut query = filtered(conn, filter)
+    let mut query = in_time_order(conn, filter)?
         .select(ContributionRow::as_select())
         .limit(limit + 1);
     query = if newest_first {
@@ -426,7 +457,7 @@ fn by_publication(
     after: Option<(NaiveDateTime, i64)>,
     limit: i64,
 ) -> Result<Vec<ContributionRow>, DbError> {
-    let mut query = filtered(conn, filter)
+    let mut query = in_time_order(conn, filter)?
         .select(ContributionRow::as_select())
         .order((
             contributions::published_at.desc(),
@@ -516,24 +547,37 @@ fn by_relevance(
     }
 }
 
-/// How many rows the filter keeps in each status, whatever its `statuses`
-/// (one count per status: diesel cannot group a boxed query).
+/// How many rows the filter keeps in each status, whatever its `statuses`,
+/// in one pass over them: a sum per status (diesel cannot group a boxed
+/// query).
 pub fn count_by_status(
     conn: &mut DbConnection,
     filter: &ModerationFilter,
 ) -> Result<Vec<(ContributionStatus, i64)>, DbError> {
-    ContributionStatus::ALL
+    let any_status = ModerationFilter {
+        statuses: Vec::new(),
+        ..filter.clone()
+    };
+    let sums: Vec<String> = ContributionStatus::ALL
         .iter()
-        .map(|&status| {
-            let one_status = ModerationFilter {
-                statuses: vec![status],
-                ..filter.clone()
-            };
-            let count: i64 = filtered(conn, &one_status).count().get_result(conn)?;
-            Ok((status, count))
+        .map(|status| {
+            format!(
+                "COALESCE(SUM(CASE WHEN contributions.status = '{}' THEN 1 ELSE 0 END), 0)",
+                status.as_str()
+            )
         })
-        .collect()
+        .collect();
+    let counts: StatusSums = filtered(conn, &any_status)
+        .select(sql::<StatusSumsSql>(&sums.join(", ")))
+        .get_result(conn)?;
+    let counts = [counts.0, counts.1, counts.2, counts.3, counts.4, counts.5];
+    Ok(ContributionStatus::ALL.iter().copied().zip(counts).collect())
 }
+
+/// One count per status, in the order of `ContributionStatus::ALL`.
+type StatusSums = (i64, i64, i64, i64, i64, i64);
+const _: () = assert!(ContributionStatus::ALL.len() == 6, "one sum per status");
+type StatusSumsSql = (BigInt, BigInt, BigInt, BigInt, BigInt, BigInt);
 
 /// What a moderation step changes; `None` leaves a column as it is.
 #[derive(Clone, Debug, Default, AsChangeset)]
