@@ -16,6 +16,7 @@ mod command_line;
 mod console_moderation;
 mod console_shell;
 mod console_sign_in;
+mod console_status_counts;
 mod cruscotto;
 mod csv_formulas;
 mod degradation;

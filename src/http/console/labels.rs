@@ -8,7 +8,7 @@ use crate::domain::{AuthorKind, Channel, ContributionStatus};
 use crate::i18n::format::{italian_moment, rome_time};
 use crate::i18n::Language;
 
-fn pick(language: Language, it: &'static str, en: &'static str) -> &'static str {
+pub fn pick(language: Language, it: &'static str, en: &'static str) -> &'static str {
     match language {
         Language::It => it,
         Language::En => en,
