@@ -11,7 +11,7 @@ use crate::app::{AppError, Services};
 use crate::clock;
 use crate::db::claims::{self, ClaimRow};
 use crate::db::DbConnection;
-use crate::domain::{ContributionId, ContributionStatus, StaffId};
+use crate::domain::{ContributionId, ContributionRef, ContributionStatus, StaffId};
 
 /// How long a claim lasts without renewal.
 pub const CLAIM_MINUTES: i64 = 10;
@@ -25,26 +25,29 @@ pub enum ClaimOutcome {
     HeldByAnother(ClaimRow),
 }
 
-/// Claims `id` for `moderator` (or renews their claim) unless another
-/// moderator's claim is in force. Only a pending contribution can be claimed.
+/// Claims the contribution `key` names for `moderator` (or renews their
+/// claim) unless another moderator's claim is in force. Only a pending
+/// contribution can be claimed.
 pub async fn claim(
     services: &Services,
     moderator: StaffId,
-    id: ContributionId,
+    key: impl Into<ContributionRef>,
 ) -> Result<ClaimOutcome, AppError> {
+    let key = key.into();
     services
         .db
-        .write(move |conn| claim_in(conn, moderator, id, clock::now().naive_utc()))
+        .write(move |conn| claim_in(conn, moderator, key, clock::now().naive_utc()))
         .await
 }
 
 fn claim_in(
     conn: &mut DbConnection,
     moderator: StaffId,
-    id: ContributionId,
+    key: ContributionRef,
     now: NaiveDateTime,
 ) -> Result<ClaimOutcome, AppError> {
-    let row = detail::find(conn, id)?;
+    let row = detail::find(conn, key)?;
+    let id = row.id;
     if row.status != ContributionStatus::Pending {
         return Err(AppError::NotPending(row.status));
     }
@@ -60,35 +63,38 @@ fn claim_in(
     Ok(ClaimOutcome::Held(held))
 }
 
-/// Ends `moderator`'s claim on `id`; another's claim stays. Answers whether
-/// the contribution exists.
+/// Ends `moderator`'s claim on the contribution `key` names; another's
+/// claim stays. `NotFound` when there is no such contribution.
 pub async fn release(
     services: &Services,
     moderator: StaffId,
-    id: ContributionId,
+    key: impl Into<ContributionRef>,
 ) -> Result<(), AppError> {
+    let key = key.into();
     services
         .db
         .write(move |conn| {
-            detail::find(conn, id)?;
+            let id = detail::find(conn, key)?.id;
             claims::release(conn, id, moderator)?;
             Ok(())
         })
         .await
 }
 
-/// Ends `moderator`'s claim on `id` as a page that saw it last until
-/// `seen_until` leaves: a page of the same moderator opened since (which
-/// renewed the claim) keeps it.
+/// Ends `moderator`'s claim on the contribution `key` names as a page that
+/// saw it last until `seen_until` leaves: a page of the same moderator
+/// opened since (which renewed the claim) keeps it.
 pub async fn release_as_seen(
     services: &Services,
     moderator: StaffId,
-    id: ContributionId,
+    key: impl Into<ContributionRef>,
     seen_until: NaiveDateTime,
 ) -> Result<(), AppError> {
+    let key = key.into();
     services
         .db
         .write(move |conn| {
+            let id = detail::find(conn, key)?.id;
             claims::release_unless_renewed(conn, id, moderator, seen_until)?;
             Ok(())
         })

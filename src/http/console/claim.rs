@@ -36,8 +36,8 @@ pub async fn renew_claim(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ConsoleError> {
     user.require(&[Role::Moderator])?;
-    let id = contribution_in_path(&path)?;
-    let (held, claim) = match claims::claim(&state, user.staff.id, id).await? {
+    let key = contribution_in_path(&path)?;
+    let (held, claim) = match claims::claim(&state, user.staff.id, key).await? {
         ClaimOutcome::Held(claim) => (true, claim),
         ClaimOutcome::HeldByAnother(claim) => (false, claim),
     };
@@ -62,14 +62,14 @@ pub async fn release_claim(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ConsoleError> {
     user.require(&[Role::Moderator])?;
-    let id = contribution_in_path(&path)?;
+    let key = contribution_in_path(&path)?;
     match fields
         .fino
         .as_deref()
         .and_then(|raw| DateTime::parse_from_rfc3339(raw).ok())
     {
-        Some(seen) => claims::release_as_seen(&state, user.staff.id, id, seen.naive_utc()).await?,
-        None => claims::release(&state, user.staff.id, id).await?,
+        Some(seen) => claims::release_as_seen(&state, user.staff.id, key, seen.naive_utc()).await?,
+        None => claims::release(&state, user.staff.id, key).await?,
     }
     Ok(HttpResponse::NoContent().finish())
 }

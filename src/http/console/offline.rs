@@ -10,9 +10,10 @@ use serde_json::{json, Map, Value};
 
 use super::labels::{self, problem_lines, Choice};
 use super::queue::area_names;
+use super::review::review_href;
 use super::{ConsoleError, ConsoleForm, ConsoleUser, Layout};
 use crate::app::moderation::offline;
-use crate::domain::{Channel, FieldErrors, Role};
+use crate::domain::{Channel, FieldErrors, Reference, Role};
 use crate::error::ApiError;
 use crate::http::contributions::body::{parse_contribution, SubmissionRules};
 use crate::http::page;
@@ -158,7 +159,10 @@ pub async fn register_offline(
     };
     match result {
         Ok(detail) => Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, format!("/console/coda/{}", detail.row.id)))
+            .insert_header((
+                header::LOCATION,
+                review_href(Reference::from_sequence(detail.row.seq)),
+            ))
             .finish()),
         Err(error) if actix_web::ResponseError::status_code(&error).is_client_error() => {
             let status = HttpResponse::build(actix_web::ResponseError::status_code(&error));

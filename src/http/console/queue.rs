@@ -125,7 +125,6 @@ fn start_of_day(day: &str, days: u64) -> String {
 
 /// One row of the queue.
 pub struct QueueRow {
-    pub id: String,
     pub reference: String,
     pub title: String,
     pub area: String,
@@ -145,7 +144,6 @@ impl QueueRow {
         let language = user.language;
         let row = detail.row;
         QueueRow {
-            id: row.id.to_string(),
             reference: Reference::from_sequence(row.seq).to_string(),
             title: row.title,
             area: areas

@@ -4,10 +4,15 @@
 //! notes, and one form per action. Each form carries the version read and
 //! the last history event seen, so that a stale edit is refused and shown
 //! as what changed and who changed it.
+//!
+//! The console names a contribution by its reference (`/console/coda/RF-000401`):
+//! the name moderators read, say and search. The id works too, and
+//! redirects there.
 
 use std::collections::HashMap;
 
-use actix_web::{web, HttpResponse, HttpResponseBuilder};
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
 use askama::Template;
 
 use super::labels::{self, moment, problem_lines, Choice, Moment};
@@ -18,7 +23,9 @@ use crate::app::moderation::{detail, similar, tags, ContributionDetail};
 use crate::app::{audit_log, staff};
 use crate::db::audit::AuditRow;
 use crate::domain::shared_passages::{shared_segments, Segment};
-use crate::domain::{AuditAction, ContributionId, ContributionStatus, Reference, Role};
+use crate::domain::{
+    AuditAction, ContributionId, ContributionRef, ContributionStatus, Reference, Role,
+};
 use crate::error::ApiError;
 use crate::http::page;
 use crate::http::AppState;
@@ -38,6 +45,7 @@ pub struct ContributionView {
     pub status: &'static str,
     pub status_code: &'static str,
     pub status_reason: Option<String>,
+    /// The original's reference.
     pub duplicate_of: Option<String>,
     pub area: String,
     pub area_code: String,
@@ -203,10 +211,10 @@ fn describe(row: &AuditRow, language: Language) -> String {
 /// staff list, in the page's language).
 async fn history_rows(
     state: &AppState,
-    id: ContributionId,
+    key: ContributionRef,
     after_seq: Option<i64>,
 ) -> Result<Vec<AuditRow>, ConsoleError> {
-    let events = audit_log::history(state, id, after_seq, HISTORY_SHOWN).await?;
+    let events = audit_log::history(state, key, after_seq, HISTORY_SHOWN).await?;
     Ok(events.into_iter().map(|event| event.row).collect())
 }
 
@@ -226,6 +234,7 @@ fn history_lines(
 
 fn contribution_view(
     detail: ContributionDetail,
+    original: Option<Reference>,
     areas: &[(String, String)],
     language: Language,
 ) -> ContributionView {
@@ -241,7 +250,7 @@ fn contribution_view(
         status: labels::status_label(row.status, language),
         status_code: row.status.as_str(),
         status_reason: row.status_reason,
-        duplicate_of: row.duplicate_of.map(|id| id.to_string()),
+        duplicate_of: original.map(|reference| reference.to_string()),
         area: areas
             .iter()
             .find(|(code, _)| *code == row.thematic_area)
@@ -292,17 +301,26 @@ async fn similar_views(
         .collect())
 }
 
-/// The review page of `id` for `user`, with `feedback`; claims the
-/// contribution when it is pending and nobody else is reviewing it.
+/// The reference of the contribution `id`.
+async fn reference_of(state: &AppState, id: ContributionId) -> Result<Reference, ConsoleError> {
+    Ok(Reference::from_sequence(
+        detail::show(state, id).await?.row.seq,
+    ))
+}
+
+/// The review page of the contribution `key` names, for `user`, with
+/// `feedback`; claims the contribution when it is pending and nobody else
+/// is reviewing it.
 pub async fn review_page(
     state: &AppState,
     user: &ConsoleUser,
-    id: ContributionId,
+    key: ContributionRef,
     status: HttpResponseBuilder,
     feedback: Feedback,
 ) -> Result<HttpResponse, ConsoleError> {
     let language = user.language;
-    let mut detail = detail::show(state, id).await?;
+    let mut detail = detail::show(state, key).await?;
+    let id = detail.row.id;
     let (mut claimed_by_other, mut own_claim_until) = (None, None);
     if detail.row.status == ContributionStatus::Pending {
         match claims::claim(state, user.staff.id, id).await? {
@@ -316,12 +334,16 @@ pub async fn review_page(
         }
     }
     let names = staff_names(staff::list(&state.db).await?);
-    let events = history_rows(state, id, None).await?;
+    let events = history_rows(state, id.into(), None).await?;
     let history_seq = events.last().map_or(0, |row| row.seq);
     let areas = area_names(state).await?;
     let similar = similar_views(state, id, &detail.row.body, language).await?;
     let actions = Actions::for_status(detail.row.status);
-    let c = contribution_view(detail, &areas, language);
+    let original = match detail.row.duplicate_of {
+        Some(original) => Some(reference_of(state, original).await?),
+        None => None,
+    };
+    let c = contribution_view(detail, original, &areas, language);
     let page = ReviewPage {
         layout: user.layout(),
         areas: areas
@@ -348,9 +370,32 @@ pub async fn review_page(
     Ok(page::render(status, &page)?)
 }
 
-/// The contribution named by the path, or the console's 404 page.
-pub fn contribution_in_path(raw: &str) -> Result<ContributionId, ConsoleError> {
-    ContributionId::parse(raw).ok_or(ConsoleError::NotFound)
+/// The contribution named by the path (reference or id), or the console's
+/// 404 page.
+pub fn contribution_in_path(raw: &str) -> Result<ContributionRef, ConsoleError> {
+    ContributionRef::parse(raw).ok_or(ConsoleError::NotFound)
+}
+
+/// The review page's address: the contribution's reference.
+pub fn review_href(reference: Reference) -> String {
+    format!("/console/coda/{reference}")
+}
+
+/// The review page's address of the contribution `key` names.
+pub async fn canonical_href(
+    state: &AppState,
+    key: ContributionRef,
+) -> Result<String, ConsoleError> {
+    let reference = match key {
+        ContributionRef::Reference(reference) => reference,
+        ContributionRef::Id(id) => reference_of(state, id).await?,
+    };
+    Ok(review_href(reference))
+}
+
+/// Whether `raw` is the reference exactly as the console writes it.
+fn is_canonical(raw: &str, key: ContributionRef) -> bool {
+    matches!(key, ContributionRef::Reference(reference) if reference.to_string() == raw)
 }
 
 #[derive(serde::Deserialize)]
@@ -359,15 +404,27 @@ pub struct ReviewQuery {
     fatto: Option<String>,
 }
 
-/// `GET /console/coda/{id}`
+/// `GET /console/coda/{id}`: the review page at `RF-000401`; an id or a
+/// reference written otherwise (`rf-401`) redirects there, permanently,
+/// with its query.
 pub async fn show_review(
     user: ConsoleUser,
     state: web::Data<AppState>,
+    request: HttpRequest,
     path: web::Path<String>,
     query: web::Query<ReviewQuery>,
 ) -> Result<HttpResponse, ConsoleError> {
     user.require(&[Role::Moderator])?;
-    let id = contribution_in_path(&path)?;
+    let key = contribution_in_path(&path)?;
+    if !is_canonical(&path, key) {
+        let mut location = canonical_href(&state, key).await?;
+        if !request.query_string().is_empty() {
+            location = format!("{location}?{}", request.query_string());
+        }
+        return Ok(HttpResponse::PermanentRedirect()
+            .insert_header((header::LOCATION, location))
+            .finish());
+    }
     let notice = query
         .fatto
         .as_ref()
@@ -380,14 +437,14 @@ pub async fn show_review(
         notice,
         ..Feedback::default()
     };
-    review_page(&state, &user, id, HttpResponse::Ok(), feedback).await
+    review_page(&state, &user, key, HttpResponse::Ok(), feedback).await
 }
 
 /// What went wrong with a step, shown on the page with the right status.
 pub async fn refused_step(
     state: &AppState,
     user: &ConsoleUser,
-    id: ContributionId,
+    key: ContributionRef,
     error: ApiError,
 ) -> Result<HttpResponse, ConsoleError> {
     let status = actix_web::ResponseError::status_code(&error);
@@ -398,7 +455,7 @@ pub async fn refused_step(
         problems: problem_lines(&error, user.language),
         ..Feedback::default()
     };
-    review_page(state, user, id, HttpResponse::build(status), feedback).await
+    review_page(state, user, key, HttpResponse::build(status), feedback).await
 }
 
 /// A stale edit: the page again, at the current version, with what others
@@ -406,16 +463,16 @@ pub async fn refused_step(
 pub async fn stale_step(
     state: &AppState,
     user: &ConsoleUser,
-    id: ContributionId,
+    key: ContributionRef,
     seen_seq: i64,
 ) -> Result<HttpResponse, ConsoleError> {
     let names = staff_names(staff::list(&state.db).await?);
-    let events = history_rows(state, id, Some(seen_seq)).await?;
+    let events = history_rows(state, key, Some(seen_seq)).await?;
     let feedback = Feedback {
         conflict: Some(Conflict {
             changes: history_lines(&events, &names, user.language),
         }),
         ..Feedback::default()
     };
-    review_page(state, user, id, HttpResponse::Conflict(), feedback).await
+    review_page(state, user, key, HttpResponse::Conflict(), feedback).await
 }

@@ -12,7 +12,7 @@ use crate::db::claims::ClaimRow;
 use crate::domain::{ContributionId, FieldIssue};
 use crate::error::{ApiError, Problem};
 use crate::http::auth::Moderator;
-use crate::http::extract::ContributionPath;
+use crate::http::extract::ContributionRefPath;
 use crate::http::problems::{ContributionNotFound, ModeratorProblems, QueryProblems};
 use crate::http::AppState;
 use crate::i18n::format::rome_time;
@@ -38,7 +38,7 @@ pub fn claimed_by_another(claim: ClaimRow) -> ApiError {
     path = "/moderation/contributions/{id}/claim",
     tag = "moderazione",
     operation_id = "claim_contribution",
-    params(("id" = Uuid, Path, description = "Identifier of the contribution.")),
+    params(("id" = String, Path, description = "Identifier of the contribution, or its reference such as `RF-000401`.", max_length = 36)),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's claim, until when it lasts.", body = ClaimView),
@@ -51,7 +51,7 @@ pub fn claimed_by_another(claim: ClaimRow) -> ApiError {
 pub async fn claim_contribution(
     Moderator(staff): Moderator,
     state: web::Data<AppState>,
-    ContributionPath(id): ContributionPath,
+    ContributionRefPath(id): ContributionRefPath,
 ) -> Result<HttpResponse, ApiError> {
     match claims::claim(&state, staff.id, id).await? {
         ClaimOutcome::Held(claim) => Ok(no_store(HttpResponse::Ok(), ClaimView::from(claim))),
@@ -68,7 +68,7 @@ pub async fn claim_contribution(
     path = "/moderation/contributions/{id}/claim",
     tag = "moderazione",
     operation_id = "release_claim",
-    params(("id" = Uuid, Path, description = "Identifier of the contribution.")),
+    params(("id" = String, Path, description = "Identifier of the contribution, or its reference such as `RF-000401`.", max_length = 36)),
     security(("bearer" = [])),
     responses(
         (status = 204, description = "The caller no longer claims the contribution."),
@@ -80,7 +80,7 @@ pub async fn claim_contribution(
 pub async fn release_claim(
     Moderator(staff): Moderator,
     state: web::Data<AppState>,
-    ContributionPath(id): ContributionPath,
+    ContributionRefPath(id): ContributionRefPath,
 ) -> Result<HttpResponse, ApiError> {
     claims::release(&state, staff.id, id).await?;
     Ok(HttpResponse::NoContent().finish())
