@@ -11,6 +11,7 @@ mod assets;
 mod authorization;
 mod bad_input;
 mod citizen_pages;
+mod claim_takeover;
 mod claims;
 mod command_line;
 mod console_moderation;

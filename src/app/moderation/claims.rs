@@ -1,8 +1,14 @@
 //! Claims (issue 13 §4): opening a pending contribution tells the other
 //! moderators who is reviewing it, for ten minutes at a time. A claim is a
-//! warning, not a lock: others may still act, and their step ends it. It
-//! changes no record, so it is not audited (a renewal each minute would
-//! drown the log).
+//! warning, not a lock: others may still act, and their step ends it.
+//!
+//! Taking, renewing and releasing a claim change no record and are not
+//! audited: an open review page renews every two minutes, so they would
+//! drown the log, and the claim itself says who is reviewing now. Taking
+//! over a colleague's claim in force is audited (`claim_taken_over`, from
+//! whom, by whom): it overrides someone's work in progress, for example a
+//! page left open at the end of the day, which otherwise keeps the
+//! contribution out of "next pending".
 
 use chrono::{Duration, NaiveDateTime};
 
@@ -10,8 +16,10 @@ use super::detail::{self, ContributionDetail};
 use crate::app::{AppError, Services};
 use crate::clock;
 use crate::db::claims::{self, ClaimRow};
-use crate::db::DbConnection;
-use crate::domain::{ContributionId, ContributionRef, ContributionStatus, StaffId};
+use crate::db::{audit, DbConnection};
+use crate::domain::{
+    Actor, AuditEvent, ContributionId, ContributionRef, ContributionStatus, StaffId,
+};
 
 /// How long a claim lasts without renewal.
 pub const CLAIM_MINUTES: i64 = 10;
@@ -56,11 +64,48 @@ fn claim_in(
             return Ok(ClaimOutcome::HeldByAnother(current));
         }
     }
+    Ok(ClaimOutcome::Held(put_claim(conn, moderator, id, now)?))
+}
+
+/// Gives the claim on the pending contribution `id` to `moderator` for
+/// [`CLAIM_MINUTES`] from `now`, whoever held it, and answers it.
+fn put_claim(
+    conn: &mut DbConnection,
+    moderator: StaffId,
+    id: ContributionId,
+    now: NaiveDateTime,
+) -> Result<ClaimRow, AppError> {
     claims::put(conn, id, moderator, now + Duration::minutes(CLAIM_MINUTES))?;
-    let held = claims::active_claims(conn, &[id], now)?
+    claims::active_claims(conn, &[id], now)?
         .remove(&id)
-        .ok_or_else(|| AppError::Internal("claim not stored".into()))?;
-    Ok(ClaimOutcome::Held(held))
+        .ok_or_else(|| AppError::Internal("claim not stored".into()))
+}
+
+/// Claims the contribution `key` names for `moderator` even when another
+/// moderator's claim is in force; taking over another's claim is audited
+/// in the same transaction. Only a pending contribution can be claimed.
+pub async fn take_over(
+    services: &Services,
+    moderator: StaffId,
+    key: impl Into<ContributionRef>,
+) -> Result<ClaimRow, AppError> {
+    let key = key.into();
+    services
+        .db
+        .write(move |conn| {
+            let now = clock::now().naive_utc();
+            match claim_in(conn, moderator, key, now)? {
+                ClaimOutcome::Held(claim) => Ok(claim),
+                ClaimOutcome::HeldByAnother(displaced) => {
+                    let id = displaced.contribution_id;
+                    let claim = put_claim(conn, moderator, id, now)?;
+                    let event = AuditEvent::claim_taken_over(id, displaced.staff_id, moderator);
+                    audit::record(conn, Actor::Staff(moderator), event, now)?;
+                    Ok(claim)
+                }
+            }
+        })
+        .await
 }
 
 /// Ends `moderator`'s claim on the contribution `key` names; another's

@@ -172,8 +172,8 @@ fn status_word(raw: Option<&str>, language: Language) -> String {
     .unwrap_or_else(|| "—".into())
 }
 
-/// What one audit event did, in words.
-fn describe(row: &AuditRow, language: Language) -> String {
+/// What one audit event did, in words (`names` name the staff it mentions).
+fn describe(row: &AuditRow, names: &HashMap<String, String>, language: Language) -> String {
     let it = language == Language::It;
     let from = row.from_value.as_deref().unwrap_or("—");
     let to = row.to_value.as_deref().unwrap_or("—");
@@ -197,6 +197,14 @@ fn describe(row: &AuditRow, language: Language) -> String {
             format!("{}: {from} → {to}", if it { "etichette" } else { "tags" })
         }
         AuditAction::NoteAdded => (if it { "nota aggiunta" } else { "note added" }).into(),
+        AuditAction::ClaimTakenOver => {
+            let displaced = actor_name(from, names, language);
+            if it {
+                format!("ha preso la revisione al posto di {displaced}")
+            } else {
+                format!("took over the review from {displaced}")
+            }
+        }
         AuditAction::OfflineRegistered => (if it {
             "registrato offline"
         } else {
@@ -227,7 +235,7 @@ fn history_lines(
         .map(|row| HistoryLine {
             at: moment(row.occurred_at, language),
             actor: actor_name(&row.actor, names, language),
-            what: describe(row, language),
+            what: describe(row, names, language),
         })
         .collect()
 }
