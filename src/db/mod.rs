@@ -10,6 +10,7 @@ pub mod idempotency;
 pub mod indicators;
 pub mod models;
 pub mod notes;
+pub mod oidc_flows;
 pub mod outbox;
 pub mod schema;
 pub mod search;

@@ -55,7 +55,7 @@ async fn the_queue_lists_filtered_rows_with_status_area_time_and_who_is_reviewin
     let app = TestApp::spawn().await;
     let anna = moderator(&app, "Anna Bianchi").await;
     let marco = moderator(&app, "Marco Neri").await;
-    let (first, first_ref) = submit_titled(
+    let (_, first_ref) = submit_titled(
         &app,
         "Alberi in piazza",
         "Servono alberi in piazza per l'ombra d'estate.",
@@ -484,7 +484,7 @@ async fn next_pending_skips_what_another_moderator_is_reviewing_and_leaving_rele
     let marco = moderator(&app, "Marco Neri").await;
     let (first, first_ref) =
         submit_titled(&app, "Prima", "Un testo abbastanza lungo per la prova.").await;
-    let (second, second_ref) = submit_titled(
+    let (_, second_ref) = submit_titled(
         &app,
         "Seconda",
         "Un altro testo abbastanza lungo per la prova.",

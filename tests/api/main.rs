@@ -15,6 +15,7 @@ mod claim_takeover;
 mod claims;
 mod command_line;
 mod console_moderation;
+mod console_oidc;
 mod console_references;
 mod console_shell;
 mod console_sign_in;
