@@ -242,3 +242,41 @@ async fn the_console_offers_to_take_over_and_shows_it_in_the_history() {
         "{claim}"
     );
 }
+
+/// Moderators asking for "next pending" at the same moment each get their
+/// own contribution, and hold its claim (on PostgreSQL two could get the
+/// same one, the second's claim overwriting the first's).
+#[actix_web::test]
+async fn concurrent_next_pending_gives_each_moderator_a_different_contribution() {
+    let app = TestApp::spawn().await;
+    let moderators: Vec<(String, String)> = (0..6)
+        .map(|n| moderator_named(&app, &format!("Moderatrice {n}")))
+        .collect();
+    let mut pending = Vec::new();
+    for _ in 0..18 {
+        pending.push(submit(&app).await);
+    }
+    let path = paths::api("/moderation/next-pending");
+    let mut seen = std::collections::HashSet::new();
+    for round in 0..3 {
+        let answers = futures::future::join_all(
+            moderators
+                .iter()
+                .map(|(_, token)| call(&app, Method::POST, &path, token)),
+        )
+        .await;
+        for ((staff_id, token), answer) in moderators.iter().zip(answers) {
+            assert_eq!(answer.status(), 200, "round {round}");
+            let body: Value = answer.json().await.unwrap();
+            let id = body["id"].as_str().unwrap().to_owned();
+            assert!(seen.insert(id.clone()), "round {round}: {id} given twice");
+            let detail = app
+                .get_json_as(token, &paths::moderation_contribution(&id))
+                .await;
+            assert_eq!(detail["claim"]["staff_id"], staff_id.as_str());
+            // Done with it: the next round's choices skip it.
+            app.publish(&id).await;
+        }
+    }
+    assert_eq!(seen.len(), pending.len());
+}

@@ -59,23 +59,23 @@ fn claim_in(
     if row.status != ContributionStatus::Pending {
         return Err(AppError::NotPending(row.status));
     }
-    if let Some(current) = claims::active_claims(conn, &[id], now)?.remove(&id) {
-        if current.staff_id != moderator {
-            return Ok(ClaimOutcome::HeldByAnother(current));
-        }
+    if claims::put_unless_held(conn, id, moderator, claim_end(now), now)? {
+        return Ok(ClaimOutcome::Held(claim_in_force(conn, id, now)?));
     }
-    Ok(ClaimOutcome::Held(put_claim(conn, moderator, id, now)?))
+    Ok(ClaimOutcome::HeldByAnother(claim_in_force(conn, id, now)?))
 }
 
-/// Gives the claim on the pending contribution `id` to `moderator` for
-/// [`CLAIM_MINUTES`] from `now`, whoever held it, and answers it.
-fn put_claim(
+/// When a claim taken at `now` ends.
+fn claim_end(now: NaiveDateTime) -> NaiveDateTime {
+    now + Duration::minutes(CLAIM_MINUTES)
+}
+
+/// The claim in force on the pending contribution `id`.
+fn claim_in_force(
     conn: &mut DbConnection,
-    moderator: StaffId,
     id: ContributionId,
     now: NaiveDateTime,
 ) -> Result<ClaimRow, AppError> {
-    claims::put(conn, id, moderator, now + Duration::minutes(CLAIM_MINUTES))?;
     claims::active_claims(conn, &[id], now)?
         .remove(&id)
         .ok_or_else(|| AppError::Internal("claim not stored".into()))
@@ -98,7 +98,8 @@ pub async fn take_over(
                 ClaimOutcome::Held(claim) => Ok(claim),
                 ClaimOutcome::HeldByAnother(displaced) => {
                     let id = displaced.contribution_id;
-                    let claim = put_claim(conn, moderator, id, now)?;
+                    claims::put(conn, id, moderator, claim_end(now))?;
+                    let claim = claim_in_force(conn, id, now)?;
                     let event = AuditEvent::claim_taken_over(id, displaced.staff_id, moderator);
                     audit::record(conn, Actor::Staff(moderator), event, now)?;
                     Ok(claim)
@@ -162,12 +163,38 @@ pub async fn claim_next_pending(
             if let Some(skip) = skip {
                 claims::release(conn, skip, moderator)?;
             }
-            let Some(id) = claims::next_unclaimed_pending(conn, moderator, skip, now)? else {
+            let Some(id) = claim_oldest_unclaimed(conn, moderator, skip, now)? else {
                 return Ok(None);
             };
-            claims::put(conn, id, moderator, now + Duration::minutes(CLAIM_MINUTES))?;
             let row = detail::find(conn, id)?;
             Ok(Some(detail::detail_of(conn, row)?))
         })
         .await
+}
+
+/// How many contributions "next pending" may find claimed by someone else
+/// between choosing and claiming before it gives up.
+const NEXT_PENDING_ATTEMPTS: usize = 50;
+
+/// Claims the oldest pending contribution, other than `skip`, that nobody
+/// else is reviewing. On PostgreSQL two moderators may choose the same one
+/// at once; the second's claim then fails without writing, and the next
+/// choice (a new statement) sees the first's claim and passes it over.
+fn claim_oldest_unclaimed(
+    conn: &mut DbConnection,
+    moderator: StaffId,
+    skip: Option<ContributionId>,
+    now: NaiveDateTime,
+) -> Result<Option<ContributionId>, AppError> {
+    for _ in 0..NEXT_PENDING_ATTEMPTS {
+        let Some(id) = claims::next_unclaimed_pending(conn, moderator, skip, now)? else {
+            return Ok(None);
+        };
+        if claims::put_unless_held(conn, id, moderator, claim_end(now), now)? {
+            return Ok(Some(id));
+        }
+    }
+    Err(AppError::Internal(
+        "next pending: every choice was claimed by another moderator first".into(),
+    ))
 }
