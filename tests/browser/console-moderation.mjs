@@ -11,24 +11,14 @@
 // sideways at 375 px or at 200 % zoom (1280 px at 200 % = 640 CSS px), and
 // is photographed to tests/browser/screenshots/console-*.png.
 import assert from "node:assert/strict";
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { checkPage, executablePath, FLAGS, key, log, reference, screenshots } from "./console-pages.mjs";
 
 const [baseArg, mailDir, annaEmail, marcoEmail] = process.argv.slice(2);
 const base = baseArg.replace(/\/$/, "");
-const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const screenshots = path.join(path.dirname(fileURLToPath(import.meta.url)), "screenshots");
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"];
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-
-function log(message) {
-  console.log(`browser: ${message}`);
-}
 
 function watch(page, problems) {
   page.on("console", (message) => {
@@ -124,52 +114,7 @@ async function signIn(context, email) {
   return page;
 }
 
-// --- page checks ------------------------------------------------------------------
-
-async function axeClean(page, where) {
-  await page.evaluate(() => document.querySelectorAll("details").forEach((d) => { d.open = true; }));
-  await page.evaluate(AXE);
-  const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags } }), AXE_TAGS);
-  const violations = result.violations.map(
-    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`,
-  );
-  assert.deepEqual(violations, [], `${where}: accessibility violations`);
-}
-
-async function noSidewaysScroll(page, where) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(overflow <= 0, `${where}: the page scrolls sideways by ${overflow} px`);
-}
-
-/** axe at 375 and 1280 px, no sideways scroll at 375 px and at 200 % zoom, screenshots. */
-async function checkPage(page, name) {
-  mkdirSync(screenshots, { recursive: true });
-  for (const width of [375, 1280, 640]) {
-    // Resized in place: a page answering a POST cannot be loaded again.
-    await page.setViewportSize({ width, height: 900 });
-    const where = width === 640 ? `${name} at 200 % zoom` : `${name} at ${width} px`;
-    await noSidewaysScroll(page, where);
-    if (width !== 640) await axeClean(page, where);
-    const suffix = width === 640 ? "zoom200" : String(width);
-    await page.screenshot({ path: path.join(screenshots, `console-${name}-${suffix}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-  log(`${name}: axe-core clean at 375 and 1280 px, nothing cut off at 200 %`);
-}
-
 // --- the keyboard review ----------------------------------------------------------
-
-async function key(page, k, navigates = true) {
-  if (navigates) {
-    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.keyboard.press(k)]);
-  } else {
-    await page.keyboard.press(k);
-  }
-}
-
-async function reference(page) {
-  return (await page.locator("h1 .codice").textContent()).trim();
-}
 
 async function focused(page) {
   return page.evaluate(() => {

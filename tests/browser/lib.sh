@@ -6,6 +6,9 @@
 # The NAME=VALUE pairs override the defaults below for this server only.
 # `start_second_server [NAME=VALUE ...]` then starts another process on the
 # same database and public URL, as behind one load balancer: `$second_base`.
+# `fresh_database` sets `$database`: a SQLite file in $work or, when
+# TEST_DATABASE_URL names a PostgreSQL server, a new database on it
+# (`rinasce_test_…`, dropped on exit); pass DATABASE_URL="$database".
 
 die() { printf '\nBROWSER TEST FAILED: %s\n' "$*" >&2; exit 1; }
 
@@ -27,7 +30,29 @@ stop_second_server() {
     stop_process "$second_pid"
     second_pid=
 }
-trap 'stop_second_server; stop_server; rm -rf "$work"' EXIT
+pg_admin_url=
+database=
+drop_fresh_database() {
+    if [ -n "$pg_admin_url" ]; then
+        psql -q "$pg_admin_url" -c "DROP DATABASE IF EXISTS ${database##*/}" >/dev/null 2>&1 || true
+    fi
+}
+trap 'stop_second_server; stop_server; drop_fresh_database; rm -rf "$work"' EXIT
+
+fresh_database() {
+    case "${TEST_DATABASE_URL:-}" in
+    postgres://* | postgresql://*)
+        command -v psql >/dev/null || die "psql is needed to run on PostgreSQL"
+        local name
+        name="rinasce_test_browser_$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+        psql -q "$TEST_DATABASE_URL" -c "CREATE DATABASE $name" >/dev/null \
+            || die "cannot create a database on $TEST_DATABASE_URL"
+        pg_admin_url=$TEST_DATABASE_URL
+        database="${TEST_DATABASE_URL%/*}/$name"
+        ;;
+    *) database="$work/rinasce.db" ;;
+    esac
+}
 
 free_port() {
     node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'

@@ -81,6 +81,8 @@ pub struct SimilarView {
     pub reference: String,
     pub title: String,
     pub status: &'static str,
+    /// A duplicate cannot be an original: no "mark as duplicate of this one".
+    pub is_duplicate: bool,
     pub score: String,
     /// This contribution's text, the passages it shares with that one marked.
     pub ours: Vec<Segment>,
@@ -92,17 +94,24 @@ pub struct SimilarView {
 pub struct Actions {
     pub approve: bool,
     pub decide: bool,
+    /// Pending, and no other contribution is a duplicate of this one (a
+    /// duplicate cannot have duplicates of its own).
+    pub mark_duplicate: bool,
+    /// Pending, but others are duplicates of this one: said instead.
+    pub is_original: bool,
     pub hide: bool,
     /// The status "restore" leads back to.
     pub restore_to: Option<&'static str>,
 }
 
 impl Actions {
-    fn for_status(status: ContributionStatus) -> Actions {
+    fn new(status: ContributionStatus, has_duplicates: bool) -> Actions {
         use ContributionStatus::*;
         Actions {
             approve: status.can_become(Approved),
             decide: status == Pending,
+            mark_duplicate: status == Pending && !has_duplicates,
+            is_original: status == Pending && has_duplicates,
             hide: status.can_become(Hidden),
             restore_to: match status {
                 Hidden => Some("approved"),
@@ -301,6 +310,7 @@ async fn similar_views(
             id: row.id.to_string(),
             reference: Reference::from_sequence(row.seq).to_string(),
             status: labels::status_label(row.status, language),
+            is_duplicate: row.status == ContributionStatus::Duplicate,
             score: format!("{:.0}%", score * 100.0),
             ours: shared_segments(body, &row.body),
             theirs: shared_segments(&row.body, body),
@@ -346,7 +356,9 @@ pub async fn review_page(
     let history_seq = events.last().map_or(0, |row| row.seq);
     let areas = area_names(state).await?;
     let similar = similar_views(state, id, &detail.row.body, language).await?;
-    let actions = Actions::for_status(detail.row.status);
+    let has_duplicates = detail.row.status == ContributionStatus::Pending
+        && detail::has_duplicates(state, id).await?;
+    let actions = Actions::new(detail.row.status, has_duplicates);
     let original = match detail.row.duplicate_of {
         Some(original) => Some(reference_of(state, original).await?),
         None => None,
