@@ -28,7 +28,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the HTTP service (the default).
     Serve,
-    /// Apply pending database migrations and exit.
+    /// Apply pending database migrations, index the contributions stored
+    /// before near-duplicate search was indexed, and exit.
     Migrate,
     /// Print the OpenAPI document the server serves.
     Openapi,
@@ -92,7 +93,15 @@ pub async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::Migrate => {
             let config = Config::from_env()?;
-            prepare_database(&config)?;
+            let db = prepare_database(&config)?;
+            // What a server would otherwise do in the background.
+            let mut next_report = 100_000;
+            crate::app::similarity::backfill_all(&db, |indexed| {
+                if indexed >= next_report {
+                    eprintln!("{indexed} contributions indexed for near-duplicate search");
+                    next_report += 100_000;
+                }
+            })?;
             println!("database up to date");
         }
         Command::Staff {

@@ -127,7 +127,7 @@ pub fn record_milestone(
 /// contributions, both read from one snapshot.
 pub async fn verify_counters(db: &Db) -> Result<CounterCheck, AppError> {
     Ok(db
-        .read_snapshot(|conn| indicator_counters::check(conn))
+        .read_snapshot(indicator_counters::check)
         .await?)
 }
 

@@ -7,13 +7,14 @@ use super::models::{ContributionRow, NewContributionRow};
 use super::schema::contributions;
 use super::search::{author_patterns, text_patterns};
 use super::stored::naming_row;
-use super::{indicator_counters, on_backend, DbConnection, DbError};
+use super::{indicator_counters, on_backend, similarity_bands, DbConnection, DbError};
 use crate::domain::indicator_counts::{CountedFacts, Counts};
 use crate::domain::{
     normalise_email, AuthorKind, Channel, ContributionId, ContributionStatus, Quartiere, Reference,
 };
 
-/// Inserts a row and counts it in the indicator's counters.
+/// Inserts a row, counts it in the indicator's counters and indexes it for
+/// near-duplicate search.
 pub fn insert(
     conn: &mut DbConnection,
     row: &NewContributionRow,
@@ -23,11 +24,16 @@ pub fn insert(
         .returning(ContributionRow::as_returning())
         .get_result(conn))?;
     indicator_counters::add_new(conn, [row.counted_facts()])?;
+    similarity_bands::insert_for(
+        conn,
+        [(stored.seq, stored.title.as_str(), stored.body.as_str())],
+    )?;
     Ok(stored)
 }
 
 /// Inserts several rows with one statement, counts them in the indicator's
-/// counters, and returns them as stored, in no promised order.
+/// counters, indexes them for near-duplicate search, and returns them as
+/// stored, in no promised order.
 pub fn insert_all(
     conn: &mut DbConnection,
     rows: &[NewContributionRow],
@@ -40,6 +46,12 @@ pub fn insert_all(
         .returning(ContributionRow::as_returning())
         .get_results(conn))?;
     indicator_counters::add_new(conn, rows.iter().map(NewContributionRow::counted_facts))?;
+    similarity_bands::insert_for(
+        conn,
+        stored
+            .iter()
+            .map(|row| (row.seq, row.title.as_str(), row.body.as_str())),
+    )?;
     Ok(stored)
 }
 
@@ -365,62 +377,13 @@ pub fn update_if_version(
     Ok(true)
 }
 
-/// Sequence numbers visible in `(above, up_to]`.
-pub fn seqs_between(conn: &mut DbConnection, above: i64, up_to: i64) -> Result<Vec<i64>, DbError> {
-    Ok(contributions::table
-        .filter(contributions::seq.gt(above))
-        .filter(contributions::seq.le(up_to))
-        .select(contributions::seq)
-        .load(conn)?)
-}
-
-/// Sequence number, id, title and body of the rows with these numbers.
-pub fn texts_of(
+/// The contributions with these sequence numbers, in no promised order.
+pub fn find_many_by_seq(
     conn: &mut DbConnection,
     seqs: &[i64],
-) -> Result<Vec<(i64, ContributionId, String, String)>, DbError> {
-    if seqs.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(contributions::table
-        .filter(contributions::seq.eq_any(seqs))
-        .order(contributions::seq.asc())
-        .select(TEXT_COLUMNS)
-        .load(conn)?)
-}
-
-const TEXT_COLUMNS: (
-    contributions::seq,
-    contributions::id,
-    contributions::title,
-    contributions::body,
-) = (
-    contributions::seq,
-    contributions::id,
-    contributions::title,
-    contributions::body,
-);
-
-/// Title and body of contributions after `seq`, in order, for indexing.
-pub fn texts_after(
-    conn: &mut DbConnection,
-    seq: i64,
-    batch: i64,
-) -> Result<Vec<(i64, ContributionId, String, String)>, DbError> {
-    Ok(contributions::table
-        .filter(contributions::seq.gt(seq))
-        .order(contributions::seq.asc())
-        .limit(batch)
-        .select(TEXT_COLUMNS)
-        .load(conn)?)
-}
-
-pub fn find_many(
-    conn: &mut DbConnection,
-    ids: &[ContributionId],
 ) -> Result<Vec<ContributionRow>, DbError> {
     Ok(contributions::table
-        .filter(contributions::id.eq_any(ids))
+        .filter(contributions::seq.eq_any(seqs))
         .select(ContributionRow::as_select())
         .load(conn)?)
 }
@@ -621,8 +584,9 @@ pub fn is_demo(conn: &mut DbConnection, id: ContributionId) -> Result<bool, DbEr
         .unwrap_or(false))
 }
 
-/// Deletes every demo contribution with its tags, notes and the
-/// milestones it reached, and takes them out of the indicator's counters;
+/// Deletes every demo contribution with its tags, notes, near-duplicate keys
+/// and the milestones it reached, and takes them out of the indicator's
+/// counters;
 /// returns how many contributions went.
 pub fn delete_demo(conn: &mut DbConnection) -> Result<usize, DbError> {
     use super::schema::{contribution_tags, indicator_milestones, notes};
@@ -636,6 +600,7 @@ pub fn delete_demo(conn: &mut DbConnection) -> Result<usize, DbError> {
     diesel::delete(notes::table.filter(notes::contribution_id.eq_any(demo_ids))).execute(conn)?;
     diesel::delete(indicator_milestones::table.filter(indicator_milestones::demo.eq(true)))
         .execute(conn)?;
+    similarity_bands::delete_demo(conn)?;
     let (deleted, counted) = super::indicators::delete_demo_contributions(conn)?;
     indicator_counters::add(conn, &counted.negated())?;
     Ok(deleted as usize)

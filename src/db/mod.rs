@@ -16,6 +16,7 @@ pub mod schema;
 pub mod search;
 pub mod settings;
 pub mod sign_in_links;
+pub mod similarity_bands;
 pub mod staff;
 pub mod status_links;
 pub mod stored;

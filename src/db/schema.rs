@@ -153,6 +153,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The near-duplicate index (see `db::similarity_bands`).
+    similarity_bands (band_key, contribution_seq) {
+        band_key -> BigInt,
+        contribution_seq -> BigInt,
+    }
+}
+
+diesel::table! {
     claims (contribution_id) {
         contribution_id -> Text,
         staff_id -> Text,
@@ -214,6 +222,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     status_links,
     indicator_milestones,
     indicator_counters,
+    similarity_bands,
     settings,
     claims,
     console_sessions,

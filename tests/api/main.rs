@@ -29,6 +29,7 @@ mod indicator_counters;
 mod indicators;
 mod mail;
 mod moderation;
+mod near_duplicates;
 mod openapi;
 mod pseudonyms;
 mod public_contributions;

@@ -555,9 +555,8 @@ pub fn manual_mail(config: &mut Config) {
 }
 
 /// Writes the API has no way to make, isolated here. Each is a state that
-/// only time or an accident produces (a stored time in the past, rows that
-/// became visible out of order, a change no writer saw), so the tests make it
-/// in the database directly.
+/// only time or an accident produces (a stored time in the past, a change no
+/// writer saw), so the tests make it in the database directly.
 impl TestApp {
     fn execute_sql_behind_the_api(&self, sql: &str) {
         let sql = sql.to_owned();
@@ -588,14 +587,6 @@ impl TestApp {
         self.execute_sql_behind_the_api(&format!(
             "DELETE FROM settings WHERE key = 'digest_last_queued_at'; \
              INSERT INTO settings (key, value) VALUES ('digest_last_queued_at', '{at}')"
-        ));
-    }
-
-    /// Gives a contribution another sequence number, as when concurrent
-    /// transactions commit out of order.
-    pub fn set_sequence_number(&self, id: &str, seq: i64) {
-        self.execute_sql_behind_the_api(&format!(
-            "UPDATE contributions SET seq = {seq} WHERE id = '{id}'"
         ));
     }
 
