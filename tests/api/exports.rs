@@ -95,18 +95,18 @@ fn submission(
 }
 
 /// The ids of the seeded contributions.
-struct Seeded {
+pub(crate) struct Seeded {
     /// Three contributions of one author (the e-mail written three ways).
-    same_author: Vec<String>,
+    pub same_author: Vec<String>,
     /// Title, body and organisation name that look like formulas.
-    formulas: String,
-    organization: String,
-    spam: String,
+    pub formulas: String,
+    pub organization: String,
+    pub spam: String,
     /// Registered on paper without an e-mail.
-    paper: String,
+    pub paper: String,
 }
 
-async fn seed(app: &TestApp) -> Seeded {
+pub(crate) async fn seed(app: &TestApp) -> Seeded {
     let moderator = app.moderator().await;
     let mut same_author = Vec::new();
     for (email, area, title) in [
@@ -476,7 +476,7 @@ pub(crate) fn parse_ndjson(bytes: &[u8]) -> Vec<Value> {
 }
 
 /// Both sheets of a workbook as text grids (times as RFC 3339 to the millisecond).
-fn parse_xlsx(bytes: &[u8]) -> BTreeMap<String, Vec<Vec<Data>>> {
+pub(crate) fn parse_xlsx(bytes: &[u8]) -> BTreeMap<String, Vec<Vec<Data>>> {
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).expect("an XLSX file");
     let names = workbook.sheet_names().to_vec();
     names

@@ -14,6 +14,7 @@ mod citizen_pages;
 mod claims;
 mod command_line;
 mod console_admin_staff;
+mod console_exports;
 mod console_moderation;
 mod console_shell;
 mod console_sign_in;

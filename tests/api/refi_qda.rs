@@ -39,7 +39,7 @@ fn demo_data(app: &TestApp, count: u32) {
 }
 
 /// Every entry of a zip, by name.
-fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip archive");
     let mut entries = BTreeMap::new();
     for index in 0..archive.len() {
