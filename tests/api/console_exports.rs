@@ -71,6 +71,28 @@ async fn each_exporting_role_sees_the_page_and_anonymous_visitors_sign_in_first(
         );
     }
 
+    // In English when the browser asks for it.
+    let session = app.console_sign_in("researcher").await;
+    let english = app
+        .client
+        .get(app.url(PAGE))
+        .header("Cookie", session.cookie_header())
+        .header("Accept-Language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for text in [
+        "Research exports",
+        "0 contributions selected",
+        "How to load it",
+        "Count the contributions",
+    ] {
+        assert!(english.contains(text), "{text}");
+    }
+
     for path in [
         format!("{PAGE}?status=approved"),
         format!("{PAGE}/file?format=csv"),

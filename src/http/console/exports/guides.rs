@@ -50,9 +50,13 @@ pub struct DownloadContext<'a> {
 }
 
 fn tr(language: Language, italian: &str, english: &str) -> String {
+    pick(language, italian, english).to_owned()
+}
+
+fn pick<'a>(language: Language, italian: &'a str, english: &'a str) -> &'a str {
     match language {
-        Language::It => italian.to_owned(),
-        Language::En => english.to_owned(),
+        Language::It => italian,
+        Language::En => english,
     }
 }
 
@@ -163,11 +167,27 @@ fn csv(context: &DownloadContext) -> Download {
                     ),
                 ),
                 guide(
-                    "LibreOffice Calc, Excel",
+                    "LibreOffice Calc",
                     tr(
                         l,
-                        "LibreOffice Calc: aprire il file e, nella finestra di importazione, scegliere il set di caratteri «Unicode (UTF-8)», il solo separatore «Punto e virgola» e il delimitatore di testo \". Excel in italiano apre il file con un doppio clic (il BOM indica l'UTF-8 e il punto e virgola è il separatore italiano); altrimenti Dati › Da testo/CSV, origine «65001: Unicode (UTF-8)», delimitatore «Punto e virgola». Attenzione: un segno di formula (= + - @, tabulazione) all'inizio di un testo, o dopo una virgola, un punto e virgola, una tabulazione o un a capo, è preceduto da un apostrofo ', perché nessun foglio di calcolo esegua formule: un elenco puntato si legge quindi '- . Il testo esatto è nei formati XLSX, JSON e NDJSON.",
-                        "LibreOffice Calc: open the file and, in the import dialog, choose the character set “Unicode (UTF-8)”, “Semicolon” as the only separator and \" as the string delimiter. Excel with Italian settings opens it with a double click (the BOM says UTF-8 and the semicolon is the Italian list separator); otherwise Data › From Text/CSV, file origin “65001: Unicode (UTF-8)”, delimiter “Semicolon”. Note: a formula sign (= + - @, tab) at the start of a text, or after a comma, semicolon, tab or line break in it, is preceded by an apostrophe ' so that no spreadsheet runs a formula: a dash list therefore reads '- . The exact text is in XLSX, JSON and NDJSON.",
+                        "Aprire il file e, nella finestra di importazione, scegliere il set di caratteri «Unicode (UTF-8)», il solo separatore «Punto e virgola» e il delimitatore di testo \".",
+                        "Open the file and, in the import dialog, choose the character set “Unicode (UTF-8)”, “Semicolon” as the only separator and \" as the string delimiter.",
+                    ),
+                ),
+                guide(
+                    "Excel",
+                    tr(
+                        l,
+                        "In italiano si apre con un doppio clic (il BOM indica l'UTF-8 e il punto e virgola è il separatore italiano); altrimenti Dati › Da testo/CSV, origine «65001: Unicode (UTF-8)», delimitatore «Punto e virgola».",
+                        "With Italian settings it opens with a double click (the BOM says UTF-8 and the semicolon is the Italian list separator); otherwise Data › From Text/CSV, file origin “65001: Unicode (UTF-8)”, delimiter “Semicolon”.",
+                    ),
+                ),
+                guide(
+                    pick(l, "Testi e formule", "Texts and formulas"),
+                    tr(
+                        l,
+                        "Un segno di formula (= + - @, tabulazione) all'inizio di un testo, o dopo una virgola, un punto e virgola, una tabulazione o un a capo, è preceduto da un apostrofo ', perché nessun foglio di calcolo esegua formule: un elenco puntato si legge quindi '- . Il testo esatto è nei formati XLSX, JSON e NDJSON.",
+                        "A formula sign (= + - @, tab) at the start of a text, or after a comma, semicolon, tab or line break in it, is preceded by an apostrophe ' so that no spreadsheet runs a formula: a dash list therefore reads '- . The exact text is in XLSX, JSON and NDJSON.",
                     ),
                 ),
             ]
