@@ -4,7 +4,8 @@
 // A contribution with a known text goes in through the public API (the
 // demo data are already there). A researcher signs in with the link, opens
 // the exports page from the navigation, chooses filters (one with the
-// keyboard) and sees the count; then downloads every format (Playwright
+// keyboard) and sees the count (and, with JavaScript, sees it follow a
+// change with no page load); then downloads every format (Playwright
 // download events, the CSV from the keyboard), opens the report, and the
 // suite reads the files with the page's own Python snippets, run as they
 // are in the download folder: pandas for CSV, XLSX (openpyxl), JSON and
@@ -204,6 +205,29 @@ async function openReport(page, count) {
   await page.goBack();
 }
 
+/** With JavaScript the count and the links follow a change at once, with
+ * no click and no navigation; an invalid filter shows its message. */
+async function liveCount(page, count) {
+  // A page load would forget this mark.
+  await page.evaluate(() => { window.sameDocument = true; });
+  await page.locator("input[name=quartiere][value='4']").check();
+  await page.waitForFunction((before) => document.getElementById("conteggio")?.dataset.count !== String(before), count);
+  const more = await countShown(page);
+  assert.ok(more > count, `Quartieri 3 and 4 select more: ${more}`);
+  assert.match(await page.locator("a[data-formato=csv]").getAttribute("href"), /quartiere=3%2C4/);
+  assert.match(page.url(), /quartiere=3&quartiere=4/, "the address follows");
+  assert.equal(await page.locator("#annuncio").textContent(), await page.locator("#conteggio").textContent(), "announced");
+  await page.locator("#filtro-etichette").fill("etichetta-inesistente");
+  await page.getByRole("alert").waitFor();
+  assert.equal(await page.locator("a[data-formato]").count(), 0, "no downloads while a filter is invalid");
+  await page.locator("#filtro-etichette").fill("");
+  await page.locator("a[data-formato=csv]").waitFor();
+  assert.equal(await page.evaluate(() => window.sameDocument), true, "no page load");
+  await page.locator("input[name=quartiere][value='4']").uncheck();
+  await page.waitForFunction((before) => document.getElementById("conteggio")?.dataset.count === String(before), count);
+  log(`with JavaScript the count follows the filters (${more} with Quartiere 4, back to ${count})`);
+}
+
 async function invalidFilter(page) {
   await page.locator("#filtro-etichette").fill("etichetta-inesistente");
   await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Conta i contributi" }).click()]);
@@ -221,8 +245,8 @@ async function main() {
     const context = await browser.newContext({ locale: "it-IT", viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     const page = await context.newPage();
     const problems = [];
-    // The invalid filter's page is a 422 on purpose.
-    watch(page, base, problems, (response) => response.status() === 422 && response.request().resourceType() === "document");
+    // The invalid filter's page is a 422 on purpose (loaded, or fetched by the page's script).
+    watch(page, base, problems, (response) => response.status() === 422);
     await signIn(page);
     await Promise.all([page.waitForNavigation(), page.getByRole("navigation").getByRole("link", { name: "Esportazioni" }).click()]);
     const everything = await countShown(page);
@@ -240,6 +264,7 @@ async function main() {
     await openReport(page, count);
     await runPythonSnippets(page, count);
     await runTools(page, files, count);
+    await liveCount(page, count);
     await invalidFilter(page);
     assert.deepEqual(problems, [], "console errors, failed requests or outside requests");
     await context.close();
