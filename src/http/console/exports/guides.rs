@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 
 use crate::exports::{file_name, report, ExportFormat, XLSX_MAX_ROWS};
+use crate::http::console::labels::pick;
 use crate::i18n::format::italian_count;
 use crate::i18n::Language;
 
@@ -49,15 +50,8 @@ pub struct DownloadContext<'a> {
     pub language: Language,
 }
 
-fn tr(language: Language, italian: &str, english: &str) -> String {
+fn tr(language: Language, italian: &'static str, english: &'static str) -> String {
     pick(language, italian, english).to_owned()
-}
-
-fn pick<'a>(language: Language, italian: &'a str, english: &'a str) -> &'a str {
-    match language {
-        Language::It => italian,
-        Language::En => english,
-    }
 }
 
 fn guide(tool: &'static str, text: String) -> Guide {
