@@ -49,6 +49,9 @@ pub enum ApiError {
     ClaimedByAnother { name: String, until: String },
     #[error("contribution not pending")]
     NotPending { status: String },
+    /// A rename onto a tag that exists: the answer suggests merging.
+    #[error("tag exists")]
+    TagExists { from: String, name: String },
     /// A weak entity tag: `If-Match` compares strongly, so it never matches.
     #[error("weak If-Match")]
     WeakIfMatch,
@@ -103,6 +106,7 @@ impl ApiError {
             ApiError::PreconditionRequired(_) => "if-match-required",
             ApiError::ClaimedByAnother { .. } => "claimed",
             ApiError::NotPending { .. } => "not-pending",
+            ApiError::TagExists { .. } => "tag-exists",
             ApiError::WeakIfMatch => "weak-if-match",
             ApiError::MalformedIfMatch => "malformed-if-match",
             ApiError::ConsultationClosed(ConsultationState::NotYetOpen { .. }) => {
@@ -138,6 +142,7 @@ impl ApiError {
             ApiError::PreconditionRequired(_) => ("If-Match obbligatorio", "If-Match required"),
             ApiError::ClaimedByAnother { .. } => ("In revisione da altri", "Claimed by another"),
             ApiError::NotPending { .. } => ("Contributo non in attesa", "Not pending"),
+            ApiError::TagExists { .. } => ("Etichetta già esistente", "Tag already exists"),
             ApiError::WeakIfMatch => ("ETag debole non ammesso", "Weak ETag not accepted"),
             ApiError::MalformedIfMatch => ("If-Match non valido", "Malformed If-Match"),
             ApiError::ConsultationClosed(ConsultationState::NotYetOpen { .. }) => (
@@ -226,6 +231,16 @@ impl ApiError {
             (ApiError::NotPending { status }, En) => {
                 format!("Only a pending contribution can be claimed; this one is \"{status}\".")
             }
+            (ApiError::TagExists { from, name }, It) => format!(
+                "L'etichetta «{name}» esiste già. Per portare i contributi di «{from}» sotto \
+                 «{name}», unire le due etichette: POST /api/v1/moderation/tags/{from}/merge \
+                 con {{\"into\": \"{name}\"}}."
+            ),
+            (ApiError::TagExists { from, name }, En) => format!(
+                "The tag \"{name}\" already exists. To bring the contributions of \"{from}\" \
+                 under \"{name}\", merge the two tags: POST /api/v1/moderation/tags/{from}/merge \
+                 with {{\"into\": \"{name}\"}}."
+            ),
             (ApiError::WeakIfMatch, It) => {
                 "If-Match confronta gli ETag in modo forte: inviare l'ETag letto, senza W/.".into()
             }
@@ -357,6 +372,7 @@ fn italian(resource: Resource) -> (&'static str, &'static str, &'static str, &'s
         Resource::ThematicArea => ("L'area tematica", "dall'area tematica", "a", "a"),
         Resource::Staff => ("L'account", "dall'account", "o", "o"),
         Resource::OutboxMessage => ("L'e-mail", "dall'e-mail", "a", "a"),
+        Resource::Tag => ("L'etichetta", "dall'etichetta", "a", "a"),
     }
 }
 
@@ -420,7 +436,8 @@ impl ResponseError for ApiError {
             | ApiError::InvalidTransition { .. }
             | ApiError::NotRetriable { .. }
             | ApiError::ClaimedByAnother { .. }
-            | ApiError::NotPending { .. } => StatusCode::CONFLICT,
+            | ApiError::NotPending { .. }
+            | ApiError::TagExists { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             ApiError::WeakIfMatch => StatusCode::PRECONDITION_FAILED,
@@ -543,6 +560,7 @@ impl From<crate::app::AppError> for ApiError {
                 status: status.to_string(),
             },
             AppError::ConsultationClosed(state) => ApiError::ConsultationClosed(state),
+            AppError::TagExists { from, name } => ApiError::TagExists { from, name },
             AppError::IdempotencyKeyReused => ApiError::IdempotencyKeyReused,
             AppError::Storage(error) => error.into(),
             AppError::Mail(crate::mail::MailError::Storage(error)) => error.into(),

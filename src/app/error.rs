@@ -31,6 +31,9 @@ pub enum AppError {
     /// Someone else changed the record since it was read.
     #[error("stale version of the {0}")]
     StaleVersion(Resource),
+    /// A tag cannot be renamed onto one that exists: merge them instead.
+    #[error("tag {name} exists")]
+    TagExists { from: String, name: String },
     /// Only a pending contribution is claimed for review.
     #[error("a contribution in status {0} is not pending")]
     NotPending(ContributionStatus),
@@ -58,6 +61,7 @@ pub enum Resource {
     ThematicArea,
     Staff,
     OutboxMessage,
+    Tag,
 }
 
 impl std::fmt::Display for Resource {
@@ -67,6 +71,7 @@ impl std::fmt::Display for Resource {
             Resource::ThematicArea => "thematic area",
             Resource::Staff => "staff account",
             Resource::OutboxMessage => "e-mail",
+            Resource::Tag => "tag",
         })
     }
 }

@@ -10,6 +10,7 @@ pub mod authors;
 pub mod console_sessions;
 pub mod erasure;
 pub mod error;
+pub mod idempotency;
 pub mod indicators;
 pub mod last_good;
 pub mod moderation;

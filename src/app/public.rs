@@ -1,6 +1,7 @@
 //! What the public side asks of the service: submitting through the form,
 //! and reading published contributions and the thematic areas.
 
+use crate::app::idempotency;
 use crate::app::last_good::Fresh;
 use crate::app::submissions::{
     ContributionInput, IdempotencyClaim, Submission, SubmissionReceipt, SubmitFailure,
@@ -8,8 +9,8 @@ use crate::app::submissions::{
 use crate::app::{AppError, Resource, Services};
 use crate::clock;
 use crate::db::contributions::{self, Position, PublishedFilter};
-use crate::db::models::{ContributionRow, IdempotencyRow, ThematicAreaRow};
-use crate::db::{idempotency, thematic_areas};
+use crate::db::models::{ContributionRow, ThematicAreaRow};
+use crate::db::thematic_areas;
 use crate::domain::{
     BotSignals, ConsultationState, ContributionId, FieldError, FieldIssue, Invalid, Reference,
     ThematicAreaCode,
@@ -106,18 +107,17 @@ async fn replay(
     services: &Services,
     claim: &IdempotencyClaim,
 ) -> Result<Option<SubmissionReceipt>, AppError> {
-    let key = claim.key.clone();
-    let stored: Option<IdempotencyRow> = services
+    let claim = claim.clone();
+    let stored = services
         .db
-        .read(move |conn| idempotency::find(conn, &key))
+        .read(move |conn| idempotency::earlier(conn, &claim))
         .await?;
-    let Some(stored) = stored else {
+    let Some(answer) = stored.map(|row| row.response_body) else {
         return Ok(None);
     };
-    if stored.request_hash != claim.request_hash {
-        return Err(AppError::IdempotencyKeyReused);
-    }
-    serde_json::from_str(&stored.response_body)
+    let answer =
+        answer.ok_or_else(|| AppError::Internal("form idempotency key without answer".into()))?;
+    serde_json::from_str(&answer)
         .map(Some)
         .map_err(|e| AppError::Internal(format!("stored idempotent answer unreadable: {e}")))
 }

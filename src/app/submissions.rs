@@ -13,16 +13,18 @@ use tokio::sync::{mpsc, oneshot, Mutex};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+pub use crate::app::idempotency::IdempotencyClaim;
 use crate::app::indicators::record_milestone;
 use crate::clock;
 use crate::db::contributions as queries;
-use crate::db::models::{ContributionRow, IdempotencyRow, NewContributionRow, StatusLinkRow};
+use crate::db::models::{ContributionRow, NewContributionRow, StatusLinkRow};
 use crate::db::{idempotency, status_links, thematic_areas, Backend, Db, DbConnection, DbError};
 use crate::domain::text::search_fold;
 use crate::domain::{
     new_author_group, AuthorKind, BotSign, Channel, ConfirmationToken, ContributionBody,
     ContributionId, ContributionStatus, ContributionTitle, EmailAddress, FieldIssue, Invalid,
-    OrganizationName, PersonName, Quartiere, Reference, StaffId, StatusToken, ThematicAreaCode,
+    Meeting, OrganizationName, PersonName, Quartiere, Reference, StaffId, StatusToken,
+    ThematicAreaCode,
 };
 use crate::mail::notices::{self, Acknowledged};
 use crate::mail::MailContext;
@@ -45,9 +47,14 @@ pub struct ContributionInput {
     pub email: Option<EmailAddress>,
     pub quartiere: Option<Quartiere>,
     pub contact_consent: bool,
+    /// Always true from the form; for an offline contribution, whether the
+    /// author accepted the notice (signed on paper, at the meeting…).
+    pub privacy_notice_accepted: bool,
     pub channel: Channel,
     /// When it reached the Comune, if not now (offline contributions).
     pub received_at: Option<chrono::NaiveDateTime>,
+    /// The meeting it was handed in at (channel `event`).
+    pub meeting: Option<Meeting>,
 }
 /// The receipt given to the contributor.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
@@ -79,12 +86,6 @@ pub struct Submission {
     /// Taken for a bot's: stored as spam with the reason, not acknowledged
     /// (and so not counted), answered like any other.
     pub bot: Option<BotSign>,
-}
-
-#[derive(Clone)]
-pub struct IdempotencyClaim {
-    pub key: String,
-    pub request_hash: String,
 }
 
 /// Why a submission was not stored. Cloned to every member of a group that
@@ -306,30 +307,22 @@ impl Store {
                 .ok_or_else(|| SubmitFailure::Internal(format!("row {} not returned", row.id)))?;
             let receipt = SubmissionReceipt::of(stored);
             if let Some(claim) = &submissions[i].idempotency {
-                remembered.push(IdempotencyRow {
-                    key: claim.key.clone(),
-                    request_hash: claim.request_hash.clone(),
-                    contribution_id: stored.id,
-                    response_body: serde_json::to_string(&receipt)
-                        .map_err(|e| SubmitFailure::Internal(e.to_string()))?,
-                    created_at: now,
-                });
+                let answer = serde_json::to_string(&receipt)
+                    .map_err(|e| SubmitFailure::Internal(e.to_string()))?;
+                remembered.push(claim.row(stored.id, Some(answer), now));
             }
             if submissions[i].bot.is_none() {
                 let status_link = stored.email.is_some().then(|| {
-                    let token = StatusToken::generate();
-                    links.push(StatusLinkRow {
-                        token_hash: token.hash(),
-                        contribution_id: stored.id,
-                        created_at: now,
-                    });
-                    status_page_url(&self.mail.public_url, &token)
+                    let (link, url) = new_status_link(stored.id, &self.mail.public_url, now);
+                    links.push(link);
+                    url
                 });
                 acknowledged.push(Acknowledged {
                     row: stored,
                     thematic_area_name: areas[&stored.thematic_area].as_str(),
                     confirmation: token.as_ref().map(ConfirmationToken::as_str),
                     status_link,
+                    meeting: None,
                 });
             }
             outcomes[i] = Some(Ok(receipt));
@@ -351,6 +344,23 @@ impl Store {
 /// The author's private status page (see `http::pages::status`).
 pub fn status_page_url(public_url: &str, token: &StatusToken) -> String {
     format!("{public_url}/stato/{}", token.as_str())
+}
+
+/// A new private status link for a contribution whose author gave an
+/// address: the row to store (the token's hash) and the page's address for
+/// the acknowledgement.
+pub fn new_status_link(
+    contribution_id: ContributionId,
+    public_url: &str,
+    now: chrono::NaiveDateTime,
+) -> (StatusLinkRow, String) {
+    let token = StatusToken::generate();
+    let row = StatusLinkRow {
+        token_hash: token.hash(),
+        contribution_id,
+        created_at: now,
+    };
+    (row, status_page_url(public_url, &token))
 }
 
 /// The row for a valid contribution; `registered_by` names the moderator
@@ -388,8 +398,7 @@ pub fn new_row(
         confirmation_token_hash: None,
         quartiere: input.quartiere.map(|q| i16::from(q.number())),
         contact_consent: input.contact_consent,
-        // Only the form shows the online privacy notice.
-        privacy_notice_accepted: input.channel == Channel::Form,
+        privacy_notice_accepted: input.privacy_notice_accepted,
         registered_by,
         received_at: input.received_at.unwrap_or(now),
         updated_at: now,

@@ -76,6 +76,18 @@ impl DbError {
         )
     }
 
+    /// A row refers to one that a concurrent transaction deleted (a tag
+    /// added while it was renamed away).
+    pub fn is_foreign_key_violation(&self) -> bool {
+        matches!(
+            self,
+            DbError::Query(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::ForeignKeyViolation,
+                _
+            ))
+        )
+    }
+
     /// True when the error means the server could not reach the database,
     /// as opposed to a query that failed on a live connection.
     pub fn is_unavailable(&self) -> bool {

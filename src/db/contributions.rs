@@ -350,6 +350,22 @@ pub fn update_if_version(
     Ok(updated == 1)
 }
 
+/// A new version of each of `ids`, changed by something other than a step
+/// on it (its tag renamed or merged): a client holding an older one gets 412.
+pub fn touch_all(
+    conn: &mut DbConnection,
+    ids: &[ContributionId],
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::update(contributions::table.filter(contributions::id.eq_any(ids)))
+        .set((
+            contributions::version.eq(contributions::version + 1),
+            contributions::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Sequence numbers visible in `(above, up_to]`.
 pub fn seqs_between(conn: &mut DbConnection, above: i64, up_to: i64) -> Result<Vec<i64>, DbError> {
     Ok(contributions::table
@@ -455,6 +471,22 @@ pub struct ExportSourceRow {
     ))]
     #[diesel(select_expression_type = diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::BigInt>>)]
     pub duplicate_of_seq: Option<i64>,
+    /// The meeting it was handed in at: its name, day and quartiere.
+    #[diesel(select_expression = diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(
+        "(SELECT m.name FROM contribution_meetings m WHERE m.contribution_id = contributions.id)"
+    ))]
+    #[diesel(select_expression_type = diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::Text>>)]
+    pub meeting_name: Option<String>,
+    #[diesel(select_expression = diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Date>>(
+        "(SELECT m.held_on FROM contribution_meetings m WHERE m.contribution_id = contributions.id)"
+    ))]
+    #[diesel(select_expression_type = diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::Date>>)]
+    pub meeting_date: Option<chrono::NaiveDate>,
+    #[diesel(select_expression = diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::SmallInt>>(
+        "(SELECT m.quartiere FROM contribution_meetings m WHERE m.contribution_id = contributions.id)"
+    ))]
+    #[diesel(select_expression_type = diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::SmallInt>>)]
+    pub meeting_quartiere: Option<i16>,
 }
 
 /// The highest sequence number so far: an export reads up to it, so rows

@@ -8,6 +8,7 @@ pub mod console_sessions;
 pub mod contributions;
 pub mod idempotency;
 pub mod indicators;
+pub mod meetings;
 pub mod models;
 pub mod notes;
 pub mod outbox;

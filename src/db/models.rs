@@ -102,10 +102,13 @@ pub struct NewContributionRow {
 #[derive(Clone, Debug, Queryable, Selectable, Insertable)]
 #[diesel(table_name = idempotency_keys)]
 pub struct IdempotencyRow {
+    /// Whose key it is (`app::idempotency::IdempotencyScope`).
+    pub scope: String,
     pub key: String,
     pub request_hash: String,
     pub contribution_id: ContributionId,
-    pub response_body: String,
+    /// The answer to replay; `None` when a replay reads the contribution.
+    pub response_body: Option<String>,
     pub created_at: NaiveDateTime,
 }
 

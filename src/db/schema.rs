@@ -76,6 +76,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    contribution_meetings (contribution_id) {
+        contribution_id -> Text,
+        name -> Text,
+        held_on -> Date,
+        quartiere -> Nullable<SmallInt>,
+    }
+}
+
+diesel::table! {
     notes (id) {
         id -> Text,
         contribution_id -> Text,
@@ -124,12 +133,13 @@ diesel::table! {
 }
 
 diesel::table! {
-    idempotency_keys (key) {
+    idempotency_keys (scope, key) {
         key -> Text,
         request_hash -> Text,
         contribution_id -> Text,
-        response_body -> Text,
+        response_body -> Nullable<Text>,
         created_at -> Timestamp,
+        scope -> Text,
     }
 }
 
@@ -196,6 +206,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     contributions,
     tags,
     contribution_tags,
+    contribution_meetings,
     notes,
     audit_events,
     outbox,

@@ -111,3 +111,86 @@ pub fn tag_counts(conn: &mut DbConnection) -> Result<Vec<(String, i64)>, DbError
         })
         .collect())
 }
+
+/// The tags among `names` that exist, with when each was created, in name
+/// order. On PostgreSQL their rows are locked until the transaction ends
+/// (in name order, so two renames never wait for each other in a circle):
+/// a concurrent tagging with one of them waits, and then sees the change.
+pub fn lock(
+    conn: &mut DbConnection,
+    names: &[&str],
+) -> Result<BTreeMap<String, NaiveDateTime>, DbError> {
+    let query = tags::table
+        .filter(tags::name.eq_any(names))
+        .order(tags::name)
+        .select((tags::name, tags::created_at));
+    let rows: Vec<(String, NaiveDateTime)> = match conn {
+        DbConnection::Pg(pg) => query.for_update().load(pg)?,
+        // A write transaction on SQLite holds the whole database already.
+        DbConnection::Sqlite(sqlite) => query.load(sqlite)?,
+    };
+    Ok(rows.into_iter().collect())
+}
+
+/// Creates the tag `name`; a unique violation when it exists.
+pub fn create(
+    conn: &mut DbConnection,
+    name: &str,
+    created_at: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::insert_into(tags::table)
+        .values((tags::name.eq(name), tags::created_at.eq(created_at)))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn delete(conn: &mut DbConnection, name: &str) -> Result<(), DbError> {
+    diesel::delete(tags::table.filter(tags::name.eq(name))).execute(conn)?;
+    Ok(())
+}
+
+/// The contributions carrying `tag`.
+pub fn carriers(conn: &mut DbConnection, tag: &str) -> Result<Vec<ContributionId>, DbError> {
+    Ok(contribution_tags::table
+        .filter(contribution_tags::tag.eq(tag))
+        .order(contribution_tags::contribution_id)
+        .select(contribution_tags::contribution_id)
+        .load(conn)?)
+}
+
+/// On the contributions `ids`, the tag `from` becomes `into`; one that
+/// already carries `into` just loses `from`, so none carries it twice.
+pub fn retag(
+    conn: &mut DbConnection,
+    ids: &[ContributionId],
+    from: &str,
+    into: &str,
+) -> Result<(), DbError> {
+    let already: Vec<ContributionId> = contribution_tags::table
+        .filter(contribution_tags::contribution_id.eq_any(ids))
+        .filter(contribution_tags::tag.eq(into))
+        .select(contribution_tags::contribution_id)
+        .load(conn)?;
+    diesel::delete(
+        contribution_tags::table
+            .filter(contribution_tags::contribution_id.eq_any(&already))
+            .filter(contribution_tags::tag.eq(from)),
+    )
+    .execute(conn)?;
+    diesel::update(
+        contribution_tags::table
+            .filter(contribution_tags::contribution_id.eq_any(ids))
+            .filter(contribution_tags::tag.eq(from)),
+    )
+    .set(contribution_tags::tag.eq(into))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// How many contributions carry `tag`.
+pub fn count(conn: &mut DbConnection, tag: &str) -> Result<i64, DbError> {
+    Ok(contribution_tags::table
+        .filter(contribution_tags::tag.eq(tag))
+        .count()
+        .get_result(conn)?)
+}

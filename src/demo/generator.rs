@@ -9,18 +9,21 @@ use chrono::{Duration, NaiveDateTime};
 
 use super::authors::author;
 use super::phrases::{
-    phrases_of, CITIZEN_OPENINGS, CITIZEN_REQUESTS, CITY_PLACES, CLOSINGS, HIDING_REASONS,
-    ORGANIZATION_OPENINGS, ORGANIZATION_REQUESTS, PLACES, REJECTION_REASONS,
+    phrases_of, CITIZEN_OPENINGS, CITIZEN_REQUESTS, CITY_MEETINGS, CITY_PLACES, CLOSINGS,
+    HIDING_REASONS, ORGANIZATION_OPENINGS, ORGANIZATION_REQUESTS, PLACES, QUARTIERE_MEETINGS,
+    REJECTION_REASONS,
 };
 use super::random::Random;
 use super::{DemoError, DemoOptions, BATCH_ROWS};
 use crate::app::submissions::{self, ContributionInput};
+use crate::db::meetings::MeetingRow;
 use crate::db::models::NewContributionRow;
 use crate::domain::staff::token_hash;
 use crate::domain::{
     Channel, ContributionBody, ContributionId, ContributionStatus, ContributionTitle, EmailAddress,
-    FieldIssue, OrganizationName, PersonName, ThematicAreaCode,
+    FieldIssue, Meeting, MeetingName, OrganizationName, PersonName, Quartiere, ThematicAreaCode,
 };
+use crate::i18n::format::rome_date;
 
 /// A contribution as the form stores it, and what moderation set later
 /// (columns the form's row does not have).
@@ -29,6 +32,8 @@ pub(super) struct DemoContribution {
     pub status: ContributionStatus,
     pub duplicate_of: Option<ContributionId>,
     pub published_at: Option<NaiveDateTime>,
+    /// The meeting it was handed in at (channel `event`).
+    pub meeting: Option<MeetingRow>,
 }
 
 /// A tag given by moderation.
@@ -43,6 +48,27 @@ pub(super) struct DemoTag {
 pub(super) struct Batch {
     pub contributions: Vec<DemoContribution>,
     pub tags: Vec<DemoTag>,
+}
+
+/// The meeting a demo contribution of the channel `event` was handed in at:
+/// one of its author's quartiere (or of the city) that day, drawn from the
+/// day rather than from `random`, so that the other draws stay as they were.
+fn demo_meeting(
+    quartiere: Option<Quartiere>,
+    received_at: NaiveDateTime,
+) -> Result<Meeting, DemoError> {
+    let held_on = rome_date(received_at.and_utc());
+    let day = usize::try_from(chrono::Datelike::num_days_from_ce(&held_on)).unwrap_or(0);
+    let name = match quartiere {
+        Some(q) => QUARTIERE_MEETINGS[day % QUARTIERE_MEETINGS.len()]
+            .replace("{q}", &q.number().to_string()),
+        None => CITY_MEETINGS[day % CITY_MEETINGS.len()].to_owned(),
+    };
+    Ok(Meeting {
+        name: valid("meeting.name", MeetingName::parse(&name))?,
+        held_on,
+        quartiere,
+    })
 }
 
 /// Generates every batch and sends it to `batches`; stops early when an
@@ -241,8 +267,14 @@ fn contribution(
             .transpose()?,
         quartiere: author.quartiere,
         contact_consent: random.chance(0.4),
+        // Only the form shows the online privacy notice.
+        privacy_notice_accepted: channel == Channel::Form,
         channel,
         received_at: Some(received_at),
+        meeting: match channel {
+            Channel::Event => Some(demo_meeting(author.quartiere, received_at)?),
+            _ => None,
+        },
     };
     // The form's row, as moderation left it: last changed when moderated.
     // Demo authors have confirmed their addresses, so that their
@@ -264,6 +296,10 @@ fn contribution(
         ..submissions::new_row(&input, None, moderated_at)
     };
     Ok(DemoContribution {
+        meeting: input
+            .meeting
+            .as_ref()
+            .map(|meeting| MeetingRow::of(row.id, meeting)),
         row,
         status,
         duplicate_of,

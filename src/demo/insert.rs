@@ -1,5 +1,5 @@
-//! Writing a demo batch: one multi-row `INSERT` of contributions and one of
-//! their tags. The multi-backend connection has no multi-row insert, so the
+//! Writing a demo batch: one multi-row `INSERT` of contributions, one of
+//! their tags and one of their meetings. The multi-backend connection has no multi-row insert, so the
 //! statements run on the backend's own connection (`on_backend!`), as
 //! `db::contributions::insert_all` does for a group of submissions.
 
@@ -8,7 +8,8 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use super::generator::Batch;
-use crate::db::schema::{contribution_tags, contributions, tags};
+use crate::db::meetings::MeetingRow;
+use crate::db::schema::{contribution_meetings, contribution_tags, contributions, tags};
 use crate::db::{on_backend, DbConnection, DbError};
 
 /// Creates the demo's tags that do not exist yet.
@@ -56,6 +57,18 @@ pub(super) fn insert_batch(conn: &mut DbConnection, batch: &Batch) -> Result<(),
         on_backend!(conn, |conn| diesel::insert_into(contribution_tags::table)
             .values(&batch.tags)
             .execute(conn))?;
+    }
+    let meetings: Vec<&MeetingRow> = batch
+        .contributions
+        .iter()
+        .filter_map(|made| made.meeting.as_ref())
+        .collect();
+    if !meetings.is_empty() {
+        on_backend!(conn, |conn| diesel::insert_into(
+            contribution_meetings::table
+        )
+        .values(meetings.clone())
+        .execute(conn))?;
     }
     Ok(())
 }

@@ -296,6 +296,19 @@ pub(super) const PLACES: [&[&str]; 5] = [
 
 pub(super) const CITY_PLACES: &[&str] = &["in tutta la città", "nei quartieri", "a Firenze"];
 
+/// Meetings of a quartiere, `{q}` its number, where contributions of the
+/// channel `event` were handed in.
+pub(super) const QUARTIERE_MEETINGS: &[&str] = &[
+    "Assemblea pubblica del Quartiere {q}",
+    "Consiglio aperto del Quartiere {q}",
+    "Laboratorio «Rinasce Firenze» nel Quartiere {q}",
+];
+/// Meetings of the whole city.
+pub(super) const CITY_MEETINGS: &[&str] = &[
+    "Incontro cittadino «Rinasce Firenze» a Palazzo Vecchio",
+    "Tavolo delle associazioni alle Murate",
+];
+
 pub(super) const CITIZEN_OPENINGS: &[&str] = &[
     "Abito {place} da molti anni e vedo che",
     "Sono madre di due bambini e ogni giorno constato che",

@@ -17,6 +17,8 @@ text_enum!(
         StatusReasonChanged => "status_reason_changed",
         ContributionAreaChanged => "thematic_area_changed",
         TagsChanged => "tags_changed",
+        TagRenamed => "tag_renamed",
+        TagMerged => "tag_merged",
         NoteAdded => "note_added",
         NoteEdited => "note_edited",
         NoteRemoved => "note_removed",
@@ -42,6 +44,7 @@ text_enum!(
     /// What an event is about.
     TargetType {
         Contribution => "contribution",
+        Tag => "tag",
         BulkAction => "bulk_action",
         ThematicArea => "thematic_area",
         Outbox => "outbox",
@@ -172,6 +175,26 @@ impl AuditEvent {
     pub fn tags_changed(id: ContributionId, before: String, after: String) -> AuditEvent {
         AuditEvent::new(AuditAction::TagsChanged, TargetType::Contribution, id)
             .changing(Some(before), Some(after))
+    }
+
+    /// A tag renamed: `from` and `to` are its old and new names, the details
+    /// how many contributions carried it (each has its own `tags_changed`).
+    pub fn tag_renamed(from: &str, to: &str, contributions: usize) -> AuditEvent {
+        AuditEvent::new(AuditAction::TagRenamed, TargetType::Tag, from)
+            .changing(Some(from.to_owned()), Some(to.to_owned()))
+            .with_details(Some(
+                serde_json::json!({ "contributions": contributions }).to_string(),
+            ))
+    }
+
+    /// A tag merged into another and deleted: `from` is the merged tag, `to`
+    /// the one kept, the details how many contributions carried the first.
+    pub fn tag_merged(from: &str, into: &str, contributions: usize) -> AuditEvent {
+        AuditEvent::new(AuditAction::TagMerged, TargetType::Tag, from)
+            .changing(Some(from.to_owned()), Some(into.to_owned()))
+            .with_details(Some(
+                serde_json::json!({ "contributions": contributions }).to_string(),
+            ))
     }
 
     /// The note's id as `to`, its text in the details, so that the history

@@ -52,6 +52,10 @@ bounded_text_type!(
     /// The name of an association or organisation: 2–200 characters.
     OrganizationName, 2, 200, Lines::Single
 );
+bounded_text_type!(
+    /// The name of a meeting or public event: 2–200 characters.
+    MeetingName, 2, 200, Lines::Single
+);
 
 /// A syntactically valid e-mail address of at most 254 characters, trimmed.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -43,10 +43,18 @@ pub enum FieldIssue {
     },
     RequiredForOrganizations,
     InvalidTimestamp,
-    /// A time before `earliest` (RFC 3339) or in the future.
-    TimestampOutOfRange {
+    /// Not a calendar date `YYYY-MM-DD`.
+    InvalidDate,
+    /// A time or day that has not come yet, where only past ones make sense.
+    InFuture,
+    /// A time or day before `earliest` (RFC 3339 or a date).
+    TooEarly {
         earliest: &'static str,
     },
+    /// A contribution collected at a meeting (channel `event`) names it.
+    MeetingRequired,
+    /// Only a contribution collected at a meeting names one.
+    MeetingOnlyForEvents,
     InvalidCursor,
     /// Not a receipt code such as `RF-000042`.
     InvalidReference,
@@ -82,6 +90,8 @@ pub enum FieldIssue {
     NotAContributionId,
     /// An empty list where at least one item is needed.
     EmptyList,
+    /// A tag merged into itself.
+    SameTag,
 }
 
 impl FieldIssue {
@@ -166,11 +176,27 @@ impl FieldIssue {
             }
             (InvalidTimestamp, Language::It) => "deve essere una data e ora RFC 3339".into(),
             (InvalidTimestamp, Language::En) => "must be an RFC 3339 date-time".into(),
-            (TimestampOutOfRange { earliest }, Language::It) => {
-                format!("deve essere tra {earliest} e adesso")
+            (InvalidDate, Language::It) => "deve essere una data nella forma AAAA-MM-GG".into(),
+            (InvalidDate, Language::En) => "must be a date in the form YYYY-MM-DD".into(),
+            (InFuture, Language::It) => "non può essere nel futuro".into(),
+            (InFuture, Language::En) => "cannot be in the future".into(),
+            (TooEarly { earliest }, Language::It) => {
+                format!("non può essere precedente a {earliest}")
             }
-            (TimestampOutOfRange { earliest }, Language::En) => {
-                format!("must be between {earliest} and now")
+            (TooEarly { earliest }, Language::En) => format!("cannot be earlier than {earliest}"),
+            (SameTag, Language::It) => "deve essere un'etichetta diversa da quella da unire".into(),
+            (SameTag, Language::En) => "must be another tag than the one merged".into(),
+            (MeetingRequired, Language::It) => {
+                "obbligatorio per un contributo raccolto a un incontro (canale event)".into()
+            }
+            (MeetingRequired, Language::En) => {
+                "is required for a contribution collected at a meeting (channel event)".into()
+            }
+            (MeetingOnlyForEvents, Language::It) => {
+                "solo per un contributo raccolto a un incontro (canale event)".into()
+            }
+            (MeetingOnlyForEvents, Language::En) => {
+                "only for a contribution collected at a meeting (channel event)".into()
             }
             (OriginalOfDuplicates, Language::It) => {
                 "altri contributi sono duplicati di questo: non può diventare un duplicato".into()

@@ -11,6 +11,7 @@ pub mod form_guard;
 pub mod ids;
 pub mod indicators;
 pub mod mail;
+pub mod meeting;
 pub mod projection;
 pub mod query;
 pub mod shared_passages;
@@ -29,12 +30,13 @@ pub use consultation::{ConsultationState, ConsultationWindow};
 pub use contribution::normalise_email;
 pub use contribution::{
     AuthorKind, Channel, ContributionBody, ContributionRef, ContributionTitle, EmailAddress,
-    OrganizationName, PersonName, Quartiere, Reference,
+    MeetingName, OrganizationName, PersonName, Quartiere, Reference,
 };
 pub use field_issue::{FieldError, FieldErrors, FieldIssue, Invalid};
 pub use form_guard::{BotSign, BotSignals, FormGuard};
 pub use ids::{AuditEventId, ContributionId, MessageId, NoteId, StaffId};
 pub use mail::{MessageKind, OutboxStatus};
+pub use meeting::Meeting;
 pub use staff::{Role, TagName};
 pub use status::ContributionStatus;
 pub use status_link::StatusToken;

@@ -9,6 +9,7 @@ use crate::domain::Quartiere;
 pub enum FieldType {
     String,
     Integer,
+    Date,
     Datetime,
 }
 
@@ -17,6 +18,7 @@ impl FieldType {
         match self {
             FieldType::String => "string",
             FieldType::Integer => "integer",
+            FieldType::Date => "date",
             FieldType::Datetime => "datetime",
         }
     }
@@ -35,6 +37,8 @@ pub enum Values {
     Quartieri,
     /// Text matching a regular expression.
     Pattern(&'static str),
+    /// A calendar date, `YYYY-MM-DD`.
+    Day,
     /// An RFC 3339 time in UTC.
     Time,
     /// An RFC 3339 time in Europe/Rome, with its offset.
@@ -79,7 +83,7 @@ const AUTHOR_KIND_MEANINGS: &[(&str, &str)] = &[
 ];
 
 /// The columns of every export, in order.
-pub const COLUMNS: [Column; 19] = [
+pub const COLUMNS: [Column; 22] = [
     Column {
         name: "id",
         field_type: FieldType::String,
@@ -251,6 +255,33 @@ pub const COLUMNS: [Column; 19] = [
         required: false,
         values: Values::RomeTime,
     },
+    Column {
+        name: "meeting_name",
+        field_type: FieldType::String,
+        format: None,
+        title: "Incontro",
+        description: "Per un contributo raccolto a un incontro (channel event), il nome dell'incontro di Quartiere o dell'evento pubblico, come registrato dalla redazione; vuoto negli altri casi.",
+        required: false,
+        values: Values::Text,
+    },
+    Column {
+        name: "meeting_date",
+        field_type: FieldType::Date,
+        format: None,
+        title: "Data dell'incontro",
+        description: "Il giorno in cui si è tenuto l'incontro (calendario di Roma); vuoto se il contributo non viene da un incontro.",
+        required: false,
+        values: Values::Day,
+    },
+    Column {
+        name: "meeting_quartiere",
+        field_type: FieldType::Integer,
+        format: None,
+        title: "Quartiere dell'incontro",
+        description: "Il quartiere che ha tenuto l'incontro (può differire da quello dell'autore, in quartiere); vuoto per un evento di tutta la città o se il contributo non viene da un incontro.",
+        required: false,
+        values: Values::Quartieri,
+    },
 ];
 
 /// Added at the end of an export with personal data (admins only).
@@ -332,6 +363,7 @@ pub fn values_text(column: &Column, areas: &[(String, String)]) -> String {
             .collect::<Vec<_>>()
             .join("; "),
         Values::Pattern(pattern) => format!("testo nella forma {pattern}"),
+        Values::Day => "data nella forma AAAA-MM-GG".into(),
         Values::Time => "data e ora UTC (RFC 3339)".into(),
         Values::RomeTime => "data e ora di Roma con la differenza da UTC (RFC 3339)".into(),
     }
@@ -407,11 +439,14 @@ mod tests {
                 "duplicate_of",
                 "received_at_rome",
                 "published_at_rome",
+                "meeting_name",
+                "meeting_date",
+                "meeting_quartiere",
                 "given_name",
                 "family_name",
                 "email"
             ]
         );
-        assert_eq!(columns(false).count(), 19);
+        assert_eq!(columns(false).count(), 22);
     }
 }

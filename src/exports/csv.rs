@@ -5,7 +5,7 @@
 
 use std::io::{self, Write};
 
-use super::record::{neutralise, time_text, Cell};
+use super::record::{date_text, neutralise, time_text, Cell};
 use super::{area_names, Export, ExportError};
 use crate::db::Db;
 
@@ -27,6 +27,7 @@ impl Export {
                 match cell {
                     Cell::Text(text) => writer.write_field(neutralise(text).as_bytes()),
                     Cell::Integer(n) => writer.write_field(n.to_string()),
+                    Cell::Date(d) => writer.write_field(date_text(d)),
                     Cell::Time(t) => writer.write_field(time_text(t)),
                     Cell::Empty => writer.write_field(b""),
                 }?;

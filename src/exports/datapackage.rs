@@ -86,7 +86,7 @@ pub struct TableSchema {
 pub struct TableField {
     #[schema(max_length = 50, example = "thematic_area")]
     pub name: String,
-    /// `string`, `integer` or `datetime`.
+    /// `string`, `integer`, `date` or `datetime`.
     #[serde(rename = "type")]
     #[schema(max_length = 20, example = "string")]
     pub field_type: String,

@@ -33,7 +33,9 @@ pub use batches::{area_names, Export, BATCH_ROWS};
 pub use error::ExportError;
 pub use format::{file_name, ExportFormat};
 pub use pseudonym::Pseudonymiser;
-pub use record::{neutralise, rome_time_text, time_text, Cell, ExportRecord, PersonalData};
+pub use record::{
+    date_text, neutralise, rome_time_text, time_text, Cell, ExportRecord, PersonalData,
+};
 pub use request::ExportRequest;
 pub use run::run;
 pub use xlsx::XLSX_MAX_ROWS;

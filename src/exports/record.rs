@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use chrono::{NaiveDateTime, SecondsFormat};
+use chrono::{NaiveDate, NaiveDateTime, SecondsFormat};
 use chrono_tz::Europe::Rome;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -15,6 +15,11 @@ use crate::domain::{AuthorKind, Channel, ContributionStatus, Reference};
 /// An RFC 3339 UTC time with microseconds, as both backends store it.
 pub fn time_text(time: NaiveDateTime) -> String {
     time.and_utc().to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// A calendar date, `YYYY-MM-DD`.
+pub fn date_text(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
 }
 
 /// The same instant in Rome, with its offset (`+01:00`, `+02:00` in
@@ -93,6 +98,10 @@ pub struct ExportRecord {
     pub status_reason: Option<String>,
     /// The reference of the original, for a duplicate.
     pub duplicate_of: Option<String>,
+    /// The meeting it was handed in at.
+    pub meeting_name: Option<String>,
+    pub meeting_date: Option<NaiveDate>,
+    pub meeting_quartiere: Option<i16>,
     pub personal: Option<PersonalData>,
     tags_text: String,
     received_at_rome: String,
@@ -104,6 +113,7 @@ pub struct ExportRecord {
 pub enum Cell<'a> {
     Text(&'a str),
     Integer(i64),
+    Date(NaiveDate),
     Time(NaiveDateTime),
     Empty,
 }
@@ -153,11 +163,14 @@ impl ExportRecord {
             duplicate_of: row
                 .duplicate_of_seq
                 .map(|seq| Reference::from_sequence(seq).to_string()),
+            meeting_name: row.meeting_name,
+            meeting_date: row.meeting_date,
+            meeting_quartiere: row.meeting_quartiere,
             personal,
         }
     }
 
-    /// The cells in column order: 19, or 22 with personal data.
+    /// The cells in column order: 22, or 25 with personal data.
     pub fn cells(&self) -> Vec<Cell<'_>> {
         let mut cells = vec![
             Cell::Text(&self.id),
@@ -184,6 +197,10 @@ impl ExportRecord {
             text_cell(&self.duplicate_of),
             Cell::Text(&self.received_at_rome),
             text_cell(&self.published_at_rome),
+            text_cell(&self.meeting_name),
+            self.meeting_date.map_or(Cell::Empty, Cell::Date),
+            self.meeting_quartiere
+                .map_or(Cell::Empty, |q| Cell::Integer(i64::from(q))),
         ];
         if let Some(personal) = &self.personal {
             cells.push(text_cell(&personal.given_name));
@@ -218,6 +235,9 @@ impl Serialize for ExportRecord {
         map.serialize_entry("duplicate_of", &self.duplicate_of)?;
         map.serialize_entry("received_at_rome", &self.received_at_rome)?;
         map.serialize_entry("published_at_rome", &self.published_at_rome)?;
+        map.serialize_entry("meeting_name", &self.meeting_name)?;
+        map.serialize_entry("meeting_date", &self.meeting_date.map(date_text))?;
+        map.serialize_entry("meeting_quartiere", &self.meeting_quartiere)?;
         if let Some(personal) = &self.personal {
             map.serialize_entry("given_name", &personal.given_name)?;
             map.serialize_entry("family_name", &personal.family_name)?;

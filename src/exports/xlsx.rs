@@ -30,6 +30,7 @@ impl Export {
         );
         let bold = Format::new().set_bold();
         let time_format = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
+        let date_format = Format::new().set_num_format("yyyy-mm-dd");
 
         let sheet = workbook.add_worksheet_with_constant_memory()?;
         sheet.set_name("contributi")?;
@@ -53,6 +54,9 @@ impl Export {
                     }
                     Cell::Integer(n) => {
                         sheet.write_number(row, col, n as f64)?;
+                    }
+                    Cell::Date(d) => {
+                        sheet.write_datetime_with_format(row, col, d, &date_format)?;
                     }
                     Cell::Time(t) => {
                         sheet.write_datetime_with_format(row, col, t, &time_format)?;
@@ -115,7 +119,10 @@ fn write_codebook(
 fn column_width(column: &Column) -> f64 {
     match (column.name, column.field_type) {
         ("body", _) => 80.0,
-        ("title", _) | ("thematic_area_name", _) | ("organization_name", _) => 40.0,
+        ("title", _)
+        | ("thematic_area_name", _)
+        | ("organization_name", _)
+        | ("meeting_name", _) => 40.0,
         ("id", _) | ("author_pseudonym", _) => 38.0,
         (_, FieldType::Datetime) => 20.0,
         _ => 16.0,

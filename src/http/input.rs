@@ -26,6 +26,29 @@ pub fn json_body(request: &HttpRequest, body: &[u8]) -> Result<Value, ApiError> 
     serde_json::from_slice(body).map_err(|e| ApiError::MalformedJson(e.to_string()))
 }
 
+/// The request's `Idempotency-Key`, if it sent one (1–255 visible ASCII
+/// characters; anything else is a 422 naming the header).
+pub fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = request.headers().get("Idempotency-Key") else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .map_err(|_| FieldIssue::InvalidIdempotencyKey)
+        .and_then(crate::app::idempotency::parse_key)
+        .map(Some)
+        .map_err(|issue| ApiError::validation("Idempotency-Key", issue))
+}
+
+/// Marks an answer given again for a retried request with its key.
+pub fn replayed(mut response: actix_web::HttpResponse) -> actix_web::HttpResponse {
+    response.headers_mut().insert(
+        header::HeaderName::from_static("idempotent-replayed"),
+        header::HeaderValue::from_static("true"),
+    );
+    response
+}
+
 /// Reports each query parameter that `P` does not document, so that a typo
 /// (`?area=…`) is a 422 naming it instead of being silently ignored.
 pub fn reject_unknown_parameters<P: utoipa::IntoParams>(

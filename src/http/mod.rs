@@ -128,6 +128,8 @@ fn api_routes(config: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(moderation::apply_bulk_action)
         .service(moderation::claim_next_pending)
         .service(moderation::list_tags)
+        .service(moderation::rename_tag)
+        .service(moderation::merge_tag)
         .service(moderation::show_moderation_contribution)
         .service(moderation::moderate_contribution)
         .service(moderation::add_note)

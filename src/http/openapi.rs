@@ -148,11 +148,12 @@ mod tests {
     use crate::http::admin::areas::{NewThematicArea, ThematicAreaPatch};
     use crate::http::admin::erasure::ErasureRequest;
     use crate::http::admin::staff::{NewStaffAccount, StaffAccountPatch};
-    use crate::http::contributions::{SubmissionRules, AUTHOR_FIELDS};
+    use crate::http::contributions::{SubmissionRules, AUTHOR_FIELDS, MEETING_FIELDS};
     use crate::http::input::DocumentedBody;
     use crate::http::moderation::bulk::BulkAction;
     use crate::http::moderation::notes::NewNote;
     use crate::http::moderation::review::ModerationPatch;
+    use crate::http::moderation::tags::{TagMerge, TagPatch};
 
     /// The bodies are read field by field (so that one answer names every
     /// failing field); the documented types must name the same fields.
@@ -165,8 +166,11 @@ mod tests {
             ("AuthorSubmission", AUTHOR_FIELDS.to_vec()),
             ("OfflineContribution", SubmissionRules::Offline.fields()),
             ("OfflineAuthor", AUTHOR_FIELDS.to_vec()),
+            ("OfflineMeeting", MEETING_FIELDS.to_vec()),
             ("ModerationPatch", ModerationPatch::FIELDS.to_vec()),
             ("NewNote", NewNote::FIELDS.to_vec()),
+            ("TagPatch", TagPatch::FIELDS.to_vec()),
+            ("TagMerge", TagMerge::FIELDS.to_vec()),
             ("BulkAction", BulkAction::FIELDS.to_vec()),
             ("NewStaffAccount", NewStaffAccount::FIELDS.to_vec()),
             ("StaffAccountPatch", StaffAccountPatch::FIELDS.to_vec()),

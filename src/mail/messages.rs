@@ -67,6 +67,11 @@ message_templates!(Acknowledgement, "mail/acknowledgement.txt", "mail/acknowledg
     form_url: String,
     public_url: String,
     confirmation_link: String,
+    /// For a contribution registered by the staff, how it reached the
+    /// Comune ("che ha consegnato su carta"); empty for the form's.
+    handed_in: String,
+    /// The day it was received (Italian), shown with `handed_in`.
+    received_on: String,
 });
 
 /// What the author of a contribution is told happened to it.
@@ -240,6 +245,8 @@ mod tests {
             "https://rete.civica/modulo",
             "http://localhost:8080",
             "http://localhost:8080/conferma/abc",
+            "",
+            "",
         )
         .render("maria@example.org")
         .unwrap();

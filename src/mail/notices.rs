@@ -4,10 +4,11 @@ use chrono::NaiveDateTime;
 
 use super::messages::{Acknowledgement, Digest, Outcome, OutcomeKind, SignInLink, TargetReached};
 use super::{MailContext, MailError, Message};
+use crate::db::meetings::MeetingRow;
 use crate::db::models::ContributionRow;
 use crate::db::staff::StaffRow;
 use crate::db::{outbox, staff, DbConnection};
-use crate::domain::{ContributionId, ContributionStatus, Reference, Role};
+use crate::domain::{Channel, ContributionId, ContributionStatus, Quartiere, Reference, Role};
 use crate::i18n::format::{italian_date, italian_moment, rome_date};
 
 fn queue(
@@ -37,13 +38,37 @@ fn author_name(row: &ContributionRow) -> String {
 }
 
 /// A new contribution to acknowledge: its row, the name of its thematic
-/// area, the token of its confirmation link and the author's private
-/// status link.
+/// area, the token of its confirmation link, the author's private status
+/// link and, for one handed in at a meeting, the meeting.
 pub struct Acknowledged<'a> {
     pub row: &'a ContributionRow,
     pub thematic_area_name: &'a str,
     pub confirmation: Option<&'a str>,
     pub status_link: Option<String>,
+    pub meeting: Option<&'a MeetingRow>,
+}
+
+/// How a contribution registered by the staff reached the Comune, as its
+/// acknowledgement tells the author; empty for the form's.
+fn handed_in(channel: Channel, meeting: Option<&MeetingRow>) -> String {
+    match (channel, meeting) {
+        (Channel::Form, _) => String::new(),
+        (Channel::Event, Some(meeting)) => {
+            let quartiere = meeting
+                .quartiere
+                .and_then(|q| Quartiere::parse(q.into()).ok())
+                .map(|q| format!(" (Quartiere {} – {})", q.number(), q.name()))
+                .unwrap_or_default();
+            format!(
+                "che ha consegnato all'incontro «{}» del {}{quartiere}",
+                meeting.name,
+                italian_date(meeting.held_on)
+            )
+        }
+        (Channel::Event, None) => "che ha consegnato a un incontro pubblico".to_owned(),
+        (Channel::Email, _) => "che ci ha inviato per posta elettronica".to_owned(),
+        (Channel::Paper, _) => "che ha consegnato su carta".to_owned(),
+    }
 }
 
 /// The acknowledgements of new contributions, for those whose author gave
@@ -78,6 +103,8 @@ pub fn acknowledge_all(
             context.form_url.as_str(),
             context.public_url.as_str(),
             confirmation_link,
+            handed_in(row.channel, new.meeting),
+            italian_date(rome_date(row.received_at.and_utc())),
         )
         .render(email)?;
         messages.push((message, row.id));

@@ -12,14 +12,17 @@ use calamine::{Data, Reader, Xlsx};
 use diesel::prelude::*;
 use hmac::{Hmac, Mac};
 use reqwest::Method;
+use rinasce::db::meetings::MeetingRow;
 use rinasce::db::models::ContributionRow;
-use rinasce::db::schema::{contribution_tags, contributions, settings, staff, thematic_areas};
+use rinasce::db::schema::{
+    contribution_meetings, contribution_tags, contributions, settings, staff, thematic_areas,
+};
 use rinasce::db::DbError;
 use serde_json::{json, Value};
 
 const CONFIGURED_KEY: &str = "chiave-di-prova-per-gli-pseudonimi";
 
-const COLUMNS: [&str; 19] = [
+pub(crate) const COLUMNS: [&str; 22] = [
     "id",
     "reference",
     "received_at",
@@ -39,6 +42,9 @@ const COLUMNS: [&str; 19] = [
     "duplicate_of",
     "received_at_rome",
     "published_at_rome",
+    "meeting_name",
+    "meeting_date",
+    "meeting_quartiere",
 ];
 const PERSONAL_COLUMNS: [&str; 3] = ["given_name", "family_name", "email"];
 
@@ -240,6 +246,7 @@ struct Expected {
     pseudonym: Option<String>,
     /// The reference of the original of a duplicate.
     duplicate_of: Option<String>,
+    meeting: Option<MeetingRow>,
 }
 
 fn hmac_hex(key: &[u8], author_group: &str) -> String {
@@ -286,7 +293,7 @@ fn pseudonym_key(app: &TestApp, configured: Option<&str>) -> Vec<u8> {
 
 /// The rows an export should hold, in sequence order.
 fn expected(app: &TestApp, statuses: Option<&[&str]>, key: &[u8]) -> Vec<Expected> {
-    let (rows, tags, areas) = app
+    let (rows, tags, areas, meetings) = app
         .db
         .read_blocking(|conn| {
             let rows: Vec<ContributionRow> = contributions::table
@@ -300,9 +307,16 @@ fn expected(app: &TestApp, statuses: Option<&[&str]>, key: &[u8]) -> Vec<Expecte
             let areas: Vec<(String, String)> = thematic_areas::table
                 .select((thematic_areas::code, thematic_areas::name))
                 .load(conn)?;
-            Ok::<_, DbError>((rows, tags, areas))
+            let meetings: Vec<MeetingRow> = contribution_meetings::table
+                .select(MeetingRow::as_select())
+                .load(conn)?;
+            Ok::<_, DbError>((rows, tags, areas, meetings))
         })
         .unwrap();
+    let mut meetings: HashMap<String, MeetingRow> = meetings
+        .into_iter()
+        .map(|m| (m.contribution_id.to_string(), m))
+        .collect();
     let areas: HashMap<String, String> = areas.into_iter().collect();
     let groups = author_groups(app);
     let seq_of: HashMap<String, i64> = rows.iter().map(|r| (r.id.to_string(), r.seq)).collect();
@@ -320,6 +334,7 @@ fn expected(app: &TestApp, statuses: Option<&[&str]>, key: &[u8]) -> Vec<Expecte
             ),
         })
         .map(|row| Expected {
+            meeting: meetings.remove(&row.id.to_string()),
             area_name: areas[&row.thematic_area].clone(),
             tags: tags_of.remove(&row.id.to_string()).unwrap_or_default(),
             pseudonym: groups.get(&row.id.to_string()).map(|g| hmac_hex(key, g)),
@@ -374,6 +389,14 @@ fn cells(e: &Expected, personal: bool, neutralised: fn(&str) -> String) -> Vec<S
         rome(r.received_at),
         r.published_at.map(rome).unwrap_or_default(),
     ];
+    match &e.meeting {
+        Some(m) => cells.extend([
+            neutralised(&m.name),
+            m.held_on.to_string(),
+            m.quartiere.map(|q| q.to_string()).unwrap_or_default(),
+        ]),
+        None => cells.extend([String::new(), String::new(), String::new()]),
+    }
     if personal {
         cells.push(text(&r.given_name));
         cells.push(text(&r.family_name));
@@ -413,6 +436,9 @@ fn json_item(e: &Expected, personal: bool) -> Value {
         "duplicate_of": e.duplicate_of,
         "received_at_rome": rome(r.received_at),
         "published_at_rome": r.published_at.map(rome),
+        "meeting_name": e.meeting.as_ref().map(|m| &m.name),
+        "meeting_date": e.meeting.as_ref().map(|m| m.held_on.to_string()),
+        "meeting_quartiere": e.meeting.as_ref().and_then(|m| m.quartiere),
     });
     if personal {
         item["given_name"] = json!(r.given_name);
@@ -444,7 +470,7 @@ pub(crate) async fn download(app: &TestApp, token: &str, query: &str) -> (String
     (headers["content-type"].to_str().unwrap().to_owned(), bytes)
 }
 
-fn parse_csv(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+pub(crate) fn parse_csv(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
     assert!(bytes.starts_with("\u{feff}".as_bytes()), "UTF-8 BOM first");
     let text = std::str::from_utf8(bytes).expect("UTF-8");
     assert!(text.contains("\r\n"), "CRLF line ends");
@@ -476,7 +502,7 @@ pub(crate) fn parse_ndjson(bytes: &[u8]) -> Vec<Value> {
 }
 
 /// Both sheets of a workbook as text grids (times as RFC 3339 to the millisecond).
-fn parse_xlsx(bytes: &[u8]) -> BTreeMap<String, Vec<Vec<Data>>> {
+pub(crate) fn parse_xlsx(bytes: &[u8]) -> BTreeMap<String, Vec<Vec<Data>>> {
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).expect("an XLSX file");
     let names = workbook.sheet_names().to_vec();
     names
@@ -489,7 +515,7 @@ fn parse_xlsx(bytes: &[u8]) -> BTreeMap<String, Vec<Vec<Data>>> {
         .collect()
 }
 
-fn excel_time(data: &Data) -> chrono::NaiveDateTime {
+pub(crate) fn excel_time(data: &Data) -> chrono::NaiveDateTime {
     let serial = match data {
         Data::DateTime(t) => t.as_f64(),
         Data::Float(f) => *f,
@@ -552,6 +578,14 @@ fn assert_xlsx_matches(
                 "quartiere" => match e.row.quartiere {
                     None => assert_eq!(cell, Data::Empty),
                     Some(q) => assert_eq!(cell, Data::Float(f64::from(q))),
+                },
+                "meeting_quartiere" => match e.meeting.as_ref().and_then(|m| m.quartiere) {
+                    None => assert_eq!(cell, Data::Empty),
+                    Some(q) => assert_eq!(cell, Data::Float(f64::from(q))),
+                },
+                "meeting_date" => match &e.meeting {
+                    None => assert_eq!(cell, Data::Empty),
+                    Some(m) => assert_eq!(excel_time(&cell).date(), m.held_on),
                 },
                 _ => assert_eq!(xlsx_text(&cell), cells[index], "{name} of {}", e.row.id),
             }
@@ -812,7 +846,7 @@ async fn roles_personal_data_and_the_audit_log() {
     assert_eq!(rows.len(), 2);
     assert!(rows
         .iter()
-        .all(|r| r[19] == "Ermenegilda" && r[20] == "Quarantotti"));
+        .all(|r| r[22] == "Ermenegilda" && r[23] == "Quarantotti"));
 
     let (_, bytes) = download(&app, &admin, "format=json&include_personal_data=true").await;
     let items = parse_json_items(&bytes);

@@ -58,14 +58,20 @@ async fn patch_ok(app: &TestApp, token: &str, id: &str, body: Value) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-fn offline(channel: &str) -> Value {
-    json!({
+/// An offline contribution; one from a meeting (`event`) names it.
+pub(crate) fn offline(channel: &str) -> Value {
+    let mut body = json!({
         "channel": channel,
         "thematic_area": "citta-intelligente",
         "title": "Wi-fi gratuito nelle piazze",
         "body": "Proposta raccolta all'assemblea del Quartiere: wi-fi pubblico nelle piazze principali.",
         "author": {"kind": "citizen", "quartiere": 4}
-    })
+    });
+    if channel == "event" {
+        body["meeting"] =
+            json!({"name": "Assemblea del Quartiere 4", "date": "2026-11-20", "quartiere": 4});
+    }
+    body
 }
 
 /// Polls the indicator until `counted` is `expected` (at most ~1.5 s), then
@@ -1171,7 +1177,7 @@ async fn offline_contributions_are_registered_but_never_counted() {
             "received_at",
         ),
         (
-            with(offline("paper"), "privacy_notice_accepted", json!(true)),
+            with(offline("paper"), "privacy_notice_accepted", json!("sì")),
             "privacy_notice_accepted",
         ),
         (

@@ -39,7 +39,7 @@ fn demo_data(app: &TestApp, count: u32) {
 }
 
 /// Every entry of a zip, by name.
-fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip archive");
     let mut entries = BTreeMap::new();
     for index in 0..archive.len() {
@@ -169,7 +169,7 @@ fn check_codes(codes: &Value, app: &TestApp) -> BTreeMap<String, String> {
 }
 
 /// Exports `query` as qdpx, validates it, and reads it back.
-async fn qdpx(app: &TestApp, token: &str, query: &str, dir: &Path) -> (Vec<u8>, Value) {
+pub(crate) async fn qdpx(app: &TestApp, token: &str, query: &str, dir: &Path) -> (Vec<u8>, Value) {
     let (content_type, bytes) = download(app, token, &format!("format=qdpx{query}")).await;
     assert_eq!(content_type, "application/zip");
     let file = dir.join("export.qdpx");
@@ -265,6 +265,12 @@ async fn qdpx_validates_and_a_third_party_reader_finds_sources_codes_and_codings
         }
         for field in ["author_kind", "channel", "status", "author_pseudonym"] {
             assert_eq!(values[field], item[field], "{reference}: {field}");
+        }
+        for field in ["meeting_name", "meeting_date", "meeting_quartiere"] {
+            match &item[field] {
+                Value::Null => assert!(values.get(field).is_none(), "{reference}: {field}"),
+                value => assert_eq!(&values[field], value, "{reference}: {field}"),
+            }
         }
         let author_label = match item["author_kind"].as_str().unwrap() {
             "citizen" => "cittadina o cittadino",
@@ -372,6 +378,14 @@ async fn qdpx_validates_and_a_third_party_reader_finds_sources_codes_and_codings
             i["author_kind"].as_str().unwrap()
         ))
     }));
+    want_sets.extend(group(&|i| {
+        let date = i["meeting_date"].as_str()?;
+        Some(format!("meeting: {date} {}", i["meeting_name"].as_str()?))
+    }));
+    assert!(
+        want_sets.keys().any(|k| k.starts_with("meeting: ")),
+        "demo meetings"
+    );
     assert_eq!(sets, want_sets);
     assert_eq!(
         sets.keys().filter(|k| k.starts_with("quartiere: ")).count(),

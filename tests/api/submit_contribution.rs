@@ -762,6 +762,7 @@ async fn a_key_taken_within_a_group_fails_only_that_submission() {
         Submission {
             input: parse_contribution(body, SubmissionRules::Form, &mut errors).unwrap(),
             idempotency: key.map(|key| IdempotencyClaim {
+                scope: "form".to_owned(),
                 key: key.to_owned(),
                 request_hash: "same".to_owned(),
             }),

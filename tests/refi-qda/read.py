@@ -26,7 +26,7 @@ def code_tree(code):
 
 
 def value_of(value):
-    for found in (value.text_value, value.integer_value, value.date_time_value):
+    for found in (value.text_value, value.integer_value, value.date_value, value.date_time_value):
         if found is not None:
             return found if isinstance(found, (str, int)) else str(found)
     return None

@@ -3,6 +3,7 @@
 use crate::app::{AppError, Resource, Services};
 use crate::clock;
 use crate::db::claims::{self, ClaimRow};
+use crate::db::meetings::{self, MeetingRow};
 use crate::db::models::ContributionRow;
 use crate::db::notes::{self, NoteRow};
 use crate::db::{contributions, tags, DbConnection, DbError};
@@ -16,9 +17,12 @@ pub struct ContributionDetail {
     pub notes: Vec<NoteRow>,
     /// Who is reviewing it, while pending.
     pub claim: Option<ClaimRow>,
+    /// The meeting it was handed in at, if any.
+    pub meeting: Option<MeetingRow>,
 }
 
-/// The details of `rows`, with their tags and notes in two queries.
+/// The details of `rows`, with their tags, notes, claims and meetings in
+/// one query each.
 pub fn details_of(
     conn: &mut DbConnection,
     rows: Vec<ContributionRow>,
@@ -27,12 +31,14 @@ pub fn details_of(
     let mut tags = tags::tags_of(conn, &ids)?;
     let mut notes = notes::notes_of(conn, &ids)?;
     let mut claims = claims::active_claims(conn, &ids, clock::now().naive_utc())?;
+    let mut meetings = meetings::meetings_of(conn, &ids)?;
     Ok(rows
         .into_iter()
         .map(|row| ContributionDetail {
             tags: tags.remove(&row.id).unwrap_or_default(),
             notes: notes.remove(&row.id).unwrap_or_default(),
             claim: claims.remove(&row.id),
+            meeting: meetings.remove(&row.id),
             row,
         })
         .collect())

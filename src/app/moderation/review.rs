@@ -151,7 +151,14 @@ fn commit(
     }
     let mut events = plan.events;
     if let Some(change) = plan.tags {
-        tags::add_tags(conn, row.id, &change.added, step.now)?;
+        // A tag renamed or merged away meanwhile (see `tags`): the step read
+        // a state that is gone, as with a stale version.
+        match tags::add_tags(conn, row.id, &change.added, step.now) {
+            Err(error) if error.is_foreign_key_violation() => {
+                return Err(AppError::StaleVersion(Resource::Contribution))
+            }
+            other => other?,
+        }
         tags::remove_tags(conn, row.id, &change.removed)?;
         events.push(change.event);
     }

@@ -20,7 +20,7 @@ use super::xml::{declaration, reference, text_element, xml_safe};
 use super::{guid, Codebook, GuidKind, PROJECT_NAMESPACE};
 use crate::domain::Quartiere;
 use crate::exports::columns::code_label;
-use crate::exports::{rome_time_text, time_text, ExportRecord};
+use crate::exports::{date_text, rome_time_text, time_text, ExportRecord};
 
 /// A document variable: its name and QDA-XML type.
 struct Variable {
@@ -85,6 +85,21 @@ const VARIABLES: &[Variable] = &[
         kind: "Text",
         description: "Pseudonimo dell'autore, uguale in ogni esportazione.",
     },
+    Variable {
+        name: "meeting_name",
+        kind: "Text",
+        description: "Nome dell'incontro di Quartiere o dell'evento pubblico in cui il contributo è stato raccolto (canale event).",
+    },
+    Variable {
+        name: "meeting_date",
+        kind: "Date",
+        description: "Giorno dell'incontro.",
+    },
+    Variable {
+        name: "meeting_quartiere",
+        kind: "Integer",
+        description: "Numero del quartiere che ha tenuto l'incontro (1–5); assente per un evento di tutta la città.",
+    },
 ];
 
 const PERSONAL_VARIABLES: &[Variable] = &[
@@ -109,6 +124,7 @@ const PERSONAL_VARIABLES: &[Variable] = &[
 enum Value<'a> {
     Text(&'a str),
     Integer(i64),
+    Date(String),
     DateTime(String),
 }
 
@@ -219,6 +235,15 @@ impl ProjectWriter {
             format!("thematic_area: {}", record.thematic_area),
             format!("Area tematica «{}».", record.thematic_area_name),
         );
+        if let (Some(name), Some(date)) = (&record.meeting_name, record.meeting_date) {
+            member(
+                format!("meeting: {} {name}", date_text(date)),
+                format!(
+                    "Contributi raccolti all'incontro «{name}» del {}.",
+                    date_text(date)
+                ),
+            );
+        }
         member(
             format!("author_kind: {}", record.author_kind.as_str()),
             format!(
@@ -261,6 +286,15 @@ impl ProjectWriter {
         ));
         if let Some(pseudonym) = &record.author_pseudonym {
             values.push(("author_pseudonym", Value::Text(pseudonym)));
+        }
+        if let Some(name) = &record.meeting_name {
+            values.push(("meeting_name", Value::Text(name)));
+        }
+        if let Some(date) = record.meeting_date {
+            values.push(("meeting_date", Value::Date(date_text(date))));
+        }
+        if let Some(quartiere) = record.meeting_quartiere {
+            values.push(("meeting_quartiere", Value::Integer(i64::from(quartiere))));
         }
         if let (true, Some(personal)) = (self.include_personal_data, &record.personal) {
             for (name, value) in [
@@ -383,6 +417,7 @@ fn write_value<W: Write>(writer: &mut Writer<W>, name: &str, value: &Value) -> i
             match value {
                 Value::Text(text) => text_element(w, "TextValue", text),
                 Value::Integer(n) => text_element(w, "IntegerValue", &n.to_string()),
+                Value::Date(date) => text_element(w, "DateValue", date),
                 Value::DateTime(time) => text_element(w, "DateTimeValue", time),
             }
         })?;

@@ -16,6 +16,7 @@ pub mod bulk;
 pub mod claim;
 pub mod csrf;
 pub mod error;
+pub mod flash;
 pub mod home;
 pub mod identity_provider;
 pub mod labels;
@@ -32,6 +33,7 @@ pub mod session;
 pub mod sign_in;
 pub mod sign_out;
 pub mod step;
+pub mod tags;
 pub mod throttle;
 
 use actix_web::web;

@@ -1,9 +1,9 @@
 //! The moderation pages' routes: the queue, one contribution's review and
-//! its claim, bulk actions and the offline registration form.
+//! its claim, bulk actions, the offline registration form and the tags.
 
 use actix_web::web;
 
-use super::{bulk, claim, offline, queue, review, step};
+use super::{bulk, claim, offline, queue, review, step, tags};
 
 pub fn routes(config: &mut web::ServiceConfig) {
     config
@@ -15,5 +15,11 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/coda/{id}/presa", web::post().to(claim::renew_claim))
         .route("/coda/{id}/rilascio", web::post().to(claim::release_claim))
         .route("/offline", web::get().to(offline::show_offline_form))
-        .route("/offline", web::post().to(offline::register_offline));
+        .route("/offline", web::post().to(offline::register_offline))
+        .route("/etichette", web::get().to(tags::show_tags))
+        .route(
+            "/etichette/{tag}/rinomina",
+            web::post().to(tags::rename_tag),
+        )
+        .route("/etichette/{tag}/unisci", web::post().to(tags::merge_tag));
 }

@@ -33,6 +33,12 @@ const SECTIONS: &[Section] = &[
         roles: &[Role::Moderator],
     },
     Section {
+        path: "/console/etichette",
+        italian: "Etichette",
+        english: "Tags",
+        roles: &[Role::Moderator],
+    },
+    Section {
         path: "/console/esportazioni",
         italian: "Esportazioni",
         english: "Exports",

@@ -8,19 +8,27 @@ use askama::Template;
 use chrono::{NaiveDateTime, TimeZone};
 use serde_json::{json, Map, Value};
 
-use super::labels::{self, problem_lines, Choice};
+use super::labels::{self, Choice};
 use super::queue::area_names;
 use super::{ConsoleError, ConsoleForm, ConsoleUser, Layout};
-use crate::app::moderation::offline;
+use crate::app::idempotency::{parse_key, IdempotencyClaim, IdempotencyScope};
+use crate::app::moderation::offline::{self, Registered};
+use crate::clock;
 use crate::domain::{Channel, FieldErrors, Role};
 use crate::error::ApiError;
 use crate::http::contributions::body::{parse_contribution, SubmissionRules};
 use crate::http::page;
 use crate::http::AppState;
-use crate::i18n::format::ROME;
+use crate::i18n::format::{rome_time, ROME};
+use crate::i18n::Language;
+use uuid::Uuid;
 
 /// The form's fields as sent (kept to fill the form again after an error).
 pub type OfflineFields = Vec<(String, String)>;
+
+/// The hidden field carrying this filling of the form's `Idempotency-Key`,
+/// drawn when the form is shown: a double submission stores once.
+const KEY_FIELD: &str = "idempotency_key";
 
 #[derive(Template)]
 #[template(path = "console/offline.html")]
@@ -31,7 +39,13 @@ pub struct OfflinePage {
     pub channels: Vec<Choice>,
     pub author_kinds: Vec<Choice>,
     pub quartieri: Vec<Choice>,
+    pub meeting_quartieri: Vec<Choice>,
     pub problems: Vec<String>,
+    pub idempotency_key: String,
+    /// Today in Rome (`YYYY-MM-DD`) and now (`YYYY-MM-DDTHH:MM`): the
+    /// latest a meeting's day and a reception may be.
+    pub today: String,
+    pub now: String,
 }
 
 impl OfflinePage {
@@ -62,6 +76,44 @@ fn rome_local_to_rfc3339(raw: &str) -> String {
         .unwrap_or_else(|| raw.to_owned())
 }
 
+/// The form's own name for each field of the API's body, to name failing
+/// fields as the moderator sees them.
+fn field_label(path: &str, language: Language) -> Option<&'static str> {
+    let (it, en) = match path {
+        "channel" => ("Canale", "Channel"),
+        "received_at" => ("Ricevuto il", "Received on"),
+        "meeting" => ("Incontro", "Meeting"),
+        "meeting.name" => ("Nome dell'incontro", "Name of the meeting"),
+        "meeting.date" => ("Data dell'incontro", "Date of the meeting"),
+        "meeting.quartiere" => ("Quartiere dell'incontro", "Quartiere of the meeting"),
+        "thematic_area" => ("Area tematica", "Thematic area"),
+        "title" => ("Titolo", "Title"),
+        "body" => ("Testo", "Text"),
+        "author.kind" => ("Tipo di autore", "Kind of author"),
+        "author.given_name" => ("Nome", "Given name"),
+        "author.family_name" => ("Cognome", "Family name"),
+        "author.organization_name" => ("Organizzazione", "Organisation"),
+        "author.email" => ("E-mail", "E-mail"),
+        "author.quartiere" => ("Quartiere", "Quartiere"),
+        _ => return None,
+    };
+    Some(match language {
+        Language::It => it,
+        Language::En => en,
+    })
+}
+
+/// What went wrong, each field named by its label on the form.
+fn form_problems(error: &ApiError, language: Language) -> Vec<String> {
+    let problem = error.problem(language);
+    let mut lines = vec![problem.detail];
+    lines.extend(problem.errors.unwrap_or_default().into_iter().map(|field| {
+        let label = field_label(&field.field, language).unwrap_or(&field.field);
+        format!("{label}: {}", field.message)
+    }));
+    lines
+}
+
 /// The JSON body the API would receive for this form.
 pub fn body_of(fields: &OfflineFields) -> Value {
     let mut body = Map::new();
@@ -86,24 +138,45 @@ pub fn body_of(fields: &OfflineFields) -> Value {
         }
     }
     if let Some(quartiere) = value_of(fields, "quartiere") {
-        let number = quartiere
-            .parse::<i64>()
-            .map_or(json!(quartiere), |n| json!(n));
-        author.insert("quartiere".into(), number);
+        author.insert("quartiere".into(), number_or_text(quartiere));
     }
     body.insert("author".into(), Value::Object(author));
-    body.insert(
-        "contact_consent".into(),
-        json!(value_of(fields, "contact_consent").is_some()),
-    );
+    if let Some(meeting) = meeting_of(fields) {
+        body.insert("meeting".into(), meeting);
+    }
+    for checkbox in ["contact_consent", "privacy_notice_accepted"] {
+        body.insert(checkbox.into(), json!(value_of(fields, checkbox).is_some()));
+    }
     Value::Object(body)
 }
 
+/// The meeting, when any of its fields is filled in.
+fn meeting_of(fields: &OfflineFields) -> Option<Value> {
+    let mut meeting = Map::new();
+    for (field, name) in [("meeting_name", "name"), ("meeting_date", "date")] {
+        if let Some(value) = value_of(fields, field) {
+            meeting.insert(name.into(), json!(value));
+        }
+    }
+    if let Some(quartiere) = value_of(fields, "meeting_quartiere") {
+        meeting.insert("quartiere".into(), number_or_text(quartiere));
+    }
+    (!meeting.is_empty()).then_some(Value::Object(meeting))
+}
+
+/// A number as a number, anything else as typed, for the parser to name.
+fn number_or_text(raw: &str) -> Value {
+    raw.parse::<i64>().map_or(json!(raw), |n| json!(n))
+}
+
+/// The form, filled with `fields`; `idempotency_key` is the key of this
+/// filling (a new one when `None`).
 async fn offline_page(
     state: &AppState,
     user: &ConsoleUser,
     fields: OfflineFields,
     problems: Vec<String>,
+    idempotency_key: Option<String>,
     status: HttpResponseBuilder,
 ) -> Result<HttpResponse, ConsoleError> {
     let language = user.language;
@@ -125,6 +198,10 @@ async fn offline_page(
         ),
         author_kinds: labels::author_kind_choices(language, |value| chosen("kind", value)),
         quartieri: labels::quartiere_choices(|value| chosen("quartiere", value)),
+        meeting_quartieri: labels::quartiere_choices(|value| chosen("meeting_quartiere", value)),
+        idempotency_key: idempotency_key.unwrap_or_else(|| Uuid::new_v4().to_string()),
+        today: rome_time(clock::now()).format("%Y-%m-%d").to_string(),
+        now: rome_time(clock::now()).format("%Y-%m-%dT%H:%M").to_string(),
         fields,
         problems,
     };
@@ -137,33 +214,60 @@ pub async fn show_offline_form(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ConsoleError> {
     user.require(&[Role::Moderator])?;
-    offline_page(&state, &user, Vec::new(), Vec::new(), HttpResponse::Ok()).await
+    let fields = vec![("channel".to_owned(), Channel::Event.as_str().to_owned())];
+    offline_page(&state, &user, fields, Vec::new(), None, HttpResponse::Ok()).await
 }
 
-/// `POST /console/offline`: registered, the browser goes to the new
+/// `POST /console/offline`: registered (or registered before with this
+/// filling's key: a double submission), the browser goes to the new
 /// contribution's review page; refused, the form comes back filled in with
-/// what is wrong.
+/// what is wrong, under the same key (nothing was stored). A key already
+/// used with other data (the form sent again after a change, through the
+/// browser's Back) gets a new one, so that the moderator can send it again.
 pub async fn register_offline(
     ConsoleForm { user, fields }: ConsoleForm<OfflineFields>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ConsoleError> {
     user.require(&[Role::Moderator])?;
+    let body = body_of(&fields);
+    let key = value_of(&fields, KEY_FIELD).and_then(|key| parse_key(key).ok());
+    let idempotency = key
+        .clone()
+        .map(|key| IdempotencyClaim::new(IdempotencyScope::Staff(user.staff.id), key, &body));
     let mut errors = FieldErrors::default();
-    let input = parse_contribution(body_of(&fields), SubmissionRules::Offline, &mut errors);
+    let input = parse_contribution(body, SubmissionRules::Offline, &mut errors);
     let result = match errors.finish(input) {
-        Ok(input) => offline::register(&state, user.staff.id, input)
+        Ok(input) => offline::register(&state, user.staff.id, input, idempotency)
             .await
             .map_err(ApiError::from),
         Err(invalid) => Err(ApiError::from(invalid)),
     };
     match result {
-        Ok(detail) => Ok(HttpResponse::SeeOther()
+        Ok(Registered::New(detail) | Registered::Replayed(detail)) => Ok(HttpResponse::SeeOther()
             .insert_header((header::LOCATION, format!("/console/coda/{}", detail.row.id)))
             .finish()),
+        Err(ApiError::IdempotencyKeyReused) => {
+            let problems = vec![user
+                .layout()
+                .tr(
+                    "Questo modulo era già stato registrato con dati diversi. Controlla i dati e registralo di nuovo: sarà un nuovo contributo.",
+                    "This form was already registered with other data. Check the data and register it again: it will be a new contribution.",
+                )
+                .to_owned()];
+            offline_page(
+                &state,
+                &user,
+                fields,
+                problems,
+                None,
+                HttpResponse::Conflict(),
+            )
+            .await
+        }
         Err(error) if actix_web::ResponseError::status_code(&error).is_client_error() => {
             let status = HttpResponse::build(actix_web::ResponseError::status_code(&error));
-            let problems = problem_lines(&error, user.language);
-            offline_page(&state, &user, fields, problems, status).await
+            let problems = form_problems(&error, user.language);
+            offline_page(&state, &user, fields, problems, key, status).await
         }
         Err(error) => Err(error.into()),
     }

@@ -17,11 +17,13 @@ use crate::app::moderation::claims::{self, ClaimOutcome};
 use crate::app::moderation::{detail, similar, tags, ContributionDetail};
 use crate::app::{audit_log, staff};
 use crate::db::audit::AuditRow;
+use crate::db::meetings::MeetingRow;
 use crate::domain::shared_passages::{shared_segments, Segment};
-use crate::domain::{AuditAction, ContributionId, ContributionStatus, Reference, Role};
+use crate::domain::{AuditAction, ContributionId, ContributionStatus, Quartiere, Reference, Role};
 use crate::error::ApiError;
 use crate::http::page;
 use crate::http::AppState;
+use crate::i18n::format::italian_date;
 use crate::i18n::Language;
 
 /// Near-duplicates shown beside the text.
@@ -49,9 +51,39 @@ pub struct ContributionView {
     pub email: Option<String>,
     pub quartiere: Option<i16>,
     pub contact_consent: bool,
+    pub privacy_notice_accepted: bool,
+    /// The meeting it was handed in at.
+    pub meeting: Option<MeetingLine>,
     pub tags: Vec<String>,
     pub notes: Vec<NoteLine>,
     pub version: i64,
+}
+
+/// A meeting as the page names it.
+pub struct MeetingLine {
+    pub name: String,
+    /// `YYYY-MM-DD`, for `<time datetime>`.
+    pub date_iso: String,
+    pub date: String,
+    /// "Quartiere 4 – Isolotto-Legnaia"; none for the whole city.
+    pub quartiere: Option<String>,
+}
+
+impl MeetingLine {
+    fn of(meeting: MeetingRow, language: Language) -> MeetingLine {
+        MeetingLine {
+            date_iso: meeting.held_on.format("%Y-%m-%d").to_string(),
+            date: match language {
+                Language::It => italian_date(meeting.held_on),
+                Language::En => meeting.held_on.format("%-d %b %Y").to_string(),
+            },
+            quartiere: meeting
+                .quartiere
+                .and_then(|q| Quartiere::parse(q.into()).ok())
+                .map(|q| format!("Quartiere {} – {}", q.number(), q.name())),
+            name: meeting.name,
+        }
+    }
 }
 
 pub struct NoteLine {
@@ -255,6 +287,8 @@ fn contribution_view(
         email: row.email,
         quartiere: row.quartiere,
         contact_consent: row.contact_consent,
+        privacy_notice_accepted: row.privacy_notice_accepted,
+        meeting: detail.meeting.map(|m| MeetingLine::of(m, language)),
         title: row.title,
         body: row.body,
         tags: detail.tags,

@@ -8,11 +8,13 @@ use utoipa::ToSchema;
 
 use crate::app::submissions::ContributionInput;
 use crate::clock;
+use crate::domain::meeting::parse_meeting_day;
 use crate::domain::{
     AuthorKind, BotSignals, Channel, ContributionBody, ContributionTitle, EmailAddress, FieldIssue,
-    OrganizationName, PersonName, Quartiere, ThematicAreaCode,
+    Meeting, MeetingName, OrganizationName, PersonName, Quartiere, ThematicAreaCode,
 };
 use crate::http::input::{boolean, integer, text, FieldErrors, JsonObject};
+use crate::i18n::format::rome_date;
 
 /// A contribution as the Rete Civica form sends it.
 ///
@@ -111,7 +113,13 @@ const COMMON_FIELDS: &[&str] = &[
 const FORM_FIELDS: &[&str] = &["privacy_notice_accepted", BOT_HONEYPOT, BOT_TOKEN];
 const BOT_HONEYPOT: &str = "website";
 const BOT_TOKEN: &str = "form_token";
-const OFFLINE_FIELDS: &[&str] = &["channel", "received_at"];
+const OFFLINE_FIELDS: &[&str] = &[
+    "channel",
+    "received_at",
+    "privacy_notice_accepted",
+    "meeting",
+];
+pub const MEETING_FIELDS: &[&str] = &["name", "date", "quartiere"];
 pub const AUTHOR_FIELDS: &[&str] = &[
     "kind",
     "given_name",
@@ -165,7 +173,7 @@ pub fn parse_contribution(
     let body = object.required("body", errors, text(ContributionBody::parse));
     let author = parse_author(&mut object, rules, errors);
     let contact_consent = object.optional("contact_consent", errors, boolean);
-    let (channel, received_at) = match rules {
+    let (channel, received_at, privacy_notice_accepted, meeting) = match rules {
         SubmissionRules::Form => {
             // Read by `bot_signals`; here only accepted.
             object.optional(BOT_HONEYPOT, errors, |_| Ok(()));
@@ -174,10 +182,10 @@ pub fn parse_contribution(
                 true => Ok(()),
                 false => Err(FieldIssue::MustBeTrue),
             })?;
-            (Some(Channel::Form), Some(None))
+            (Some(Channel::Form), Some(None), Some(true), Some(None))
         }
-        SubmissionRules::Offline => (
-            object.required(
+        SubmissionRules::Offline => {
+            let channel = object.required(
                 "channel",
                 errors,
                 text(|raw| match Channel::parse(raw)? {
@@ -186,9 +194,15 @@ pub fn parse_contribution(
                     }),
                     channel => Ok(channel),
                 }),
-            ),
-            object.optional("received_at", errors, text(past_timestamp)),
-        ),
+            );
+            let received_at = object.optional("received_at", errors, text(past_timestamp));
+            // Recorded as the moderator says: signed on a paper form, given at the meeting.
+            let privacy = object
+                .optional("privacy_notice_accepted", errors, boolean)
+                .map(|accepted| accepted.unwrap_or(false));
+            let meeting = parse_meeting(&mut object, channel, errors);
+            (channel, received_at, privacy, meeting)
+        }
     };
     let author = author?;
     Some(ContributionInput {
@@ -202,9 +216,42 @@ pub fn parse_contribution(
         email: author.email,
         quartiere: author.quartiere,
         contact_consent: contact_consent?.unwrap_or(false),
+        privacy_notice_accepted: privacy_notice_accepted?,
         channel: channel?,
         received_at: received_at?,
+        meeting: meeting?,
     })
+}
+
+/// The meeting of a contribution collected at one: required for the channel
+/// `event`, refused for the others (whose channel says where they came from).
+fn parse_meeting(
+    object: &mut JsonObject,
+    channel: Option<Channel>,
+    errors: &mut FieldErrors,
+) -> Option<Option<Meeting>> {
+    let path = object.field_path("meeting");
+    let Some(value) = object.take("meeting") else {
+        if channel == Some(Channel::Event) {
+            errors.add(path, FieldIssue::MeetingRequired);
+            return None;
+        }
+        return Some(None);
+    };
+    if channel.is_some_and(|channel| channel != Channel::Event) {
+        errors.add(path, FieldIssue::MeetingOnlyForEvents);
+        return None;
+    }
+    let mut meeting = JsonObject::read(value, &path, MEETING_FIELDS, errors)?;
+    let name = meeting.required("name", errors, text(MeetingName::parse));
+    let today = rome_date(clock::now());
+    let held_on = meeting.required("date", errors, text(|raw| parse_meeting_day(raw, today)));
+    let quartiere = meeting.optional("quartiere", errors, |v| Quartiere::parse(integer(v)?));
+    Some(Some(Meeting {
+        name: name?,
+        held_on: held_on?,
+        quartiere: quartiere?,
+    }))
 }
 
 /// The earliest `received_at` of an offline contribution: a paper form
@@ -216,8 +263,11 @@ fn past_timestamp(raw: &str) -> Result<chrono::NaiveDateTime, FieldIssue> {
         .map_err(|_| FieldIssue::InvalidTimestamp)?
         .with_timezone(&Utc);
     let earliest = DateTime::parse_from_rfc3339(EARLIEST_RECEIVED_AT).map(|t| t.to_utc());
-    if time > clock::now() || earliest.is_ok_and(|earliest| time < earliest) {
-        return Err(FieldIssue::TimestampOutOfRange {
+    if time > clock::now() {
+        return Err(FieldIssue::InFuture);
+    }
+    if earliest.is_ok_and(|earliest| time < earliest) {
+        return Err(FieldIssue::TooEarly {
             earliest: EARLIEST_RECEIVED_AT,
         });
     }

@@ -5,6 +5,6 @@ pub mod body;
 pub mod published;
 pub mod submit;
 
-pub use body::{parse_contribution, SubmissionRules, AUTHOR_FIELDS};
+pub use body::{parse_contribution, SubmissionRules, AUTHOR_FIELDS, MEETING_FIELDS};
 pub use published::{list_published_contributions, show_published_contribution};
 pub use submit::submit_contribution;

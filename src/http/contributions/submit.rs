@@ -3,14 +3,14 @@
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use super::body::{bot_signals, parse_contribution, ContributionSubmission, SubmissionRules};
+use crate::app::idempotency::{IdempotencyClaim, IdempotencyScope};
 use crate::app::public::{self, FormSubmission, Submitted};
-use crate::app::submissions::{IdempotencyClaim, SubmissionReceipt};
-use crate::domain::{FieldIssue, ThematicAreaCode};
+use crate::app::submissions::SubmissionReceipt;
+use crate::domain::ThematicAreaCode;
 use crate::error::{ApiError, Problem};
-use crate::http::input::{json_body, FieldErrors};
+use crate::http::input::{idempotency_key, json_body, replayed, FieldErrors};
 use crate::http::problems::{JsonBodyProblems, Unavailable};
 use crate::http::rate_limit::AcceptedSubmission;
 use crate::http::AppState;
@@ -58,12 +58,8 @@ pub async fn submit_contribution(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let value = json_body(&request, &body)?;
-    // The hash is of the parsed body (keys sorted), so the same JSON sent with
-    // other spacing or key order is the same request.
-    let idempotency = idempotency_key(&request)?.map(|key| IdempotencyClaim {
-        key,
-        request_hash: hex::encode(Sha256::digest(value.to_string().as_bytes())),
-    });
+    let idempotency = idempotency_key(&request)?
+        .map(|key| IdempotencyClaim::new(IdempotencyScope::Form, key, &value));
     let area = value
         .get("thematic_area")
         .and_then(Value::as_str)
@@ -83,30 +79,8 @@ pub async fn submit_contribution(
             response.extensions_mut().insert(AcceptedSubmission);
             response
         }
-        Submitted::Replayed(receipt) => {
-            let mut response = created(&receipt);
-            response.headers_mut().insert(
-                header::HeaderName::from_static("idempotent-replayed"),
-                header::HeaderValue::from_static("true"),
-            );
-            response
-        }
+        Submitted::Replayed(receipt) => replayed(created(&receipt)),
     })
-}
-
-fn idempotency_key(request: &HttpRequest) -> Result<Option<String>, ApiError> {
-    let Some(value) = request.headers().get("Idempotency-Key") else {
-        return Ok(None);
-    };
-    match value.to_str() {
-        Ok(key) if (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) => {
-            Ok(Some(key.to_owned()))
-        }
-        _ => Err(ApiError::validation(
-            "Idempotency-Key",
-            FieldIssue::InvalidIdempotencyKey,
-        )),
-    }
 }
 
 fn created(receipt: &SubmissionReceipt) -> HttpResponse {

@@ -23,4 +23,4 @@ pub use offline::register_offline_contribution;
 pub use queue::list_moderation_queue;
 pub use review::{moderate_contribution, show_moderation_contribution};
 pub use similar::list_similar_contributions;
-pub use tags::list_tags;
+pub use tags::{list_tags, merge_tag, rename_tag};

@@ -2,7 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::HttpResponse;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::app::moderation::ContributionDetail;
 use crate::clock;
 use crate::db::claims::ClaimRow;
+use crate::db::meetings::MeetingRow;
 use crate::db::notes::NoteRow;
 use crate::domain::{AuthorKind, Channel, ContributionStatus, Reference};
 
@@ -73,6 +74,28 @@ impl From<ClaimRow> for ClaimView {
     }
 }
 
+/// The meeting an offline contribution was handed in at.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeetingView {
+    #[schema(max_length = 200, example = "Assemblea pubblica del Quartiere 4")]
+    pub name: String,
+    /// The day it was held.
+    pub date: NaiveDate,
+    /// The quartiere that held it; `null` for an event of the whole city.
+    #[schema(format = Int32, minimum = 1, maximum = 5)]
+    pub quartiere: Option<u8>,
+}
+
+impl From<MeetingRow> for MeetingView {
+    fn from(meeting: MeetingRow) -> MeetingView {
+        MeetingView {
+            name: meeting.name,
+            date: meeting.held_on,
+            quartiere: meeting.quartiere.and_then(|q| u8::try_from(q).ok()),
+        }
+    }
+}
+
 /// A contribution as moderators see it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ModerationContribution {
@@ -94,6 +117,11 @@ pub struct ModerationContribution {
     pub body: String,
     pub author: AuthorView,
     pub contact_consent: bool,
+    /// Whether the author accepted the privacy notice: always on the form;
+    /// for an offline contribution, as the moderator who registered it said.
+    pub privacy_notice_accepted: bool,
+    /// The meeting it was handed in at (channel `event`); `null` otherwise.
+    pub meeting: Option<MeetingView>,
     pub received_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
@@ -117,6 +145,7 @@ impl From<ContributionDetail> for ModerationContribution {
             tags,
             notes,
             claim,
+            meeting,
         }: ContributionDetail,
     ) -> Self {
         ModerationContribution {
@@ -138,6 +167,8 @@ impl From<ContributionDetail> for ModerationContribution {
                 quartiere: row.quartiere.and_then(|q| u8::try_from(q).ok()),
             },
             contact_consent: row.contact_consent,
+            privacy_notice_accepted: row.privacy_notice_accepted,
+            meeting: meeting.map(MeetingView::from),
             received_at: clock::utc(row.received_at),
             published_at: row.published_at.map(clock::utc),
             updated_at: clock::utc(row.updated_at),

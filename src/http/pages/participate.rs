@@ -14,12 +14,12 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse, HttpResponseBuilder};
 use askama::Template;
 use serde_json::{json, Map, Value};
-use sha2::{Digest, Sha256};
 
 use super::consultation::Consultation;
 use super::PageError;
+use crate::app::idempotency::{IdempotencyClaim, IdempotencyScope};
 use crate::app::public::{self, FormSubmission, Submitted};
-use crate::app::submissions::{IdempotencyClaim, SubmissionReceipt};
+use crate::app::submissions::SubmissionReceipt;
 use crate::app::AppError;
 use crate::clock;
 use crate::domain::{
@@ -280,9 +280,7 @@ fn typed_fields(posted: HashMap<String, String>) -> (Typed, Option<String>) {
         if known {
             typed.insert(name, value);
         } else if name == KEY_FIELD {
-            key = Some(value).filter(|k| {
-                (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic())
-            });
+            key = crate::app::idempotency::parse_key(&value).ok();
         }
     }
     (typed, key)
@@ -303,10 +301,7 @@ pub async fn submit_form(
 ) -> Result<HttpResponse, PageError> {
     let (typed, key) = typed_fields(posted.into_inner());
     let body = submission_body(&typed);
-    let idempotency = key.map(|key| IdempotencyClaim {
-        key,
-        request_hash: hex::encode(Sha256::digest(body.to_string().as_bytes())),
-    });
+    let idempotency = key.map(|key| IdempotencyClaim::new(IdempotencyScope::Form, key, &body));
     let area = typed
         .get("thematic_area")
         .and_then(|code| ThematicAreaCode::parse(code).ok());

@@ -72,6 +72,14 @@ pub fn tags() -> String {
     api("/moderation/tags")
 }
 
+pub fn tag(name: impl Display) -> String {
+    format!("{}/{name}", tags())
+}
+
+pub fn tag_merge(name: impl Display) -> String {
+    format!("{}/merge", tag(name))
+}
+
 pub fn exports_contributions() -> String {
     api("/exports/contributions")
 }
