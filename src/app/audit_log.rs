@@ -6,8 +6,10 @@ use std::collections::HashMap;
 use super::moderation::detail;
 use crate::app::{AppError, Services};
 use crate::db::audit::{self, AuditFilter, AuditRow};
-use crate::db::{staff, DbConnection, DbError};
-use crate::domain::{ContributionRef, TargetType, COMMAND_LINE_ACTOR, SYSTEM_ACTOR};
+use crate::db::{contributions, staff, DbConnection, DbError};
+use crate::domain::{
+    ContributionRef, FieldIssue, Reference, TargetType, COMMAND_LINE_ACTOR, SYSTEM_ACTOR,
+};
 
 /// An event and the name of the staff member who acted, if one did.
 pub struct NamedEvent {
@@ -24,22 +26,52 @@ pub struct AuditQuery {
     pub filter: AuditFilter,
 }
 
-/// Events in the filter's order, `limit + 1` at most after `after_seq`.
+/// Events in the filter's order, `limit + 1` at most after `after_seq`. A
+/// target given as a contribution's reference (`RF-000042`) stands for its
+/// id; a reference that names no contribution is invalid (`target`).
 pub async fn list(
     services: &Services,
     query: AuditQuery,
     after_seq: Option<i64>,
     limit: i64,
 ) -> Result<Vec<NamedEvent>, AppError> {
-    Ok(services
+    services
         .db
         .read(move |conn| {
             let mut filter = query.filter;
             if let Some(actor) = &query.actor {
                 filter.actors = Some(matching_actors(conn, actor)?);
             }
+            if let Some(reference) = filter.target_id.as_deref().and_then(Reference::parse) {
+                let row = contributions::find_by_seq(conn, reference.sequence())?;
+                let row = row
+                    .ok_or_else(|| AppError::invalid("target", FieldIssue::UnknownContribution))?;
+                filter.target_id = Some(row.id.to_string());
+            }
             let rows = audit::list(conn, &filter, after_seq, limit)?;
-            named(conn, rows)
+            Ok(named(conn, rows)?)
+        })
+        .await
+}
+
+/// The newest event about `target_id` of `target_type`, if any.
+pub async fn find_event(
+    services: &Services,
+    target_type: TargetType,
+    target_id: String,
+) -> Result<Option<NamedEvent>, AppError> {
+    let filter = AuditFilter {
+        target_type: Some(target_type),
+        target_id: Some(target_id),
+        newest_first: true,
+        ..AuditFilter::default()
+    };
+    Ok(services
+        .db
+        .read(move |conn| {
+            // A limit of 0 reads one row: the list reads one past its limit.
+            let rows = audit::list(conn, &filter, None, 0)?;
+            Ok::<_, DbError>(named(conn, rows)?.into_iter().next())
         })
         .await?)
 }

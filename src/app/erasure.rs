@@ -2,22 +2,26 @@
 //! (the text stays) and from the outbox, on request or after the retention
 //! period. Audited without recording the address itself.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{NaiveDateTime, TimeDelta};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use utoipa::ToSchema;
 
 use crate::app::AppError;
 use crate::clock;
+use crate::db::audit::AuditRow;
 use crate::db::contributions::{self, ErasureScope};
 use crate::db::models::ContributionRow;
+use crate::db::notes::NoteRow;
 use crate::db::{audit, notes, outbox, settings, Db, DbConnection, DbError};
 use crate::domain::{
-    Actor, AuditEvent, ContributionRef, EmailAddress, ErasureKind, FieldIssue, NoteId, Reference,
+    Actor, AuditAction, AuditEvent, ContributionId, ContributionRef, EmailAddress, ErasureKind,
+    FieldIssue, NoteId, Reference,
 };
 
 /// What an erasure changed.
@@ -40,7 +44,33 @@ pub struct ErasureReport {
     pub notes_removed: u64,
 }
 
+/// An erasure's report as its audit event recorded it: an event recorded
+/// before a field existed lacks it. (Kept apart from [`ErasureReport`], whose
+/// fields the API's answer always has.)
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct RecordedReport {
+    contributions_affected: u64,
+    emails_cancelled: u64,
+    references: Vec<String>,
+    notes_edited: u64,
+    notes_removed: u64,
+}
+
+impl From<RecordedReport> for ErasureReport {
+    fn from(recorded: RecordedReport) -> ErasureReport {
+        ErasureReport {
+            contributions_affected: recorded.contributions_affected,
+            emails_cancelled: recorded.emails_cancelled,
+            references: recorded.references,
+            notes_edited: recorded.notes_edited,
+            notes_removed: recorded.notes_removed,
+        }
+    }
+}
+
 /// Whose data a request erases.
+#[derive(Clone, Debug)]
 pub enum ErasureSubject {
     /// Everything sent from this address.
     Email(EmailAddress),
@@ -62,14 +92,10 @@ pub async fn erase_email(
     email: EmailAddress,
     mail_files: Option<&Path>,
 ) -> Result<ErasureReport, AppError> {
-    erase(
-        db,
-        actor,
-        ErasureSubject::Email(email),
-        Vec::new(),
-        mail_files,
-    )
-    .await
+    let subject = ErasureSubject::Email(email);
+    Ok(erase(db, actor, subject, Vec::new(), mail_files)
+        .await?
+        .report)
 }
 
 /// Erases the personal data of one contribution, named by id or reference.
@@ -80,7 +106,16 @@ pub async fn erase_contribution(
     mail_files: Option<&Path>,
 ) -> Result<ErasureReport, AppError> {
     let subject = ErasureSubject::Contribution(contribution);
-    erase(db, actor, subject, Vec::new(), mail_files).await
+    Ok(erase(db, actor, subject, Vec::new(), mail_files)
+        .await?
+        .report)
+}
+
+/// An erasure request answered: what it changed, and the id of its audit
+/// event's target, under which the answer can be read again.
+pub struct ErasureAnswer {
+    pub report: ErasureReport,
+    pub operation: String,
 }
 
 /// Answers an erasure request in one transaction: the subject's names and
@@ -93,20 +128,82 @@ pub async fn erase(
     subject: ErasureSubject,
     notes: Vec<NoteRedaction>,
     mail_files: Option<&Path>,
-) -> Result<ErasureReport, AppError> {
-    let (report, address) = db
+) -> Result<ErasureAnswer, AppError> {
+    let (answer, address) = db
         .write(move |conn| {
             let now = clock::now().naive_utc();
             let (mut report, address) = erase_subject(conn, &subject, now)?;
             redact_notes(conn, actor, notes, &mut report, now)?;
-            record(conn, actor, ErasureKind::Request, &report, None, now)?;
-            Ok::<_, AppError>((report, address))
+            let operation = record(conn, actor, ErasureKind::Request, &report, None, now)?;
+            Ok::<_, AppError>((ErasureAnswer { report, operation }, address))
         })
         .await?;
     if let (Some(dir), Some(address)) = (mail_files, address) {
         crate::mail::files::remove_messages_to(dir, &address);
     }
-    Ok(report)
+    Ok(answer)
+}
+
+/// What an erasure request would erase, shown before it is confirmed.
+pub struct ErasurePreview {
+    /// The contributions concerned, in order of arrival: those that still
+    /// hold personal data, and the one named, even if it no longer does.
+    pub contributions: Vec<ContributionRow>,
+    /// Their notes, oldest first, which the request may rewrite or remove.
+    pub notes: BTreeMap<ContributionId, Vec<NoteRow>>,
+}
+
+/// What erasing `subject` would touch; changes nothing.
+pub async fn preview(db: &Db, subject: ErasureSubject) -> Result<ErasurePreview, AppError> {
+    db.read(move |conn| {
+        let contributions = subject_contributions(conn, &subject)?;
+        let ids: Vec<ContributionId> = contributions.iter().map(|row| row.id).collect();
+        let notes = notes::notes_of(conn, &ids)?;
+        Ok(ErasurePreview {
+            contributions,
+            notes,
+        })
+    })
+    .await
+}
+
+/// The contributions an erasure of `subject` concerns, as
+/// [`erase_subject`] selects them.
+fn subject_contributions(
+    conn: &mut DbConnection,
+    subject: &ErasureSubject,
+) -> Result<Vec<ContributionRow>, AppError> {
+    let by_address = |conn: &mut DbConnection, address: &str| {
+        contributions::holding_personal_data(conn, &ErasureScope::Email(address))
+    };
+    match subject {
+        ErasureSubject::Email(email) => Ok(by_address(conn, email.as_str())?),
+        ErasureSubject::Contribution(key) => {
+            let named = find_contribution(conn, *key)?;
+            let mut rows = match &named.email {
+                Some(address) => by_address(conn, address)?,
+                None => Vec::new(),
+            };
+            if !rows.iter().any(|row| row.id == named.id) {
+                rows.push(named);
+                rows.sort_by_key(|row| row.seq);
+            }
+            Ok(rows)
+        }
+    }
+}
+
+/// The report an erasure event recorded, if `row` is one.
+pub fn recorded_report(row: &AuditRow) -> Option<ErasureReport> {
+    let erasure = matches!(
+        row.action,
+        AuditAction::ErasureRequest | AuditAction::RetentionErasure
+    );
+    erasure
+        .then_some(row.details.as_deref())
+        .flatten()
+        .and_then(|details| serde_json::from_str::<RecordedReport>(details).ok())
+        .map(ErasureReport::from)
 }
 
 /// Erases the subject's contributions and mail; returns the report and the
@@ -214,6 +311,7 @@ fn erase_older_than(
     Ok(report)
 }
 
+/// Records the erasure; returns its event's target, the operation's id.
 fn record(
     conn: &mut DbConnection,
     actor: Actor,
@@ -221,9 +319,12 @@ fn record(
     report: &ErasureReport,
     reason: Option<String>,
     now: NaiveDateTime,
-) -> Result<(), DbError> {
+) -> Result<String, DbError> {
     let details = serde_json::to_string(report).unwrap_or_default();
-    audit::record(conn, actor, AuditEvent::erasure(kind, reason, details), now)
+    let event = AuditEvent::erasure(kind, reason, details);
+    let operation = event.target_id.clone();
+    audit::record(conn, actor, event, now)?;
+    Ok(operation)
 }
 
 const RETENTION_KEY: &str = "retention_last_run_at";
@@ -289,4 +390,36 @@ pub async fn run_if_due(db: &Db, days: u32) -> Result<(), DbError> {
         Ok(())
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{AuditEventId, TargetType};
+
+    fn event(action: AuditAction, details: &str) -> AuditRow {
+        AuditRow {
+            seq: 1,
+            id: AuditEventId::generate(),
+            actor: "system".into(),
+            action,
+            target_type: TargetType::PersonalData,
+            target_id: "x".into(),
+            from_value: None,
+            to_value: None,
+            reason: None,
+            details: Some(details.into()),
+            occurred_at: NaiveDateTime::default(),
+        }
+    }
+
+    #[test]
+    fn a_report_recorded_before_the_notes_fields_existed_is_read_with_none() {
+        let old = r#"{"contributions_affected":2,"emails_cancelled":1,"references":["RF-000001","RF-000002"]}"#;
+        let report = recorded_report(&event(AuditAction::ErasureRequest, old)).unwrap();
+        assert_eq!(report.contributions_affected, 2);
+        assert_eq!(report.references, ["RF-000001", "RF-000002"]);
+        assert_eq!((report.notes_edited, report.notes_removed), (0, 0));
+        assert!(recorded_report(&event(AuditAction::StatusChanged, old)).is_none());
+    }
 }

@@ -10,7 +10,7 @@ use crate::db::DbConnection;
 use crate::domain::{Actor, AuditEvent, MessageId, OutboxStatus, StaffId};
 use crate::error::mask_email_addresses;
 
-/// Messages oldest first, `limit + 1` at most after `after_seq`.
+/// Messages in the filter's order, `limit + 1` at most after `after_seq`.
 pub async fn list(
     services: &Services,
     filter: OutboxFilter,
@@ -20,6 +20,14 @@ pub async fn list(
     Ok(services
         .db
         .read(move |conn| outbox::list(conn, &filter, after_seq, limit))
+        .await?)
+}
+
+/// How many messages failed for good: what "retry every failed one" retries.
+pub async fn failed_count(services: &Services) -> Result<i64, AppError> {
+    Ok(services
+        .db
+        .read(|conn| outbox::count_with_status(conn, OutboxStatus::Failed))
         .await?)
 }
 

@@ -574,6 +574,47 @@ pub enum ErasureScope<'a> {
 /// Rows updated per statement, well under every backend's parameter limit.
 const ERASURE_CHUNK: usize = 500;
 
+/// A condition on contributions, boxed so that each scope builds its own.
+type Condition =
+    Box<dyn BoxableExpression<contributions::table, Backend, SqlType = diesel::sql_types::Bool>>;
+
+/// The contributions of `scope` that still hold a name or an address: what
+/// an erasure of that scope removes.
+fn holding_personal_data_in(scope: &ErasureScope<'_>) -> Condition {
+    let with_personal_data = contributions::given_name
+        .is_not_null()
+        .or(contributions::family_name.is_not_null())
+        .or(contributions::email.is_not_null());
+    match scope {
+        ErasureScope::Email(email) => Box::new(
+            with_personal_data.and(
+                contributions::email_normalised
+                    .eq(normalise_email(email))
+                    .assume_not_null(),
+            ),
+        ),
+        ErasureScope::Contribution(id) => {
+            Box::new(with_personal_data.and(contributions::id.eq(*id)))
+        }
+        ErasureScope::ReceivedBefore(cutoff) => {
+            Box::new(with_personal_data.and(contributions::received_at.lt(*cutoff)))
+        }
+    }
+}
+
+/// The contributions of `scope` that still hold personal data, in order of
+/// arrival: what [`erase_personal_data`] would erase.
+pub fn holding_personal_data(
+    conn: &mut DbConnection,
+    scope: &ErasureScope<'_>,
+) -> Result<Vec<ContributionRow>, DbError> {
+    Ok(contributions::table
+        .filter(holding_personal_data_in(scope))
+        .order(contributions::seq.asc())
+        .select(ContributionRow::as_select())
+        .load(conn)?)
+}
+
 /// Removes names and e-mail (the text stays); returns the sequence numbers
 /// of the contributions that still had personal data, in order.
 pub fn erase_personal_data(
@@ -581,25 +622,11 @@ pub fn erase_personal_data(
     scope: &ErasureScope<'_>,
     now: NaiveDateTime,
 ) -> Result<Vec<i64>, DbError> {
-    let with_personal_data = contributions::given_name
-        .is_not_null()
-        .or(contributions::family_name.is_not_null())
-        .or(contributions::email.is_not_null());
-    let mut query = contributions::table
-        .filter(with_personal_data)
-        .select(contributions::seq)
+    let seqs: Vec<i64> = contributions::table
+        .filter(holding_personal_data_in(scope))
         .order(contributions::seq.asc())
-        .into_boxed();
-    query = match scope {
-        ErasureScope::Email(email) => {
-            query.filter(contributions::email_normalised.eq(normalise_email(email)))
-        }
-        ErasureScope::Contribution(id) => query.filter(contributions::id.eq(*id)),
-        ErasureScope::ReceivedBefore(cutoff) => {
-            query.filter(contributions::received_at.lt(*cutoff))
-        }
-    };
-    let seqs: Vec<i64> = query.load(conn)?;
+        .select(contributions::seq)
+        .load(conn)?;
     for chunk in seqs.chunks(ERASURE_CHUNK) {
         diesel::update(contributions::table.filter(contributions::seq.eq_any(chunk)))
             .set((

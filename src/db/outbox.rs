@@ -80,6 +80,13 @@ pub struct OutboxRow {
     pub sent_at: Option<NaiveDateTime>,
 }
 
+impl OutboxRow {
+    /// Whether an erasure blanked this message's address.
+    pub fn recipient_erased(&self) -> bool {
+        self.recipient == ERASED
+    }
+}
+
 /// Claims up to `batch` due messages, earliest due first, until `lease_until`. On PostgreSQL the
 /// rows are locked with `FOR UPDATE SKIP LOCKED`, so processes sharing the
 /// database never claim the same row; the lease lets another process take
@@ -193,9 +200,12 @@ pub struct OutboxFilter {
     pub status: Option<OutboxStatus>,
     /// Part of the recipient's address, any case.
     pub recipient: Option<String>,
+    /// Newest first (the console's default); oldest first otherwise.
+    pub newest_first: bool,
 }
 
-/// Messages oldest first, `limit + 1` at most, after `after_seq`.
+/// Messages in the filter's order, `limit + 1` at most, after the message
+/// `after_seq` in that order.
 pub fn list(
     conn: &mut DbConnection,
     filter: &OutboxFilter,
@@ -204,9 +214,13 @@ pub fn list(
 ) -> Result<Vec<OutboxRow>, DbError> {
     let mut query = outbox::table
         .select(OutboxRow::as_select())
-        .order(outbox::seq.asc())
         .limit(limit + 1)
         .into_boxed();
+    query = if filter.newest_first {
+        query.order(outbox::seq.desc())
+    } else {
+        query.order(outbox::seq.asc())
+    };
     if let Some(status) = filter.status {
         query = query.filter(outbox::status.eq(status));
     }
@@ -216,10 +230,20 @@ pub fn list(
         let pattern = format!("%{}%", escape_like(&normalise_email(recipient)));
         query = query.filter(outbox::recipient_normalised.like(pattern).escape('\\'));
     }
-    if let Some(seq) = after_seq {
-        query = query.filter(outbox::seq.gt(seq));
-    }
+    query = match (after_seq, filter.newest_first) {
+        (Some(seq), false) => query.filter(outbox::seq.gt(seq)),
+        (Some(seq), true) => query.filter(outbox::seq.lt(seq)),
+        (None, _) => query,
+    };
     Ok(query.load(conn)?)
+}
+
+/// How many messages are in `status`.
+pub fn count_with_status(conn: &mut DbConnection, status: OutboxStatus) -> Result<i64, DbError> {
+    Ok(outbox::table
+        .filter(outbox::status.eq(status))
+        .count()
+        .get_result(conn)?)
 }
 
 /// Every failed message, oldest first.

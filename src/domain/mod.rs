@@ -23,7 +23,8 @@ pub mod text;
 pub mod thematic_area;
 
 pub use audit::{
-    Actor, AuditAction, AuditEvent, ErasureKind, TargetType, COMMAND_LINE_ACTOR, SYSTEM_ACTOR,
+    Actor, AuditAction, AuditEvent, ErasureKind, TargetType, AUTHOR_ACTOR, COMMAND_LINE_ACTOR,
+    SYSTEM_ACTOR,
 };
 pub use author::{new_author_group, ConfirmationToken};
 pub use consultation::{ConsultationState, ConsultationWindow};

@@ -13,6 +13,7 @@ mod bad_input;
 mod citizen_pages;
 mod claims;
 mod command_line;
+mod console_admin_records;
 mod console_admin_staff;
 mod console_moderation;
 mod console_shell;

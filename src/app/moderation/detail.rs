@@ -1,5 +1,7 @@
 //! A contribution as moderators review it: the row with its tags and notes.
 
+use std::collections::HashMap;
+
 use crate::app::{AppError, Resource, Services};
 use crate::clock;
 use crate::db::claims::{self, ClaimRow};
@@ -7,7 +9,7 @@ use crate::db::meetings::{self, MeetingRow};
 use crate::db::models::ContributionRow;
 use crate::db::notes::{self, NoteRow};
 use crate::db::{contributions, tags, DbConnection, DbError};
-use crate::domain::{ContributionId, ContributionRef};
+use crate::domain::{ContributionId, ContributionRef, Reference};
 
 /// Everything moderators see of one contribution.
 #[derive(Clone, Debug)]
@@ -78,4 +80,22 @@ pub async fn show(
             Ok(detail_of(conn, row)?)
         })
         .await
+}
+
+/// The references of the contributions `ids` that exist, by id: what a page
+/// shows and links for contributions it names by id (audit events, e-mails).
+pub async fn references(
+    services: &Services,
+    ids: Vec<ContributionId>,
+) -> Result<HashMap<ContributionId, Reference>, AppError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(services
+        .db
+        .read(move |conn| contributions::find_many(conn, &ids))
+        .await?
+        .into_iter()
+        .map(|row| (row.id, Reference::from_sequence(row.seq)))
+        .collect())
 }

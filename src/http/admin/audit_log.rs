@@ -17,42 +17,43 @@ use crate::http::problems::{AdminProblems, QueryProblems};
 use crate::http::AppState;
 
 /// Filters of the audit log.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditLogQuery {
     /// Who acted: a staff id, `system`, `command-line`, or part of a staff
     /// member's name or e-mail (any case).
     #[param(max_length = 200)]
-    actor: Option<String>,
+    pub actor: Option<String>,
     /// e.g. `status_changed`, `tags_changed`, `note_added`, `staff_created`.
     #[param(value_type = Option<AuditAction>)]
-    action: Option<String>,
-    /// Id of the contribution, account or area concerned.
+    pub action: Option<String>,
+    /// Id of the contribution, account, area or message concerned, or a
+    /// contribution's reference (`RF-000042`).
     #[param(max_length = 64)]
-    target: Option<String>,
+    pub target: Option<String>,
     /// `contribution`, `bulk_action`, `thematic_area`, `outbox`, `staff`,
     /// `personal_data` or `export`.
     #[param(value_type = Option<TargetType>)]
-    target_type: Option<String>,
+    pub target_type: Option<String>,
     /// Events at or after this time (RFC 3339), or from this date (UTC).
     #[param(max_length = 40, example = "2026-12-01")]
-    since: Option<String>,
+    pub since: Option<String>,
     /// Events at or before this time (RFC 3339), or up to the end of this
     /// date (UTC).
     #[param(max_length = 40, example = "2026-12-04")]
-    until: Option<String>,
+    pub until: Option<String>,
     /// `-occurred_at` (newest first, the default) or `occurred_at`.
     #[param(max_length = 20, pattern = "^-?occurred_at$")]
-    sort: Option<String>,
+    pub sort: Option<String>,
     #[param(max_length = 200)]
-    cursor: Option<String>,
+    pub cursor: Option<String>,
     #[param(value_type = Option<i32>, format = Int32, minimum = 1, maximum = 500)]
-    limit: Option<String>,
+    pub limit: Option<String>,
 }
 
 impl AuditLogQuery {
     /// The filters, collecting every invalid parameter.
-    fn query(&self, errors: &mut FieldErrors) -> AuditQuery {
+    pub fn query(&self, errors: &mut FieldErrors) -> AuditQuery {
         let since = query_instant(self.since.as_deref(), "since", PeriodEdge::Start, errors);
         let until = query_instant(self.until.as_deref(), "until", PeriodEdge::End, errors);
         let action = self.action.as_deref().and_then(|raw| {

@@ -107,6 +107,20 @@ fn note_redactions(value: Value, errors: &mut FieldErrors) -> Option<Vec<NoteRed
     redactions
 }
 
+/// Reads an erasure request: the API's body, or the console's form made
+/// into it, so that both name the same fields in the same words.
+pub fn read_request(
+    mut object: JsonObject,
+    errors: &mut FieldErrors,
+) -> Option<(ErasureSubject, Vec<NoteRedaction>)> {
+    let subject = subject(&mut object, errors);
+    let notes = match object.take("notes") {
+        None => Some(Vec::new()),
+        Some(value) => note_redactions(value, errors),
+    };
+    Some((subject?, notes?))
+}
+
 /// Erase a person's personal data
 ///
 /// GDPR art. 17: by `email`, removes the name and e-mail from every
@@ -136,17 +150,10 @@ pub async fn erase_personal_data(
         object, mut errors, ..
     }: JsonFields<ErasureRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let request = object.and_then(|mut object| {
-        let subject = subject(&mut object, &mut errors);
-        let notes = match object.take("notes") {
-            None => Some(Vec::new()),
-            Some(value) => note_redactions(value, &mut errors),
-        };
-        Some((subject?, notes?))
-    });
+    let request = object.and_then(|object| read_request(object, &mut errors));
     let (subject, notes) = errors.finish(request)?;
     let mail_files = crate::mail::files::directory(&state.config.mail);
     let actor = Actor::Staff(admin.id);
-    let report = erasure::erase(&state.db, actor, subject, notes, mail_files).await?;
-    Ok(no_store(HttpResponse::Ok(), report))
+    let answer = erasure::erase(&state.db, actor, subject, notes, mail_files).await?;
+    Ok(no_store(HttpResponse::Ok(), answer.report))
 }

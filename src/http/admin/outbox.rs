@@ -65,19 +65,42 @@ impl From<OutboxRow> for OutboxMessage {
 }
 
 /// Filters of the outbox listing.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OutboxQuery {
     /// `pending`, `sent`, `failed` or `cancelled`.
     #[param(max_length = 20)]
-    status: Option<String>,
+    pub status: Option<String>,
     /// Part of the recipient's address, any case.
     #[param(max_length = 200)]
-    recipient: Option<String>,
+    pub recipient: Option<String>,
     #[param(max_length = 200)]
-    cursor: Option<String>,
+    pub cursor: Option<String>,
     #[param(value_type = Option<i32>, format = Int32, minimum = 1, maximum = 500)]
-    limit: Option<String>,
+    pub limit: Option<String>,
+}
+
+impl OutboxQuery {
+    /// The filters (oldest first), collecting every invalid parameter.
+    pub fn filter(&self, errors: &mut FieldErrors) -> OutboxFilter {
+        let status = self.status.as_deref().and_then(|raw| {
+            OutboxStatus::parse(raw)
+                .map_err(|issue| errors.add("status", issue))
+                .ok()
+        });
+        let recipient = query_text(self.recipient.as_deref(), "recipient", errors)
+            .filter(|text| !text.is_empty());
+        OutboxFilter {
+            status,
+            recipient,
+            newest_first: false,
+        }
+    }
+
+    /// The position after which the page starts.
+    pub fn after(&self, errors: &mut FieldErrors) -> Option<i64> {
+        pagination::decode_cursor(self.cursor.as_deref(), 1, errors).map(|p| p[0])
+    }
 }
 
 /// List the e-mail outbox
@@ -103,17 +126,10 @@ pub async fn list_outbox(
     query: web::Query<OutboxQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = FieldErrors::default();
-    let status = query.status.as_deref().and_then(|raw| {
-        OutboxStatus::parse(raw)
-            .map_err(|issue| errors.add("status", issue))
-            .ok()
-    });
-    let recipient = query_text(query.recipient.as_deref(), "recipient", &mut errors)
-        .filter(|text| !text.is_empty());
+    let filter = query.filter(&mut errors);
     let limit = pagination::limit(query.limit.as_deref(), &mut errors);
-    let after = pagination::decode_cursor(query.cursor.as_deref(), 1, &mut errors).map(|p| p[0]);
+    let after = query.after(&mut errors);
     errors.finish(Some(()))?;
-    let filter = OutboxFilter { status, recipient };
     let rows = outbox::list(&state, filter, after, limit).await?;
     let page = Page::from_rows(rows, limit, |row| vec![row.seq], OutboxMessage::from);
     Ok(no_store(HttpResponse::Ok(), page))

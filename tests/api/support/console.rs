@@ -90,6 +90,33 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// A console page: its status and its HTML.
+    pub async fn console_page(&self, session: &ConsoleSession, path: &str) -> (u16, String) {
+        let response = self.console_get(session, path).await;
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("a body"))
+    }
+
+    /// A console page in English (the language switch's cookie).
+    pub async fn console_page_in_english(
+        &self,
+        session: &ConsoleSession,
+        path: &str,
+    ) -> (u16, String) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .header(
+                "Cookie",
+                format!("{}; rinasce_lingua=en", session.cookie_header()),
+            )
+            .send()
+            .await
+            .expect("request sent");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("a body"))
+    }
+
     /// Posts `fields` as a console form: the session's CSRF token added,
     /// from the service's own origin.
     pub async fn console_post(

@@ -610,6 +610,14 @@ impl TestApp {
         ));
     }
 
+    /// Moves when every event of `action` happened (`at` as `YYYY-MM-DD
+    /// HH:MM:SS`, UTC): events are stamped now.
+    pub fn backdate_audit_events(&self, action: &str, at: &str) {
+        self.execute_sql_behind_the_api(&format!(
+            "UPDATE audit_events SET occurred_at = '{at}' WHERE action = '{action}'"
+        ));
+    }
+
     /// Moves every sign-in link's expiry into the past, as 15 minutes do.
     pub fn expire_sign_in_links(&self) {
         self.execute_sql_behind_the_api(

@@ -3,8 +3,12 @@
 //! [`routes`] and its page in [`CHORES`].
 
 mod areas;
+mod audit_log;
+mod erasure;
+mod filters;
 mod forms;
 mod index;
+mod outbox;
 mod settings;
 mod staff;
 
@@ -126,5 +130,26 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route(
             "/admin/impostazioni",
             web::get().to(settings::show_settings),
+        )
+        .route("/admin/registro", web::get().to(audit_log::show_audit_log))
+        .route("/admin/email", web::get().to(outbox::show_outbox))
+        .route("/admin/email/ritenta", web::post().to(outbox::retry_failed))
+        .route("/admin/email/{id}", web::get().to(outbox::show_message))
+        .route(
+            "/admin/email/{id}/ritenta",
+            web::post().to(outbox::retry_message),
+        )
+        .route(
+            "/admin/cancellazioni",
+            web::get().to(erasure::show_request_form),
+        )
+        .route("/admin/cancellazioni", web::post().to(erasure::erase))
+        .route(
+            "/admin/cancellazioni/conferma",
+            web::post().to(erasure::confirm),
+        )
+        .route(
+            "/admin/cancellazioni/{operation}",
+            web::get().to(erasure::show_answer),
         );
 }
