@@ -297,6 +297,11 @@ pub fn list_for_moderation(
     Ok(query.load(conn)?)
 }
 
+/// How many rows the filter keeps.
+pub fn count_matching(conn: &mut DbConnection, filter: &ModerationFilter) -> Result<i64, DbError> {
+    Ok(filtered(filter).count().get_result(conn)?)
+}
+
 /// How many rows the filter keeps in each status, whatever its `statuses`
 /// (one count per status: diesel cannot group a boxed query).
 pub fn count_by_status(

@@ -23,6 +23,11 @@ text_enum!(
 );
 
 impl Role {
+    /// Who may export the contributions, pseudonymised, and read their report.
+    pub const EXPORTERS: &'static [Role] = &[Role::Researcher, Role::Moderator];
+    /// Who may export personal data: admins only (they pass every check).
+    pub const PERSONAL_DATA_EXPORTERS: &'static [Role] = &[];
+
     /// Whether this role may act where one of `allowed` is required.
     pub fn may(self, allowed: &[Role]) -> bool {
         self == Role::Admin || allowed.contains(&self)

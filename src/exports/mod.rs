@@ -11,6 +11,7 @@
 mod audit;
 mod batches;
 pub mod columns;
+mod count;
 mod csv;
 pub mod datapackage;
 mod error;
@@ -30,6 +31,7 @@ use std::path::Path;
 
 pub use audit::record_personal_export;
 pub use batches::{area_names, Export, BATCH_ROWS};
+pub use count::count;
 pub use error::ExportError;
 pub use format::{file_name, ExportFormat};
 pub use pseudonym::Pseudonymiser;

@@ -17,20 +17,15 @@ pub struct ExportRequest {
 }
 
 impl ExportRequest {
-    /// Every status but spam and hidden unless the filter names statuses:
-    /// a hidden text was taken down, for example because it names a
-    /// private person.
+    /// The rows of `filter`'s [`selection`].
     pub fn new(
         format: ExportFormat,
-        mut filter: ModerationFilter,
+        filter: ModerationFilter,
         include_personal_data: bool,
     ) -> ExportRequest {
-        if filter.statuses.is_empty() && filter.excluded_statuses.is_empty() {
-            filter.excluded_statuses = vec![ContributionStatus::Spam, ContributionStatus::Hidden];
-        }
         ExportRequest {
             format,
-            filter,
+            filter: selection(filter),
             include_personal_data,
         }
     }
@@ -52,6 +47,16 @@ impl ExportRequest {
             "received_to": time(f.received_to),
         })
     }
+}
+
+/// The rows an export of `filter` takes: every status but spam and hidden
+/// unless the filter names statuses (a hidden text was taken down, for
+/// example because it names a private person).
+pub fn selection(mut filter: ModerationFilter) -> ModerationFilter {
+    if filter.statuses.is_empty() && filter.excluded_statuses.is_empty() {
+        filter.excluded_statuses = vec![ContributionStatus::Spam, ContributionStatus::Hidden];
+    }
+    filter
 }
 
 #[cfg(test)]

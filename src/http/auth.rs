@@ -80,7 +80,7 @@ impl FromRequest for Staff {
 /// Declares an extractor that admits staff of the given roles (admins
 /// always): 401 without a valid token, 403 for another role.
 macro_rules! role_extractor {
-    ($(#[$doc:meta])* $name:ident, [$($role:expr),+]) => {
+    ($(#[$doc:meta])* $name:ident, $roles:expr) => {
         $(#[$doc])*
         pub struct $name(pub Staff);
 
@@ -95,7 +95,7 @@ macro_rules! role_extractor {
                 let staff = Staff::from_request(request, payload);
                 Box::pin(async move {
                     let staff = staff.await?;
-                    staff.require(&[$($role),+])?;
+                    staff.require($roles)?;
                     Ok($name(staff))
                 })
             }
@@ -106,15 +106,15 @@ macro_rules! role_extractor {
 role_extractor!(
     /// A moderator (or an admin).
     Moderator,
-    [Role::Moderator]
+    &[Role::Moderator]
 );
 role_extractor!(
     /// An admin.
     Admin,
-    [Role::Admin]
+    &[Role::Admin]
 );
 role_extractor!(
     /// Who may export: researchers and moderators (and admins).
     Exporter,
-    [Role::Researcher, Role::Moderator]
+    Role::EXPORTERS
 );

@@ -26,7 +26,7 @@ use tokio::sync::mpsc;
 use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::IntoParams;
 
-use super::auth::Exporter;
+use super::auth::{Exporter, Staff};
 use super::export_slots::{ExportSlot, RETRY_AFTER_SECONDS};
 use super::input::{reject_unknown_parameters, FieldErrors};
 use super::AppState;
@@ -42,8 +42,6 @@ use crate::exports::datapackage::{self, DataPackage};
 use crate::exports::{self, Export, ExportError, ExportFormat, ExportRequest};
 use crate::http::problems::{ExporterProblems, QueryProblems};
 
-/// Personal data: admins only.
-const ADMINS_ONLY: &[Role] = &[];
 /// Size of the pieces sent to the client.
 const CHUNK_BYTES: usize = 64 * 1024;
 /// Pieces waiting for a slow client before the export pauses.
@@ -112,7 +110,7 @@ pub(super) async fn known_filter(
         .await
 }
 
-fn parse_flag(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> bool {
+pub(super) fn parse_flag(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> bool {
     match raw.map(str::trim) {
         None => false,
         Some(raw) if raw.eq_ignore_ascii_case("true") => true,
@@ -196,7 +194,7 @@ pub async fn export_contributions(
         &mut errors,
     );
     if include_personal_data {
-        staff.require(ADMINS_ONLY)?;
+        staff.require(Role::PERSONAL_DATA_EXPORTERS)?;
     }
     let format = match options.format.as_deref() {
         None => ExportFormat::Csv,
@@ -208,7 +206,22 @@ pub async fn export_contributions(
     let filter = whole_selection::<ExportParams>(&http_request, &filters, &mut errors);
     errors.finish(Some(()))?;
     let filter = known_filter(&state, filter).await?;
+    send_export(
+        &state,
+        &staff,
+        ExportRequest::new(format, filter, include_personal_data),
+    )
+    .await
+}
 
+/// Sends the export `request` as a download for `staff`, who may make it:
+/// the API and the console alike. It takes one of the account's export
+/// slots (429 when none is free) and runs on a blocking thread.
+pub(super) async fn send_export(
+    state: &AppState,
+    staff: &Staff,
+    request: ExportRequest,
+) -> Result<HttpResponse, ApiError> {
     let slot = state
         .exports
         .take(&staff.id.to_string())
@@ -216,8 +229,12 @@ pub async fn export_contributions(
             limit: state.config.exports_per_account,
             retry_after: RETRY_AFTER_SECONDS,
         })?;
-    let request = ExportRequest::new(format, filter, include_personal_data);
-    let file = exports::file_name(format, include_personal_data, clock::now().date_naive());
+    let format = request.format;
+    let file = exports::file_name(
+        format,
+        request.include_personal_data,
+        clock::now().date_naive(),
+    );
     let (sender, mut receiver) = mpsc::channel(CHANNEL_PIECES);
     let db = state.db.clone();
     let key = state.config.pseudonym_key.clone();
@@ -287,7 +304,7 @@ pub async fn show_export_datapackage(
     );
     errors.finish(Some(()))?;
     if include_personal_data {
-        staff.require(ADMINS_ONLY)?;
+        staff.require(Role::PERSONAL_DATA_EXPORTERS)?;
     }
     let descriptor = datapackage::current(&state.db, include_personal_data).await?;
     Ok(HttpResponse::Ok()

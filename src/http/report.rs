@@ -6,12 +6,13 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::IntoParams;
 
-use super::auth::Exporter;
+use super::auth::{Exporter, Staff};
 use super::exports::{known_filter, whole_selection, PAGING_PARAMETERS};
 use super::input::FieldErrors;
 use super::AppState;
 use crate::app::moderation::ModerationQuery;
 use crate::clock;
+use crate::db::contributions::ModerationFilter;
 use crate::domain::Actor;
 use crate::error::{ApiError, Problem};
 use crate::exports::{self, report, ExportFormat, ExportRequest};
@@ -69,6 +70,16 @@ pub async fn show_export_report(
     let filter = whole_selection::<ReportParams>(&request, &filters, &mut errors);
     errors.finish(Some(()))?;
     let filter = known_filter(&state, filter).await?;
+    send_report(&state, &staff, filter).await
+}
+
+/// Sends the report of the contributions `filter` selects, made for
+/// `staff`: the API and the console alike.
+pub(super) async fn send_report(
+    state: &AppState,
+    staff: &Staff,
+    filter: ModerationFilter,
+) -> Result<HttpResponse, ApiError> {
     let request = ExportRequest::new(ExportFormat::Csv, filter, false);
     let db = state.db.clone();
     let key = state.config.pseudonym_key.clone();

@@ -14,7 +14,7 @@ use crate::support::*;
 /// that does not read stalls it.
 const ROWS: u64 = 2_000;
 
-fn seed_demo_rows(app: &TestApp) {
+pub(crate) fn seed_demo_rows(app: &TestApp) {
     use diesel::prelude::*;
     use rinasce::db::schema::contributions;
     let now = chrono::Utc::now().naive_utc();
@@ -33,7 +33,7 @@ fn seed_demo_rows(app: &TestApp) {
 
 /// A connection to the server whose receive buffer is small, as a client's
 /// that does not read: the export fills it at once.
-async fn connect_small(app: &TestApp) -> TcpStream {
+pub(crate) async fn connect_small(app: &TestApp) -> TcpStream {
     let address = app.address.trim_start_matches("http://").parse().unwrap();
     let socket = TcpSocket::new_v4().unwrap();
     socket.set_recv_buffer_size(4096).unwrap();

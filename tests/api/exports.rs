@@ -101,18 +101,18 @@ fn submission(
 }
 
 /// The ids of the seeded contributions.
-struct Seeded {
+pub(crate) struct Seeded {
     /// Three contributions of one author (the e-mail written three ways).
-    same_author: Vec<String>,
+    pub same_author: Vec<String>,
     /// Title, body and organisation name that look like formulas.
-    formulas: String,
-    organization: String,
-    spam: String,
+    pub formulas: String,
+    pub organization: String,
+    pub spam: String,
     /// Registered on paper without an e-mail.
-    paper: String,
+    pub paper: String,
 }
 
-async fn seed(app: &TestApp) -> Seeded {
+pub(crate) async fn seed(app: &TestApp) -> Seeded {
     let moderator = app.moderator().await;
     let mut same_author = Vec::new();
     for (email, area, title) in [

@@ -15,6 +15,7 @@ mod claims;
 mod command_line;
 mod console_admin_records;
 mod console_admin_staff;
+mod console_exports;
 mod console_moderation;
 mod console_shell;
 mod console_sign_in;

@@ -12,7 +12,7 @@ use crate::exports::{download, parse_ndjson, rinasce};
 use crate::support::*;
 
 /// Every CSV table of a report, by file name: the `data:` links.
-fn tables(html: &str) -> BTreeMap<String, Vec<Vec<String>>> {
+pub(crate) fn tables(html: &str) -> BTreeMap<String, Vec<Vec<String>>> {
     const LINK: &str = "href=\"data:text/csv;charset=utf-8;base64,";
     let mut found = BTreeMap::new();
     for piece in html.split(LINK).skip(1) {

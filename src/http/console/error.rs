@@ -96,7 +96,8 @@ impl ResponseError for ConsoleError {
             ConsoleError::SessionRequired => {
                 response.cookie(expired_session_cookie());
             }
-            ConsoleError::TooManyRequests { retry_after } => {
+            ConsoleError::TooManyRequests { retry_after }
+            | ConsoleError::Api(ApiError::TooManyExports { retry_after, .. }) => {
                 response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
             }
             _ => {}

@@ -95,6 +95,16 @@ impl Choice {
 /// What went wrong, as lines a moderator reads: the problem's detail and
 /// each invalid field with its message.
 pub fn problem_lines(error: &crate::error::ApiError, language: Language) -> Vec<String> {
+    problem_lines_naming(error, language, str::to_owned)
+}
+
+/// [`problem_lines`], each field called by the name `name` gives it (the
+/// label of its input, say).
+pub fn problem_lines_naming(
+    error: &crate::error::ApiError,
+    language: Language,
+    name: impl Fn(&str) -> String,
+) -> Vec<String> {
     let problem = error.problem(language);
     let mut lines = vec![problem.detail];
     lines.extend(
@@ -102,7 +112,7 @@ pub fn problem_lines(error: &crate::error::ApiError, language: Language) -> Vec<
             .errors
             .unwrap_or_default()
             .into_iter()
-            .map(|field| format!("{}: {}", field.field, field.message)),
+            .map(|field| format!("{}: {}", name(&field.field), field.message)),
     );
     lines
 }

@@ -16,6 +16,7 @@ pub mod bulk;
 pub mod claim;
 pub mod csrf;
 pub mod error;
+pub mod exports;
 pub mod flash;
 pub mod home;
 pub mod identity_provider;
@@ -52,6 +53,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
             .configure(sign_in::routes)
             .configure(oidc::routes)
             .configure(moderation::routes)
+            .configure(exports::routes)
             .configure(admin::routes)
             .default_service(web::to(not_found)),
     );

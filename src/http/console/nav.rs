@@ -42,7 +42,7 @@ const SECTIONS: &[Section] = &[
         path: "/console/esportazioni",
         italian: "Esportazioni",
         english: "Exports",
-        roles: &[Role::Researcher, Role::Moderator],
+        roles: Role::EXPORTERS,
     },
     Section {
         path: "/console/admin",

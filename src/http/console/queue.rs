@@ -48,7 +48,7 @@ impl QueueParams {
             .collect()
     }
 
-    fn joined(&self, name: &str) -> Option<String> {
+    pub fn joined(&self, name: &str) -> Option<String> {
         let values = self.values(name);
         (!values.is_empty()).then(|| values.join(","))
     }

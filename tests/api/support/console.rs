@@ -33,6 +33,11 @@ pub fn csrf_of(page: &str) -> Option<String> {
 impl TestApp {
     /// A new active account named `name` with `role`.
     pub fn console_account(&self, role: &str, name: &str) -> StaffRow {
+        self.console_account_with_token(role, name).0
+    }
+
+    /// A new active account named `name` with `role`, and its API token.
+    pub fn console_account_with_token(&self, role: &str, name: &str) -> (StaffRow, String) {
         let email = format!(
             "{role}-{}@comune.example.org",
             uuid::Uuid::new_v4().simple()
@@ -42,10 +47,10 @@ impl TestApp {
             name: PersonName::parse(name).unwrap(),
             role: Role::parse(role).unwrap(),
         };
-        let (row, _) =
+        let (row, token) =
             futures::executor::block_on(staff::create(&self.db, Actor::CommandLine, new))
                 .expect("staff account created");
-        row
+        (row, token.as_str().to_owned())
     }
 
     /// A session of `account`, begun through the sessions service (as a
