@@ -171,6 +171,8 @@ pub fn action_label(action: AuditAction, language: Language) -> &'static str {
         StatusReasonChanged => tr("motivo cambiato", "reason changed"),
         ContributionAreaChanged => tr("area cambiata", "area changed"),
         TagsChanged => tr("etichette cambiate", "tags changed"),
+        TagRenamed => tr("etichetta rinominata", "tag renamed"),
+        TagMerged => tr("etichette unite", "tags merged"),
         NoteAdded => tr("nota aggiunta", "note added"),
         NoteEdited => tr("nota modificata", "note edited"),
         NoteRemoved => tr("nota rimossa", "note removed"),
@@ -200,6 +202,7 @@ fn target_type_label(target_type: TargetType, language: Language) -> &'static st
     let tr = |it, en| pick(language, it, en);
     match target_type {
         Contribution => tr("contributo", "contribution"),
+        Tag => tr("etichetta", "tag"),
         BulkAction => tr("azione multipla", "bulk action"),
         ThematicArea => tr("area tematica", "thematic area"),
         Outbox => "e-mail",
