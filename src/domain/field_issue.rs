@@ -79,6 +79,8 @@ pub enum FieldIssue {
     UnknownContribution,
     /// No note has this id.
     UnknownNote,
+    /// An erasure request may rewrite only the notes on the contributions it concerns.
+    NoteOfAnotherContribution,
     /// Neither an RFC 3339 time nor a date.
     InvalidDateOrTime,
     /// An erasure request names an address or a contribution: one of them.
@@ -287,6 +289,12 @@ impl FieldIssue {
             }
             (UnknownNote, Language::It) => "nessuna nota con questo id".into(),
             (UnknownNote, Language::En) => "no note has this id".into(),
+            (NoteOfAnotherContribution, Language::It) => {
+                "la nota non è di un contributo di questa richiesta".into()
+            }
+            (NoteOfAnotherContribution, Language::En) => {
+                "the note is not on a contribution this request concerns".into()
+            }
             (AlreadyExists, Language::It) => "esiste già".into(),
             (AlreadyExists, Language::En) => "already exists".into(),
             (EmptyList, Language::It) => "l'elenco è vuoto: indicare almeno un contributo".into(),
