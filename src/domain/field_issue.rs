@@ -58,7 +58,10 @@ pub enum FieldIssue {
     InvalidCursor,
     /// Not a receipt code such as `RF-000042`.
     InvalidReference,
-    InvalidSlug,
+    /// Not a slug of at most `max` characters.
+    InvalidSlug {
+        max: usize,
+    },
     NoVisibleText,
     InvalidIdempotencyKey,
     ReasonRequired,
@@ -237,11 +240,11 @@ impl FieldIssue {
             (InvalidIdempotencyKey, Language::En) => {
                 "must be 1 to 255 visible ASCII characters".into()
             }
-            (InvalidSlug, Language::It) => {
-                "deve contenere solo lettere minuscole, cifre e trattini (massimo 50)".into()
+            (InvalidSlug { max }, Language::It) => {
+                format!("deve contenere solo lettere minuscole, cifre e trattini (massimo {max})")
             }
-            (InvalidSlug, Language::En) => {
-                "must be lowercase letters, digits and inner hyphens (at most 50)".into()
+            (InvalidSlug { max }, Language::En) => {
+                format!("must be lowercase letters, digits and inner hyphens (at most {max})")
             }
             (ReasonRequired, Language::It) => "obbligatorio per questo stato".into(),
             (ReasonRequired, Language::En) => "is required for this status".into(),
