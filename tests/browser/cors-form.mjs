@@ -21,15 +21,13 @@ import http from "node:http";
 import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { log } from "./checks.mjs";
+import { launch, log } from "./kit.mjs";
 
 const [baseArgument, allowedPort, otherPort] = process.argv.slice(2);
 const base = baseArgument.replace(/\/$/, "");
 const allowed = `http://127.0.0.1:${allowedPort}`;
 const other = `http://127.0.0.1:${otherPort}`;
 const README = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "README.md");
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"];
 
 /** The first ```LANGUAGE block after `marker` in the README, as written there. */
 function readmeSnippet(marker, language) {
@@ -307,7 +305,7 @@ async function framing(browser) {
 }
 
 const servers = await Promise.all([serve(allowedPort), serve(otherPort)]);
-const chromiumProcess = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: FLAGS });
+const chromiumProcess = await launch();
 // A citizen's browser in Italian: the snippet leaves Accept-Language to it.
 const browser = await chromiumProcess.newContext({ locale: "it-IT" });
 try {

@@ -15,12 +15,10 @@
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import process from "node:process";
-import { chromium } from "playwright-core";
-import { checkPage, log, watch } from "./checks.mjs";
+import { checkPage, launch, log, watch } from "./kit.mjs";
 
 const [step, baseArgument, stateFile] = process.argv.slice(2);
 const base = baseArgument.replace(/\/$/, "");
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"];
 const NOTICE = "#dati-non-aggiornati";
 
 async function json(pathAndQuery) {
@@ -59,7 +57,7 @@ function loadBadge(page) {
 }
 
 async function browserContext(javaScriptEnabled = true) {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: FLAGS });
+  const browser = await launch();
   const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 }, locale: "it-IT" });
   return { browser, context };
 }
