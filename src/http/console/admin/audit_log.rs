@@ -10,7 +10,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone};
 
-use super::filters::TypedFilters;
+use super::filters::{ListPage, TypedFilters};
 use super::forms::Refusal;
 use crate::app::audit_log::{self, NamedEvent};
 use crate::app::moderation::detail;
@@ -331,20 +331,9 @@ pub async fn show_audit_log(
     user.require(&[Role::Admin])?;
     let language = user.language;
     let filters = TypedFilters::from_query(&query, &FIELDS);
-    let (status, mut events, refusal) = match events_for(&state, &filters).await {
-        Ok(events) => (HttpResponse::Ok(), events, Refusal::default()),
-        Err(error) => {
-            let (status, refusal) = Refusal::of(error, language)?;
-            (status, Vec::new(), refusal)
-        }
-    };
-    let has_more = events.len() as i64 > PAGE_SIZE;
-    events.truncate(PAGE_SIZE as usize);
-    let next_page = events.last().filter(|_| has_more).map(|last| {
-        let cursor = pagination::encode_cursor(&[last.row.seq]);
-        filters.href(PATH, Some(&cursor))
-    });
-    let first_page = filters.get("cursor").map(|_| filters.href(PATH, None));
+    let found = events_for(&state, &filters).await;
+    let list = ListPage::of(found, &filters, PATH, PAGE_SIZE, |e| e.row.seq, language)?;
+    let events = list.rows;
     let names = names_for(&state, &events).await?;
     let lines = events
         .into_iter()
@@ -367,11 +356,11 @@ pub async fn show_audit_log(
         oldest_first: filters.value("sort") == "occurred_at",
         filters,
         lines,
-        refusal,
-        next_page,
-        first_page,
+        refusal: list.refusal,
+        next_page: list.next_page,
+        first_page: list.first_page,
     };
-    Ok(page::render(status, &page)?)
+    Ok(page::render(list.status, &page)?)
 }
 
 #[cfg(test)]
