@@ -477,6 +477,57 @@ async fn bulk_actions_report_each_rows_outcome() {
     assert_eq!(stored_status(&app, &original).await, "pending");
 }
 
+/// An original with duplicates of its own cannot become a duplicate (no
+/// chains): its page says so instead of offering it, and no page offers to
+/// mark something a duplicate of a duplicate.
+#[actix_web::test]
+async fn duplicates_are_offered_only_onto_originals_and_never_from_one() {
+    let app = TestApp::spawn().await;
+    let anna = moderator(&app, "Anna Bianchi").await;
+    let body = "Il testo originale della proposta sui giardini del quartiere.";
+    let (_, original_ref) = submit_titled(&app, "Originale", body).await;
+    let (copy, copy_ref) = submit_titled(&app, "Copia", &format!("{body}!")).await;
+    let (_, third_ref) = submit_titled(&app, "Terza", &format!("{body}?")).await;
+    let copy_page = format!("/console/coda/{copy_ref}");
+    let (_, html) = page(&app, &anna, &copy_page).await;
+    let response = app
+        .console_post(
+            &anna,
+            &copy_page,
+            &[
+                ("azione", "status"),
+                ("stato", "duplicate"),
+                ("duplicato_di", original_ref.as_str()),
+                ("versione", hidden(&html, "versione").as_str()),
+                ("storia", hidden(&html, "storia").as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(stored_status(&app, &copy).await, "duplicate");
+
+    let (_, html) = page(&app, &anna, &format!("/console/coda/{original_ref}")).await;
+    assert!(
+        html.contains("non può diventare a sua volta un duplicato"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("name=\"stato\" value=\"duplicate\""),
+        "{html}"
+    );
+
+    let (_, html) = page(&app, &anna, &format!("/console/coda/{third_ref}")).await;
+    assert!(
+        html.contains(&format!("Segna come duplicato di questo ({original_ref})")),
+        "{html}"
+    );
+    assert!(
+        !html.contains(&format!("Segna come duplicato di questo ({copy_ref})")),
+        "{html}"
+    );
+    assert!(!html.contains("non può diventare a sua volta un duplicato"));
+}
+
 #[actix_web::test]
 async fn next_pending_skips_what_another_moderator_is_reviewing_and_leaving_releases() {
     let app = TestApp::spawn().await;
