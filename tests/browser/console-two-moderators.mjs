@@ -14,12 +14,10 @@
 // status change by one of the two, and neither browser met a 412 or a 500
 // (the one 409 is the stale reject). Keyboard use is proved by the
 // console-moderation suite, not again here. The pages visited are axe-clean
-// (console-kit's checkPage).
+// (kit.mjs's checkPage).
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import process from "node:process";
-import { checkPage, launch, log, signInWithLink, submitAndWait, watch } from "./console-kit.mjs";
+import { checkPage, launch, log, signInByEmail, submitAndWait, watch } from "./kit.mjs";
 
 const [baseArg, mailDir, annaEmail, marcoEmail] = process.argv.slice(2);
 const base = baseArg.replace(/\/$/, "");
@@ -36,41 +34,13 @@ async function api(url) {
   return JSON.parse(text);
 }
 
-function mailFiles() {
-  try {
-    return readdirSync(mailDir).filter((name) => name.endsWith(".eml"));
-  } catch {
-    return [];
-  }
-}
-
-/** The console link in a new .eml (not in `before`) addressed to `email`. */
-async function linkInMail(email, before) {
-  const linkPattern = new RegExp(`${base.replace(/[.:/]/g, "\\$&")}/console/[^\\s"<>]+`);
-  for (let attempt = 0; attempt < 100; attempt++) {
-    for (const name of mailFiles().filter((n) => !before.includes(n))) {
-      // Quoted-printable: soft line breaks and "=" written as =3D.
-      const text = readFileSync(path.join(mailDir, name), "utf8").replace(/=\r?\n/g, "").replace(/=3D/g, "=");
-      const link = text.toLowerCase().includes(email.toLowerCase()) && text.match(linkPattern);
-      if (link) return link[0];
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no sign-in e-mail for ${email} in ${mailDir}`);
-}
-
-/** Asks for the sign-in link on the sign-in page, then opens it from the .eml. */
-async function signInByEmail(context, email, check) {
+/** The sign-in page, as a browser not signed in meets it. */
+async function checkSignInPage(context) {
   const page = await context.newPage();
   await page.goto(`${base}/console/coda`);
   assert.match(page.url(), /\/console\/accesso/, "the queue asks to sign in first");
-  if (check) await checkPage(page, "due-accesso");
-  const before = mailFiles();
-  await page.fill("#email", email);
-  await submitAndWait(page, () => page.keyboard.press("Enter"));
-  const link = await linkInMail(email, before);
+  await checkPage(page, "console-due-accesso");
   await page.close();
-  return signInWithLink(context, link);
 }
 
 /** Every response status a page's documents and requests met, for the end. */
@@ -103,8 +73,9 @@ async function main() {
     const contexts = await Promise.all(
       [0, 1].map(() => browser.newContext({ locale: "it-IT", viewport: { width: 1280, height: 900 } })),
     );
-    const anna = await signInByEmail(contexts[0], annaEmail, true);
-    const marco = await signInByEmail(contexts[1], marcoEmail, false);
+    await checkSignInPage(contexts[0]);
+    const anna = await signInByEmail(contexts[0], base, mailDir, annaEmail);
+    const marco = await signInByEmail(contexts[1], base, mailDir, marcoEmail);
     for (const page of [anna, marco]) {
       // A refused stale step answers its page with 409: counted below.
       watch(page, base, problems, [409]);
@@ -121,11 +92,11 @@ async function main() {
     await marco.goto(`${base}/console/coda?status=pending`);
     const row = marco.locator("tbody tr", { hasText: first });
     assert.match(await row.textContent(), /in revisione da Anna Bianchi/, "the queue row names who reviews it");
-    await checkPage(marco, "due-coda");
+    await checkPage(marco, "console-due-coda");
     await marco.goto(`${base}/console/coda/${first}`);
     assert.match(await marco.locator("main").textContent(), /in revisione da Anna Bianchi/, "the page warns Marco");
     assert.equal(await claimText(marco), "", "the claim is not Marco's");
-    await checkPage(marco, "due-presa-altrui");
+    await checkPage(marco, "console-due-presa-altrui");
     const firstId = pending.find((item) => item.reference === first).id;
     assert.equal((await api(`/moderation/contributions/${firstId}`)).claim.staff_name, "Anna Bianchi");
     log(`Marco sees Anna's claim on ${first} in the queue and on the page`);
@@ -135,7 +106,7 @@ async function main() {
     await anna.fill("#nuova-etichetta", "verde-urbano");
     await submitAndWait(anna, () => anna.press("#nuova-etichetta", "Enter"));
     assert.ok((await anna.locator(".etichetta").allTextContents()).includes("verde-urbano"), "tag added");
-    await checkPage(anna, "due-revisione");
+    await checkPage(anna, "console-due-revisione");
     await press(anna, "Approva e successivo");
     await marco.selectOption("#motivo-respingi", { index: 1 });
     await submitAndWait(marco, () => marco.getByRole("button", { name: "Respingi", exact: true }).click());
@@ -145,7 +116,7 @@ async function main() {
     assert.match(conflict, /approvato/);
     assert.match(conflict, /verde-urbano/);
     assert.equal((await api(`/moderation/contributions/${firstId}`)).status, "approved", "Anna's approval kept");
-    await checkPage(marco, "due-conflitto");
+    await checkPage(marco, "console-due-conflitto");
     log(`Marco's stale reject of ${first} shows Anna's changes and keeps them`);
 
     // Both at once until nothing is pending.
@@ -180,7 +151,7 @@ async function main() {
     log(`queue cleared in ${((Date.now() - started) / 1000).toFixed(1)} s: Anna ${annas.length}, Marco ${marcos.length}`);
     assert.ok(marcos.length > 0 && annas.length > 1, "both worked the queue");
     assert.deepEqual([...annas, ...marcos].sort(), pending.map((item) => item.reference).sort(), "each once, all of them");
-    await checkPage(anna, "due-coda-vuota");
+    await checkPage(anna, "console-due-coda-vuota");
 
     // What is stored: nothing pending, one status change each, by one of the two.
     const after = await api("/moderation/contributions?status=pending&limit=100");
