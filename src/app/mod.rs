@@ -14,6 +14,7 @@ pub mod idempotency;
 pub mod indicators;
 pub mod last_good;
 pub mod moderation;
+pub mod oidc_flows;
 pub mod outbox;
 pub mod public;
 pub mod settings;

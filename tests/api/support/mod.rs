@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod console;
+pub mod oidc_provider;
 pub mod outage;
 pub mod paths;
 pub mod smtp;

@@ -24,6 +24,7 @@ use crate::domain::{
 use crate::error::ApiError;
 use crate::http::admin::audit_log::AuditLogQuery;
 use crate::http::console::labels::{self, moment, pick, Choice, Moment};
+use crate::http::console::review::review_href;
 use crate::http::console::{ConsoleError, ConsoleUser, Layout};
 use crate::http::page;
 use crate::http::pagination;
@@ -176,6 +177,7 @@ pub fn action_label(action: AuditAction, language: Language) -> &'static str {
         NoteAdded => tr("nota aggiunta", "note added"),
         NoteEdited => tr("nota modificata", "note edited"),
         NoteRemoved => tr("nota rimossa", "note removed"),
+        ClaimTakenOver => tr("revisione presa a un collega", "review taken over"),
         OfflineRegistered => tr("registrato offline", "registered offline"),
         BulkAction => tr("azione multipla", "bulk action"),
         ThematicAreaCreated => tr("area tematica creata", "thematic area created"),
@@ -232,7 +234,7 @@ fn target_view(row: &AuditRow, names: &Names, language: Language) -> TargetView 
         TargetType::Contribution => ContributionId::parse(&id)
             .and_then(|key| names.references.get(&key))
             .map_or((id.clone(), None), |reference| {
-                (reference.to_string(), Some(format!("/console/coda/{id}")))
+                (reference.to_string(), Some(review_href(*reference)))
             }),
         TargetType::Outbox => (id.clone(), Some(format!("/console/admin/email/{id}"))),
         TargetType::PersonalData => (
@@ -250,8 +252,9 @@ fn target_view(row: &AuditRow, names: &Names, language: Language) -> TargetView 
     }
 }
 
-/// A status change in the page's words; any other change as recorded.
-fn change_text(row: &AuditRow, language: Language) -> Option<String> {
+/// A status change in the page's words, a claim taken over from whom to
+/// whom by name; any other change as recorded.
+fn change_text(row: &AuditRow, names: &Names, language: Language) -> Option<String> {
     if row.from_value.is_none() && row.to_value.is_none() {
         return None;
     }
@@ -261,6 +264,7 @@ fn change_text(row: &AuditRow, language: Language) -> Option<String> {
             (AuditAction::StatusChanged, Ok(status)) => {
                 labels::status_label(status, language).to_owned()
             }
+            (AuditAction::ClaimTakenOver, _) => names.staff.get(raw).cloned().unwrap_or(raw.into()),
             _ => raw.to_owned(),
         },
     };
@@ -278,7 +282,7 @@ fn log_line(event: NamedEvent, names: &Names, language: Language) -> LogLine {
         action: action_label(event.row.action, language),
         action_code: event.row.action.as_str(),
         target: target_view(&event.row, names, language),
-        change: change_text(&event.row, language),
+        change: change_text(&event.row, names, language),
         reason: event.row.reason.clone(),
         details: event.row.details.clone(),
     }

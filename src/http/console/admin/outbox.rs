@@ -23,6 +23,7 @@ use crate::domain::{FieldErrors, MessageId, MessageKind, OutboxStatus, Role};
 use crate::error::ApiError;
 use crate::http::admin::outbox::OutboxQuery;
 use crate::http::console::labels::{moment, pick, Choice, Moment};
+use crate::http::console::review::review_href;
 use crate::http::console::{ConsoleError, ConsoleForm, ConsoleUser, Layout};
 use crate::http::page;
 use crate::http::AppState;
@@ -264,7 +265,7 @@ async fn message_view(
         Some(id) => detail::references(state, vec![id])
             .await?
             .get(&id)
-            .map(|reference| (reference.to_string(), format!("/console/coda/{id}"))),
+            .map(|reference| (reference.to_string(), review_href(*reference))),
         None => None,
     };
     let placeholder = pick(language, "[chiave nascosta]", "[key withheld]");
