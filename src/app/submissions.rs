@@ -5,7 +5,9 @@
 //! written at once, as before.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -15,6 +17,7 @@ use uuid::Uuid;
 
 pub use crate::app::idempotency::IdempotencyClaim;
 use crate::app::indicators::record_milestone;
+use crate::app::submission_quota::{self, QuotaDecision, SharedQuota};
 use crate::clock;
 use crate::db::contributions as queries;
 use crate::db::models::{ContributionRow, NewContributionRow, StatusLinkRow};
@@ -34,6 +37,8 @@ use crate::mail::MailContext;
 const MOST_PER_WRITE: usize = 64;
 /// Submissions waiting for a writer before callers wait to queue theirs.
 const QUEUE_LENGTH: usize = 1024;
+/// How often a writer deletes the shared quota's rows that are whole again.
+const QUOTA_EXPIRY_PERIOD: Duration = Duration::from_secs(60);
 
 /// A valid contribution, from the form or registered by a moderator.
 pub struct ContributionInput {
@@ -86,6 +91,17 @@ pub struct Submission {
     /// Taken for a bot's: stored as spam with the reason, not acknowledged
     /// (and so not counted), answered like any other.
     pub bot: Option<BotSign>,
+    /// The client whose quota it uses, when the database keeps the quota.
+    pub client: Option<IpAddr>,
+}
+
+/// A submission stored now.
+#[derive(Clone, Debug)]
+pub struct Stored {
+    pub receipt: SubmissionReceipt,
+    /// The client's use of its quota after it, when the database keeps
+    /// the quota (see `domain::quota`).
+    pub quota_used: Option<Duration>,
 }
 
 /// Why a submission was not stored. Cloned to every member of a group that
@@ -102,6 +118,9 @@ pub enum SubmitFailure {
     /// Another request stored the same Idempotency-Key first.
     #[error("idempotency key taken")]
     KeyTaken,
+    /// The client's quota of accepted submissions is used up.
+    #[error("too many submissions")]
+    RateLimited { retry_after: u64 },
 }
 
 impl From<DbError> for SubmitFailure {
@@ -129,7 +148,7 @@ impl From<crate::mail::MailError> for SubmitFailure {
     }
 }
 
-type Outcome = Result<SubmissionReceipt, SubmitFailure>;
+type Outcome = Result<Stored, SubmitFailure>;
 
 struct Job {
     submission: Submission,
@@ -149,6 +168,8 @@ struct Store {
     db: Db,
     mail: MailContext,
     target: i64,
+    /// The quota the database keeps (PostgreSQL), taken in each write.
+    quota: Option<SharedQuota>,
 }
 
 /// Queue of submissions and the tasks that write them.
@@ -161,14 +182,24 @@ impl SubmissionWriter {
     /// Starts the writing tasks: one on SQLite, which has one writer at a
     /// time anyway; two on PostgreSQL, so that one group is being prepared
     /// while the other waits for its commit.
-    pub fn spawn(db: Db, mail: MailContext, target: i64) -> SubmissionWriter {
+    pub fn spawn(
+        db: Db,
+        mail: MailContext,
+        target: i64,
+        quota: Option<SharedQuota>,
+    ) -> SubmissionWriter {
         let (jobs, queue) = mpsc::channel(QUEUE_LENGTH);
         let queue = Arc::new(Mutex::new(queue));
         let writers = match db.backend() {
             Backend::Postgres => 2,
             Backend::Sqlite => 1,
         };
-        let store = Store { db, mail, target };
+        let store = Store {
+            db,
+            mail,
+            target,
+            quota,
+        };
         for _ in 0..writers {
             tokio::spawn(write_groups(queue.clone(), store.clone()));
         }
@@ -192,6 +223,7 @@ impl SubmissionWriter {
 /// Takes whatever is queued (up to MOST_PER_WRITE), writes it, answers each
 /// caller; ends when every sender is gone.
 async fn write_groups(queue: Arc<Mutex<mpsc::Receiver<Job>>>, store: Store) {
+    let mut quota_expired_at = Instant::now();
     loop {
         let mut jobs = Vec::new();
         {
@@ -202,8 +234,8 @@ async fn write_groups(queue: Arc<Mutex<mpsc::Receiver<Job>>>, store: Store) {
         }
         let (submissions, replies): (Vec<Submission>, Vec<_>) =
             jobs.into_iter().map(|j| (j.submission, j.reply)).unzip();
-        let store = store.clone();
-        let outcomes = tokio::task::spawn_blocking(move || store.write(&submissions))
+        let writer = store.clone();
+        let outcomes = tokio::task::spawn_blocking(move || writer.write(&submissions))
             .await
             .unwrap_or_else(|error| {
                 let failure = SubmitFailure::Internal(error.to_string());
@@ -212,6 +244,12 @@ async fn write_groups(queue: Arc<Mutex<mpsc::Receiver<Job>>>, store: Store) {
         for (reply, outcome) in replies.into_iter().zip(outcomes) {
             // A caller that went away no longer needs its answer.
             let _ = reply.send(outcome);
+        }
+        if store.quota.is_some() && quota_expired_at.elapsed() >= QUOTA_EXPIRY_PERIOD {
+            quota_expired_at = Instant::now();
+            if let Err(error) = store.db.write(submission_quota::expire).await {
+                tracing::warn!(%error, "submission quotas not expired");
+            }
         }
     }
 }
@@ -262,6 +300,7 @@ impl Store {
                 })
             })
             .collect();
+        let quota_used = self.take_quota(conn, submissions, &mut outcomes)?;
         let accepted: Vec<usize> = (0..submissions.len())
             .filter(|&i| outcomes[i].is_none())
             .collect();
@@ -325,7 +364,10 @@ impl Store {
                     meeting: None,
                 });
             }
-            outcomes[i] = Some(Ok(receipt));
+            outcomes[i] = Some(Ok(Stored {
+                receipt,
+                quota_used: quota_used[i],
+            }));
         }
         match idempotency::remember(conn, &remembered) {
             Err(error) if error.is_unique_violation() => return Err(SubmitFailure::KeyTaken),
@@ -338,6 +380,42 @@ impl Store {
             .into_iter()
             .map(|outcome| outcome.unwrap_or_else(missing_outcome))
             .collect())
+    }
+
+    /// When the database keeps the quota, takes a cell of its client's for
+    /// each submission that has no outcome yet, and refuses those over the
+    /// quota. Answers each client's use of its quota after its submission.
+    fn take_quota(
+        &self,
+        conn: &mut DbConnection,
+        submissions: &[Submission],
+        outcomes: &mut [Option<Outcome>],
+    ) -> Result<Vec<Option<Duration>>, SubmitFailure> {
+        let mut used = vec![None; submissions.len()];
+        let (Some(quota), DbConnection::Pg(pg)) = (&self.quota, conn) else {
+            return Ok(used);
+        };
+        let clients: Vec<Option<String>> = submissions
+            .iter()
+            .zip(outcomes.iter())
+            .map(|(submission, outcome)| {
+                submission
+                    .client
+                    .filter(|_| outcome.is_none())
+                    .map(|client| client.to_string())
+            })
+            .collect();
+        let clients: Vec<Option<&str>> = clients.iter().map(Option::as_deref).collect();
+        for (i, decision) in quota.take(pg, &clients)?.into_iter().enumerate() {
+            match decision {
+                Some(QuotaDecision::Taken(after)) => used[i] = Some(after),
+                Some(QuotaDecision::Refused { retry_after }) => {
+                    outcomes[i] = Some(Err(SubmitFailure::RateLimited { retry_after }))
+                }
+                None => {}
+            }
+        }
+        Ok(used)
     }
 }
 

@@ -12,6 +12,7 @@ pub mod meetings;
 pub mod models;
 pub mod notes;
 pub mod outbox;
+pub mod postgres_url;
 pub mod schema;
 pub mod search;
 pub mod settings;
@@ -19,6 +20,7 @@ pub mod sign_in_links;
 pub mod staff;
 pub mod status_links;
 pub mod stored;
+pub mod submission_quotas;
 pub mod tags;
 pub mod thematic_areas;
 
