@@ -13,14 +13,24 @@ its processes) and the standby promoted. The test checks that:
   another status, never a hang (each request has a client timeout); so do
   the public reads running beside the submissions (or 200 from the figures
   they last had);
-- it answers 201 again within 10 s of the promotion, by itself;
+- it answers 201 again within 10 s of the promotion, by itself, and no
+  single request takes longer than that;
 - the mail worker survived: a submission made afterwards is acknowledged.
 
-Usage: failover_test.py BINARY   (exit 1 on any failure)
-Environment: PG_BIN, the directory of initdb, pg_ctl, pg_basebackup and psql
-(default: the newest /usr/lib/postgresql/*/bin). As root (CI), the clusters
-run as the `postgres` OS user, since initdb refuses root.
+Usage: failover_test.py BINARY [SHARED_ADMIN_URL]   (exit 1 on any failure)
+SHARED_ADMIN_URL names the machine's own cluster (CI's on 5432), which the test
+must leave alone: its port is never one of the test's, and the test checks at
+the end that it still answers. Environment: PG_BIN, the directory of initdb,
+pg_ctl, pg_basebackup and psql (default: the newest /usr/lib/postgresql/*/bin).
+As root (CI), the clusters run as the `postgres` OS user, since initdb refuses
+root.
+
+The test's clusters are stopped and their directories deleted on every exit,
+failed or interrupted (SIGTERM, SIGINT, SIGHUP). A run killed with SIGKILL
+leaves its pair behind; the next run stops and deletes it first (it knows
+them by their directory's prefix and the dead pid written there).
 """
+import ctypes
 import glob
 import json
 import os
@@ -31,14 +41,18 @@ import socket
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 import threading
 import time
 import urllib.error
 import urllib.request
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else None
-CLIENT_TIMEOUT = 15.0  # seconds; a request taking longer is a hang
+SHARED_ADMIN_URL = sys.argv[2] if len(sys.argv) > 2 else None
 RECOVERY_LIMIT = 10.0  # seconds from the promotion to the next 201
+CLIENT_TIMEOUT = RECOVERY_LIMIT  # a request taking longer is a hang
+CLUSTER_PREFIX = "rinasce-failover-pg-"
+OWNER_FILE = "owner.pid"  # in a cluster root: the pid of the test that made it
 LOAD_THREADS = 8  # submitting; one more reads
 READS = ["/api/v1/contributions", "/api/v1/indicators", "/api/v1/thematic-areas"]
 SUBMISSION = json.dumps({
@@ -78,10 +92,16 @@ def postgres_binaries():
 class Clusters:
     """A primary and its synchronous standby, owned by this test."""
 
-    def __init__(self, root):
+    def __init__(self, root, reuse=False):
         self.bin = postgres_binaries()
         self.root = root
         self.as_root = os.geteuid() == 0
+        self.primary = os.path.join(root, "primary")
+        self.standby = os.path.join(root, "standby")
+        if reuse:
+            return
+        with open(os.path.join(root, OWNER_FILE), "w") as owner:
+            owner.write(str(os.getpid()))
         if self.as_root:
             if shutil.which("runuser") is None:
                 fail("running as root needs runuser (util-linux) to run PostgreSQL as postgres")
@@ -90,9 +110,10 @@ class Clusters:
             except KeyError:
                 fail("running as root needs the `postgres` OS user (Debian package postgresql)")
             os.chown(root, owner.pw_uid, owner.pw_gid)
-        self.primary = os.path.join(root, "primary")
-        self.standby = os.path.join(root, "standby")
         self.primary_port, self.standby_port = free_port(), free_port()
+        shared = shared_port()
+        if shared in (self.primary_port, self.standby_port):
+            fail(f"port {shared} is the shared cluster's: not ours to use")
 
     def run(self, program, *args, check=True, capture=False):
         command = [os.path.join(self.bin, program), *args]
@@ -156,6 +177,56 @@ class Clusters:
                 self.run("pg_ctl", "-D", data, "-m", "immediate", "-w", "stop", check=False)
 
 
+def shared_port():
+    """The port of the cluster the test must not touch, if named."""
+    if not SHARED_ADMIN_URL:
+        return None
+    return urllib.parse.urlsplit(SHARED_ADMIN_URL).port or 5432
+
+
+def check_shared_cluster_untouched():
+    port = shared_port()
+    if port is None:
+        return
+    with socket.socket() as s:
+        s.settimeout(5)
+        if s.connect_ex(("127.0.0.1", port)) != 0:
+            fail(f"the shared cluster on port {port} no longer answers")
+
+
+def pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_clusters():
+    """Stops and deletes the pairs of earlier runs that were SIGKILLed: only
+    this test's directories, and only those whose test process is gone."""
+    for root in glob.glob(os.path.join(tempfile.gettempdir(), f"{CLUSTER_PREFIX}*")):
+        try:
+            with open(os.path.join(root, OWNER_FILE)) as owner:
+                if pid_alive(int(owner.read().strip())):
+                    continue  # another run of this test, still going
+        except (OSError, ValueError):
+            # No owner yet: a run that died at once, or one just starting.
+            if time.time() - os.path.getmtime(root) < 60:
+                continue
+        stale = Clusters(root, reuse=True)
+        stale.stop()
+        shutil.rmtree(root, ignore_errors=True)
+        print(f"removed the clusters a killed run left in {root}", flush=True)
+
+
+def on_signal(signum, _frame):
+    # SystemExit unwinds through main's `finally`, which stops the clusters.
+    fail(f"interrupted by signal {signum}")
+
+
 def children_of(parent):
     children = []
     for entry in os.listdir("/proc"):
@@ -191,13 +262,17 @@ class Load:
     def __init__(self, base):
         self.base, self.stop, self.lock = base, threading.Event(), threading.Lock()
         self.answers = []  # (sent_at, status, headers, body) of submissions
+        self.slowest = 0.0  # seconds, of any answered request
         self.reads = []  # (path, status, headers, body)
         self.problems = []
 
     def send(self, path, data):
         sent_at = time.monotonic()
         try:
-            return sent_at, request(f"{self.base}{path}", data)
+            answer = request(f"{self.base}{path}", data)
+            with self.lock:
+                self.slowest = max(self.slowest, time.monotonic() - sent_at)
+            return sent_at, answer
         except (OSError, TimeoutError) as error:  # a hang or a server gone
             with self.lock:
                 self.problems.append(f"{path}: no answer after {time.monotonic() - sent_at:.1f} s: {error}")
@@ -240,6 +315,12 @@ class Load:
             return [a for a in self.answers if a[1] == 201 and a[0] >= moment]
 
 
+def die_with_parent():
+    """In the server's process before exec: SIGKILL when this test dies,
+    however it dies (Linux's PR_SET_PDEATHSIG)."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+
+
 def start_server(clusters, workdir):
     port = free_port()
     url = (f"postgres://postgres@127.0.0.1:{clusters.primary_port},127.0.0.1:{clusters.standby_port}"
@@ -248,7 +329,8 @@ def start_server(clusters, workdir):
                RINASCE_MAIL=f"file:{os.path.join(workdir, 'mail')}", RINASCE_MAIL_RETRY_MS="500",
                RINASCE_RATE_LIMIT_PER_MINUTE="1000000", RUST_LOG="warn")
     log = open(os.path.join(workdir, "server.log"), "w")
-    process = subprocess.Popen([BINARY, "serve"], env=env, cwd=workdir, stdout=log, stderr=log)
+    process = subprocess.Popen([BINARY, "serve"], env=env, cwd=workdir, stdout=log, stderr=log,
+                               preexec_fn=die_with_parent)
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -290,13 +372,17 @@ def check_answers(load):
 
 def main():
     if not BINARY:
-        fail("usage: failover_test.py BINARY")
+        fail("usage: failover_test.py BINARY [SHARED_ADMIN_URL]")
     began = time.monotonic()
-    workdir = tempfile.mkdtemp(prefix="rinasce-failover-")
-    cluster_root = tempfile.mkdtemp(prefix="rinasce-failover-pg-")
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, on_signal)
+    remove_stale_clusters()
+    cluster_root = tempfile.mkdtemp(prefix=CLUSTER_PREFIX)
     clusters = server = None
     try:
         clusters = Clusters(cluster_root)
+        workdir = os.path.join(cluster_root, "service")  # the server's mail and log
+        os.mkdir(workdir)
         clusters.build()
         server, base = start_server(clusters, workdir)
         with Load(base) as load:
@@ -339,15 +425,23 @@ def main():
               f"submissions answered {dict(sorted(statuses.items()))}, {len(load.reads)} reads "
               f"200 or 503; 201 again {recovered_at - promoted_at:.1f} s "
               f"after the promotion ({recovered_at - killed_at:.1f} s after the kill); "
+              f"slowest answer {load.slowest:.1f} s; "
               f"mail worker alive; test took {time.monotonic() - began:.0f} s", flush=True)
     finally:
+        # Signals wait until everything is stopped: a second SIGTERM must not
+        # cut the clean-up short.
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)
         if server and server.poll() is None:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
         if clusters:
             clusters.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
         shutil.rmtree(cluster_root, ignore_errors=True)
+    check_shared_cluster_untouched()
     print("failover test passed", flush=True)
 
 
