@@ -125,6 +125,8 @@ impl From<crate::app::submissions::SubmitFailure> for AppError {
             SubmitFailure::RateLimited { retry_after } => {
                 AppError::TooManySubmissions { retry_after }
             }
+            // The writer retries it; reaching a caller would be a bug.
+            SubmitFailure::QuotaTakenMeanwhile => AppError::Internal(failure.to_string()),
         }
     }
 }

@@ -51,10 +51,7 @@ impl SharedQuota {
         conn: &mut PgConnection,
         clients: &[Option<&str>],
     ) -> Result<Vec<Option<QuotaDecision>>, diesel::result::Error> {
-        let mut wanted: BTreeMap<&str, u32> = BTreeMap::new();
-        for client in clients.iter().flatten() {
-            *wanted.entry(client).or_default() += 1;
-        }
+        let wanted = wanted(clients);
         let keys: Vec<&str> = wanted.keys().copied().collect();
         let before: BTreeMap<String, (Duration, NaiveDateTime)> =
             submission_quotas::lock(conn, &keys)?
@@ -74,14 +71,49 @@ impl SharedQuota {
             }
         }
         submission_quotas::set(conn, &updates)?;
+        let used: BTreeMap<String, Duration> = before
+            .into_iter()
+            .map(|(client, (used, _))| (client, used))
+            .collect();
+        Ok(self.decide(&used, clients))
+    }
+
+    /// What [`take`](Self::take) would decide, from the rows as they stand,
+    /// without locking or writing them. A group decides its refusals this
+    /// way before it writes, and takes its cells last, just before its
+    /// commit, so that the rows stay locked only for the commit itself.
+    pub fn foresee(
+        &self,
+        conn: &mut PgConnection,
+        clients: &[Option<&str>],
+    ) -> Result<Vec<Option<QuotaDecision>>, diesel::result::Error> {
+        let wanted = wanted(clients);
+        let keys: Vec<&str> = wanted.keys().copied().collect();
+        let used: BTreeMap<String, Duration> = submission_quotas::read_all(conn, &keys)?
+            .into_iter()
+            .map(|row| {
+                let used = used(&row);
+                (row.client, used)
+            })
+            .collect();
+        Ok(self.decide(&used, clients))
+    }
+
+    /// Each submission's decision, in order, given each client's use before
+    /// the group (no row: a full quota).
+    fn decide(
+        &self,
+        before: &BTreeMap<String, Duration>,
+        clients: &[Option<&str>],
+    ) -> Vec<Option<QuotaDecision>> {
         let mut seen: BTreeMap<&str, u32> = BTreeMap::new();
-        Ok(clients
+        clients
             .iter()
             .map(|client| {
                 let client = (*client)?;
                 let rank = seen.entry(client).or_default();
                 *rank += 1;
-                let used = before.get(client).map_or(Duration::ZERO, |(used, _)| *used);
+                let used = before.get(client).copied().unwrap_or(Duration::ZERO);
                 let grant = self.rules.take(used, *rank);
                 Some(if grant.granted == *rank {
                     QuotaDecision::Taken(grant.used)
@@ -91,8 +123,17 @@ impl SharedQuota {
                     }
                 })
             })
-            .collect())
+            .collect()
     }
+}
+
+/// How many cells each known client asks for.
+fn wanted<'a>(clients: &[Option<&'a str>]) -> BTreeMap<&'a str, u32> {
+    let mut wanted = BTreeMap::new();
+    for client in clients.iter().flatten() {
+        *wanted.entry(*client).or_default() += 1;
+    }
+    wanted
 }
 
 /// How far ahead of the reading the client's quota is used.

@@ -121,6 +121,22 @@ pub enum SubmitFailure {
     /// The client's quota of accepted submissions is used up.
     #[error("too many submissions")]
     RateLimited { retry_after: u64 },
+    /// Another group took the quota this one foresaw; the writer writes the
+    /// group again, taking the quota first, so callers never see this.
+    #[error("quota taken by another group meanwhile")]
+    QuotaTakenMeanwhile,
+}
+
+/// When a group takes its clients' quota (PostgreSQL) in its transaction.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum QuotaTaking {
+    /// Decided from the rows as they stand, taken just before the commit:
+    /// the rows stay locked only for the commit, so that another group of
+    /// the same client is written meanwhile and waits only to commit.
+    Last,
+    /// Taken before anything is written: for a group written again after
+    /// another group took the quota it had foreseen.
+    First,
 }
 
 impl From<DbError> for SubmitFailure {
@@ -259,18 +275,20 @@ impl Store {
     /// concurrent request the group is rolled back and each submission
     /// written alone, so that only the one concerned fails.
     fn write(&self, submissions: &[Submission]) -> Vec<Outcome> {
-        let together = self
-            .db
-            .write_blocking(|conn| self.write_group(conn, submissions));
+        let write_group = |submissions: &[Submission], quota: QuotaTaking| {
+            self.db
+                .write_blocking(|conn| self.write_group(conn, submissions, quota))
+        };
+        let together = match write_group(submissions, QuotaTaking::Last) {
+            Err(SubmitFailure::QuotaTakenMeanwhile) => write_group(submissions, QuotaTaking::First),
+            other => other,
+        };
         match together {
             Ok(outcomes) => outcomes,
             Err(SubmitFailure::KeyTaken) if submissions.len() > 1 => submissions
                 .iter()
                 .map(|submission| {
-                    self.db
-                        .write_blocking(|conn| {
-                            self.write_group(conn, std::slice::from_ref(submission))
-                        })
+                    write_group(std::slice::from_ref(submission), QuotaTaking::First)
                         .and_then(|mut outcomes| outcomes.pop().unwrap_or_else(missing_outcome))
                 })
                 .collect(),
@@ -282,6 +300,7 @@ impl Store {
         &self,
         conn: &mut DbConnection,
         submissions: &[Submission],
+        quota: QuotaTaking,
     ) -> Result<Vec<Outcome>, SubmitFailure> {
         let now = clock::now().naive_utc();
         let areas: HashMap<String, String> = thematic_areas::list(conn, true)?
@@ -300,7 +319,7 @@ impl Store {
                 })
             })
             .collect();
-        let quota_used = self.take_quota(conn, submissions, &mut outcomes)?;
+        let quota_used = self.quota_first(conn, submissions, &mut outcomes, quota)?;
         let accepted: Vec<usize> = (0..submissions.len())
             .filter(|&i| outcomes[i].is_none())
             .collect();
@@ -376,47 +395,93 @@ impl Store {
         status_links::insert_all(conn, &links)?;
         notices::acknowledge_all(conn, &self.mail, &acknowledged, now)?;
         record_milestone(conn, &self.mail, self.target, now)?;
+        if quota == QuotaTaking::Last {
+            self.take_quota_last(conn, submissions, &mut outcomes)?;
+        }
         Ok(outcomes
             .into_iter()
             .map(|outcome| outcome.unwrap_or_else(missing_outcome))
             .collect())
     }
 
-    /// When the database keeps the quota, takes a cell of its client's for
-    /// each submission that has no outcome yet, and refuses those over the
-    /// quota. Answers each client's use of its quota after its submission.
-    fn take_quota(
+    /// When the database keeps the quota, refuses the submissions without
+    /// an outcome yet that are over their client's quota: taking their
+    /// cells now ([`QuotaTaking::First`], answering each one's use of the
+    /// quota after it), or foreseeing them from the rows as they stand.
+    fn quota_first(
         &self,
         conn: &mut DbConnection,
         submissions: &[Submission],
         outcomes: &mut [Option<Outcome>],
+        taking: QuotaTaking,
     ) -> Result<Vec<Option<Duration>>, SubmitFailure> {
         let mut used = vec![None; submissions.len()];
         let (Some(quota), DbConnection::Pg(pg)) = (&self.quota, conn) else {
             return Ok(used);
         };
-        let clients: Vec<Option<String>> = submissions
-            .iter()
-            .zip(outcomes.iter())
-            .map(|(submission, outcome)| {
-                submission
-                    .client
-                    .filter(|_| outcome.is_none())
-                    .map(|client| client.to_string())
-            })
-            .collect();
+        let clients = clients_where(submissions, |i| outcomes[i].is_none());
         let clients: Vec<Option<&str>> = clients.iter().map(Option::as_deref).collect();
-        for (i, decision) in quota.take(pg, &clients)?.into_iter().enumerate() {
+        let decisions = match taking {
+            QuotaTaking::First => quota.take(pg, &clients)?,
+            QuotaTaking::Last => quota.foresee(pg, &clients)?,
+        };
+        for (i, decision) in decisions.into_iter().enumerate() {
             match decision {
-                Some(QuotaDecision::Taken(after)) => used[i] = Some(after),
+                Some(QuotaDecision::Taken(after)) if taking == QuotaTaking::First => {
+                    used[i] = Some(after)
+                }
                 Some(QuotaDecision::Refused { retry_after }) => {
                     outcomes[i] = Some(Err(SubmitFailure::RateLimited { retry_after }))
                 }
-                None => {}
+                _ => {}
             }
         }
         Ok(used)
     }
+
+    /// Takes the cells of the submissions stored in this transaction, as
+    /// foreseen; fails the whole group when another took them meanwhile.
+    fn take_quota_last(
+        &self,
+        conn: &mut DbConnection,
+        submissions: &[Submission],
+        outcomes: &mut [Option<Outcome>],
+    ) -> Result<(), SubmitFailure> {
+        let (Some(quota), DbConnection::Pg(pg)) = (&self.quota, conn) else {
+            return Ok(());
+        };
+        let clients = clients_where(submissions, |i| matches!(outcomes[i], Some(Ok(_))));
+        let clients: Vec<Option<&str>> = clients.iter().map(Option::as_deref).collect();
+        for (i, decision) in quota.take(pg, &clients)?.into_iter().enumerate() {
+            match (decision, &mut outcomes[i]) {
+                (Some(QuotaDecision::Taken(after)), Some(Ok(stored))) => {
+                    stored.quota_used = Some(after)
+                }
+                (Some(QuotaDecision::Refused { .. }), _) => {
+                    return Err(SubmitFailure::QuotaTakenMeanwhile)
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The client of each submission for which `counts(i)`, when known.
+fn clients_where(
+    submissions: &[Submission],
+    counts: impl Fn(usize) -> bool,
+) -> Vec<Option<String>> {
+    submissions
+        .iter()
+        .enumerate()
+        .map(|(i, submission)| {
+            submission
+                .client
+                .filter(|_| counts(i))
+                .map(|client| client.to_string())
+        })
+        .collect()
 }
 
 /// The author's private status page (see `http::pages::status`).

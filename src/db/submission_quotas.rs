@@ -99,6 +99,22 @@ pub fn read(conn: &mut PgConnection, client: &str) -> QueryResult<Option<ClientQ
         .optional()
 }
 
+/// The rows of `clients` as they stand, without locking them; a client
+/// with a full quota may have none.
+pub fn read_all(conn: &mut PgConnection, clients: &[&str]) -> QueryResult<Vec<ClientQuota>> {
+    if clients.is_empty() {
+        return Ok(Vec::new());
+    }
+    submission_quotas::table
+        .filter(submission_quotas::client.eq_any(clients))
+        .select((
+            submission_quotas::client,
+            submission_quotas::full_at,
+            database_now(),
+        ))
+        .load(conn)
+}
+
 /// Deletes the rows of clients whose quota is full again. Rows locked by a
 /// submission in progress are skipped (they are in use), so the expiry
 /// never waits for a submission nor makes one wait.

@@ -151,6 +151,82 @@ async fn a_group_takes_only_the_cells_its_clients_have_left() {
     assert_eq!(app.outbox().len(), 4, "no acknowledgement for the refused");
 }
 
+/// A group decides its refusals from the quota as it stands, writes, and
+/// takes its cells just before its commit. When another process used the
+/// quota up meanwhile, the group is rolled back and written again, taking
+/// the quota first: the submission is refused and nothing of it is kept.
+#[actix_web::test]
+async fn a_group_whose_quota_another_process_used_meanwhile_is_refused_and_leaves_nothing() {
+    use diesel::{Connection, PgConnection};
+    use rinasce::app::submission_quota::SharedQuota;
+    use rinasce::app::submissions::{Submission, SubmissionWriter, SubmitFailure};
+    use rinasce::http::contributions::{parse_contribution, SubmissionRules};
+    use rinasce::http::input::FieldErrors;
+
+    let app = TestApp::spawn().await;
+    let Some(quota) = SharedQuota::for_backend(app.db.backend(), 2) else {
+        return; // SQLite: one process, whose quota is the HTTP front's.
+    };
+    let client = "198.51.100.7";
+    // The other process: it takes both cells and holds them uncommitted
+    // until told to commit.
+    let (commit, committed) = std::sync::mpsc::channel::<()>();
+    let (taken, on_taken) = std::sync::mpsc::channel::<()>();
+    let url = app.database_url.clone();
+    let other = std::thread::spawn(move || {
+        let mut pg = PgConnection::establish(&url).expect("a second connection");
+        pg.transaction::<_, diesel::result::Error, _>(|pg| {
+            let decisions = quota.take(pg, &[Some(client), Some(client)])?;
+            assert!(decisions.iter().all(|d| matches!(
+                d,
+                Some(rinasce::app::submission_quota::QuotaDecision::Taken(_))
+            )));
+            taken.send(()).unwrap();
+            committed.recv().unwrap();
+            Ok(())
+        })
+        .expect("the other process's cells committed");
+    });
+    on_taken.recv().unwrap();
+
+    let config = test_config(&app.database_url, &app.mail_dir);
+    let writer = SubmissionWriter::spawn(
+        app.db.clone(),
+        rinasce::mail::MailContext::from_config(&config),
+        config.target,
+        Some(quota),
+    );
+    let mut errors = FieldErrors::default();
+    let submission = Submission {
+        input: parse_contribution(example_submission(), SubmissionRules::Form, &mut errors)
+            .unwrap(),
+        idempotency: None,
+        bot: None,
+        client: Some(client.parse().unwrap()),
+    };
+    let outcome = tokio::spawn(async move { writer.store(submission).await });
+    // The group foresaw a full quota, wrote its rows and now waits for the
+    // other transaction's lock on the client's row.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while app.sessions_waiting_for_a_lock() == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the group never waited"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    commit.send(()).unwrap();
+    other.join().unwrap();
+    match outcome.await.unwrap() {
+        Err(SubmitFailure::RateLimited { retry_after }) => {
+            assert!((1..=30).contains(&retry_after), "{retry_after}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(app.count_contributions(), 0);
+    assert!(app.outbox().is_empty(), "no acknowledgement");
+}
+
 #[actix_web::test]
 async fn quota_rows_whose_time_has_passed_are_deleted() {
     use diesel::prelude::*;

@@ -38,6 +38,22 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Sessions on the test's database waiting for a lock another holds
+    /// (PostgreSQL).
+    pub fn sessions_waiting_for_a_lock(&self) -> i64 {
+        use diesel::prelude::*;
+        let (_, database) = self.database_url.rsplit_once('/').expect("a database name");
+        let mut conn = PgConnection::establish(&self.database_url).expect("a connection");
+        diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
+            "(SELECT count(*) FROM pg_stat_activity \
+              WHERE datname = '{database}' AND wait_event_type = 'Lock')"
+        )))
+        .get_result(&mut conn)
+        .expect("pg_stat_activity read")
+    }
+}
+
 /// The test's database refusing writes, as a standby does, until dropped.
 pub struct ReadOnly {
     admin_url: String,
