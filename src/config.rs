@@ -158,7 +158,12 @@ impl Config {
             |raw| positive(raw, 10_000_000),
         )?;
         Ok(Config {
-            database_url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            database_url: parse_or(
+                &get,
+                "DATABASE_URL",
+                DEFAULT_DATABASE_URL.to_owned(),
+                parse_database_url,
+            )?,
             bind,
             public_url,
             target: parse_or(&get, "RINASCE_TARGET", 300, |raw| {
@@ -306,6 +311,16 @@ fn parse_optional<T>(
     get(variable)
         .map(|raw| parse(raw.trim()).map_err(|message| ConfigError { variable, message }))
         .transpose()
+}
+
+/// A SQLite file path as given; a PostgreSQL connection string once libpq
+/// can read it and, naming several servers, it asks for the writable one
+/// (see `db::postgres_url`).
+fn parse_database_url(raw: &str) -> Result<String, String> {
+    if crate::db::postgres_url::is_postgres(raw) {
+        crate::db::postgres_url::check(raw)?;
+    }
+    Ok(raw.to_owned())
 }
 
 fn positive<T: TryFrom<u64>>(raw: &str, max: u64) -> Result<T, String> {
@@ -585,6 +600,8 @@ mod tests {
             ("RINASCE_PUBLIC_URL", "ftp://x"),
             ("RINASCE_CONSOLE_IDLE_MINUTES", "0"),
             ("RINASCE_CONSOLE_ABSOLUTE_HOURS", "forever"),
+            ("DATABASE_URL", "postgres://a:5461,b:5462/rinasce"),
+            ("DATABASE_URL", "host=a dbname"),
         ] {
             let error = config(&[(variable, value)]).unwrap_err();
             assert_eq!(error.variable, variable, "{value}");

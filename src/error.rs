@@ -562,6 +562,9 @@ impl From<crate::app::AppError> for ApiError {
             AppError::ConsultationClosed(state) => ApiError::ConsultationClosed(state),
             AppError::TagExists { from, name } => ApiError::TagExists { from, name },
             AppError::IdempotencyKeyReused => ApiError::IdempotencyKeyReused,
+            AppError::TooManySubmissions { retry_after } => {
+                ApiError::TooManyRequests { retry_after }
+            }
             AppError::Storage(error) => error.into(),
             AppError::Mail(crate::mail::MailError::Storage(error)) => error.into(),
             AppError::Mail(error) => ApiError::Internal(error.to_string()),

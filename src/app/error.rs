@@ -34,6 +34,9 @@ pub enum AppError {
     /// A tag cannot be renamed onto one that exists: merge them instead.
     #[error("tag {name} exists")]
     TagExists { from: String, name: String },
+    /// The client's quota of accepted submissions is used up.
+    #[error("too many submissions")]
+    TooManySubmissions { retry_after: u64 },
     /// Only a pending contribution is claimed for review.
     #[error("a contribution in status {0} is not pending")]
     NotPending(ContributionStatus),
@@ -119,6 +122,11 @@ impl From<crate::app::submissions::SubmitFailure> for AppError {
             }
             SubmitFailure::Internal(reason) => AppError::Internal(reason),
             SubmitFailure::KeyTaken => AppError::IdempotencyKeyReused,
+            SubmitFailure::RateLimited { retry_after } => {
+                AppError::TooManySubmissions { retry_after }
+            }
+            // The writer retries it; reaching a caller would be a bug.
+            SubmitFailure::QuotaTakenMeanwhile => AppError::Internal(failure.to_string()),
         }
     }
 }

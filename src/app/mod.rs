@@ -21,6 +21,7 @@ pub mod settings;
 pub mod sign_in;
 pub mod similar_index;
 pub mod staff;
+pub mod submission_quota;
 pub mod submissions;
 
 use std::sync::Arc;
@@ -47,6 +48,10 @@ pub struct Services {
     pub form_guard: crate::domain::FormGuard,
     /// The thematic areas as last read, for while the database is down.
     pub last_areas: last_good::LastGood<Vec<crate::db::models::ThematicAreaRow>>,
+    /// The quota of accepted submissions kept in the database, shared by
+    /// every process on it (PostgreSQL); `None` where the HTTP front keeps
+    /// it in the process (SQLite).
+    pub shared_quota: Option<submission_quota::SharedQuota>,
 }
 
 /// The form guard with the configured key, or one drawn for this process.
@@ -63,8 +68,16 @@ impl Services {
     /// runtime.
     pub fn new(db: Db, config: Config) -> Services {
         let mail = MailContext::from_config(&config);
+        let shared_quota =
+            submission_quota::SharedQuota::for_backend(db.backend(), config.rate_limit_per_minute);
         Services {
-            submission_writer: SubmissionWriter::spawn(db.clone(), mail.clone(), config.target),
+            submission_writer: SubmissionWriter::spawn(
+                db.clone(),
+                mail.clone(),
+                config.target,
+                shared_quota,
+            ),
+            shared_quota,
             form_guard: form_guard(&config),
             last_areas: Default::default(),
             db,

@@ -4,7 +4,7 @@
 use crate::app::idempotency;
 use crate::app::last_good::Fresh;
 use crate::app::submissions::{
-    ContributionInput, IdempotencyClaim, Submission, SubmissionReceipt, SubmitFailure,
+    ContributionInput, IdempotencyClaim, Stored, Submission, SubmissionReceipt, SubmitFailure,
 };
 use crate::app::{AppError, Resource, Services};
 use crate::clock;
@@ -19,7 +19,7 @@ use crate::domain::{
 /// How a form submission was answered.
 pub enum Submitted {
     /// Stored now.
-    New(SubmissionReceipt),
+    New(Stored),
     /// The same body came before with this Idempotency-Key: its answer again.
     Replayed(SubmissionReceipt),
 }
@@ -33,6 +33,8 @@ pub struct FormSubmission {
     pub idempotency: Option<IdempotencyClaim>,
     /// The honeypot and the form token, judged by `services.form_guard`.
     pub bot_signals: BotSignals,
+    /// Whose quota of accepted submissions it uses, when known.
+    pub client: Option<std::net::IpAddr>,
 }
 
 /// The form's use case: a replay answers as the first time did (even after
@@ -63,12 +65,13 @@ pub async fn submit(services: &Services, form: FormSubmission) -> Result<Submitt
             input,
             idempotency,
             bot,
+            client: form.client,
         })
         .await
     {
-        Ok(receipt) => {
+        Ok(stored) => {
             services.indicators.invalidate();
-            Ok(Submitted::New(receipt))
+            Ok(Submitted::New(stored))
         }
         // A concurrent request with the same key stored first.
         Err(SubmitFailure::KeyTaken) => match &form.idempotency {

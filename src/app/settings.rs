@@ -43,10 +43,9 @@ pub fn read(config: &Config) -> Settings {
         MailTransport::File(_) => "file",
         MailTransport::Off => "off",
     };
-    let database = if config.database_url.starts_with("postgres") {
-        "postgres"
-    } else {
-        "sqlite"
+    let database = match crate::db::Backend::from_url(&config.database_url) {
+        crate::db::Backend::Postgres => "postgres",
+        crate::db::Backend::Sqlite => "sqlite",
     };
     Settings {
         target: config.target,

@@ -5,7 +5,9 @@
 //! written at once, as before.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -15,6 +17,7 @@ use uuid::Uuid;
 
 pub use crate::app::idempotency::IdempotencyClaim;
 use crate::app::indicators::record_milestone;
+use crate::app::submission_quota::{self, QuotaDecision, SharedQuota};
 use crate::clock;
 use crate::db::contributions as queries;
 use crate::db::models::{ContributionRow, NewContributionRow, StatusLinkRow};
@@ -34,6 +37,8 @@ use crate::mail::MailContext;
 const MOST_PER_WRITE: usize = 64;
 /// Submissions waiting for a writer before callers wait to queue theirs.
 const QUEUE_LENGTH: usize = 1024;
+/// How often a writer deletes the shared quota's rows that are whole again.
+const QUOTA_EXPIRY_PERIOD: Duration = Duration::from_secs(60);
 
 /// A valid contribution, from the form or registered by a moderator.
 pub struct ContributionInput {
@@ -86,6 +91,17 @@ pub struct Submission {
     /// Taken for a bot's: stored as spam with the reason, not acknowledged
     /// (and so not counted), answered like any other.
     pub bot: Option<BotSign>,
+    /// The client whose quota it uses, when the database keeps the quota.
+    pub client: Option<IpAddr>,
+}
+
+/// A submission stored now.
+#[derive(Clone, Debug)]
+pub struct Stored {
+    pub receipt: SubmissionReceipt,
+    /// The client's use of its quota after it, when the database keeps
+    /// the quota (see `domain::quota`).
+    pub quota_used: Option<Duration>,
 }
 
 /// Why a submission was not stored. Cloned to every member of a group that
@@ -102,6 +118,25 @@ pub enum SubmitFailure {
     /// Another request stored the same Idempotency-Key first.
     #[error("idempotency key taken")]
     KeyTaken,
+    /// The client's quota of accepted submissions is used up.
+    #[error("too many submissions")]
+    RateLimited { retry_after: u64 },
+    /// Another group took the quota this one foresaw; the writer writes the
+    /// group again, taking the quota first, so callers never see this.
+    #[error("quota taken by another group meanwhile")]
+    QuotaTakenMeanwhile,
+}
+
+/// When a group takes its clients' quota (PostgreSQL) in its transaction.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum QuotaTaking {
+    /// Decided from the rows as they stand, taken just before the commit:
+    /// the rows stay locked only for the commit, so that another group of
+    /// the same client is written meanwhile and waits only to commit.
+    Last,
+    /// Taken before anything is written: for a group written again after
+    /// another group took the quota it had foreseen.
+    First,
 }
 
 impl From<DbError> for SubmitFailure {
@@ -129,7 +164,7 @@ impl From<crate::mail::MailError> for SubmitFailure {
     }
 }
 
-type Outcome = Result<SubmissionReceipt, SubmitFailure>;
+type Outcome = Result<Stored, SubmitFailure>;
 
 struct Job {
     submission: Submission,
@@ -149,6 +184,8 @@ struct Store {
     db: Db,
     mail: MailContext,
     target: i64,
+    /// The quota the database keeps (PostgreSQL), taken in each write.
+    quota: Option<SharedQuota>,
 }
 
 /// Queue of submissions and the tasks that write them.
@@ -161,14 +198,24 @@ impl SubmissionWriter {
     /// Starts the writing tasks: one on SQLite, which has one writer at a
     /// time anyway; two on PostgreSQL, so that one group is being prepared
     /// while the other waits for its commit.
-    pub fn spawn(db: Db, mail: MailContext, target: i64) -> SubmissionWriter {
+    pub fn spawn(
+        db: Db,
+        mail: MailContext,
+        target: i64,
+        quota: Option<SharedQuota>,
+    ) -> SubmissionWriter {
         let (jobs, queue) = mpsc::channel(QUEUE_LENGTH);
         let queue = Arc::new(Mutex::new(queue));
         let writers = match db.backend() {
             Backend::Postgres => 2,
             Backend::Sqlite => 1,
         };
-        let store = Store { db, mail, target };
+        let store = Store {
+            db,
+            mail,
+            target,
+            quota,
+        };
         for _ in 0..writers {
             tokio::spawn(write_groups(queue.clone(), store.clone()));
         }
@@ -192,6 +239,7 @@ impl SubmissionWriter {
 /// Takes whatever is queued (up to MOST_PER_WRITE), writes it, answers each
 /// caller; ends when every sender is gone.
 async fn write_groups(queue: Arc<Mutex<mpsc::Receiver<Job>>>, store: Store) {
+    let mut quota_expired_at = Instant::now();
     loop {
         let mut jobs = Vec::new();
         {
@@ -202,8 +250,8 @@ async fn write_groups(queue: Arc<Mutex<mpsc::Receiver<Job>>>, store: Store) {
         }
         let (submissions, replies): (Vec<Submission>, Vec<_>) =
             jobs.into_iter().map(|j| (j.submission, j.reply)).unzip();
-        let store = store.clone();
-        let outcomes = tokio::task::spawn_blocking(move || store.write(&submissions))
+        let writer = store.clone();
+        let outcomes = tokio::task::spawn_blocking(move || writer.write(&submissions))
             .await
             .unwrap_or_else(|error| {
                 let failure = SubmitFailure::Internal(error.to_string());
@@ -213,6 +261,12 @@ async fn write_groups(queue: Arc<Mutex<mpsc::Receiver<Job>>>, store: Store) {
             // A caller that went away no longer needs its answer.
             let _ = reply.send(outcome);
         }
+        if store.quota.is_some() && quota_expired_at.elapsed() >= QUOTA_EXPIRY_PERIOD {
+            quota_expired_at = Instant::now();
+            if let Err(error) = store.db.write(submission_quota::expire).await {
+                tracing::warn!(%error, "submission quotas not expired");
+            }
+        }
     }
 }
 
@@ -221,18 +275,20 @@ impl Store {
     /// concurrent request the group is rolled back and each submission
     /// written alone, so that only the one concerned fails.
     fn write(&self, submissions: &[Submission]) -> Vec<Outcome> {
-        let together = self
-            .db
-            .write_blocking(|conn| self.write_group(conn, submissions));
+        let write_group = |submissions: &[Submission], quota: QuotaTaking| {
+            self.db
+                .write_blocking(|conn| self.write_group(conn, submissions, quota))
+        };
+        let together = match write_group(submissions, QuotaTaking::Last) {
+            Err(SubmitFailure::QuotaTakenMeanwhile) => write_group(submissions, QuotaTaking::First),
+            other => other,
+        };
         match together {
             Ok(outcomes) => outcomes,
             Err(SubmitFailure::KeyTaken) if submissions.len() > 1 => submissions
                 .iter()
                 .map(|submission| {
-                    self.db
-                        .write_blocking(|conn| {
-                            self.write_group(conn, std::slice::from_ref(submission))
-                        })
+                    write_group(std::slice::from_ref(submission), QuotaTaking::First)
                         .and_then(|mut outcomes| outcomes.pop().unwrap_or_else(missing_outcome))
                 })
                 .collect(),
@@ -244,6 +300,7 @@ impl Store {
         &self,
         conn: &mut DbConnection,
         submissions: &[Submission],
+        quota: QuotaTaking,
     ) -> Result<Vec<Outcome>, SubmitFailure> {
         let now = clock::now().naive_utc();
         let areas: HashMap<String, String> = thematic_areas::list(conn, true)?
@@ -262,6 +319,7 @@ impl Store {
                 })
             })
             .collect();
+        let quota_used = self.quota_first(conn, submissions, &mut outcomes, quota)?;
         let accepted: Vec<usize> = (0..submissions.len())
             .filter(|&i| outcomes[i].is_none())
             .collect();
@@ -325,7 +383,10 @@ impl Store {
                     meeting: None,
                 });
             }
-            outcomes[i] = Some(Ok(receipt));
+            outcomes[i] = Some(Ok(Stored {
+                receipt,
+                quota_used: quota_used[i],
+            }));
         }
         match idempotency::remember(conn, &remembered) {
             Err(error) if error.is_unique_violation() => return Err(SubmitFailure::KeyTaken),
@@ -334,11 +395,93 @@ impl Store {
         status_links::insert_all(conn, &links)?;
         notices::acknowledge_all(conn, &self.mail, &acknowledged, now)?;
         record_milestone(conn, &self.mail, self.target, now)?;
+        if quota == QuotaTaking::Last {
+            self.take_quota_last(conn, submissions, &mut outcomes)?;
+        }
         Ok(outcomes
             .into_iter()
             .map(|outcome| outcome.unwrap_or_else(missing_outcome))
             .collect())
     }
+
+    /// When the database keeps the quota, refuses the submissions without
+    /// an outcome yet that are over their client's quota: taking their
+    /// cells now ([`QuotaTaking::First`], answering each one's use of the
+    /// quota after it), or foreseeing them from the rows as they stand.
+    fn quota_first(
+        &self,
+        conn: &mut DbConnection,
+        submissions: &[Submission],
+        outcomes: &mut [Option<Outcome>],
+        taking: QuotaTaking,
+    ) -> Result<Vec<Option<Duration>>, SubmitFailure> {
+        let mut used = vec![None; submissions.len()];
+        let (Some(quota), DbConnection::Pg(pg)) = (&self.quota, conn) else {
+            return Ok(used);
+        };
+        let clients = clients_where(submissions, |i| outcomes[i].is_none());
+        let clients: Vec<Option<&str>> = clients.iter().map(Option::as_deref).collect();
+        let decisions = match taking {
+            QuotaTaking::First => quota.take(pg, &clients)?,
+            QuotaTaking::Last => quota.foresee(pg, &clients)?,
+        };
+        for (i, decision) in decisions.into_iter().enumerate() {
+            match decision {
+                Some(QuotaDecision::Taken(after)) if taking == QuotaTaking::First => {
+                    used[i] = Some(after)
+                }
+                Some(QuotaDecision::Refused { retry_after }) => {
+                    outcomes[i] = Some(Err(SubmitFailure::RateLimited { retry_after }))
+                }
+                _ => {}
+            }
+        }
+        Ok(used)
+    }
+
+    /// Takes the cells of the submissions stored in this transaction, as
+    /// foreseen; fails the whole group when another took them meanwhile.
+    fn take_quota_last(
+        &self,
+        conn: &mut DbConnection,
+        submissions: &[Submission],
+        outcomes: &mut [Option<Outcome>],
+    ) -> Result<(), SubmitFailure> {
+        let (Some(quota), DbConnection::Pg(pg)) = (&self.quota, conn) else {
+            return Ok(());
+        };
+        let clients = clients_where(submissions, |i| matches!(outcomes[i], Some(Ok(_))));
+        let clients: Vec<Option<&str>> = clients.iter().map(Option::as_deref).collect();
+        for (i, decision) in quota.take(pg, &clients)?.into_iter().enumerate() {
+            match (decision, &mut outcomes[i]) {
+                (Some(QuotaDecision::Taken(after)), Some(Ok(stored))) => {
+                    stored.quota_used = Some(after)
+                }
+                (Some(QuotaDecision::Refused { .. }), _) => {
+                    return Err(SubmitFailure::QuotaTakenMeanwhile)
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The client of each submission for which `counts(i)`, when known.
+fn clients_where(
+    submissions: &[Submission],
+    counts: impl Fn(usize) -> bool,
+) -> Vec<Option<String>> {
+    submissions
+        .iter()
+        .enumerate()
+        .map(|(i, submission)| {
+            submission
+                .client
+                .filter(|_| counts(i))
+                .map(|client| client.to_string())
+        })
+        .collect()
 }
 
 /// The author's private status page (see `http::pages::status`).

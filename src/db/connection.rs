@@ -41,12 +41,58 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// PostgreSQL for a libpq connection string (URI or keyword form, see
+    /// `postgres_url`), SQLite for anything else: a file path.
     pub fn from_url(url: &str) -> Backend {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        if super::postgres_url::is_postgres(url) {
             Backend::Postgres
         } else {
             Backend::Sqlite
         }
+    }
+}
+
+/// Parts of libpq's and PostgreSQL's messages that mean the connection is
+/// gone or the server will not take this work now (shutting down, in
+/// recovery), as opposed to a query that failed on a live connection.
+/// Diesel classifies some of these itself, not all: for instance it keeps
+/// "terminating connection due to administrator command" (57P01) as
+/// unknown, and a failed `ROLLBACK` on a dead socket has no SQLSTATE.
+const LOST_CONNECTION_MESSAGES: [&str; 10] = [
+    "terminating connection",
+    "server closed the connection",
+    "no connection to the server",
+    "could not receive data from server",
+    "could not send data to server",
+    "connection to server",
+    "the database system is",
+    "SSL connection has been closed",
+    "SSL SYSCALL error",
+    // SQLite: another process holds the write lock longer than busy_timeout.
+    "database is locked",
+];
+
+/// True when `error` means that the database could not be reached or has
+/// gone away, or that the server refuses writes (a standby): the request
+/// may succeed once the database is back or a standby is promoted.
+fn is_lost_connection(error: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind as Kind, Error};
+    match error {
+        Error::DatabaseError(
+            Kind::ClosedConnection | Kind::UnableToSendCommand | Kind::ReadOnlyTransaction,
+            _,
+        ) => true,
+        Error::DatabaseError(_, info) => LOST_CONNECTION_MESSAGES
+            .iter()
+            .any(|part| info.message().contains(part)),
+        // A commit that failed on a dead connection, then its rollback.
+        Error::RollbackErrorOnCommit {
+            rollback_error,
+            commit_error,
+        } => is_lost_connection(commit_error) || is_lost_connection(rollback_error),
+        // A connection whose earlier failure left it unusable.
+        Error::BrokenTransactionManager => true,
+        _ => false,
     }
 }
 
@@ -88,26 +134,14 @@ impl DbError {
         )
     }
 
-    /// True when the error means the server could not reach the database,
-    /// as opposed to a query that failed on a live connection.
+    /// True when the error means the server could not reach the database
+    /// or a server that takes writes, as opposed to a query that failed on a
+    /// live connection.
     pub fn is_unavailable(&self) -> bool {
         match self {
             DbError::Unavailable(_) => true,
-            DbError::Query(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::ClosedConnection,
-                _,
-            )) => true,
-            DbError::Query(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::Unknown,
-                info,
-            )) => {
-                let message = info.message();
-                message.contains("terminating connection")
-                    || message.contains("server closed the connection")
-                    || message.contains("no connection to the server")
-                    || message.contains("database is locked")
-            }
-            _ => false,
+            DbError::Query(error) => is_lost_connection(error),
+            DbError::StoredValue { .. } => false,
         }
     }
 }
@@ -149,10 +183,7 @@ impl ManageConnection for ConnectionManager {
     }
 
     fn is_valid(&self, pooled: &mut PooledDbConnection) -> Result<(), Self::Error> {
-        pooled
-            .conn
-            .batch_execute("SELECT 1")
-            .map_err(diesel::r2d2::Error::QueryError)
+        check(&mut pooled.conn).map_err(diesel::r2d2::Error::QueryError)
     }
 
     /// Called when a connection goes back to the pool: one left inside a
@@ -166,9 +197,12 @@ impl ManageConnection for ConnectionManager {
 impl ConnectionManager {
     fn open(&self) -> Result<DbConnection, diesel::r2d2::Error> {
         match self.backend {
-            Backend::Postgres => PgConnection::establish(&self.url)
-                .map(DbConnection::Pg)
-                .map_err(diesel::r2d2::Error::ConnectionError),
+            Backend::Postgres => {
+                let mut conn = PgConnection::establish(&self.url)
+                    .map_err(diesel::r2d2::Error::ConnectionError)?;
+                ensure_writable(&mut conn).map_err(diesel::r2d2::Error::QueryError)?;
+                Ok(DbConnection::Pg(conn))
+            }
             Backend::Sqlite => {
                 let path = self.url.strip_prefix("sqlite://").unwrap_or(&self.url);
                 let mut conn = SqliteConnection::establish(path)
@@ -189,6 +223,35 @@ impl ConnectionManager {
                 Ok(DbConnection::Sqlite(conn))
             }
         }
+    }
+}
+
+/// Whether a connection still answers, and, on PostgreSQL, still reaches a
+/// server that takes writes.
+fn check(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    match conn {
+        DbConnection::Pg(pg) => ensure_writable(pg),
+        DbConnection::Sqlite(sqlite) => sqlite.batch_execute("SELECT 1"),
+    }
+}
+
+/// Fails on a connection to a server that refuses writes: a standby, or a
+/// server set read-only. The pool keeps only connections that can write,
+/// so no write is ever sent to a standby, whatever the URL says (with
+/// `target_session_attrs=read-write` libpq itself skips such a server).
+fn ensure_writable(pg: &mut PgConnection) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    let writable: bool = diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(
+        "current_setting('transaction_read_only') = 'off'",
+    ))
+    .get_result(pg)?;
+    if writable {
+        Ok(())
+    } else {
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::ReadOnlyTransaction,
+            Box::new("the server does not take writes (a standby?)".to_owned()),
+        ))
     }
 }
 
@@ -238,9 +301,7 @@ impl Db {
                 .pool
                 .get()
                 .map_err(|error| DbError::Unavailable(error.to_string()))?;
-            if pooled.last_used.elapsed() < CHECK_IDLE_AFTER
-                || pooled.conn.batch_execute("SELECT 1").is_ok()
-            {
+            if pooled.last_used.elapsed() < CHECK_IDLE_AFTER || check(&mut pooled.conn).is_ok() {
                 return Ok(pooled);
             }
             pooled.suspect = true;
@@ -377,5 +438,59 @@ where
         Err(join_error) => {
             Err(DbError::Unavailable(format!("blocking task failed: {join_error}")).into())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DbError;
+    use diesel::result::{DatabaseErrorKind as Kind, Error};
+
+    fn database_error(kind: Kind, message: &str) -> Error {
+        Error::DatabaseError(kind, Box::new(message.to_owned()))
+    }
+
+    #[test]
+    fn a_lost_connection_or_a_standby_is_unavailable_and_a_failed_query_is_not() {
+        for unavailable in [
+            database_error(Kind::ClosedConnection, "connection closed"),
+            database_error(Kind::UnableToSendCommand, "could not send data to server"),
+            database_error(
+                Kind::ReadOnlyTransaction,
+                "cannot execute INSERT in a read-only transaction",
+            ),
+            database_error(
+                Kind::Unknown,
+                "terminating connection due to administrator command",
+            ),
+            database_error(
+                Kind::Unknown,
+                "could not receive data from server: Connection reset by peer",
+            ),
+            database_error(Kind::Unknown, "the database system is shutting down"),
+            Error::RollbackErrorOnCommit {
+                rollback_error: Box::new(database_error(
+                    Kind::Unknown,
+                    "no connection to the server",
+                )),
+                commit_error: Box::new(database_error(
+                    Kind::Unknown,
+                    "server closed the connection unexpectedly",
+                )),
+            },
+            Error::BrokenTransactionManager,
+        ] {
+            let shown = format!("{unavailable:?}");
+            assert!(DbError::Query(unavailable).is_unavailable(), "{shown}");
+        }
+        for failed in [
+            database_error(Kind::UniqueViolation, "duplicate key value"),
+            database_error(Kind::Unknown, "syntax error at or near \"SELEC\""),
+            Error::NotFound,
+        ] {
+            let shown = format!("{failed:?}");
+            assert!(!DbError::Query(failed).is_unavailable(), "{shown}");
+        }
+        assert!(DbError::Unavailable("pool timed out".into()).is_unavailable());
     }
 }

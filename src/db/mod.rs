@@ -13,6 +13,7 @@ pub mod models;
 pub mod notes;
 pub mod oidc_flows;
 pub mod outbox;
+pub mod postgres_url;
 pub mod schema;
 pub mod search;
 pub mod settings;
@@ -20,6 +21,7 @@ pub mod sign_in_links;
 pub mod staff;
 pub mod status_links;
 pub mod stored;
+pub mod submission_quotas;
 pub mod tags;
 pub mod thematic_areas;
 

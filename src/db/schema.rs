@@ -205,6 +205,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// PostgreSQL only: on SQLite the quota is kept in the process.
+    submission_quotas (client) {
+        client -> Text,
+        full_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(contribution_tags -> tags (tag));
 diesel::joinable!(notes -> staff (author_id));
 diesel::joinable!(claims -> staff (staff_id));
@@ -230,4 +238,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     console_sessions,
     sign_in_links,
     oidc_flows,
+    submission_quotas,
 );

@@ -59,15 +59,18 @@ impl AppState {
     /// The state every worker shares. Starts the submission writers, so it
     /// must be called inside the actix runtime.
     pub fn new(db: Db, config: Config) -> AppState {
+        let services = Services::new(db, config);
+        let config = &services.config;
         AppState {
             submissions: rate_limit::SubmissionLimit::new(
                 config.rate_limit_per_minute,
                 config.attempt_limit_per_minute,
                 config.trusted_proxies.clone(),
+                services.shared_quota.is_some(),
             ),
             exports: export_slots::ExportSlots::new(config.exports_per_account),
-            identity_provider: console::identity_provider::IdentityProvider::from_config(&config),
-            services: Services::new(db, config),
+            identity_provider: console::identity_provider::IdentityProvider::from_config(config),
+            services,
             sign_in_limits: console::throttle::SignInLimits::new(),
         }
     }

@@ -522,6 +522,20 @@ async fn the_form_without_javascript_shares_the_quota_of_accepted_submissions() 
 }
 
 #[actix_web::test]
+async fn the_form_over_the_quota_is_refused_with_a_page() {
+    let app = TestApp::spawn_with(|config| config.rate_limit_per_minute = 1).await;
+    html(post_form(&app, "/partecipa", &valid_form()).await, 200).await;
+    let again = changed(valid_form(), "idempotency_key", Some("chiave-modulo-2"));
+    let refused = post_form(&app, "/partecipa", &again).await;
+    assert_eq!(header(&refused, "x-ratelimit-remaining").unwrap(), "0");
+    let wait: u64 = header(&refused, "retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    let page = html(refused, 429).await;
+    assert!(page.contains("Troppi invii"), "{page}");
+    assert_eq!(app.count_contributions(), 1);
+}
+
+#[actix_web::test]
 async fn the_forms_honeypot_filled_is_answered_as_usual_but_stored_as_spam() {
     let app = TestApp::spawn().await;
     let form = html(app.get("/partecipa").await, 200).await;

@@ -41,6 +41,7 @@ mod pseudonyms;
 mod public_contributions;
 mod public_listing;
 mod refi_qda;
+mod replicas;
 mod report;
 mod security;
 mod stored_values;

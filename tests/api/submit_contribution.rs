@@ -755,6 +755,7 @@ async fn a_key_taken_within_a_group_fails_only_that_submission() {
         app.db.clone(),
         rinasce::mail::MailContext::from_config(&config),
         config.target,
+        None,
     );
     let submission = |email: &str, key: Option<&str>| {
         let mut errors = FieldErrors::default();
@@ -767,6 +768,7 @@ async fn a_key_taken_within_a_group_fails_only_that_submission() {
                 request_hash: "same".to_owned(),
             }),
             bot: None,
+            client: None,
         }
     };
     // Queued before the writer task runs, so they form one group.

@@ -12,7 +12,7 @@ use crate::domain::ThematicAreaCode;
 use crate::error::{ApiError, Problem};
 use crate::http::input::{idempotency_key, json_body, replayed, FieldErrors};
 use crate::http::problems::{JsonBodyProblems, Unavailable};
-use crate::http::rate_limit::AcceptedSubmission;
+use crate::http::rate_limit::{AcceptedSubmission, SubmissionClient};
 use crate::http::AppState;
 
 /// Submit a contribution
@@ -72,11 +72,14 @@ pub async fn submit_contribution(
         area,
         idempotency,
         bot_signals,
+        client: SubmissionClient::of(&request),
     };
     Ok(match public::submit(&state, form).await? {
-        Submitted::New(receipt) => {
-            let mut response = created(&receipt);
-            response.extensions_mut().insert(AcceptedSubmission);
+        Submitted::New(stored) => {
+            let mut response = created(&stored.receipt);
+            response
+                .extensions_mut()
+                .insert(AcceptedSubmission::of(&stored));
             response
         }
         Submitted::Replayed(receipt) => replayed(created(&receipt)),

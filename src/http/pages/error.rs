@@ -15,6 +15,9 @@ pub enum PageError {
     NotFound,
     #[error("database unavailable")]
     Unavailable,
+    /// The client's quota of accepted submissions is used up.
+    #[error("too many submissions")]
+    TooManyRequests { retry_after: u64 },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -24,6 +27,7 @@ impl From<AppError> for PageError {
         match ApiError::from(error) {
             ApiError::NotFound | ApiError::NoSuch(_) => PageError::NotFound,
             ApiError::Unavailable => PageError::Unavailable,
+            ApiError::TooManyRequests { retry_after } => PageError::TooManyRequests { retry_after },
             other => PageError::Internal(other.to_string()),
         }
     }
@@ -48,6 +52,7 @@ impl ResponseError for PageError {
         match self {
             PageError::NotFound => StatusCode::NOT_FOUND,
             PageError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            PageError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             PageError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -65,6 +70,11 @@ impl ResponseError for PageError {
                 "Il servizio non riesce a leggere i dati in questo momento. Riprovi tra qualche \
                  minuto.",
             ),
+            PageError::TooManyRequests { .. } => (
+                "Troppi invii",
+                "Da questo indirizzo sono arrivati molti contributi in poco tempo. Riprovi tra \
+                 qualche minuto: quanto scritto non è stato inviato.",
+            ),
             PageError::Internal(reason) => {
                 tracing::error!(reason = %crate::error::mask_email_addresses(reason), "page error");
                 (
@@ -74,8 +84,14 @@ impl ResponseError for PageError {
             }
         };
         let mut response = HttpResponseBuilder::new(self.status_code());
-        if matches!(self, PageError::Unavailable) {
-            response.insert_header((header::RETRY_AFTER, "5"));
+        match self {
+            PageError::Unavailable => {
+                response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            PageError::TooManyRequests { retry_after } => {
+                response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+            }
+            PageError::NotFound | PageError::Internal(_) => {}
         }
         response.insert_header((header::CACHE_CONTROL, "no-store"));
         let page = ErrorPage {

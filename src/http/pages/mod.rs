@@ -25,7 +25,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
             web::resource("/partecipa")
                 .route(web::get().to(participate::show_form))
                 .route(web::post().to(participate::submit_form).wrap(
-                    actix_web::middleware::from_fn(crate::http::rate_limit::limit_submissions),
+                    actix_web::middleware::from_fn(crate::http::rate_limit::limit_form_posts),
                 )),
         )
         .route("/contributi", web::get().to(published::show_list))

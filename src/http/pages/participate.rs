@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use actix_web::http::header;
-use actix_web::{web, HttpResponse, HttpResponseBuilder};
+use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
 use askama::Template;
 use serde_json::{json, Map, Value};
 
@@ -28,7 +28,7 @@ use crate::domain::{
 };
 use crate::http::contributions::body::bot_signals;
 use crate::http::contributions::{parse_contribution, SubmissionRules};
-use crate::http::rate_limit::AcceptedSubmission;
+use crate::http::rate_limit::{AcceptedSubmission, SubmissionClient};
 use crate::http::{page, AppState};
 use crate::i18n::Language;
 
@@ -297,6 +297,7 @@ struct ReceiptPage {
 /// again (422 with every failing field, 409 when the consultation is closed).
 pub async fn submit_form(
     state: web::Data<AppState>,
+    request: HttpRequest,
     posted: web::Form<HashMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
     let (typed, key) = typed_fields(posted.into_inner());
@@ -313,12 +314,14 @@ pub async fn submit_form(
         area,
         idempotency,
         bot_signals,
+        client: SubmissionClient::of(&request),
     };
     let (status, failures, notice) = match public::submit(&state, form).await {
-        Ok(Submitted::New(receipt)) => {
+        Ok(Submitted::New(stored)) => {
             // Only a stored submission uses the client's quota.
-            let mut page = receipt_page(&receipt)?;
-            page.extensions_mut().insert(AcceptedSubmission);
+            let mut page = receipt_page(&stored.receipt)?;
+            page.extensions_mut()
+                .insert(AcceptedSubmission::of(&stored));
             return Ok(page);
         }
         Ok(Submitted::Replayed(receipt)) => return receipt_page(&receipt),

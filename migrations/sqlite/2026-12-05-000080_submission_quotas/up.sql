@@ -1,0 +1,3 @@
+-- Nothing on SQLite: one process serves a database file, and it keeps the
+-- quota of accepted submissions in memory (src/http/quota.rs). PostgreSQL,
+-- which several processes may share, keeps it in `submission_quotas`.
