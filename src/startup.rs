@@ -76,6 +76,7 @@ pub fn prepare_database(config: &Config) -> Result<Db, StartupError> {
     if filled > 0 {
         tracing::info!(filled, "normalised addresses filled");
     }
+    fill_search_terms(&db)?;
     let seeded = db
         .write_blocking(thematic_areas::seed)
         .map_err(|e| StartupError::Database(e.to_string()))?;
@@ -83,6 +84,23 @@ pub fn prepare_database(config: &Config) -> Result<Db, StartupError> {
         tracing::info!(seeded, "thematic areas seeded");
     }
     Ok(db)
+}
+
+/// Writes the search terms of the rows stored before full-text search, a
+/// batch per transaction, so that a long fill keeps what it did.
+fn fill_search_terms(db: &Db) -> Result<(), StartupError> {
+    let mut filled = 0;
+    loop {
+        let batch = db
+            .write_blocking(crate::db::contributions::fill_search_terms)
+            .map_err(|e: crate::db::DbError| StartupError::Database(e.to_string()))?;
+        if batch == 0 {
+            break;
+        }
+        filled += batch;
+        tracing::info!(filled, "search terms written");
+    }
+    Ok(())
 }
 
 /// A bound server and its mail worker, not yet running.

@@ -13,6 +13,7 @@ pub mod error;
 pub mod idempotency;
 pub mod indicators;
 pub mod last_good;
+pub mod listing;
 pub mod moderation;
 pub mod outbox;
 pub mod public;

@@ -47,7 +47,6 @@ pub struct ContributionRow {
     pub thematic_area: String,
     pub title: String,
     pub body: String,
-    pub search_text: String,
     pub author_kind: AuthorKind,
     pub given_name: Option<String>,
     pub family_name: Option<String>,
@@ -76,7 +75,11 @@ pub struct NewContributionRow {
     pub thematic_area: String,
     pub title: String,
     pub body: String,
-    pub search_text: String,
+    /// Search terms of the title, the body and the author
+    /// (`domain::search`).
+    pub search_title: String,
+    pub search_body: String,
+    pub search_author: Option<String>,
     pub author_kind: AuthorKind,
     pub given_name: Option<String>,
     pub family_name: Option<String>,

@@ -14,6 +14,7 @@ pub mod mail;
 pub mod meeting;
 pub mod projection;
 pub mod query;
+pub mod search;
 pub mod shared_passages;
 pub mod similarity;
 pub mod staff;

@@ -38,6 +38,7 @@ mod public_contributions;
 mod public_listing;
 mod refi_qda;
 mod report;
+mod search;
 mod security;
 mod stored_values;
 mod submit_contribution;

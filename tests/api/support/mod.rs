@@ -625,6 +625,15 @@ impl TestApp {
         );
     }
 
+    /// Clears every contribution's search terms, as rows stored before
+    /// full-text search have none.
+    pub fn forget_search_terms(&self) {
+        self.execute_sql_behind_the_api(
+            "UPDATE contributions SET search_title = NULL, search_body = NULL, \
+             search_author = NULL",
+        );
+    }
+
     /// Clears the normalised addresses, as rows written before the service
     /// stored them (with non-ASCII characters, the migration leaves NULL).
     pub fn forget_normalised_addresses(&self) {
