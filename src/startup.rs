@@ -6,6 +6,7 @@ use actix_web::dev::Server;
 use actix_web::{web, HttpServer};
 
 use crate::app::erasure::RetentionTask;
+use crate::app::similarity::SimilarityBackfill;
 use crate::config::Config;
 use crate::db::{thematic_areas, Db};
 use crate::http::{self, AppState};
@@ -109,6 +110,7 @@ pub struct Application {
     server: Server,
     worker: Option<MailWorker>,
     retention: Option<RetentionTask>,
+    backfill: SimilarityBackfill,
 }
 
 impl Application {
@@ -135,6 +137,7 @@ impl Application {
             let mail_files = crate::mail::files::directory(&config.mail).map(Into::into);
             RetentionTask::spawn(db.clone(), days, mail_files)
         });
+        let backfill = SimilarityBackfill::spawn(db.clone());
         let state = web::Data::new(AppState::new(db, config));
         let server = HttpServer::new(move || http::application(state.clone()))
             .listen(listener)
@@ -150,6 +153,7 @@ impl Application {
             server,
             worker,
             retention,
+            backfill,
         })
     }
 
@@ -177,6 +181,7 @@ impl Application {
         if let Some(retention) = self.retention {
             retention.stop().await;
         }
+        self.backfill.stop().await;
         served
     }
 }

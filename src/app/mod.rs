@@ -19,7 +19,7 @@ pub mod outbox;
 pub mod public;
 pub mod settings;
 pub mod sign_in;
-pub mod similar_index;
+pub mod similarity;
 pub mod staff;
 pub mod submissions;
 
@@ -28,7 +28,6 @@ use std::sync::Arc;
 pub use error::{AppError, Resource};
 
 use crate::app::indicators::IndicatorCache;
-use crate::app::similar_index::SimilarityIndex;
 use crate::app::submissions::SubmissionWriter;
 use crate::config::Config;
 use crate::db::Db;
@@ -40,7 +39,6 @@ pub struct Services {
     pub db: Db,
     pub config: Arc<Config>,
     pub indicators: IndicatorCache,
-    pub similarity: SimilarityIndex,
     pub mail: MailContext,
     pub submission_writer: SubmissionWriter,
     /// Tells bots from people on the form.
@@ -70,7 +68,6 @@ impl Services {
             db,
             config: Arc::new(config),
             indicators: IndicatorCache::default(),
-            similarity: SimilarityIndex::default(),
             mail,
         }
     }

@@ -12,26 +12,36 @@ use super::models::{ContributionRow, NewContributionRow};
 use super::schema::{contributions, contributions_fts};
 use super::search::{fts5_match, tsquery, Reach};
 use super::stored::naming_row;
-use super::{on_backend, Backend as Dialect, DbConnection, DbError};
+use super::{
+    indicator_counters, on_backend, similarity_bands, Backend as Dialect, DbConnection, DbError,
+};
+use crate::domain::indicator_counts::{CountedFacts, Counts};
 use crate::domain::search::{author_terms, text_terms, SearchQuery};
 use crate::domain::{
     normalise_email, AuthorKind, Channel, ContributionId, ContributionStatus, Quartiere, Reference,
 };
 
+/// Inserts a row, counts it in the indicator's counters and indexes it for
+/// near-duplicate search.
 pub fn insert(
     conn: &mut DbConnection,
     row: &NewContributionRow,
 ) -> Result<ContributionRow, DbError> {
-    Ok(on_backend!(conn, |conn| diesel::insert_into(
-        contributions::table
-    )
-    .values(row)
-    .returning(ContributionRow::as_returning())
-    .get_result(conn))?)
+    let stored = on_backend!(conn, |conn| diesel::insert_into(contributions::table)
+        .values(row)
+        .returning(ContributionRow::as_returning())
+        .get_result(conn))?;
+    indicator_counters::add_new(conn, [row.counted_facts()])?;
+    similarity_bands::insert_for(
+        conn,
+        [(stored.seq, stored.title.as_str(), stored.body.as_str())],
+    )?;
+    Ok(stored)
 }
 
-/// Inserts several rows with one statement and returns them as stored, in
-/// no promised order.
+/// Inserts several rows with one statement, counts them in the indicator's
+/// counters, indexes them for near-duplicate search, and returns them as
+/// stored, in no promised order.
 pub fn insert_all(
     conn: &mut DbConnection,
     rows: &[NewContributionRow],
@@ -39,12 +49,18 @@ pub fn insert_all(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(on_backend!(conn, |conn| diesel::insert_into(
-        contributions::table
-    )
-    .values(rows)
-    .returning(ContributionRow::as_returning())
-    .get_results(conn))?)
+    let stored = on_backend!(conn, |conn| diesel::insert_into(contributions::table)
+        .values(rows)
+        .returning(ContributionRow::as_returning())
+        .get_results(conn))?;
+    indicator_counters::add_new(conn, rows.iter().map(NewContributionRow::counted_facts))?;
+    similarity_bands::insert_for(
+        conn,
+        stored
+            .iter()
+            .map(|row| (row.seq, row.title.as_str(), row.body.as_str())),
+    )?;
+    Ok(stored)
 }
 
 pub fn find_by_id(
@@ -599,27 +615,40 @@ pub struct ModerationChanges {
     pub published_at: Option<Option<NaiveDateTime>>,
 }
 
-/// Applies `changes` if the row is still at `version`; false when someone
-/// else changed it first.
+/// Applies `changes` if the row is still as `current` was read (same
+/// version), and moves the indicator's counters by what they change; false
+/// when someone else changed it first.
 pub fn update_if_version(
     conn: &mut DbConnection,
-    id: ContributionId,
-    version: i64,
+    current: &ContributionRow,
     changes: &ModerationChanges,
     now: NaiveDateTime,
 ) -> Result<bool, DbError> {
     let updated = diesel::update(
         contributions::table
-            .filter(contributions::id.eq(id))
-            .filter(contributions::version.eq(version)),
+            .filter(contributions::id.eq(current.id))
+            .filter(contributions::version.eq(current.version)),
     )
     .set((
         changes,
-        contributions::version.eq(version + 1),
+        contributions::version.eq(current.version + 1),
         contributions::updated_at.eq(now),
     ))
     .execute(conn)?;
-    Ok(updated == 1)
+    if updated != 1 {
+        return Ok(false);
+    }
+    let before = current.counted_facts();
+    let after = CountedFacts {
+        status: changes.status.unwrap_or(before.status),
+        thematic_area: changes
+            .thematic_area
+            .as_deref()
+            .unwrap_or(before.thematic_area),
+        ..before
+    };
+    indicator_counters::add(conn, &Counts::change(&before, &after))?;
+    Ok(true)
 }
 
 /// A new version of each of `ids`, changed by something other than a step
@@ -638,62 +667,24 @@ pub fn touch_all(
     Ok(())
 }
 
-/// Sequence numbers visible in `(above, up_to]`.
-pub fn seqs_between(conn: &mut DbConnection, above: i64, up_to: i64) -> Result<Vec<i64>, DbError> {
-    Ok(contributions::table
-        .filter(contributions::seq.gt(above))
-        .filter(contributions::seq.le(up_to))
-        .select(contributions::seq)
-        .load(conn)?)
-}
-
-/// Sequence number, id, title and body of the rows with these numbers.
-pub fn texts_of(
-    conn: &mut DbConnection,
-    seqs: &[i64],
-) -> Result<Vec<(i64, ContributionId, String, String)>, DbError> {
-    if seqs.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(contributions::table
-        .filter(contributions::seq.eq_any(seqs))
-        .order(contributions::seq.asc())
-        .select(TEXT_COLUMNS)
-        .load(conn)?)
-}
-
-const TEXT_COLUMNS: (
-    contributions::seq,
-    contributions::id,
-    contributions::title,
-    contributions::body,
-) = (
-    contributions::seq,
-    contributions::id,
-    contributions::title,
-    contributions::body,
-);
-
-/// Title and body of contributions after `seq`, in order, for indexing.
-pub fn texts_after(
-    conn: &mut DbConnection,
-    seq: i64,
-    batch: i64,
-) -> Result<Vec<(i64, ContributionId, String, String)>, DbError> {
-    Ok(contributions::table
-        .filter(contributions::seq.gt(seq))
-        .order(contributions::seq.asc())
-        .limit(batch)
-        .select(TEXT_COLUMNS)
-        .load(conn)?)
-}
-
+/// The contributions with these ids, in no promised order.
 pub fn find_many(
     conn: &mut DbConnection,
     ids: &[ContributionId],
 ) -> Result<Vec<ContributionRow>, DbError> {
     Ok(contributions::table
         .filter(contributions::id.eq_any(ids))
+        .select(ContributionRow::as_select())
+        .load(conn)?)
+}
+
+/// The contributions with these sequence numbers, in no promised order.
+pub fn find_many_by_seq(
+    conn: &mut DbConnection,
+    seqs: &[i64],
+) -> Result<Vec<ContributionRow>, DbError> {
+    Ok(contributions::table
+        .filter(contributions::seq.eq_any(seqs))
         .select(ContributionRow::as_select())
         .load(conn)?)
 }
@@ -998,8 +989,10 @@ pub fn is_demo(conn: &mut DbConnection, id: ContributionId) -> Result<bool, DbEr
         .unwrap_or(false))
 }
 
-/// Deletes every demo contribution with its tags, notes and the
-/// milestones it reached; returns how many contributions went.
+/// Deletes every demo contribution with its tags, notes, near-duplicate keys
+/// and the milestones it reached, and takes them out of the indicator's
+/// counters;
+/// returns how many contributions went.
 pub fn delete_demo(conn: &mut DbConnection) -> Result<usize, DbError> {
     use super::schema::{contribution_tags, indicator_milestones, notes};
     let demo_ids = contributions::table
@@ -1012,5 +1005,8 @@ pub fn delete_demo(conn: &mut DbConnection) -> Result<usize, DbError> {
     diesel::delete(notes::table.filter(notes::contribution_id.eq_any(demo_ids))).execute(conn)?;
     diesel::delete(indicator_milestones::table.filter(indicator_milestones::demo.eq(true)))
         .execute(conn)?;
-    Ok(diesel::delete(contributions::table.filter(contributions::demo.eq(true))).execute(conn)?)
+    similarity_bands::delete_demo(conn)?;
+    let (deleted, counted) = super::indicators::delete_demo_contributions(conn)?;
+    indicator_counters::add(conn, &counted.negated())?;
+    Ok(deleted as usize)
 }

@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{contributions, idempotency_keys, status_links, thematic_areas};
+use crate::domain::indicator_counts::CountedFacts;
 use crate::domain::{AuthorKind, Channel, ContributionId, ContributionStatus, StaffId};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -63,6 +64,20 @@ pub struct ContributionRow {
     pub version: i64,
 }
 
+impl ContributionRow {
+    /// What the indicator counts of it.
+    pub fn counted_facts(&self) -> CountedFacts<'_> {
+        CountedFacts {
+            channel: self.channel,
+            status: self.status,
+            thematic_area: &self.thematic_area,
+            quartiere: self.quartiere,
+            author_kind: self.author_kind,
+            day: self.received_at.date(),
+        }
+    }
+}
+
 /// `None` is bound as NULL rather than written as DEFAULT, so the statement
 /// text is always the same and PostgreSQL keeps it prepared.
 #[derive(Clone, Debug, Insertable)]
@@ -100,6 +115,20 @@ pub struct NewContributionRow {
     pub received_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+}
+
+impl NewContributionRow {
+    /// What the indicator counts of it.
+    pub fn counted_facts(&self) -> CountedFacts<'_> {
+        CountedFacts {
+            channel: self.channel,
+            status: self.status,
+            thematic_area: &self.thematic_area,
+            quartiere: self.quartiere,
+            author_kind: self.author_kind,
+            day: self.received_at.date(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Queryable, Selectable, Insertable)]

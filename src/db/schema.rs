@@ -164,6 +164,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Running counts behind the indicator, each split over stripes summed
+    /// when read (see `db::indicator_counters`).
+    indicator_counters (dimension, value, stripe) {
+        dimension -> Text,
+        value -> Text,
+        stripe -> SmallInt,
+        tally -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// The near-duplicate index (see `db::similarity_bands`).
+    similarity_bands (band_key, contribution_seq) {
+        band_key -> BigInt,
+        contribution_seq -> BigInt,
+    }
+}
+
+diesel::table! {
     claims (contribution_id) {
         contribution_id -> Text,
         staff_id -> Text,
@@ -226,6 +245,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     status_links,
     indicator_milestones,
+    indicator_counters,
+    similarity_bands,
     settings,
     claims,
     console_sessions,

@@ -9,6 +9,7 @@ pub mod contribution;
 pub mod field_issue;
 pub mod form_guard;
 pub mod ids;
+pub mod indicator_counts;
 pub mod indicators;
 pub mod mail;
 pub mod meeting;

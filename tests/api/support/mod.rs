@@ -555,9 +555,8 @@ pub fn manual_mail(config: &mut Config) {
 }
 
 /// Writes the API has no way to make, isolated here. Each is a state that
-/// only time or an accident produces (a stored time in the past, rows that
-/// became visible out of order, a change no writer saw), so the tests make it
-/// in the database directly.
+/// only time or an accident produces (a stored time in the past, a change no
+/// writer saw), so the tests make it in the database directly.
 impl TestApp {
     fn execute_sql_behind_the_api(&self, sql: &str) {
         let sql = sql.to_owned();
@@ -575,6 +574,11 @@ impl TestApp {
         self.execute_sql_behind_the_api(&format!(
             "UPDATE contributions SET received_at = '{at}' WHERE id = '{id}'"
         ));
+        // As if it had arrived then: the indicator's counters follow, as
+        // `rinasce indicators --repair` would rebuild them.
+        self.db
+            .write_blocking(rinasce::db::indicator_counters::rebuild)
+            .expect("the counters are rebuilt");
     }
 
     /// Records the last digest as queued at `at` (RFC 3339), so that one is
@@ -583,14 +587,6 @@ impl TestApp {
         self.execute_sql_behind_the_api(&format!(
             "DELETE FROM settings WHERE key = 'digest_last_queued_at'; \
              INSERT INTO settings (key, value) VALUES ('digest_last_queued_at', '{at}')"
-        ));
-    }
-
-    /// Gives a contribution another sequence number, as when concurrent
-    /// transactions commit out of order.
-    pub fn set_sequence_number(&self, id: &str, seq: i64) {
-        self.execute_sql_behind_the_api(&format!(
-            "UPDATE contributions SET seq = {seq} WHERE id = '{id}'"
         ));
     }
 
