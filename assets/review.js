@@ -4,7 +4,7 @@
   'use strict';
   var root = document.getElementById('revisione');
   if (!root) return;
-  var id = root.getAttribute('data-id');
+  var reference = root.getAttribute('data-codice');
   var until = root.getAttribute('data-presa-fino');
   var meta = document.querySelector('meta[name="csrf-token"]');
   var token = meta ? meta.getAttribute('content') : '';
@@ -47,7 +47,7 @@
   if (conflict) conflict.focus();
 
   if (!until) return;
-  var claimUrl = '/console/coda/' + encodeURIComponent(id);
+  var claimUrl = '/console/coda/' + encodeURIComponent(reference);
   var status = document.getElementById('presa-stato');
 
   function renew() {

@@ -132,8 +132,13 @@ pub async fn erase(
     let (answer, address) = db
         .write(move |conn| {
             let now = clock::now().naive_utc();
+            // Read before the erasure, which takes them out of the subject's reach.
+            let concerned: Vec<ContributionId> = subject_contributions(conn, &subject)?
+                .iter()
+                .map(|row| row.id)
+                .collect();
             let (mut report, address) = erase_subject(conn, &subject, now)?;
-            redact_notes(conn, actor, notes, &mut report, now)?;
+            redact_notes(conn, actor, notes, &concerned, &mut report, now)?;
             let operation = record(conn, actor, ErasureKind::Request, &report, None, now)?;
             Ok::<_, AppError>((ErasureAnswer { report, operation }, address))
         })
@@ -256,11 +261,13 @@ fn find_contribution(
     found.ok_or_else(|| AppError::invalid("contribution", FieldIssue::UnknownContribution))
 }
 
-/// Rewrites or removes each note, one audit event each.
+/// Rewrites or removes each note, one audit event each; every note must be
+/// on one of the `concerned` contributions.
 fn redact_notes(
     conn: &mut DbConnection,
     actor: Actor,
     redactions: Vec<NoteRedaction>,
+    concerned: &[ContributionId],
     report: &mut ErasureReport,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
@@ -268,6 +275,12 @@ fn redact_notes(
         let contribution = notes::contribution_of(conn, redaction.id)?.ok_or_else(|| {
             AppError::invalid(format!("notes[{index}].id"), FieldIssue::UnknownNote)
         })?;
+        if !concerned.contains(&contribution) {
+            return Err(AppError::invalid(
+                format!("notes[{index}].id"),
+                FieldIssue::NoteOfAnotherContribution,
+            ));
+        }
         let event = match &redaction.text {
             Some(text) => {
                 notes::replace_text(conn, redaction.id, text)?;

@@ -15,6 +15,7 @@ pub mod indicators;
 pub mod last_good;
 pub mod listing;
 pub mod moderation;
+pub mod oidc_flows;
 pub mod outbox;
 pub mod public;
 pub mod settings;

@@ -167,11 +167,16 @@ pub async fn issue_token(
 }
 
 /// Ends every console session of an account (a lost laptop, a role that
-/// must apply now); audited with how many ended.
-pub async fn end_sessions(db: &Db, actor: Actor, id: StaffId) -> Result<usize, AppError> {
+/// must apply now); audited with how many ended. Returns the account and
+/// that number.
+pub async fn end_sessions(
+    db: &Db,
+    actor: Actor,
+    id: StaffId,
+) -> Result<(StaffRow, usize), AppError> {
     db.write(move |conn| {
         let now = clock::now().naive_utc();
-        staff::find(conn, id)?.ok_or(AppError::NotFound(Resource::Staff))?;
+        let row = staff::find(conn, id)?.ok_or(AppError::NotFound(Resource::Staff))?;
         let ended = console_sessions::end_all_in(conn, id)?;
         audit::record(
             conn,
@@ -179,7 +184,7 @@ pub async fn end_sessions(db: &Db, actor: Actor, id: StaffId) -> Result<usize, A
             AuditEvent::staff_sessions_ended(id, ended),
             now,
         )?;
-        Ok(ended)
+        Ok((row, ended))
     })
     .await
 }

@@ -76,6 +76,47 @@ pub fn put(
     Ok(())
 }
 
+/// Gives the claim on `id` to `holder` until `until`, unless another
+/// holder's claim is in force at `now`: then nothing changes and the answer
+/// is false. One statement, so that of two moderators claiming at once on
+/// PostgreSQL the second waits for the first and then sees its claim.
+pub fn put_unless_held(
+    conn: &mut DbConnection,
+    id: ContributionId,
+    holder: StaffId,
+    until: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let row = (
+        claims::contribution_id.eq(id),
+        claims::staff_id.eq(holder),
+        claims::claimed_until.eq(until),
+    );
+    let change = (claims::staff_id.eq(holder), claims::claimed_until.eq(until));
+    let free = claims::staff_id
+        .eq(holder)
+        .or(claims::claimed_until.le(now));
+    // `filter` here is the upsert's WHERE, from `FilterDsl` (not in the prelude).
+    use diesel::query_dsl::methods::FilterDsl;
+    let written = match conn {
+        DbConnection::Pg(pg) => diesel::insert_into(claims::table)
+            .values(row)
+            .on_conflict(claims::contribution_id)
+            .do_update()
+            .set(change)
+            .filter(free)
+            .execute(pg)?,
+        DbConnection::Sqlite(sqlite) => diesel::insert_into(claims::table)
+            .values(row)
+            .on_conflict(claims::contribution_id)
+            .do_update()
+            .set(change)
+            .filter(free)
+            .execute(sqlite)?,
+    };
+    Ok(written == 1)
+}
+
 /// Ends `holder`'s claim on `id`; false when they held none.
 pub fn release(
     conn: &mut DbConnection,

@@ -12,6 +12,7 @@ pub mod indicators;
 pub mod meetings;
 pub mod models;
 pub mod notes;
+pub mod oidc_flows;
 pub mod outbox;
 pub mod schema;
 pub mod search;

@@ -224,6 +224,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    oidc_flows (state_hash) {
+        state_hash -> Text,
+        browser_hash -> Text,
+        nonce -> Text,
+        pkce_verifier -> Text,
+        next_path -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(contribution_tags -> tags (tag));
 diesel::joinable!(notes -> staff (author_id));
 diesel::joinable!(claims -> staff (staff_id));
@@ -251,4 +263,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     claims,
     console_sessions,
     sign_in_links,
+    oidc_flows,
 );

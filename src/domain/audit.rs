@@ -22,6 +22,7 @@ text_enum!(
         NoteAdded => "note_added",
         NoteEdited => "note_edited",
         NoteRemoved => "note_removed",
+        ClaimTakenOver => "claim_taken_over",
         OfflineRegistered => "offline_registered",
         BulkAction => "bulk_action",
         ThematicAreaCreated => "thematic_area_created",
@@ -205,6 +206,14 @@ impl AuditEvent {
         AuditEvent::new(AuditAction::NoteAdded, TargetType::Contribution, id)
             .changing(None, Some(note.to_string()))
             .with_details(Some(serde_json::json!({ "note": text }).to_string()))
+    }
+
+    /// A moderator took over the review another moderator's claim held:
+    /// from the one displaced to the one now reviewing. Claims taken,
+    /// renewed and released are not events (see `app::moderation::claims`).
+    pub fn claim_taken_over(id: ContributionId, from: StaffId, to: StaffId) -> AuditEvent {
+        AuditEvent::new(AuditAction::ClaimTakenOver, TargetType::Contribution, id)
+            .changing(Some(from.to_string()), Some(to.to_string()))
     }
 
     /// A note rewritten during an erasure request, because it named the

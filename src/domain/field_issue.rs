@@ -58,7 +58,10 @@ pub enum FieldIssue {
     InvalidCursor,
     /// Not a receipt code such as `RF-000042`.
     InvalidReference,
-    InvalidSlug,
+    /// Not a slug of at most `max` characters.
+    InvalidSlug {
+        max: usize,
+    },
     NoVisibleText,
     InvalidIdempotencyKey,
     ReasonRequired,
@@ -79,6 +82,8 @@ pub enum FieldIssue {
     UnknownContribution,
     /// No note has this id.
     UnknownNote,
+    /// An erasure request may rewrite only the notes on the contributions it concerns.
+    NoteOfAnotherContribution,
     /// Neither an RFC 3339 time nor a date.
     InvalidDateOrTime,
     /// An erasure request names an address or a contribution: one of them.
@@ -243,11 +248,11 @@ impl FieldIssue {
             (InvalidIdempotencyKey, Language::En) => {
                 "must be 1 to 255 visible ASCII characters".into()
             }
-            (InvalidSlug, Language::It) => {
-                "deve contenere solo lettere minuscole, cifre e trattini (massimo 50)".into()
+            (InvalidSlug { max }, Language::It) => {
+                format!("deve contenere solo lettere minuscole, cifre e trattini (massimo {max})")
             }
-            (InvalidSlug, Language::En) => {
-                "must be lowercase letters, digits and inner hyphens (at most 50)".into()
+            (InvalidSlug { max }, Language::En) => {
+                format!("must be lowercase letters, digits and inner hyphens (at most {max})")
             }
             (ReasonRequired, Language::It) => "obbligatorio per questo stato".into(),
             (ReasonRequired, Language::En) => "is required for this status".into(),
@@ -295,6 +300,12 @@ impl FieldIssue {
             }
             (UnknownNote, Language::It) => "nessuna nota con questo id".into(),
             (UnknownNote, Language::En) => "no note has this id".into(),
+            (NoteOfAnotherContribution, Language::It) => {
+                "la nota non è di un contributo di questa richiesta".into()
+            }
+            (NoteOfAnotherContribution, Language::En) => {
+                "the note is not on a contribution this request concerns".into()
+            }
             (AlreadyExists, Language::It) => "esiste già".into(),
             (AlreadyExists, Language::En) => "already exists".into(),
             (EmptyList, Language::It) => "l'elenco è vuoto: indicare almeno un contributo".into(),

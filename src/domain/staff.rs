@@ -92,7 +92,9 @@ impl TagName {
         if valid {
             Ok(TagName(raw.to_owned()))
         } else {
-            Err(FieldIssue::InvalidSlug)
+            Err(FieldIssue::InvalidSlug {
+                max: Self::MAX_CHARS,
+            })
         }
     }
 
@@ -105,7 +107,9 @@ impl TagName {
             .filter(|word| !word.is_empty())
             .collect();
         if words.is_empty() || folded.chars().any(char::is_control) {
-            return Err(FieldIssue::InvalidSlug);
+            return Err(FieldIssue::InvalidSlug {
+                max: Self::MAX_CHARS,
+            });
         }
         TagName::parse(&words.join("-"))
     }
@@ -144,8 +148,18 @@ mod tests {
         assert_eq!(slug("Mercati Rionali"), Ok("mercati-rionali".into()));
         assert_eq!(slug("  Città -- d'arte "), Ok("citta-d-arte".into()));
         assert_eq!(slug("zona30"), Ok("zona30".into()));
-        assert_eq!(slug(" -- "), Err(FieldIssue::InvalidSlug));
-        assert_eq!(slug(&"a".repeat(51)), Err(FieldIssue::InvalidSlug));
+        assert_eq!(
+            slug(" -- "),
+            Err(FieldIssue::InvalidSlug {
+                max: TagName::MAX_CHARS,
+            })
+        );
+        assert_eq!(
+            slug(&"a".repeat(51)),
+            Err(FieldIssue::InvalidSlug {
+                max: TagName::MAX_CHARS,
+            })
+        );
     }
 
     #[test]

@@ -41,7 +41,9 @@ impl ThematicAreaCode {
     /// The code of a new area as an admin types it: a slug, or a message
     /// saying what a slug is.
     pub fn parse_new(raw: &str) -> Result<Self, FieldIssue> {
-        Self::parse(raw).map_err(|_| FieldIssue::InvalidSlug)
+        Self::parse(raw).map_err(|_| FieldIssue::InvalidSlug {
+            max: Self::MAX_CHARS,
+        })
     }
 }
 
@@ -103,3 +105,17 @@ pub const SEED_AREAS: [(&str, &str, &str); 9] = [
         "Servizi digitali, dati e innovazione.",
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Language;
+
+    #[test]
+    fn a_new_code_too_long_is_refused_with_the_codes_own_limit() {
+        let issue = ThematicAreaCode::parse_new(&"a".repeat(65)).unwrap_err();
+        assert_eq!(issue, FieldIssue::InvalidSlug { max: 64 });
+        assert!(issue.message(Language::It).ends_with("(massimo 64)"));
+        assert!(ThematicAreaCode::parse_new(&"a".repeat(64)).is_ok());
+    }
+}

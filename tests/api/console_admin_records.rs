@@ -98,7 +98,7 @@ async fn two_events(app: &TestApp) -> ((String, String), (String, String)) {
 async fn the_audit_log_is_newest_first_with_names_and_references_linked_to_their_review() {
     let app = TestApp::spawn().await;
     let elena = elena(&app).await;
-    let ((first, first_ref), (_, second_ref)) = two_events(&app).await;
+    let ((_, first_ref), (_, second_ref)) = two_events(&app).await;
 
     let (status, html) = app.console_page(&elena, "/console/admin/registro").await;
     assert_eq!(status, 200);
@@ -107,7 +107,7 @@ async fn the_audit_log_is_newest_first_with_names_and_references_linked_to_their
     assert!(html.contains("nota aggiunta") && html.contains("in attesa → approvato"));
     assert!(
         html.contains(&format!(
-            "href=\"/console/coda/{first}\" class=\"riferimento\">{first_ref}</a>"
+            "href=\"/console/coda/{first_ref}\" class=\"riferimento\">{first_ref}</a>"
         )),
         "{html}"
     );
@@ -287,7 +287,7 @@ async fn app_mailing_to(sink: &SmtpSink) -> TestApp {
 async fn the_outbox_lists_and_filters_messages_and_shows_one_with_its_text() {
     let app = TestApp::spawn_with(manual_mail).await;
     let elena = elena(&app).await;
-    let (maria, maria_ref) = submit_from(&app, "maria.rossi@example.org", "Alberi").await;
+    let (_, maria_ref) = submit_from(&app, "maria.rossi@example.org", "Alberi").await;
     submit_from(&app, "Luca@Example.org", "Panchine").await;
 
     let (status, html) = app.console_page(&elena, "/console/admin/email").await;
@@ -332,7 +332,7 @@ async fn the_outbox_lists_and_filters_messages_and_shows_one_with_its_text() {
             .replace('<', "&#60;")
             .replace('>', "&#62;"),
         "Rinasce Firenze &#60;rinasce@localhost&#62;",
-        &format!("<a href=\"/console/coda/{maria}\">{maria_ref}</a>"),
+        &format!("<a href=\"/console/coda/{maria_ref}\">{maria_ref}</a>"),
         "Gentile Maria",
         "&#60;!DOCTYPE html&#62;",
         "Ritenta ora",

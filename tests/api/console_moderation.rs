@@ -55,7 +55,7 @@ async fn the_queue_lists_filtered_rows_with_status_area_time_and_who_is_reviewin
     let app = TestApp::spawn().await;
     let anna = moderator(&app, "Anna Bianchi").await;
     let marco = moderator(&app, "Marco Neri").await;
-    let (first, first_ref) = submit_titled(
+    let (_, first_ref) = submit_titled(
         &app,
         "Alberi in piazza",
         "Servono alberi in piazza per l'ombra d'estate.",
@@ -70,7 +70,7 @@ async fn the_queue_lists_filtered_rows_with_status_area_time_and_who_is_reviewin
     app.publish(&second).await;
 
     // Anna opens the first: Marco's queue says she is reviewing it.
-    let (status, _) = page(&app, &anna, &format!("/console/coda/{first}")).await;
+    let (status, _) = page(&app, &anna, &format!("/console/coda/{first_ref}")).await;
     assert_eq!(status, 200);
     let (status, html) = page(&app, &marco, "/console/coda?status=pending").await;
     assert_eq!(status, 200);
@@ -170,7 +170,7 @@ async fn the_review_page_shows_the_author_history_with_names_and_the_claim() {
         )
         .await;
     assert_eq!(response.status(), 303);
-    let (status, html) = page(&app, &anna, &format!("/console/coda/{id}")).await;
+    let (status, html) = page(&app, &anna, &format!("/console/coda/{reference}")).await;
     assert_eq!(status, 200);
     for expected in [
         reference.as_str(),
@@ -185,7 +185,7 @@ async fn the_review_page_shows_the_author_history_with_names_and_the_claim() {
         assert!(html.contains(expected), "{expected} missing: {html}");
     }
     // Marco sees Anna's claim as a warning, and the actions are still there.
-    let (_, html) = page(&app, &marco, &format!("/console/coda/{id}")).await;
+    let (_, html) = page(&app, &marco, &format!("/console/coda/{reference}")).await;
     assert!(html.contains("in revisione da Anna Bianchi"), "{html}");
     assert!(html.contains("Approva e successivo"));
 }
@@ -194,20 +194,20 @@ async fn the_review_page_shows_the_author_history_with_names_and_the_claim() {
 async fn one_step_actions_use_the_version_in_the_form_and_approve_and_next_goes_on() {
     let app = TestApp::spawn().await;
     let anna = moderator(&app, "Anna Bianchi").await;
-    let (first, _) = submit_titled(
+    let (first, first_ref) = submit_titled(
         &app,
         "Alberi in piazza",
         "Servono alberi in piazza per l'ombra d'estate.",
     )
     .await;
-    let (second, _) = submit_titled(
+    let (second, second_ref) = submit_titled(
         &app,
         "Panchine nuove",
         "Servono panchine nei giardini del quartiere.",
     )
     .await;
 
-    let (_, html) = page(&app, &anna, &format!("/console/coda/{first}")).await;
+    let (_, html) = page(&app, &anna, &format!("/console/coda/{first_ref}")).await;
     let (version, seen) = (hidden(&html, "versione"), hidden(&html, "storia"));
     let response = app
         .console_post(
@@ -223,11 +223,11 @@ async fn one_step_actions_use_the_version_in_the_form_and_approve_and_next_goes_
         )
         .await;
     assert_eq!(response.status(), 303);
-    assert_eq!(location(&response), format!("/console/coda/{second}"));
+    assert_eq!(location(&response), format!("/console/coda/{second_ref}"));
     assert_eq!(stored_status(&app, &first).await, "approved");
 
     // Rejecting with a standard reason; the written one would win.
-    let (_, html) = page(&app, &anna, &format!("/console/coda/{second}")).await;
+    let (_, html) = page(&app, &anna, &format!("/console/coda/{second_ref}")).await;
     let reason = app.config.rejection_reasons[0].clone();
     let response = app
         .console_post(
@@ -252,7 +252,7 @@ async fn one_step_actions_use_the_version_in_the_form_and_approve_and_next_goes_
     assert_eq!(detail["status_reason"], reason.as_str());
 
     // A tag, then a move; a form without its version changes nothing.
-    let (_, html) = page(&app, &anna, &format!("/console/coda/{second}")).await;
+    let (_, html) = page(&app, &anna, &format!("/console/coda/{second_ref}")).await;
     let response = app
         .console_post(
             &anna,
@@ -294,15 +294,15 @@ async fn a_stale_edit_shows_who_changed_what_and_keeps_their_change() {
     let app = TestApp::spawn().await;
     let anna = moderator(&app, "Anna Bianchi").await;
     let marco = moderator(&app, "Marco Neri").await;
-    let (id, _) = submit_titled(
+    let (id, reference) = submit_titled(
         &app,
         "Alberi in piazza",
         "Servono alberi in piazza per l'ombra d'estate.",
     )
     .await;
 
-    let (_, annas_page) = page(&app, &anna, &format!("/console/coda/{id}")).await;
-    let (_, marcos_page) = page(&app, &marco, &format!("/console/coda/{id}")).await;
+    let (_, annas_page) = page(&app, &anna, &format!("/console/coda/{reference}")).await;
+    let (_, marcos_page) = page(&app, &marco, &format!("/console/coda/{reference}")).await;
     let response = app
         .console_post(
             &marco,
@@ -343,13 +343,13 @@ async fn a_stale_edit_shows_who_changed_what_and_keeps_their_change() {
 async fn changes_without_the_csrf_token_or_from_another_origin_change_nothing() {
     let app = TestApp::spawn().await;
     let anna = moderator(&app, "Anna Bianchi").await;
-    let (id, _) = submit_titled(
+    let (id, reference) = submit_titled(
         &app,
         "Alberi in piazza",
         "Servono alberi in piazza per l'ombra d'estate.",
     )
     .await;
-    let (_, html) = page(&app, &anna, &format!("/console/coda/{id}")).await;
+    let (_, html) = page(&app, &anna, &format!("/console/coda/{reference}")).await;
     let version = hidden(&html, "versione");
     let fields = [
         ("azione", "status"),
@@ -477,24 +477,76 @@ async fn bulk_actions_report_each_rows_outcome() {
     assert_eq!(stored_status(&app, &original).await, "pending");
 }
 
+/// An original with duplicates of its own cannot become a duplicate (no
+/// chains): its page says so instead of offering it, and no page offers to
+/// mark something a duplicate of a duplicate.
+#[actix_web::test]
+async fn duplicates_are_offered_only_onto_originals_and_never_from_one() {
+    let app = TestApp::spawn().await;
+    let anna = moderator(&app, "Anna Bianchi").await;
+    let body = "Il testo originale della proposta sui giardini del quartiere.";
+    let (_, original_ref) = submit_titled(&app, "Originale", body).await;
+    let (copy, copy_ref) = submit_titled(&app, "Copia", &format!("{body}!")).await;
+    let (_, third_ref) = submit_titled(&app, "Terza", &format!("{body}?")).await;
+    let copy_page = format!("/console/coda/{copy_ref}");
+    let (_, html) = page(&app, &anna, &copy_page).await;
+    let response = app
+        .console_post(
+            &anna,
+            &copy_page,
+            &[
+                ("azione", "status"),
+                ("stato", "duplicate"),
+                ("duplicato_di", original_ref.as_str()),
+                ("versione", hidden(&html, "versione").as_str()),
+                ("storia", hidden(&html, "storia").as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(stored_status(&app, &copy).await, "duplicate");
+
+    let (_, html) = page(&app, &anna, &format!("/console/coda/{original_ref}")).await;
+    assert!(
+        html.contains("non può diventare a sua volta un duplicato"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("name=\"stato\" value=\"duplicate\""),
+        "{html}"
+    );
+
+    let (_, html) = page(&app, &anna, &format!("/console/coda/{third_ref}")).await;
+    assert!(
+        html.contains(&format!("Segna come duplicato di questo ({original_ref})")),
+        "{html}"
+    );
+    assert!(
+        !html.contains(&format!("Segna come duplicato di questo ({copy_ref})")),
+        "{html}"
+    );
+    assert!(!html.contains("non può diventare a sua volta un duplicato"));
+}
+
 #[actix_web::test]
 async fn next_pending_skips_what_another_moderator_is_reviewing_and_leaving_releases() {
     let app = TestApp::spawn().await;
     let anna = moderator(&app, "Anna Bianchi").await;
     let marco = moderator(&app, "Marco Neri").await;
-    let (first, _) = submit_titled(&app, "Prima", "Un testo abbastanza lungo per la prova.").await;
-    let (second, _) = submit_titled(
+    let (first, first_ref) =
+        submit_titled(&app, "Prima", "Un testo abbastanza lungo per la prova.").await;
+    let (_, second_ref) = submit_titled(
         &app,
         "Seconda",
         "Un altro testo abbastanza lungo per la prova.",
     )
     .await;
 
-    let (_, html) = page(&app, &anna, &format!("/console/coda/{first}")).await;
+    let (_, html) = page(&app, &anna, &format!("/console/coda/{first_ref}")).await;
     let response = app
         .console_post(&marco, "/console/coda/successivo", &[])
         .await;
-    assert_eq!(location(&response), format!("/console/coda/{second}"));
+    assert_eq!(location(&response), format!("/console/coda/{second_ref}"));
 
     // Anna's page is left: the beacon releases the claim it saw.
     let until = html

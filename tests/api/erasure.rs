@@ -178,6 +178,12 @@ async fn erasure_requests_refuse_bad_subjects_and_notes_and_change_nothing() {
     let paper_id = paper["id"].as_str().unwrap();
     let note = add_note(&app, &moderator, paper_id, "Giulia Verdi").await;
     let unknown_note = "0190f5e4-0000-7000-8000-000000000000";
+    // Someone else's contribution: its notes are out of this request's reach.
+    let mut by_paolo = paper_by_giulia();
+    by_paolo["author"] = json!({"kind": "citizen", "given_name": "Paolo", "family_name": "Neri"});
+    let other = register(&app, &moderator, &by_paolo).await;
+    let other_id = other["id"].as_str().unwrap();
+    let others_note = add_note(&app, &moderator, other_id, "Paolo Neri").await;
     let cases = [
         (json!({}), vec!["email"]),
         (
@@ -204,6 +210,10 @@ async fn erasure_requests_refuse_bad_subjects_and_notes_and_change_nothing() {
             vec!["notes[1].id"],
         ),
         (
+            json!({"contribution": paper_id, "notes": [{"id": others_note, "text": null}]}),
+            vec!["notes[0].id"],
+        ),
+        (
             json!({"contribution": paper_id, "notes": vec![json!({"id": note, "text": null}); 101]}),
             vec!["notes"],
         ),
@@ -218,6 +228,11 @@ async fn erasure_requests_refuse_bad_subjects_and_notes_and_change_nothing() {
         .await;
     assert_eq!(record["author"]["given_name"], "Giulia");
     assert_eq!(record["notes"][0]["text"], "Giulia Verdi");
+    let record = app
+        .get_json_as(&moderator, &paths::moderation_contribution(other_id))
+        .await;
+    assert_eq!(record["author"]["given_name"], "Paolo");
+    assert_eq!(record["notes"][0]["text"], "Paolo Neri");
     assert_problem(
         erase(&app, &moderator, json!({ "contribution": paper_id })).await,
         403,

@@ -1,7 +1,7 @@
 //! Tags renamed and merged (issue 13 item 7), audited: through the API and
 //! the console's tags page.
 
-use crate::support::console::ConsoleSession;
+use crate::support::console::{set_cookie, ConsoleSession, FLASH_COOKIE};
 use crate::support::*;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -434,47 +434,21 @@ async fn tags_page(app: &TestApp, session: &ConsoleSession) -> (u16, String) {
 
 /// Follows a redirect of the console with its cookies (the flash message).
 async fn follow(app: &TestApp, session: &ConsoleSession, response: reqwest::Response) -> String {
-    assert_eq!(response.status(), 303);
     assert_eq!(
         header(&response, "location").as_deref(),
         Some("/console/etichette")
     );
-    let flash = set_cookie(&response, "rinasce_messaggio").expect("a message for the next page");
+    let flash = set_cookie(&response, FLASH_COOKIE).expect("a message for the next page");
     assert!(
         flash.contains("HttpOnly") && flash.contains("Path=/console"),
         "{flash}"
     );
-    let value = flash["rinasce_messaggio=".len()..]
-        .split(';')
-        .next()
-        .unwrap();
-    let page = app
-        .client
-        .get(app.url("/console/etichette"))
-        .header(
-            "Cookie",
-            format!("{}; rinasce_messaggio={value}", session.cookie_header()),
-        )
-        .send()
-        .await
-        .unwrap();
+    let page = app.console_follow(session, &response).await;
     assert_eq!(page.status(), 200);
-    let cleared =
-        set_cookie(&page, "rinasce_messaggio").expect("the message is cleared once shown");
+    let cleared = set_cookie(&page, FLASH_COOKIE).expect("the message is cleared once shown");
     assert!(cleared.starts_with("rinasce_messaggio=;"), "{cleared}");
     assert!(cleared.contains("Max-Age=0"), "{cleared}");
     page.text().await.unwrap()
-}
-
-/// The `Set-Cookie` header of the cookie `name`.
-fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .map(str::to_owned)
 }
 
 #[actix_web::test]

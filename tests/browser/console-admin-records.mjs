@@ -19,12 +19,10 @@
 // environment, to set up and to check what is stored.
 import assert from "node:assert/strict";
 import process from "node:process";
-import { chromium } from "playwright-core";
-import { FLAGS, checkPage, log, mailFiles, mailText, signInByEmail, waitFor, watch } from "./console-checks.mjs";
+import { checkPage, launch, log, mailFiles, mailText, signInByEmail, waitFor, watch } from "./kit.mjs";
 
 const [act, baseArg, mailDir, adminEmail] = process.argv.slice(2);
 const base = baseArg.replace(/\/$/, "");
-const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const { ADMIN_TOKEN: adminToken, MODERATOR_TOKEN: moderatorToken } = process.env;
 const FORM_AUTHORS = ["giulia.verdi@example.org", "marco.neri@example.org"];
 const NAMING_NOTE = "Rosa Gialli ha consegnato il foglio all'URP di persona.";
@@ -208,12 +206,12 @@ async function erasure(page, paper) {
 
 async function console_() {
   const paper = await paperContribution();
-  const browser = await chromium.launch({ executablePath, args: FLAGS, headless: true });
+  const browser = await launch();
   const problems = [];
   try {
     const context = await browser.newContext({ locale: "it-IT", viewport: { width: 1280, height: 900 } });
     const page = await signInByEmail(context, base, mailDir, adminEmail);
-    watch(page, problems, base, new Set([422]));
+    watch(page, base, problems, [422]);
     log("the admin signed in through the e-mail link");
     await auditLog(page, paper);
     await retryFailedMail(page);

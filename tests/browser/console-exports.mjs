@@ -22,14 +22,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { checkPage, log, watch } from "./checks.mjs";
+import { checkPage, launch, log, watch } from "./kit.mjs";
 
 const [baseArg, signInLink, downloadDir] = process.argv.slice(2);
 assert.ok(baseArg && signInLink && downloadDir, "usage: node console-exports.mjs BASE_URL SIGN_IN_LINK DOWNLOAD_DIR");
 const base = baseArg.replace(/\/$/, "");
-const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"];
 const repository = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 const TITLE = "Rastrelliere coperte in piazza Tasso";
@@ -240,13 +237,13 @@ async function invalidFilter(page) {
 
 async function main() {
   await submitKnownContribution();
-  const browser = await chromium.launch({ executablePath, args: FLAGS, headless: true });
+  const browser = await launch();
   try {
     const context = await browser.newContext({ locale: "it-IT", viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     const page = await context.newPage();
     const problems = [];
     // The invalid filter's page is a 422 on purpose (loaded, or fetched by the page's script).
-    watch(page, base, problems, (response) => response.status() === 422);
+    watch(page, base, problems, [422]);
     await signIn(page);
     await Promise.all([page.waitForNavigation(), page.getByRole("navigation").getByRole("link", { name: "Esportazioni" }).click()]);
     const everything = await countShown(page);

@@ -282,7 +282,7 @@ async function main() {
     // Bulk-approve five from the queue.
     await anna.goto(`${base}/console/coda?q=${encodeURIComponent("approvati tutti insieme")}&status=pending`);
     await checkPage(anna, "coda");
-    for (const item of bulk) await anna.check(`input[name=ids][value="${item.id}"]`);
+    for (const item of bulk) await anna.check(`input[name=ids][value="${item.reference}"]`);
     await anna.selectOption("#bulk-azione", "approve");
     await Promise.all([anna.waitForNavigation(), anna.click("text=Applica ai selezionati")]);
     assert.equal(await anna.locator(".esito-ok").count(), 5, "five rows applied");

@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import process from "node:process";
-import { checkPage, launch, log, signInWithLink, submitAndWait, watch } from "./console-kit.mjs";
+import { checkPage, launch, log, signInWithLink, submitAndWait, watch } from "./kit.mjs";
 
 const [baseArg, signInLink, mailDir] = process.argv.slice(2);
 const base = baseArg.replace(/\/$/, "");

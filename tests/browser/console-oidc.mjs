@@ -1,10 +1,12 @@
 // Signing in to the staff console with the Comune's identity provider:
-// `node console-oidc.mjs BASE_URL ISSUER_PORT EMAIL`.
+// `node console-oidc.mjs BASE_URL ISSUER_PORT EMAIL SECOND_URL`.
 //
 // Starts a real OpenID Connect server (oauth2-mock-server) on
 // 127.0.0.1:ISSUER_PORT, where the service under test looks for it. The
 // moderator EMAIL signs in with the button on the sign-in page and sees the
-// console's home. Then, each in a fresh browser, the provider's ID token is
+// console's home. Begun on the second server process (SECOND_URL, same
+// database and public URL, as behind a load balancer), the sign-in is
+// finished by the first. Then, each in a fresh browser, the provider's ID token is
 // changed (another audience, another nonce, an unverified address, an
 // address with no account): each gets the refusal page and no session.
 // With the provider stopped, the page says it cannot be reached. axe-core
@@ -18,8 +20,9 @@ import { fileURLToPath } from "node:url";
 import { OAuth2Server } from "oauth2-mock-server";
 import { chromium } from "playwright-core";
 
-const [baseArg, issuerPort, email] = process.argv.slice(2);
+const [baseArg, issuerPort, email, secondArg] = process.argv.slice(2);
 const base = baseArg.replace(/\/$/, "");
+const second = secondArg.replace(/\/$/, "");
 const issuer = `http://127.0.0.1:${issuerPort}`;
 const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const screenshots = path.join(path.dirname(fileURLToPath(import.meta.url)), "screenshots");
@@ -113,6 +116,19 @@ try {
     assert.equal(await hasSession(page), true, "the session does not last");
     await context.close();
     log("signed in with the identity provider");
+  }
+  {
+    const context = await browser.newContext({ locale: "it-IT" });
+    const page = await context.newPage();
+    await page.goto(`${second}/console/accesso`);
+    const callback = page.waitForResponse((r) => r.url().startsWith(`${base}/console/accesso/comune/ritorno`));
+    await page.getByRole("link", { name: "Accedi con l'identità del Comune" }).click();
+    assert.equal((await callback).status(), 200, "the first server finishes the second's sign-in");
+    await page.waitForURL(`${base}/console/`);
+    await page.getByText("Anna Bianchi").first().waitFor();
+    assert.equal(await hasSession(page), true, "no session after the second server's sign-in");
+    await context.close();
+    log("begun on the second server process, finished by the first");
   }
   await expectRefused(browser, "wrong-audience", { aud: "another-client" });
   await expectRefused(browser, "wrong-nonce", { nonce: "not-the-one-sent" });

@@ -67,6 +67,15 @@ pub fn find(
     found.ok_or(AppError::NotFound(Resource::Contribution))
 }
 
+/// Whether other contributions are marked duplicates of `id`: then it cannot
+/// become a duplicate itself (no chains).
+pub async fn has_duplicates(services: &Services, id: ContributionId) -> Result<bool, AppError> {
+    services
+        .db
+        .read(move |conn| Ok(contributions::has_duplicates(conn, id)?))
+        .await
+}
+
 /// Read one contribution for review.
 pub async fn show(
     services: &Services,

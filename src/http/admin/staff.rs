@@ -266,7 +266,7 @@ pub async fn end_staff_sessions(
     state: web::Data<AppState>,
     StaffPath(id): StaffPath,
 ) -> Result<HttpResponse, ApiError> {
-    let ended = staff::end_sessions(&state.db, Actor::Staff(admin.id), id).await?;
+    let (_, ended) = staff::end_sessions(&state.db, Actor::Staff(admin.id), id).await?;
     let ended = EndedSessions {
         ended: ended as u64,
     };

@@ -1,14 +1,16 @@
 //! The review page's claim while it is open: renewed by its script
 //! (`POST …/presa`, `X-CSRF-Token`), released when the page is left
 //! (`POST …/rilascio`, sent by `navigator.sendBeacon`, which cannot set
-//! headers, so the token travels in the form body); and "next pending".
+//! headers, so the token travels in the form body); taking over another
+//! moderator's claim (`POST …/subentro`, audited); and "next pending".
 
+use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use chrono::DateTime;
 use serde::{Deserialize, Serialize};
 
 use super::queue::claim_text;
-use super::review::contribution_in_path;
+use super::review::{canonical_href, contribution_in_path};
 use super::step::next_pending_answer;
 use super::{ConsoleError, ConsoleForm, CsrfHeader};
 use crate::app::moderation::claims::{self, ClaimOutcome};
@@ -36,8 +38,8 @@ pub async fn renew_claim(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ConsoleError> {
     user.require(&[Role::Moderator])?;
-    let id = contribution_in_path(&path)?;
-    let (held, claim) = match claims::claim(&state, user.staff.id, id).await? {
+    let key = contribution_in_path(&path)?;
+    let (held, claim) = match claims::claim(&state, user.staff.id, key).await? {
         ClaimOutcome::Held(claim) => (true, claim),
         ClaimOutcome::HeldByAnother(claim) => (false, claim),
     };
@@ -62,16 +64,31 @@ pub async fn release_claim(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ConsoleError> {
     user.require(&[Role::Moderator])?;
-    let id = contribution_in_path(&path)?;
+    let key = contribution_in_path(&path)?;
     match fields
         .fino
         .as_deref()
         .and_then(|raw| DateTime::parse_from_rfc3339(raw).ok())
     {
-        Some(seen) => claims::release_as_seen(&state, user.staff.id, id, seen.naive_utc()).await?,
-        None => claims::release(&state, user.staff.id, id).await?,
+        Some(seen) => claims::release_as_seen(&state, user.staff.id, key, seen.naive_utc()).await?,
+        None => claims::release(&state, user.staff.id, key).await?,
     }
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// `POST /console/coda/{id}/subentro`: this moderator takes over another's
+/// claim (audited), then sees the page as its reviewer.
+pub async fn take_over_claim(
+    ConsoleForm { user, .. }: ConsoleForm<super::sign_out::NoFields>,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ConsoleError> {
+    user.require(&[Role::Moderator])?;
+    let key = contribution_in_path(&path)?;
+    claims::take_over(&state, user.staff.id, key).await?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, canonical_href(&state, key).await?))
+        .finish())
 }
 
 #[derive(Deserialize)]

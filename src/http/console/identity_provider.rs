@@ -1,12 +1,10 @@
 //! The Comune's OpenID Connect provider, through the `openidconnect` crate:
 //! the authorization-code flow with PKCE and a nonce. The provider is
 //! discovered from its issuer on every sign-in (so a provider that comes
-//! back needs no restart), and each flow begun here is kept in memory until
-//! its answer comes back, bound to the browser that began it.
+//! back needs no restart). What a begun flow must remember until its answer
+//! comes back is kept by `app::oidc_flows`, in the database.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
@@ -15,16 +13,12 @@ use openidconnect::{
     RequestTokenError, Scope, TokenResponse,
 };
 
+use crate::app::oidc_flows::PendingFlow;
 use crate::config::{Config, OidcConfig};
-use crate::domain::staff::{hashes_match, token_hash};
 use crate::domain::{normalise_email, EmailAddress};
 
 /// The path the provider sends browsers back to, under the public URL.
 pub const CALLBACK_PATH: &str = "/console/accesso/comune/ritorno";
-/// How long a begun sign-in waits for the provider's answer.
-const FLOW_LIFETIME: Duration = Duration::from_secs(600);
-/// Flows remembered at most; the oldest are forgotten first.
-const MAX_FLOWS: usize = 10_000;
 /// Every request to the provider gives up after this long.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -48,22 +42,12 @@ pub enum IdentityFailure {
     Refused(String),
 }
 
-/// A sign-in sent to the provider, waiting for its answer.
-struct PendingFlow {
-    /// Hash of the cookie the browser that began it holds.
-    browser_hash: String,
-    nonce: Nonce,
-    verifier: PkceCodeVerifier,
-    /// The console page to open afterwards.
-    next: String,
-    begun: Instant,
-}
-
-/// Where to send the browser, and what it must hold to come back.
+/// Where to send the browser, and what to remember until it comes back.
 pub struct Authorization {
     pub url: String,
-    /// The value of the browser's flow cookie.
-    pub browser_token: String,
+    /// The OAuth state the provider's answer names the flow by.
+    pub state: String,
+    pub flow: PendingFlow,
 }
 
 /// A flow's answer, checked: the provider's verified address and the page to
@@ -77,7 +61,6 @@ pub struct IdentityProvider {
     config: OidcConfig,
     redirect_url: RedirectUrl,
     http: openidconnect::reqwest::Client,
-    flows: Mutex<HashMap<String, PendingFlow>>,
 }
 
 impl IdentityProvider {
@@ -98,7 +81,6 @@ impl IdentityProvider {
             config: oidc,
             redirect_url,
             http,
-            flows: Mutex::new(HashMap::new()),
         })
     }
 
@@ -130,64 +112,30 @@ impl IdentityProvider {
             .add_scope(Scope::new("email".into()))
             .set_pkce_challenge(challenge)
             .url();
-        let browser_token = CsrfToken::new_random().secret().clone();
-        let flow = PendingFlow {
-            browser_hash: token_hash(&browser_token),
-            nonce,
-            verifier,
-            next,
-            begun: Instant::now(),
-        };
-        self.remember(state.secret().clone(), flow);
         Ok(Authorization {
             url: url.to_string(),
-            browser_token,
+            state: state.secret().clone(),
+            flow: PendingFlow {
+                nonce: nonce.secret().clone(),
+                pkce_verifier: verifier.secret().clone(),
+                next,
+            },
         })
     }
 
-    fn remember(&self, state: String, flow: PendingFlow) {
-        let mut flows = self.flows.lock().unwrap_or_else(|e| e.into_inner());
-        flows.retain(|_, flow| flow.begun.elapsed() < FLOW_LIFETIME);
-        if flows.len() >= MAX_FLOWS {
-            let oldest = flows
-                .iter()
-                .min_by_key(|(_, flow)| flow.begun)
-                .map(|(state, _)| state.clone());
-            if let Some(oldest) = oldest {
-                flows.remove(&oldest);
-            }
-        }
-        flows.insert(state, flow);
-    }
-
-    /// The flow of `state`, forgotten as it is taken, when it is live and
-    /// the browser holds its cookie.
-    fn take(&self, state: &str, browser_token: Option<&str>) -> Option<PendingFlow> {
-        let mut flows = self.flows.lock().unwrap_or_else(|e| e.into_inner());
-        let flow = flows.remove(state)?;
-        let browser = token_hash(browser_token?);
-        (flow.begun.elapsed() < FLOW_LIFETIME && hashes_match(&flow.browser_hash, &browser))
-            .then_some(flow)
-    }
-
-    /// Finishes the flow of `state` with the provider's `code`: exchanges it
-    /// (with the PKCE verifier) and verifies the ID token (signature,
-    /// issuer, audience, expiry, nonce). The address must be present and
-    /// verified.
+    /// Finishes `flow` with the provider's `code`: exchanges it (with the
+    /// PKCE verifier) and verifies the ID token (signature, issuer,
+    /// audience, expiry, nonce). The address must be present and verified.
     pub async fn finish(
         &self,
-        state: &str,
-        browser_token: Option<&str>,
+        flow: PendingFlow,
         code: String,
     ) -> Result<VerifiedIdentity, IdentityFailure> {
-        let flow = self
-            .take(state, browser_token)
-            .ok_or_else(|| refused("unknown, expired or foreign state"))?;
         let client = self.client().await?;
         let response = client
             .exchange_code(AuthorizationCode::new(code))
             .map_err(|e| IdentityFailure::Unavailable(e.to_string()))?
-            .set_pkce_verifier(flow.verifier)
+            .set_pkce_verifier(PkceCodeVerifier::new(flow.pkce_verifier))
             .request_async(&self.http)
             .await
             .map_err(|e| match e {
@@ -198,7 +146,7 @@ impl IdentityProvider {
             })?;
         let id_token = response.id_token().ok_or_else(|| refused("no ID token"))?;
         let claims = id_token
-            .claims(&client.id_token_verifier(), &flow.nonce)
+            .claims(&client.id_token_verifier(), &Nonce::new(flow.nonce))
             .map_err(|e| refused(format!("ID token: {e}")))?;
         let email = claims.email().ok_or_else(|| refused("no email claim"))?;
         if claims.email_verified() != Some(true) {

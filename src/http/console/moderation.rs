@@ -14,6 +14,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/coda/{id}", web::post().to(step::take_step))
         .route("/coda/{id}/presa", web::post().to(claim::renew_claim))
         .route("/coda/{id}/rilascio", web::post().to(claim::release_claim))
+        .route(
+            "/coda/{id}/subentro",
+            web::post().to(claim::take_over_claim),
+        )
         .route("/offline", web::get().to(offline::show_offline_form))
         .route("/offline", web::post().to(offline::register_offline))
         .route("/etichette", web::get().to(tags::show_tags))

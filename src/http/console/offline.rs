@@ -10,11 +10,12 @@ use serde_json::{json, Map, Value};
 
 use super::labels::{self, Choice};
 use super::queue::area_names;
+use super::review::review_href;
 use super::{ConsoleError, ConsoleForm, ConsoleUser, Layout};
 use crate::app::idempotency::{parse_key, IdempotencyClaim, IdempotencyScope};
 use crate::app::moderation::offline::{self, Registered};
 use crate::clock;
-use crate::domain::{Channel, FieldErrors, Role};
+use crate::domain::{Channel, FieldErrors, Reference, Role};
 use crate::error::ApiError;
 use crate::http::contributions::body::{parse_contribution, SubmissionRules};
 use crate::http::page;
@@ -244,7 +245,10 @@ pub async fn register_offline(
     };
     match result {
         Ok(Registered::New(detail) | Registered::Replayed(detail)) => Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, format!("/console/coda/{}", detail.row.id)))
+            .insert_header((
+                header::LOCATION,
+                review_href(Reference::from_sequence(detail.row.seq)),
+            ))
             .finish()),
         Err(ApiError::IdempotencyKeyReused) => {
             let problems = vec![user

@@ -15,7 +15,7 @@ use super::layout::Layout;
 use super::next::safe_next;
 use super::session::{session_cookie, COOKIE_PATH};
 use super::sign_in::client_of;
-use crate::app::sign_in;
+use crate::app::{oidc_flows, sign_in};
 use crate::config::Config;
 use crate::http::{page, AppState};
 
@@ -55,7 +55,9 @@ fn flow_cookie(value: String, config: &Config) -> Cookie<'static> {
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(config.public_url.starts_with("https://"))
-        .max_age(actix_web::cookie::time::Duration::minutes(10))
+        .max_age(actix_web::cookie::time::Duration::minutes(
+            oidc_flows::FLOW_MINUTES,
+        ))
         .finish()
 }
 
@@ -72,9 +74,10 @@ pub async fn begin(
     let provider = provider_of(&state)?;
     let next = safe_next(query.next.as_deref());
     let authorization = provider.begin(next).await?;
+    let browser = oidc_flows::remember(&state.db, &authorization.state, authorization.flow).await?;
     Ok(HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, authorization.url))
-        .cookie(flow_cookie(authorization.browser_token, &state.config))
+        .cookie(flow_cookie(browser.as_str().to_owned(), &state.config))
         .finish())
 }
 
@@ -120,8 +123,12 @@ pub async fn callback(
         return Err(ConsoleError::IdentityRefused("no state or code".into()));
     };
     let browser = request.cookie(FLOW_COOKIE).map(|c| c.value().to_owned());
+    let Some(flow) = oidc_flows::take(&state.db, &flow_state, browser.as_deref()).await? else {
+        tracing::info!("OIDC sign-in refused: unknown, spent, expired or foreign state");
+        return Err(ConsoleError::IdentityRefused("unknown state".into()));
+    };
     let identity = provider
-        .finish(&flow_state, browser.as_deref(), code)
+        .finish(flow, code)
         .await
         .inspect_err(|failure| tracing::info!(%failure, "OIDC sign-in refused"))?;
     let policy = state.config.console_sessions;

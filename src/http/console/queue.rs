@@ -81,12 +81,32 @@ impl QueueParams {
 
     /// This query as a URL query, without `cursor`, for links and returns.
     pub fn without_cursor(&self) -> String {
+        self.query_without(&["cursor"])
+    }
+
+    /// This query as a URL query without the parameters `names`.
+    fn query_without(&self, names: &[&str]) -> String {
         let kept: Vec<&(String, String)> = self
             .pairs
             .iter()
-            .filter(|(name, _)| name != "cursor")
+            .filter(|(name, _)| !names.contains(&name.as_str()))
             .collect();
         serde_urlencoded::to_string(kept).unwrap_or_default()
+    }
+
+    /// The queue's first page with the other filters kept and the status
+    /// filter set to `status` alone (`None`: every status).
+    fn href_for_status(&self, status: Option<ContributionStatus>) -> String {
+        let others = self.query_without(&["cursor", "status"]);
+        let status = status
+            .map(|s| serde_urlencoded::to_string([("status", s.as_str())]).unwrap_or_default())
+            .unwrap_or_default();
+        let query = [others, status]
+            .into_iter()
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join("&");
+        queue_href(&query, None)
     }
 }
 
@@ -106,7 +126,6 @@ fn start_of_day(day: &str, days: u64) -> String {
 
 /// One row of the queue.
 pub struct QueueRow {
-    pub id: String,
     pub reference: String,
     pub title: String,
     pub area: String,
@@ -126,7 +145,6 @@ impl QueueRow {
         let language = user.language;
         let row = detail.row;
         QueueRow {
-            id: row.id.to_string(),
             reference: Reference::from_sequence(row.seq).to_string(),
             title: row.title,
             area: areas
@@ -152,6 +170,43 @@ pub fn claim_text(claim: &crate::db::claims::ClaimRow, user: &ConsoleUser) -> St
     }
 }
 
+/// One status with how many contributions the other filters keep in it,
+/// linking to the queue of that status alone.
+pub struct StatusCount {
+    pub label: &'static str,
+    /// `None` for the total over every status.
+    pub code: Option<&'static str>,
+    pub count: i64,
+    pub href: String,
+    /// The queue shows exactly this status (or every status).
+    pub current: bool,
+}
+
+/// Every status's count, after the total, as links that keep the other
+/// filters.
+fn status_count_links(
+    params: &QueueParams,
+    counts: Vec<(ContributionStatus, i64)>,
+    language: Language,
+) -> Vec<StatusCount> {
+    let chosen = params.values("status");
+    let total = StatusCount {
+        label: labels::pick(language, "tutti gli stati", "every status"),
+        code: None,
+        count: counts.iter().map(|(_, count)| count).sum(),
+        href: params.href_for_status(None),
+        current: chosen.is_empty(),
+    };
+    let each = counts.into_iter().map(|(status, count)| StatusCount {
+        label: labels::status_label(status, language),
+        code: Some(status.as_str()),
+        count,
+        href: params.href_for_status(Some(status)),
+        current: chosen == [status.as_str()],
+    });
+    std::iter::once(total).chain(each).collect()
+}
+
 /// What the filter form and the bulk form offer.
 pub struct QueueChoices {
     pub statuses: Vec<Choice>,
@@ -171,6 +226,8 @@ pub struct QueuePage {
     pub params: QueueParams,
     pub choices: QueueChoices,
     pub rows: Vec<QueueRow>,
+    /// Empty when the filters could not be read.
+    pub status_counts: Vec<StatusCount>,
     pub problems: Vec<String>,
     pub next_page: Option<String>,
     pub first_page: Option<String>,
@@ -243,22 +300,32 @@ pub async fn queue_page(
     let order = query.order(&mut errors);
     let after = pagination::decode_position(query.cursor.as_deref(), order, &mut errors);
     let areas = area_names(state).await?;
-    let (rows, problems) = match errors.finish(Some(())) {
+    let (rows, counts, problems) = match errors.finish(Some(())) {
         Ok(()) => match queue::list(state, filter, order, after, PAGE_SIZE).await {
             Ok(page) => (
                 page.details.into_iter().zip(page.positions).collect(),
+                page.status_counts,
                 Vec::new(),
             ),
             Err(error) => {
                 let error = ApiError::from(error);
                 if actix_web::ResponseError::status_code(&error).is_client_error() {
-                    (Vec::new(), problem_lines(&error, user.language))
+                    (Vec::new(), Vec::new(), problem_lines(&error, user.language))
                 } else {
                     return Err(error.into());
                 }
             }
         },
-        Err(invalid) => (Vec::new(), problem_lines(&invalid.into(), user.language)),
+        Err(invalid) => (
+            Vec::new(),
+            Vec::new(),
+            problem_lines(&invalid.into(), user.language),
+        ),
+    };
+    let status_counts = if counts.is_empty() {
+        Vec::new()
+    } else {
+        status_count_links(&params, counts, user.language)
     };
     let mut rows: Vec<(ContributionDetail, Position)> = rows;
     let has_more = rows.len() as i64 > PAGE_SIZE;
@@ -287,6 +354,7 @@ pub async fn queue_page(
         back: base,
         params,
         rows,
+        status_counts,
         problems,
         notice,
     };

@@ -4,10 +4,15 @@
 //! notes, and one form per action. Each form carries the version read and
 //! the last history event seen, so that a stale edit is refused and shown
 //! as what changed and who changed it.
+//!
+//! The console names a contribution by its reference (`/console/coda/RF-000401`):
+//! the name moderators read, say and search. The id works too, and
+//! redirects there.
 
 use std::collections::HashMap;
 
-use actix_web::{web, HttpResponse, HttpResponseBuilder};
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
 use askama::Template;
 
 use super::labels::{self, moment, problem_lines, Choice, Moment};
@@ -19,7 +24,9 @@ use crate::app::{audit_log, staff};
 use crate::db::audit::AuditRow;
 use crate::db::meetings::MeetingRow;
 use crate::domain::shared_passages::{shared_segments, Segment};
-use crate::domain::{AuditAction, ContributionId, ContributionStatus, Quartiere, Reference, Role};
+use crate::domain::{
+    AuditAction, ContributionId, ContributionRef, ContributionStatus, Quartiere, Reference, Role,
+};
 use crate::error::ApiError;
 use crate::http::page;
 use crate::http::AppState;
@@ -40,6 +47,7 @@ pub struct ContributionView {
     pub status: &'static str,
     pub status_code: &'static str,
     pub status_reason: Option<String>,
+    /// The original's reference.
     pub duplicate_of: Option<String>,
     pub area: String,
     pub area_code: String,
@@ -105,6 +113,8 @@ pub struct SimilarView {
     pub reference: String,
     pub title: String,
     pub status: &'static str,
+    /// A duplicate cannot be an original: no "mark as duplicate of this one".
+    pub is_duplicate: bool,
     pub score: String,
     /// This contribution's text, the passages it shares with that one marked.
     pub ours: Vec<Segment>,
@@ -116,17 +126,24 @@ pub struct SimilarView {
 pub struct Actions {
     pub approve: bool,
     pub decide: bool,
+    /// Pending, and no other contribution is a duplicate of this one (a
+    /// duplicate cannot have duplicates of its own).
+    pub mark_duplicate: bool,
+    /// Pending, but others are duplicates of this one: said instead.
+    pub is_original: bool,
     pub hide: bool,
     /// The status "restore" leads back to.
     pub restore_to: Option<&'static str>,
 }
 
 impl Actions {
-    fn for_status(status: ContributionStatus) -> Actions {
+    fn new(status: ContributionStatus, has_duplicates: bool) -> Actions {
         use ContributionStatus::*;
         Actions {
             approve: status.can_become(Approved),
             decide: status == Pending,
+            mark_duplicate: status == Pending && !has_duplicates,
+            is_original: status == Pending && has_duplicates,
             hide: status.can_become(Hidden),
             restore_to: match status {
                 Hidden => Some("approved"),
@@ -196,8 +213,8 @@ fn status_word(raw: Option<&str>, language: Language) -> String {
     .unwrap_or_else(|| "—".into())
 }
 
-/// What one audit event did, in words.
-fn describe(row: &AuditRow, language: Language) -> String {
+/// What one audit event did, in words (`names` name the staff it mentions).
+fn describe(row: &AuditRow, names: &HashMap<String, String>, language: Language) -> String {
     let it = language == Language::It;
     let from = row.from_value.as_deref().unwrap_or("—");
     let to = row.to_value.as_deref().unwrap_or("—");
@@ -221,6 +238,14 @@ fn describe(row: &AuditRow, language: Language) -> String {
             format!("{}: {from} → {to}", if it { "etichette" } else { "tags" })
         }
         AuditAction::NoteAdded => (if it { "nota aggiunta" } else { "note added" }).into(),
+        AuditAction::ClaimTakenOver => {
+            let displaced = actor_name(from, names, language);
+            if it {
+                format!("ha preso la revisione al posto di {displaced}")
+            } else {
+                format!("took over the review from {displaced}")
+            }
+        }
         AuditAction::OfflineRegistered => (if it {
             "registrato offline"
         } else {
@@ -235,10 +260,10 @@ fn describe(row: &AuditRow, language: Language) -> String {
 /// staff list, in the page's language).
 async fn history_rows(
     state: &AppState,
-    id: ContributionId,
+    key: ContributionRef,
     after_seq: Option<i64>,
 ) -> Result<Vec<AuditRow>, ConsoleError> {
-    let events = audit_log::history(state, id, after_seq, HISTORY_SHOWN).await?;
+    let events = audit_log::history(state, key, after_seq, HISTORY_SHOWN).await?;
     Ok(events.into_iter().map(|event| event.row).collect())
 }
 
@@ -251,13 +276,14 @@ fn history_lines(
         .map(|row| HistoryLine {
             at: moment(row.occurred_at, language),
             actor: actor_name(&row.actor, names, language),
-            what: describe(row, language),
+            what: describe(row, names, language),
         })
         .collect()
 }
 
 fn contribution_view(
     detail: ContributionDetail,
+    original: Option<Reference>,
     areas: &[(String, String)],
     language: Language,
 ) -> ContributionView {
@@ -273,7 +299,7 @@ fn contribution_view(
         status: labels::status_label(row.status, language),
         status_code: row.status.as_str(),
         status_reason: row.status_reason,
-        duplicate_of: row.duplicate_of.map(|id| id.to_string()),
+        duplicate_of: original.map(|reference| reference.to_string()),
         area: areas
             .iter()
             .find(|(code, _)| *code == row.thematic_area)
@@ -318,6 +344,7 @@ async fn similar_views(
             id: row.id.to_string(),
             reference: Reference::from_sequence(row.seq).to_string(),
             status: labels::status_label(row.status, language),
+            is_duplicate: row.status == ContributionStatus::Duplicate,
             score: format!("{:.0}%", score * 100.0),
             ours: shared_segments(body, &row.body),
             theirs: shared_segments(&row.body, body),
@@ -326,17 +353,26 @@ async fn similar_views(
         .collect())
 }
 
-/// The review page of `id` for `user`, with `feedback`; claims the
-/// contribution when it is pending and nobody else is reviewing it.
+/// The reference of the contribution `id`.
+async fn reference_of(state: &AppState, id: ContributionId) -> Result<Reference, ConsoleError> {
+    Ok(Reference::from_sequence(
+        detail::show(state, id).await?.row.seq,
+    ))
+}
+
+/// The review page of the contribution `key` names, for `user`, with
+/// `feedback`; claims the contribution when it is pending and nobody else
+/// is reviewing it.
 pub async fn review_page(
     state: &AppState,
     user: &ConsoleUser,
-    id: ContributionId,
+    key: ContributionRef,
     status: HttpResponseBuilder,
     feedback: Feedback,
 ) -> Result<HttpResponse, ConsoleError> {
     let language = user.language;
-    let mut detail = detail::show(state, id).await?;
+    let mut detail = detail::show(state, key).await?;
+    let id = detail.row.id;
     let (mut claimed_by_other, mut own_claim_until) = (None, None);
     if detail.row.status == ContributionStatus::Pending {
         match claims::claim(state, user.staff.id, id).await? {
@@ -350,12 +386,18 @@ pub async fn review_page(
         }
     }
     let names = staff_names(staff::list(&state.db).await?);
-    let events = history_rows(state, id, None).await?;
+    let events = history_rows(state, id.into(), None).await?;
     let history_seq = events.last().map_or(0, |row| row.seq);
     let areas = area_names(state).await?;
     let similar = similar_views(state, id, &detail.row.body, language).await?;
-    let actions = Actions::for_status(detail.row.status);
-    let c = contribution_view(detail, &areas, language);
+    let has_duplicates = detail.row.status == ContributionStatus::Pending
+        && detail::has_duplicates(state, id).await?;
+    let actions = Actions::new(detail.row.status, has_duplicates);
+    let original = match detail.row.duplicate_of {
+        Some(original) => Some(reference_of(state, original).await?),
+        None => None,
+    };
+    let c = contribution_view(detail, original, &areas, language);
     let page = ReviewPage {
         layout: user.layout(),
         areas: areas
@@ -382,9 +424,32 @@ pub async fn review_page(
     Ok(page::render(status, &page)?)
 }
 
-/// The contribution named by the path, or the console's 404 page.
-pub fn contribution_in_path(raw: &str) -> Result<ContributionId, ConsoleError> {
-    ContributionId::parse(raw).ok_or(ConsoleError::NotFound)
+/// The contribution named by the path (reference or id), or the console's
+/// 404 page.
+pub fn contribution_in_path(raw: &str) -> Result<ContributionRef, ConsoleError> {
+    ContributionRef::parse(raw).ok_or(ConsoleError::NotFound)
+}
+
+/// The review page's address: the contribution's reference.
+pub fn review_href(reference: Reference) -> String {
+    format!("/console/coda/{reference}")
+}
+
+/// The review page's address of the contribution `key` names.
+pub async fn canonical_href(
+    state: &AppState,
+    key: ContributionRef,
+) -> Result<String, ConsoleError> {
+    let reference = match key {
+        ContributionRef::Reference(reference) => reference,
+        ContributionRef::Id(id) => reference_of(state, id).await?,
+    };
+    Ok(review_href(reference))
+}
+
+/// Whether `raw` is the reference exactly as the console writes it.
+fn is_canonical(raw: &str, key: ContributionRef) -> bool {
+    matches!(key, ContributionRef::Reference(reference) if reference.to_string() == raw)
 }
 
 #[derive(serde::Deserialize)]
@@ -393,15 +458,27 @@ pub struct ReviewQuery {
     fatto: Option<String>,
 }
 
-/// `GET /console/coda/{id}`
+/// `GET /console/coda/{id}`: the review page at `RF-000401`; an id or a
+/// reference written otherwise (`rf-401`) redirects there, permanently,
+/// with its query.
 pub async fn show_review(
     user: ConsoleUser,
     state: web::Data<AppState>,
+    request: HttpRequest,
     path: web::Path<String>,
     query: web::Query<ReviewQuery>,
 ) -> Result<HttpResponse, ConsoleError> {
     user.require(&[Role::Moderator])?;
-    let id = contribution_in_path(&path)?;
+    let key = contribution_in_path(&path)?;
+    if !is_canonical(&path, key) {
+        let mut location = canonical_href(&state, key).await?;
+        if !request.query_string().is_empty() {
+            location = format!("{location}?{}", request.query_string());
+        }
+        return Ok(HttpResponse::PermanentRedirect()
+            .insert_header((header::LOCATION, location))
+            .finish());
+    }
     let notice = query
         .fatto
         .as_ref()
@@ -414,14 +491,14 @@ pub async fn show_review(
         notice,
         ..Feedback::default()
     };
-    review_page(&state, &user, id, HttpResponse::Ok(), feedback).await
+    review_page(&state, &user, key, HttpResponse::Ok(), feedback).await
 }
 
 /// What went wrong with a step, shown on the page with the right status.
 pub async fn refused_step(
     state: &AppState,
     user: &ConsoleUser,
-    id: ContributionId,
+    key: ContributionRef,
     error: ApiError,
 ) -> Result<HttpResponse, ConsoleError> {
     let status = actix_web::ResponseError::status_code(&error);
@@ -432,7 +509,7 @@ pub async fn refused_step(
         problems: problem_lines(&error, user.language),
         ..Feedback::default()
     };
-    review_page(state, user, id, HttpResponse::build(status), feedback).await
+    review_page(state, user, key, HttpResponse::build(status), feedback).await
 }
 
 /// A stale edit: the page again, at the current version, with what others
@@ -440,16 +517,16 @@ pub async fn refused_step(
 pub async fn stale_step(
     state: &AppState,
     user: &ConsoleUser,
-    id: ContributionId,
+    key: ContributionRef,
     seen_seq: i64,
 ) -> Result<HttpResponse, ConsoleError> {
     let names = staff_names(staff::list(&state.db).await?);
-    let events = history_rows(state, id, Some(seen_seq)).await?;
+    let events = history_rows(state, key, Some(seen_seq)).await?;
     let feedback = Feedback {
         conflict: Some(Conflict {
             changes: history_lines(&events, &names, user.language),
         }),
         ..Feedback::default()
     };
-    review_page(state, user, id, HttpResponse::Conflict(), feedback).await
+    review_page(state, user, key, HttpResponse::Conflict(), feedback).await
 }

@@ -7,14 +7,14 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use super::review::{contribution_in_path, refused_step, stale_step};
+use super::review::{canonical_href, contribution_in_path, refused_step, review_href, stale_step};
 use super::{ConsoleError, ConsoleForm, ConsoleUser};
 use crate::app::moderation::{claims, notes, review, ModerationRequest};
 use crate::app::AppError;
 use crate::domain::text::{bounded_text, Lines};
 use crate::domain::{
-    ContributionId, ContributionRef, ContributionStatus, FieldIssue, Invalid, Role, TagName,
-    ThematicAreaCode,
+    ContributionId, ContributionRef, ContributionStatus, FieldIssue, Invalid, Reference, Role,
+    TagName, ThematicAreaCode,
 };
 use crate::error::ApiError;
 use crate::http::AppState;
@@ -136,15 +136,18 @@ fn see_other(location: String) -> HttpResponse {
         .finish()
 }
 
-/// Where to go after a step: the same page, or the next pending one.
+/// Where to go after a step on the contribution `key` names (whose id is
+/// `id`): the same page, or the next pending one.
 pub async fn after_step(
     state: &AppState,
     user: &ConsoleUser,
+    key: ContributionRef,
     id: ContributionId,
     go_on: bool,
 ) -> Result<HttpResponse, ConsoleError> {
     if !go_on {
-        return Ok(see_other(format!("/console/coda/{id}?fatto=1")));
+        let page = canonical_href(state, key).await?;
+        return Ok(see_other(format!("{page}?fatto=1")));
     }
     next_pending_answer(state, user, Some(id)).await
 }
@@ -157,7 +160,9 @@ pub async fn next_pending_answer(
     skip: Option<ContributionId>,
 ) -> Result<HttpResponse, ConsoleError> {
     match claims::claim_next_pending(state, user.staff.id, skip).await? {
-        Some(next) => Ok(see_other(format!("/console/coda/{}", next.row.id))),
+        Some(next) => Ok(see_other(review_href(Reference::from_sequence(
+            next.row.seq,
+        )))),
         None => Ok(see_other("/console/coda?status=pending&vuota=1".to_owned())),
     }
 }
@@ -169,7 +174,7 @@ pub async fn take_step(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ConsoleError> {
     user.require(&[Role::Moderator])?;
-    let id = contribution_in_path(&path)?;
+    let key = contribution_in_path(&path)?;
     let go_on = fields.poi.as_deref() == Some("successivo");
     let outcome = if fields.azione == "note" {
         let text = bounded_text(
@@ -180,9 +185,9 @@ pub async fn take_step(
         )
         .map_err(|issue| invalid("nota", issue));
         match text {
-            Ok(text) => notes::add(&state, user.staff.id, user.staff.name.clone(), id, text)
+            Ok(text) => notes::add(&state, user.staff.id, user.staff.name.clone(), key, text)
                 .await
-                .map(|_| ()),
+                .map(|note| note.contribution_id),
             Err(error) => Err(error),
         }
     } else {
@@ -192,18 +197,18 @@ pub async fn take_step(
             .ok_or_else(|| invalid("versione", FieldIssue::Required));
         match (request_of(&fields), version) {
             (Ok(request), Ok(version)) => {
-                review::moderate(&state, user.staff.id, id, Some(version), request)
+                review::moderate(&state, user.staff.id, key, Some(version), request)
                     .await
-                    .map(|_| ())
+                    .map(|detail| detail.row.id)
             }
             (Err(error), _) | (_, Err(error)) => Err(error),
         }
     };
     match outcome {
-        Ok(()) => after_step(&state, &user, id, go_on).await,
+        Ok(id) => after_step(&state, &user, key, id, go_on).await,
         Err(AppError::StaleVersion(_)) => {
-            stale_step(&state, &user, id, fields.storia.unwrap_or(0)).await
+            stale_step(&state, &user, key, fields.storia.unwrap_or(0)).await
         }
-        Err(error) => refused_step(&state, &user, id, ApiError::from(error)).await,
+        Err(error) => refused_step(&state, &user, key, ApiError::from(error)).await,
     }
 }

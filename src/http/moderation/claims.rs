@@ -12,7 +12,7 @@ use crate::db::claims::ClaimRow;
 use crate::domain::{ContributionId, FieldIssue};
 use crate::error::{ApiError, Problem};
 use crate::http::auth::Moderator;
-use crate::http::extract::ContributionPath;
+use crate::http::extract::ContributionRefPath;
 use crate::http::problems::{ContributionNotFound, ModeratorProblems, QueryProblems};
 use crate::http::AppState;
 use crate::i18n::format::rome_time;
@@ -27,32 +27,51 @@ pub fn claimed_by_another(claim: ClaimRow) -> ApiError {
     }
 }
 
+/// Whether to take over another moderator's claim.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimQuery {
+    /// `true`: when another moderator's claim is in force, it passes to the
+    /// caller (recorded in the audit log as `claim_taken_over`) instead of
+    /// a 409.
+    pub take_over: Option<bool>,
+}
+
 /// Claim a contribution for review
 ///
 /// Tells the other moderators that the caller is reviewing this pending
 /// contribution, for 10 minutes; calling again renews it. A claim is a
 /// warning, not a lock: others may still moderate the contribution, and it
-/// ends when the contribution stops being pending or with `DELETE`.
+/// ends when the contribution stops being pending or with `DELETE`. With
+/// `take_over=true` the caller takes over another moderator's claim (for a
+/// review page left open, say); that alone is audited.
 #[utoipa::path(
     post,
     path = "/moderation/contributions/{id}/claim",
     tag = "moderazione",
     operation_id = "claim_contribution",
-    params(("id" = Uuid, Path, description = "Identifier of the contribution.")),
+    params(("id" = String, Path, description = "Identifier of the contribution, or its reference such as `RF-000401`.", max_length = 36), ClaimQuery),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's claim, until when it lasts.", body = ClaimView),
         ModeratorProblems,
         ContributionNotFound,
-        (status = 409, description = "Another moderator's claim is in force, or the contribution is not pending.", body = Problem, content_type = "application/problem+json"),
+        QueryProblems,
+        (status = 409, description = "Another moderator's claim is in force (without `take_over`), or the contribution is not pending.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/moderation/contributions/{id}/claim")]
 pub async fn claim_contribution(
     Moderator(staff): Moderator,
     state: web::Data<AppState>,
-    ContributionPath(id): ContributionPath,
+    ContributionRefPath(id): ContributionRefPath,
+    query: web::Query<ClaimQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    if query.take_over == Some(true) {
+        let claim = claims::take_over(&state, staff.id, id).await?;
+        return Ok(no_store(HttpResponse::Ok(), ClaimView::from(claim)));
+    }
     match claims::claim(&state, staff.id, id).await? {
         ClaimOutcome::Held(claim) => Ok(no_store(HttpResponse::Ok(), ClaimView::from(claim))),
         ClaimOutcome::HeldByAnother(claim) => Err(claimed_by_another(claim)),
@@ -68,7 +87,7 @@ pub async fn claim_contribution(
     path = "/moderation/contributions/{id}/claim",
     tag = "moderazione",
     operation_id = "release_claim",
-    params(("id" = Uuid, Path, description = "Identifier of the contribution.")),
+    params(("id" = String, Path, description = "Identifier of the contribution, or its reference such as `RF-000401`.", max_length = 36)),
     security(("bearer" = [])),
     responses(
         (status = 204, description = "The caller no longer claims the contribution."),
@@ -80,7 +99,7 @@ pub async fn claim_contribution(
 pub async fn release_claim(
     Moderator(staff): Moderator,
     state: web::Data<AppState>,
-    ContributionPath(id): ContributionPath,
+    ContributionRefPath(id): ContributionRefPath,
 ) -> Result<HttpResponse, ApiError> {
     claims::release(&state, staff.id, id).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -24,6 +24,20 @@ impl ConsoleSession {
 }
 
 /// The `csrf-token` meta of a console page.
+/// The console's one-time message after a change (Post/Redirect/Get).
+pub const FLASH_COOKIE: &str = "rinasce_messaggio";
+
+/// The `Set-Cookie` header of the cookie `name`.
+pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_owned)
+}
+
 pub fn csrf_of(page: &str) -> Option<String> {
     let start = page.find("<meta name=\"csrf-token\" content=\"")? + 33;
     let end = page[start..].find('"')? + start;
@@ -90,6 +104,28 @@ impl TestApp {
         self.client
             .get(self.url(path))
             .header("Cookie", session.cookie_header())
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Follows a console change's 303 as a browser does, with the flash
+    /// message cookie it set (if any) beside the session's.
+    pub async fn console_follow(
+        &self,
+        session: &ConsoleSession,
+        redirect: &reqwest::Response,
+    ) -> reqwest::Response {
+        assert_eq!(redirect.status(), 303, "a change answers See Other");
+        let location = super::header(redirect, "location").expect("a Location");
+        let mut cookies = session.cookie_header();
+        if let Some(flash) = set_cookie(redirect, FLASH_COOKIE) {
+            let pair = flash.split(';').next().unwrap_or_default();
+            cookies = format!("{cookies}; {pair}");
+        }
+        self.client
+            .get(self.url(&location))
+            .header("Cookie", cookies)
             .send()
             .await
             .expect("request sent")

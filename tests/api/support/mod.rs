@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod console;
+pub mod oidc_provider;
 pub mod outage;
 pub mod paths;
 pub mod smtp;
@@ -29,7 +30,26 @@ pub struct TestApp {
     pub config: Config,
     /// The moderator the set-up helpers act as, created on first use.
     setup_moderator: OnceLock<String>,
+    /// The PostgreSQL database made for this app, dropped with it.
+    owned_database: Option<OwnedDatabase>,
     _dir: tempfile::TempDir,
+}
+
+/// A per-test PostgreSQL database: dropped when its test ends, pass or
+/// fail, so that a run does not leave hundreds behind on the disk.
+struct OwnedDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for OwnedDatabase {
+    fn drop(&mut self) {
+        // Best effort: a database left behind is dropped by the next `.ci/run`.
+        if let Ok(mut admin) = PgConnection::establish(&self.admin_url) {
+            let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+            let _ = admin.batch_execute(&drop);
+        }
+    }
 }
 
 /// The backend the suite runs on, for messages.
@@ -40,7 +60,7 @@ pub fn backend_name() -> &'static str {
     }
 }
 
-fn fresh_database_url(dir: &tempfile::TempDir) -> String {
+fn fresh_database(dir: &tempfile::TempDir) -> (String, Option<OwnedDatabase>) {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(admin_url) if admin_url.starts_with("postgres") => {
             let name = format!("rinasce_test_{}", uuid::Uuid::new_v4().simple());
@@ -53,9 +73,10 @@ fn fresh_database_url(dir: &tempfile::TempDir) -> String {
             let (base, _) = admin_url
                 .rsplit_once('/')
                 .expect("a database name in TEST_DATABASE_URL");
-            format!("{base}/{name}")
+            let url = format!("{base}/{name}");
+            (url, Some(OwnedDatabase { admin_url, name }))
         }
-        _ => dir.path().join("rinasce.db").display().to_string(),
+        _ => (dir.path().join("rinasce.db").display().to_string(), None),
     }
 }
 
@@ -89,7 +110,7 @@ impl TestApp {
 
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().expect("temporary directory");
-        let database_url = fresh_database_url(&dir);
+        let (database_url, owned_database) = fresh_database(&dir);
         let mail_dir = dir.path().join("mail");
         let mut config = test_config(&database_url, &mail_dir);
         adjust(&mut config);
@@ -105,6 +126,7 @@ impl TestApp {
             mail_dir,
             config,
             setup_moderator: OnceLock::new(),
+            owned_database,
             _dir: dir,
         }
     }
@@ -128,6 +150,7 @@ impl TestApp {
             mail_dir,
             config,
             setup_moderator: OnceLock::new(),
+            owned_database: None,
             _dir: dir,
         }
     }

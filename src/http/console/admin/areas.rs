@@ -6,7 +6,7 @@
 //! others, so positions stay 1..n. The same service as
 //! `/api/v1/admin/thematic-areas`; every form carries the version read.
 
-use actix_web::{web, HttpResponse, HttpResponseBuilder};
+use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
 use askama::Template;
 use serde::Deserialize;
 
@@ -18,7 +18,7 @@ use crate::domain::thematic_area::{area_description, area_name};
 use crate::domain::{FieldErrors, FieldIssue, Invalid, Role, ThematicAreaCode};
 use crate::error::ApiError;
 use crate::http::console::labels::pick;
-use crate::http::console::{ConsoleError, ConsoleForm, ConsoleUser, Layout};
+use crate::http::console::{flash, ConsoleError, ConsoleForm, ConsoleUser, Layout};
 use crate::http::page;
 use crate::http::AppState;
 use crate::i18n::Language;
@@ -173,48 +173,26 @@ async fn areas_page(
     Ok(page::render(status, &page)?)
 }
 
-/// The flash message after a change: `esito` names it and `area` the
-/// area; after a move, `spostata` names the area and `verso` the button.
+/// After a move, `spostata` names the area and `verso` the button, whose
+/// focus the page keeps.
 #[derive(Debug, Default, Deserialize)]
 pub struct AreasQuery {
-    esito: Option<String>,
-    area: Option<String>,
     spostata: Option<String>,
     verso: Option<String>,
 }
 
-fn outcome_of(query: &AreasQuery, rows: &[ThematicAreaRow], language: Language) -> Option<Outcome> {
-    let find = |code: &Option<String>| {
-        code.as_deref()
-            .and_then(|code| rows.iter().find(|row| row.code == code))
-    };
-    let text = if let Some(area) = find(&query.spostata) {
-        let (name, position, total) = (&area.name, area.position, rows.len());
-        match language {
-            Language::It => format!("«{name}» ora è in posizione {position} di {total}."),
-            Language::En => format!("“{name}” is now at position {position} of {total}."),
-        }
-    } else {
-        let name = &find(&query.area)?.name;
-        match (query.esito.as_deref()?, language) {
-            ("aggiunta", Language::It) => format!("Area «{name}» aggiunta in fondo all'elenco."),
-            ("aggiunta", Language::En) => format!("Area “{name}” added at the end of the list."),
-            ("modificata", Language::It) => format!("Area «{name}» salvata."),
-            ("modificata", Language::En) => format!("Area “{name}” saved."),
-            ("disattivata", Language::It) => format!(
-                "Area «{name}» disattivata: il modulo non la offre più; i contributi già ricevuti restano."
-            ),
-            ("disattivata", Language::En) => format!(
-                "Area “{name}” deactivated: the form no longer offers it; contributions already received stay."
-            ),
-            ("riattivata", Language::It) => {
-                format!("Area «{name}» riattivata: il modulo la offre di nuovo.")
-            }
-            ("riattivata", Language::En) => {
-                format!("Area “{name}” reactivated: the form offers it again.")
-            }
-            _ => return None,
-        }
+/// Where a moved area now stands; the list's order says the same.
+fn moved_outcome(
+    query: &AreasQuery,
+    rows: &[ThematicAreaRow],
+    language: Language,
+) -> Option<Outcome> {
+    let code = query.spostata.as_deref()?;
+    let area = rows.iter().find(|row| row.code == code)?;
+    let (name, position, total) = (&area.name, area.position, rows.len());
+    let text = match language {
+        Language::It => format!("«{name}» ora è in posizione {position} di {total}."),
+        Language::En => format!("“{name}” is now at position {position} of {total}."),
     };
     Some(Outcome {
         text,
@@ -222,11 +200,50 @@ fn outcome_of(query: &AreasQuery, rows: &[ThematicAreaRow], language: Language) 
     })
 }
 
+/// A change made to an area, as the list then says it.
+#[derive(Clone, Copy)]
+enum Done {
+    Added,
+    Saved,
+    Deactivated,
+    Reactivated,
+}
+
+impl Done {
+    fn message(self, name: &str, language: Language) -> String {
+        match (self, language) {
+            (Done::Added, Language::It) => format!("Area «{name}» aggiunta in fondo all'elenco."),
+            (Done::Added, Language::En) => format!("Area “{name}” added at the end of the list."),
+            (Done::Saved, Language::It) => format!("Area «{name}» salvata."),
+            (Done::Saved, Language::En) => format!("Area “{name}” saved."),
+            (Done::Deactivated, Language::It) => format!(
+                "Area «{name}» disattivata: il modulo non la offre più; i contributi già ricevuti restano."
+            ),
+            (Done::Deactivated, Language::En) => format!(
+                "Area “{name}” deactivated: the form no longer offers it; contributions already received stay."
+            ),
+            (Done::Reactivated, Language::It) => {
+                format!("Area «{name}» riattivata: il modulo la offre di nuovo.")
+            }
+            (Done::Reactivated, Language::En) => {
+                format!("Area “{name}” reactivated: the form offers it again.")
+            }
+        }
+    }
+}
+
+/// Back to the list, which says what was done (Post/Redirect/Get).
+fn done(state: &AppState, user: &ConsoleUser, what: Done, row: &ThematicAreaRow) -> HttpResponse {
+    let message = what.message(&row.name, user.language);
+    flash::redirect_with(AREAS_PAGE, &message, &state.config)
+}
+
 /// `GET /console/admin/aree`
 pub async fn show_areas(
     user: ConsoleUser,
     state: web::Data<AppState>,
     query: web::Query<AreasQuery>,
+    request: HttpRequest,
 ) -> Result<HttpResponse, ConsoleError> {
     user.require(&[Role::Admin])?;
     let rows = areas::list(&state).await?;
@@ -234,12 +251,18 @@ pub async fn show_areas(
         let direction = Direction::parse(query.verso.as_deref()).unwrap_or(Direction::Up);
         (code, direction)
     });
+    let flashed = flash::message(&request).map(|text| Outcome {
+        text,
+        refused: false,
+    });
     let feedback = Feedback {
         moved,
-        outcome: outcome_of(&query, &rows, user.language),
+        outcome: flashed.or_else(|| moved_outcome(&query, &rows, user.language)),
         ..Feedback::default()
     };
-    areas_page(&state, &user, HttpResponse::Ok(), feedback).await
+    let mut response = areas_page(&state, &user, HttpResponse::Ok(), feedback).await?;
+    flash::clear(&mut response, &state.config);
+    Ok(response)
 }
 
 fn parse_new_area(fields: &NewAreaFields) -> Result<NewArea, ApiError> {
@@ -260,13 +283,6 @@ fn parse_new_area(fields: &NewAreaFields) -> Result<NewArea, ApiError> {
     Ok(errors.finish(new)?)
 }
 
-fn done(outcome: &str, code: &str) -> HttpResponse {
-    see_other(with_query(
-        AREAS_PAGE,
-        &[("esito", outcome), ("area", code)],
-    ))
-}
-
 /// `POST /console/admin/aree`: added, the list says so; refused, the form
 /// comes back with what is wrong and what was typed.
 pub async fn create_area(
@@ -281,7 +297,7 @@ pub async fn create_area(
         Err(error) => Err(error),
     };
     match created {
-        Ok(row) => Ok(done("aggiunta", &row.code)),
+        Ok(row) => Ok(done(&state, &user, Done::Added, &row)),
         Err(error) => {
             let (status, refusal) = Refusal::of(error, user.language)?;
             let feedback = Feedback {
@@ -498,7 +514,7 @@ pub async fn save_area(
         Err(invalid) => Err(invalid.into()),
     };
     let error = match saved {
-        Ok(row) => return Ok(done("modificata", &row.code)),
+        Ok(row) => return Ok(done(&state, &user, Done::Saved, &row)),
         Err(error) => error,
     };
     let stale = matches!(error, ApiError::PreconditionFailed(_));
@@ -590,10 +606,14 @@ async fn set_active(
         Err(invalid) => Err(invalid.into()),
     };
     match changed {
-        Ok(row) => Ok(done(
-            if active { "riattivata" } else { "disattivata" },
-            &row.code,
-        )),
+        Ok(row) => {
+            let what = if active {
+                Done::Reactivated
+            } else {
+                Done::Deactivated
+            };
+            Ok(done(&state, &user, what, &row))
+        }
         Err(error) => {
             let (status, refusal) = Refusal::of(error, user.language)?;
             let feedback = Feedback {

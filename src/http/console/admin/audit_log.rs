@@ -10,7 +10,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone};
 
-use super::filters::TypedFilters;
+use super::filters::{ListPage, TypedFilters};
 use super::forms::Refusal;
 use crate::app::audit_log::{self, NamedEvent};
 use crate::app::moderation::detail;
@@ -24,6 +24,7 @@ use crate::domain::{
 use crate::error::ApiError;
 use crate::http::admin::audit_log::AuditLogQuery;
 use crate::http::console::labels::{self, moment, pick, Choice, Moment};
+use crate::http::console::review::review_href;
 use crate::http::console::{ConsoleError, ConsoleUser, Layout};
 use crate::http::page;
 use crate::http::pagination;
@@ -176,6 +177,7 @@ pub fn action_label(action: AuditAction, language: Language) -> &'static str {
         NoteAdded => tr("nota aggiunta", "note added"),
         NoteEdited => tr("nota modificata", "note edited"),
         NoteRemoved => tr("nota rimossa", "note removed"),
+        ClaimTakenOver => tr("revisione presa a un collega", "review taken over"),
         OfflineRegistered => tr("registrato offline", "registered offline"),
         BulkAction => tr("azione multipla", "bulk action"),
         ThematicAreaCreated => tr("area tematica creata", "thematic area created"),
@@ -234,7 +236,7 @@ fn target_view(row: &AuditRow, names: &Names, language: Language) -> TargetView 
         TargetType::Contribution => ContributionId::parse(&id)
             .and_then(|key| names.references.get(&key))
             .map_or((id.clone(), None), |reference| {
-                (reference.to_string(), Some(format!("/console/coda/{id}")))
+                (reference.to_string(), Some(review_href(*reference)))
             }),
         TargetType::Outbox => (id.clone(), Some(format!("/console/admin/email/{id}"))),
         TargetType::PersonalData => (
@@ -252,8 +254,9 @@ fn target_view(row: &AuditRow, names: &Names, language: Language) -> TargetView 
     }
 }
 
-/// A status change in the page's words; any other change as recorded.
-fn change_text(row: &AuditRow, language: Language) -> Option<String> {
+/// A status change in the page's words, a claim taken over from whom to
+/// whom by name; any other change as recorded.
+fn change_text(row: &AuditRow, names: &Names, language: Language) -> Option<String> {
     if row.from_value.is_none() && row.to_value.is_none() {
         return None;
     }
@@ -263,6 +266,7 @@ fn change_text(row: &AuditRow, language: Language) -> Option<String> {
             (AuditAction::StatusChanged, Ok(status)) => {
                 labels::status_label(status, language).to_owned()
             }
+            (AuditAction::ClaimTakenOver, _) => names.staff.get(raw).cloned().unwrap_or(raw.into()),
             _ => raw.to_owned(),
         },
     };
@@ -280,7 +284,7 @@ fn log_line(event: NamedEvent, names: &Names, language: Language) -> LogLine {
         action: action_label(event.row.action, language),
         action_code: event.row.action.as_str(),
         target: target_view(&event.row, names, language),
-        change: change_text(&event.row, language),
+        change: change_text(&event.row, names, language),
         reason: event.row.reason.clone(),
         details: event.row.details.clone(),
     }
@@ -333,20 +337,9 @@ pub async fn show_audit_log(
     user.require(&[Role::Admin])?;
     let language = user.language;
     let filters = TypedFilters::from_query(&query, &FIELDS);
-    let (status, mut events, refusal) = match events_for(&state, &filters).await {
-        Ok(events) => (HttpResponse::Ok(), events, Refusal::default()),
-        Err(error) => {
-            let (status, refusal) = Refusal::of(error, language)?;
-            (status, Vec::new(), refusal)
-        }
-    };
-    let has_more = events.len() as i64 > PAGE_SIZE;
-    events.truncate(PAGE_SIZE as usize);
-    let next_page = events.last().filter(|_| has_more).map(|last| {
-        let cursor = pagination::encode_cursor(&[last.row.seq]);
-        filters.href(PATH, Some(&cursor))
-    });
-    let first_page = filters.get("cursor").map(|_| filters.href(PATH, None));
+    let found = events_for(&state, &filters).await;
+    let list = ListPage::of(found, &filters, PATH, PAGE_SIZE, |e| e.row.seq, language)?;
+    let events = list.rows;
     let names = names_for(&state, &events).await?;
     let lines = events
         .into_iter()
@@ -369,11 +362,11 @@ pub async fn show_audit_log(
         oldest_first: filters.value("sort") == "occurred_at",
         filters,
         lines,
-        refusal,
-        next_page,
-        first_page,
+        refusal: list.refusal,
+        next_page: list.next_page,
+        first_page: list.first_page,
     };
-    Ok(page::render(status, &page)?)
+    Ok(page::render(list.status, &page)?)
 }
 
 #[cfg(test)]

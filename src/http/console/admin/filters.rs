@@ -3,7 +3,13 @@
 //! it does not know. Kept to fill the form again and to build the paging
 //! links.
 
-use super::forms::with_query;
+use actix_web::{HttpResponse, HttpResponseBuilder};
+
+use super::forms::{with_query, Refusal};
+use crate::error::ApiError;
+use crate::http::console::ConsoleError;
+use crate::http::pagination;
+use crate::i18n::Language;
 
 #[derive(Debug, Default)]
 pub struct TypedFilters {
@@ -50,6 +56,53 @@ impl TypedFilters {
             .collect();
         query.extend(cursor.map(|cursor| ("cursor", cursor)));
         with_query(path, &query)
+    }
+}
+
+/// One page of a filtered list, as its page shows it.
+pub struct ListPage<T> {
+    pub status: HttpResponseBuilder,
+    pub rows: Vec<T>,
+    /// Why the filters were refused; the list is then empty.
+    pub refusal: Refusal,
+    pub next_page: Option<String>,
+    /// Back to the first page, from a later one.
+    pub first_page: Option<String>,
+}
+
+impl<T> ListPage<T> {
+    /// `found` (at most `page_size + 1` rows: one more tells there is a next
+    /// page, whose cursor is `cursor_of` the last row shown), or the refusal
+    /// of the filters typed.
+    pub fn of(
+        found: Result<Vec<T>, ApiError>,
+        filters: &TypedFilters,
+        path: &str,
+        page_size: i64,
+        cursor_of: impl Fn(&T) -> i64,
+        language: Language,
+    ) -> Result<ListPage<T>, ConsoleError> {
+        let (status, mut rows, refusal) = match found {
+            Ok(rows) => (HttpResponse::Ok(), rows, Refusal::default()),
+            Err(error) => {
+                let (status, refusal) = Refusal::of(error, language)?;
+                (status, Vec::new(), refusal)
+            }
+        };
+        let has_more = rows.len() as i64 > page_size;
+        rows.truncate(page_size as usize);
+        let next_page = rows.last().filter(|_| has_more).map(|last| {
+            let cursor = pagination::encode_cursor(&[cursor_of(last)]);
+            filters.href(path, Some(&cursor))
+        });
+        let first_page = filters.get("cursor").map(|_| filters.href(path, None));
+        Ok(ListPage {
+            status,
+            rows,
+            refusal,
+            next_page,
+            first_page,
+        })
     }
 }
 

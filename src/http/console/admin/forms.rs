@@ -1,6 +1,6 @@
 //! What the admin pages' forms share: a refused form's messages (by field,
-//! and the summary above the form), the flash message read back after a
-//! Post/Redirect/Get, and the confirmation step of a destructive action.
+//! and the summary above the form), the redirect of a Post/Redirect/Get,
+//! and the confirmation step of a destructive action.
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, HttpResponseBuilder, ResponseError};

@@ -14,7 +14,7 @@
 use actix_web::{web, HttpResponse, HttpResponseBuilder};
 use askama::Template;
 
-use super::filters::TypedFilters;
+use super::filters::{ListPage, TypedFilters};
 use super::forms::{see_other, with_query, Refusal};
 use crate::app::moderation::detail;
 use crate::app::outbox;
@@ -23,9 +23,9 @@ use crate::domain::{FieldErrors, MessageId, MessageKind, OutboxStatus, Role};
 use crate::error::ApiError;
 use crate::http::admin::outbox::OutboxQuery;
 use crate::http::console::labels::{moment, pick, Choice, Moment};
+use crate::http::console::review::review_href;
 use crate::http::console::{ConsoleError, ConsoleForm, ConsoleUser, Layout};
 use crate::http::page;
-use crate::http::pagination;
 use crate::http::AppState;
 use crate::i18n::Language;
 
@@ -170,20 +170,8 @@ pub async fn show_outbox(
     user.require(&[Role::Admin])?;
     let language = user.language;
     let filters = TypedFilters::from_query(&query, &FIELDS);
-    let (status, mut rows, refusal) = match messages_for(&state, &filters).await {
-        Ok(rows) => (HttpResponse::Ok(), rows, Refusal::default()),
-        Err(error) => {
-            let (status, refusal) = Refusal::of(error, language)?;
-            (status, Vec::new(), refusal)
-        }
-    };
-    let has_more = rows.len() as i64 > PAGE_SIZE;
-    rows.truncate(PAGE_SIZE as usize);
-    let next_page = rows.last().filter(|_| has_more).map(|last| {
-        let cursor = pagination::encode_cursor(&[last.seq]);
-        filters.href(PATH, Some(&cursor))
-    });
-    let first_page = filters.get("cursor").map(|_| filters.href(PATH, None));
+    let found = messages_for(&state, &filters).await;
+    let list = ListPage::of(found, &filters, PATH, PAGE_SIZE, |row| row.seq, language)?;
     let chosen = filters.value("status");
     let page = OutboxPage {
         layout: user.layout(),
@@ -191,7 +179,8 @@ pub async fn show_outbox(
             .iter()
             .map(|s| Choice::new(s.as_str(), status_label(*s, language), s.as_str() == chosen))
             .collect(),
-        lines: rows
+        lines: list
+            .rows
             .into_iter()
             .map(|row| MessageLine::new(row, language))
             .collect(),
@@ -199,11 +188,11 @@ pub async fn show_outbox(
         notice: retried_notice(&query, language),
         oldest_first: oldest_first(&filters),
         filters,
-        refusal,
-        next_page,
-        first_page,
+        refusal: list.refusal,
+        next_page: list.next_page,
+        first_page: list.first_page,
     };
-    Ok(page::render(status, &page)?)
+    Ok(page::render(list.status, &page)?)
 }
 
 /// Where a private link's key begins, in the links the service sends.
@@ -276,7 +265,7 @@ async fn message_view(
         Some(id) => detail::references(state, vec![id])
             .await?
             .get(&id)
-            .map(|reference| (reference.to_string(), format!("/console/coda/{id}"))),
+            .map(|reference| (reference.to_string(), review_href(*reference))),
         None => None,
     };
     let placeholder = pick(language, "[chiave nascosta]", "[key withheld]");

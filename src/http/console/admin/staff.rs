@@ -6,18 +6,18 @@
 //! `/api/v1/admin/staff`, which refuse what an admin may not do (their own
 //! deactivation, leaving no active admin); the page also says so before.
 
-use actix_web::{web, HttpResponse, HttpResponseBuilder};
+use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
 use askama::Template;
 use serde::Deserialize;
 
-use super::forms::{see_other, with_query, ConfirmPage, Refusal};
+use super::forms::{ConfirmPage, Refusal};
 use crate::app::staff::{self, NewStaff, StaffChange, StaffOverview};
 use crate::db::staff::StaffRow;
 use crate::domain::{Actor, EmailAddress, FieldErrors, PersonName, Role, StaffId};
 use crate::error::ApiError;
 use crate::http::console::labels::{moment, pick, Choice, Moment};
 use crate::http::console::layout::role_label;
-use crate::http::console::{ConsoleError, ConsoleForm, ConsoleUser, Layout};
+use crate::http::console::{flash, ConsoleError, ConsoleForm, ConsoleUser, Layout};
 use crate::http::page;
 use crate::http::AppState;
 use crate::i18n::Language;
@@ -104,8 +104,8 @@ struct Feedback {
     typed: NewAccountFields,
     refusal: Refusal,
     action_refused: Option<String>,
-    /// The change just made, as the redirect's query names it.
-    done: StaffQuery,
+    /// The change just made, as the flash message tells it.
+    notice: Option<String>,
 }
 
 fn role_choices(language: Language, selected: &str) -> Vec<Choice> {
@@ -184,13 +184,6 @@ async fn staff_page(
             id: a.row.id.to_string(),
             name: a.row.name.clone(),
         });
-    let done = &feedback.done;
-    let notice = done
-        .account
-        .as_deref()
-        .and_then(StaffId::parse)
-        .and_then(|id| accounts.iter().find(|a| a.row.id == id))
-        .and_then(|a| notice_of(done, &a.row, language));
     let page = StaffPage {
         layout: user.layout(),
         accounts: accounts
@@ -202,64 +195,70 @@ async fn staff_page(
         refusal: feedback.refusal,
         taken_by_inactive,
         action_refused: feedback.action_refused,
-        notice,
+        notice: feedback.notice,
     };
     Ok(page::render(status, &page)?)
 }
 
-/// The flash message after a change: `esito` names it, `account` the
-/// account, `chiuse` how many sessions ended.
-#[derive(Debug, Default, Deserialize)]
-pub struct StaffQuery {
-    esito: Option<String>,
-    account: Option<String>,
-    chiuse: Option<String>,
+/// A change made to an account, as the list then says it.
+#[derive(Clone, Copy)]
+enum Done {
+    Role,
+    Deactivated,
+    Reactivated,
+    SessionsEnded(usize),
 }
 
-fn notice_of(query: &StaffQuery, row: &StaffRow, language: Language) -> Option<String> {
-    let name = &row.name;
-    let role = role_label(row.role, language);
-    let text = match (query.esito.as_deref()?, language) {
-        ("ruolo", Language::It) => format!("Ora il ruolo di {name} è: {role}."),
-        ("ruolo", Language::En) => format!("{name}'s role is now: {role}."),
-        ("disattivato", Language::It) => format!(
-            "Account di {name} disattivato: il suo token non funziona più e le sue sessioni sono chiuse."
-        ),
-        ("disattivato", Language::En) => format!(
-            "{name}'s account deactivated: its token no longer works and its sessions have ended."
-        ),
-        ("riattivato", Language::It) => format!(
-            "Account di {name} riattivato: il token di prima funziona di nuovo. Se può essere finito in mani altrui, emettine uno nuovo."
-        ),
-        ("riattivato", Language::En) => format!(
-            "{name}'s account reactivated: its previous token works again. If it may have leaked, issue a new one."
-        ),
-        ("sessioni", _) => {
-            let ended: u64 = query.chiuse.as_deref()?.parse().ok()?;
-            match (ended, language) {
-                (1, Language::It) => format!("Chiusa 1 sessione di {name}."),
-                (n, Language::It) => format!("Chiuse {n} sessioni di {name}."),
-                (1, Language::En) => format!("Ended 1 session of {name}."),
-                (n, Language::En) => format!("Ended {n} sessions of {name}."),
+impl Done {
+    fn message(self, row: &StaffRow, language: Language) -> String {
+        let name = &row.name;
+        match (self, language) {
+            (Done::Role, Language::It) => {
+                format!("Ora il ruolo di {name} è: {}.", role_label(row.role, language))
             }
+            (Done::Role, Language::En) => {
+                format!("{name}'s role is now: {}.", role_label(row.role, language))
+            }
+            (Done::Deactivated, Language::It) => format!(
+                "Account di {name} disattivato: il suo token non funziona più e le sue sessioni sono chiuse."
+            ),
+            (Done::Deactivated, Language::En) => format!(
+                "{name}'s account deactivated: its token no longer works and its sessions have ended."
+            ),
+            (Done::Reactivated, Language::It) => format!(
+                "Account di {name} riattivato: il token di prima funziona di nuovo. Se può essere finito in mani altrui, emettine uno nuovo."
+            ),
+            (Done::Reactivated, Language::En) => format!(
+                "{name}'s account reactivated: its previous token works again. If it may have leaked, issue a new one."
+            ),
+            (Done::SessionsEnded(1), Language::It) => format!("Chiusa 1 sessione di {name}."),
+            (Done::SessionsEnded(n), Language::It) => format!("Chiuse {n} sessioni di {name}."),
+            (Done::SessionsEnded(1), Language::En) => format!("Ended 1 session of {name}."),
+            (Done::SessionsEnded(n), Language::En) => format!("Ended {n} sessions of {name}."),
         }
-        _ => return None,
-    };
-    Some(text)
+    }
+}
+
+/// Back to the list, which says what was done (Post/Redirect/Get).
+fn done(state: &AppState, user: &ConsoleUser, what: Done, row: &StaffRow) -> HttpResponse {
+    let message = what.message(row, user.language);
+    flash::redirect_with(STAFF_PAGE, &message, &state.config)
 }
 
 /// `GET /console/admin/personale`
 pub async fn show_staff(
     user: ConsoleUser,
     state: web::Data<AppState>,
-    query: web::Query<StaffQuery>,
+    request: HttpRequest,
 ) -> Result<HttpResponse, ConsoleError> {
     user.require(&[Role::Admin])?;
     let feedback = Feedback {
-        done: query.into_inner(),
+        notice: flash::message(&request),
         ..Feedback::default()
     };
-    staff_page(&state, &user, HttpResponse::Ok(), feedback).await
+    let mut response = staff_page(&state, &user, HttpResponse::Ok(), feedback).await?;
+    flash::clear(&mut response, &state.config);
+    Ok(response)
 }
 
 fn parse_new_account(fields: &NewAccountFields) -> Result<NewStaff, ApiError> {
@@ -329,14 +328,6 @@ fn account_in_path(raw: &str) -> Result<StaffId, ConsoleError> {
     StaffId::parse(raw).ok_or(ConsoleError::NotFound)
 }
 
-fn done(outcome: &str, id: StaffId) -> HttpResponse {
-    let id = id.to_string();
-    see_other(with_query(
-        STAFF_PAGE,
-        &[("esito", outcome), ("account", id.as_str())],
-    ))
-}
-
 /// The list again, saying why a change to `id` was refused.
 async fn refused_change(
     state: &AppState,
@@ -394,7 +385,7 @@ pub async fn change_role(
         Err(issue) => Err(ApiError::from(crate::domain::Invalid::field("role", issue))),
     };
     match changed {
-        Ok(_) => Ok(done("ruolo", id)),
+        Ok(row) => Ok(done(&state, &user, Done::Role, &row)),
         Err(error) => refused_change(&state, &user, id, error).await,
     }
 }
@@ -561,7 +552,7 @@ pub async fn deactivate(
     user.require(&[Role::Admin])?;
     let id = account_in_path(&path)?;
     match staff::deactivate(&state.db, Actor::Staff(user.staff.id), id).await {
-        Ok(_) => Ok(done("disattivato", id)),
+        Ok(row) => Ok(done(&state, &user, Done::Deactivated, &row)),
         Err(error) => refused_change(&state, &user, id, error.into()).await,
     }
 }
@@ -579,7 +570,7 @@ pub async fn reactivate(
         ..StaffChange::default()
     };
     match staff::change(&state.db, Actor::Staff(user.staff.id), id, change).await {
-        Ok(_) => Ok(done("riattivato", id)),
+        Ok(row) => Ok(done(&state, &user, Done::Reactivated, &row)),
         Err(error) => refused_change(&state, &user, id, error.into()).await,
     }
 }
@@ -604,14 +595,6 @@ pub async fn end_sessions(
 ) -> Result<HttpResponse, ConsoleError> {
     user.require(&[Role::Admin])?;
     let id = account_in_path(&path)?;
-    let ended = staff::end_sessions(&state.db, Actor::Staff(user.staff.id), id).await?;
-    let (id, ended) = (id.to_string(), ended.to_string());
-    Ok(see_other(with_query(
-        STAFF_PAGE,
-        &[
-            ("esito", "sessioni"),
-            ("account", id.as_str()),
-            ("chiuse", ended.as_str()),
-        ],
-    )))
+    let (row, ended) = staff::end_sessions(&state.db, Actor::Staff(user.staff.id), id).await?;
+    Ok(done(&state, &user, Done::SessionsEnded(ended), &row))
 }
