@@ -28,7 +28,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the HTTP service (the default).
     Serve,
-    /// Apply pending database migrations and exit.
+    /// Apply pending database migrations, index the contributions stored
+    /// before near-duplicate search was indexed, and exit.
     Migrate,
     /// Print the OpenAPI document the server serves.
     Openapi,
@@ -46,6 +47,9 @@ pub enum Command {
     Report(ReportArgs),
     /// Insert realistic synthetic contributions (demos and benchmarks).
     DemoData(DemoDataArgs),
+    /// Check the indicator's running counters against a recount of the
+    /// contributions, or rebuild them from it.
+    Indicators(IndicatorsArgs),
     /// Manage staff accounts.
     Staff {
         #[command(subcommand)]
@@ -89,7 +93,15 @@ pub async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::Migrate => {
             let config = Config::from_env()?;
-            prepare_database(&config)?;
+            let db = prepare_database(&config)?;
+            // What a server would otherwise do in the background.
+            let mut next_report = 100_000;
+            crate::app::similarity::backfill_all(&db, |indexed| {
+                if indexed >= next_report {
+                    eprintln!("{indexed} contributions indexed for near-duplicate search");
+                    next_report += 100_000;
+                }
+            })?;
             println!("database up to date");
         }
         Command::Staff {
@@ -151,6 +163,7 @@ pub async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Export(args) => export(args)?,
         Command::Report(args) => report(args)?,
         Command::DemoData(args) => demo_data(args)?,
+        Command::Indicators(args) => indicators(args).await?,
         Command::Openapi => {
             print!(
                 "{}",
@@ -212,6 +225,32 @@ pub struct FilterArgs {
     /// Received before this time (RFC 3339).
     #[arg(long)]
     pub received_to: Option<String>,
+}
+
+/// `rinasce indicators`: one of the two.
+#[derive(Debug, clap::Args)]
+#[group(required = true, multiple = false)]
+pub struct IndicatorsArgs {
+    /// Print every counter that differs from the recount; exit with status
+    /// 3 when any does.
+    #[arg(long)]
+    pub verify: bool,
+    /// Rebuild the counters from the recount (written to the audit log).
+    #[arg(long)]
+    pub repair: bool,
+}
+
+/// `rinasce indicators --verify` found counters that differ from the
+/// contributions: the command exits with [`CountersDiffer::EXIT_STATUS`].
+#[derive(Debug, thiserror::Error)]
+#[error("{0} indicator counters differ from the contributions; `rinasce indicators --repair` rebuilds them")]
+pub struct CountersDiffer(pub usize);
+
+impl CountersDiffer {
+    /// Apart from 1 (any other failure) and 2 (a wrong command line), so
+    /// that a scheduled check can tell wrong counters from an unreachable
+    /// database.
+    pub const EXIT_STATUS: u8 = 3;
 }
 
 /// `rinasce demo-data`.
@@ -321,6 +360,34 @@ fn option_failures(Invalid(failures): Invalid) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+async fn indicators(args: IndicatorsArgs) -> Result<(), Box<dyn std::error::Error>> {
+    use crate::app::indicators::{repair_counters, verify_counters};
+    use crate::domain::indicator_counts::Counter;
+
+    let config = Config::from_env()?;
+    let db = prepare_database(&config)?;
+    let check = if args.repair {
+        repair_counters(&db, Actor::CommandLine).await?
+    } else {
+        verify_counters(&db).await?
+    };
+    for difference in &check.differences {
+        println!("{difference}");
+    }
+    let figures = format!(
+        "{} form contributions, {} counted",
+        check.recounted.get(&Counter::Received),
+        check.recounted.get(&Counter::Counted)
+    );
+    match (args.repair, check.differences.len()) {
+        (true, 0) => println!("indicator counters rebuilt ({figures}); none was wrong"),
+        (true, wrong) => println!("indicator counters rebuilt ({figures}); {wrong} corrected"),
+        (false, 0) => println!("indicator counters agree with the contributions ({figures})"),
+        (false, wrong) => return Err(CountersDiffer(wrong).into()),
+    }
+    Ok(())
 }
 
 fn demo_data(args: DemoDataArgs) -> Result<(), Box<dyn std::error::Error>> {

@@ -19,7 +19,10 @@ async fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("rinasce: {error}");
-            std::process::ExitCode::FAILURE
+            match error.downcast_ref::<rinasce::cli::CountersDiffer>() {
+                Some(_) => rinasce::cli::CountersDiffer::EXIT_STATUS.into(),
+                None => std::process::ExitCode::FAILURE,
+            }
         }
     }
 }

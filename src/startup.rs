@@ -6,6 +6,7 @@ use actix_web::dev::Server;
 use actix_web::{web, HttpServer};
 
 use crate::app::erasure::RetentionTask;
+use crate::app::similarity::SimilarityBackfill;
 use crate::config::Config;
 use crate::db::{thematic_areas, Db};
 use crate::http::{self, AppState};
@@ -76,6 +77,7 @@ pub fn prepare_database(config: &Config) -> Result<Db, StartupError> {
     if filled > 0 {
         tracing::info!(filled, "normalised addresses filled");
     }
+    fill_search_terms(&db)?;
     let seeded = db
         .write_blocking(thematic_areas::seed)
         .map_err(|e| StartupError::Database(e.to_string()))?;
@@ -85,12 +87,30 @@ pub fn prepare_database(config: &Config) -> Result<Db, StartupError> {
     Ok(db)
 }
 
+/// Writes the search terms of the rows stored before full-text search, a
+/// batch per transaction, so that a long fill keeps what it did.
+fn fill_search_terms(db: &Db) -> Result<(), StartupError> {
+    let mut filled = 0;
+    loop {
+        let batch = db
+            .write_blocking(crate::db::contributions::fill_search_terms)
+            .map_err(|e: crate::db::DbError| StartupError::Database(e.to_string()))?;
+        if batch == 0 {
+            break;
+        }
+        filled += batch;
+        tracing::info!(filled, "search terms written");
+    }
+    Ok(())
+}
+
 /// A bound server and its mail worker, not yet running.
 pub struct Application {
     pub port: u16,
     server: Server,
     worker: Option<MailWorker>,
     retention: Option<RetentionTask>,
+    backfill: SimilarityBackfill,
 }
 
 impl Application {
@@ -117,6 +137,7 @@ impl Application {
             let mail_files = crate::mail::files::directory(&config.mail).map(Into::into);
             RetentionTask::spawn(db.clone(), days, mail_files)
         });
+        let backfill = SimilarityBackfill::spawn(db.clone());
         let state = web::Data::new(AppState::new(db, config));
         let server = HttpServer::new(move || http::application(state.clone()))
             .listen(listener)
@@ -132,6 +153,7 @@ impl Application {
             server,
             worker,
             retention,
+            backfill,
         })
     }
 
@@ -159,6 +181,7 @@ impl Application {
         if let Some(retention) = self.retention {
             retention.stop().await;
         }
+        self.backfill.stop().await;
         served
     }
 }

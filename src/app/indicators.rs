@@ -10,11 +10,16 @@ use tokio::sync::Mutex;
 use crate::app::AppError;
 use crate::clock;
 use crate::config::Config;
-use crate::db::{indicators as queries, thematic_areas, Db, DbConnection};
+use crate::db::{
+    audit, indicator_counters, indicators as queries, thematic_areas, Db, DbConnection, DbError,
+};
+use crate::domain::indicator_counts::{Counter, CounterCheck};
 use crate::domain::indicators::{
     compute, AreaLabel, ConsultationWindow, IndicatorInputs, Indicators,
 };
+use crate::domain::{Actor, AuditEvent};
 use crate::mail::{notices, MailContext, MailError};
+use serde_json::json;
 
 /// How long figures may be served without recomputing. Writes made by this
 /// process show at once; writes by other processes within this time.
@@ -118,14 +123,53 @@ pub fn record_milestone(
     Ok(())
 }
 
+/// Compares the indicator's counters with a recount from the
+/// contributions, both read from one snapshot.
+pub async fn verify_counters(db: &Db) -> Result<CounterCheck, AppError> {
+    Ok(db.read_snapshot(indicator_counters::check).await?)
+}
+
+/// Rebuilds the indicator's counters from the contributions, audited with
+/// the counters that were wrong (if any); answers what it found.
+pub async fn repair_counters(db: &Db, actor: Actor) -> Result<CounterCheck, AppError> {
+    Ok(db
+        .write(move |conn| {
+            let check = indicator_counters::rebuild(conn)?;
+            let differences: Vec<_> = check
+                .differences
+                .iter()
+                .map(|difference| {
+                    json!({
+                        "counter": difference.counter.to_string(),
+                        "counters": difference.kept,
+                        "contributions": difference.recounted,
+                    })
+                })
+                .collect();
+            let details = json!({
+                "received": check.recounted.get(&Counter::Received),
+                "counted": check.recounted.get(&Counter::Counted),
+                "differences": differences,
+            });
+            audit::record(
+                conn,
+                actor,
+                AuditEvent::indicator_counters_rebuilt(details.to_string()),
+                clock::now().naive_utc(),
+            )?;
+            Ok::<_, DbError>(check)
+        })
+        .await?)
+}
+
 async fn compute_now(db: &Db, config: &Config, mail: &MailContext) -> Result<Indicators, AppError> {
     let target = config.target;
-    let (tallies, areas, mut reached_at) = db
+    let (counts, areas, mut reached_at) = db
         .read(move |conn| {
-            let tallies = queries::form_tallies(conn)?;
+            let counts = indicator_counters::totals(conn)?;
             let areas = thematic_areas::list(conn, false)?;
             let reached_at = queries::reached_at(conn, target)?;
-            Ok::<_, AppError>((tallies, areas, reached_at))
+            Ok::<_, AppError>((counts, areas, reached_at))
         })
         .await?;
     let areas: Vec<AreaLabel> = areas
@@ -137,7 +181,7 @@ async fn compute_now(db: &Db, config: &Config, mail: &MailContext) -> Result<Ind
         })
         .collect();
     let mut indicators = compute(IndicatorInputs {
-        tallies: &tallies,
+        counts: &counts,
         areas: &areas,
         target,
         reached_at: reached_at.map(clock::utc),

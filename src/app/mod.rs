@@ -13,13 +13,14 @@ pub mod error;
 pub mod idempotency;
 pub mod indicators;
 pub mod last_good;
+pub mod listing;
 pub mod moderation;
 pub mod oidc_flows;
 pub mod outbox;
 pub mod public;
 pub mod settings;
 pub mod sign_in;
-pub mod similar_index;
+pub mod similarity;
 pub mod staff;
 pub mod submission_quota;
 pub mod submissions;
@@ -29,7 +30,6 @@ use std::sync::Arc;
 pub use error::{AppError, Resource};
 
 use crate::app::indicators::IndicatorCache;
-use crate::app::similar_index::SimilarityIndex;
 use crate::app::submissions::SubmissionWriter;
 use crate::config::Config;
 use crate::db::Db;
@@ -41,7 +41,6 @@ pub struct Services {
     pub db: Db,
     pub config: Arc<Config>,
     pub indicators: IndicatorCache,
-    pub similarity: SimilarityIndex,
     pub mail: MailContext,
     pub submission_writer: SubmissionWriter,
     /// Tells bots from people on the form.
@@ -83,7 +82,6 @@ impl Services {
             db,
             config: Arc::new(config),
             indicators: IndicatorCache::default(),
-            similarity: SimilarityIndex::default(),
             mail,
         }
     }

@@ -8,7 +8,7 @@ use crate::app::submissions::{
 };
 use crate::app::{AppError, Resource, Services};
 use crate::clock;
-use crate::db::contributions::{self, Position, PublishedFilter};
+use crate::db::contributions::{self, Order, Position, PublishedFilter};
 use crate::db::models::{ContributionRow, ThematicAreaRow};
 use crate::db::thematic_areas;
 use crate::domain::{
@@ -147,8 +147,8 @@ pub async fn thematic_areas(services: &Services) -> Result<Fresh<Vec<ThematicAre
 
 /// A page of published contributions with the total for its filters.
 pub struct PublishedPage {
-    /// Newest first, `limit + 1` at most.
-    pub rows: Vec<ContributionRow>,
+    /// In the order asked for, `limit + 1` at most, each with its position.
+    pub rows: Vec<(ContributionRow, Position)>,
     pub total: i64,
 }
 
@@ -156,13 +156,14 @@ pub struct PublishedPage {
 pub async fn list_published(
     services: &Services,
     filter: PublishedFilter,
+    order: Order,
     after: Option<Position>,
     limit: i64,
 ) -> Result<PublishedPage, AppError> {
     services
         .db
         .read(move |conn| {
-            let rows = contributions::list_published(conn, &filter, after, limit)?;
+            let rows = contributions::list_published(conn, &filter, order, after, limit)?;
             let total = contributions::count_published(conn, &filter)?;
             Ok::<_, AppError>(PublishedPage { rows, total })
         })

@@ -22,7 +22,7 @@ use crate::clock;
 use crate::db::contributions as queries;
 use crate::db::models::{ContributionRow, NewContributionRow, StatusLinkRow};
 use crate::db::{idempotency, status_links, thematic_areas, Backend, Db, DbConnection, DbError};
-use crate::domain::text::search_fold;
+use crate::domain::search;
 use crate::domain::{
     new_author_group, AuthorKind, BotSign, Channel, ConfirmationToken, ContributionBody,
     ContributionId, ContributionStatus, ContributionTitle, EmailAddress, FieldIssue, Invalid,
@@ -522,11 +522,14 @@ pub fn new_row(
         thematic_area: input.thematic_area.as_str().to_owned(),
         title: input.title.as_str().to_owned(),
         body: input.body.as_str().to_owned(),
-        search_text: search_fold(&format!(
-            "{}\n{}",
-            input.title.as_str(),
-            input.body.as_str()
-        )),
+        search_title: search::text_terms(input.title.as_str()),
+        search_body: search::text_terms(input.body.as_str()),
+        search_author: search::author_terms(&[
+            input.given_name.as_ref().map(PersonName::as_str),
+            input.family_name.as_ref().map(PersonName::as_str),
+            input.organization_name.as_ref().map(|o| o.as_str()),
+            input.email.as_ref().map(|e| e.as_str()),
+        ]),
         author_kind: input.kind,
         given_name: text(&input.given_name),
         family_name: text(&input.family_name),

@@ -377,6 +377,31 @@ impl Db {
         })
     }
 
+    /// Runs read-only work in one transaction that sees one snapshot of the
+    /// database throughout (PostgreSQL's REPEATABLE READ; a SQLite read
+    /// transaction in WAL mode), so that two reads agree with each other.
+    pub async fn read_snapshot<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + From<diesel::result::Error> + Send + 'static,
+    {
+        let db = self.clone();
+        run_blocking(move || {
+            db.with_connection(|conn| {
+                conn.transaction(|conn| {
+                    if let DbConnection::Pg(pg) = conn {
+                        pg.batch_execute(
+                            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+                        )?;
+                    }
+                    work(conn)
+                })
+            })
+        })
+        .await
+    }
+
     /// Applies the pending migrations of this backend.
     pub fn migrate(&self) -> Result<Vec<String>, Box<dyn std::error::Error + Send + Sync>> {
         let mut pooled = self.checkout()?;

@@ -1,31 +1,47 @@
 //! Contribution queries shared by the public API, moderation and the commands.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use diesel::dsl::sql;
+use diesel::sql_types::{BigInt, Bool, Double, Text};
+
 use super::models::{ContributionRow, NewContributionRow};
-use super::schema::contributions;
-use super::search::{author_patterns, text_patterns};
+use super::schema::{contributions, contributions_fts};
+use super::search::{fts5_match, tsquery, Reach};
 use super::stored::naming_row;
-use super::{on_backend, DbConnection, DbError};
+use super::{
+    indicator_counters, on_backend, similarity_bands, Backend as Dialect, DbConnection, DbError,
+};
+use crate::domain::indicator_counts::{CountedFacts, Counts};
+use crate::domain::search::{author_terms, text_terms, SearchQuery};
 use crate::domain::{
     normalise_email, AuthorKind, Channel, ContributionId, ContributionStatus, Quartiere, Reference,
 };
 
+/// Inserts a row, counts it in the indicator's counters and indexes it for
+/// near-duplicate search.
 pub fn insert(
     conn: &mut DbConnection,
     row: &NewContributionRow,
 ) -> Result<ContributionRow, DbError> {
-    Ok(on_backend!(conn, |conn| diesel::insert_into(
-        contributions::table
-    )
-    .values(row)
-    .returning(ContributionRow::as_returning())
-    .get_result(conn))?)
+    let stored = on_backend!(conn, |conn| diesel::insert_into(contributions::table)
+        .values(row)
+        .returning(ContributionRow::as_returning())
+        .get_result(conn))?;
+    indicator_counters::add_new(conn, [row.counted_facts()])?;
+    similarity_bands::insert_for(
+        conn,
+        [(stored.seq, stored.title.as_str(), stored.body.as_str())],
+    )?;
+    Ok(stored)
 }
 
-/// Inserts several rows with one statement and returns them as stored, in
-/// no promised order.
+/// Inserts several rows with one statement, counts them in the indicator's
+/// counters, indexes them for near-duplicate search, and returns them as
+/// stored, in no promised order.
 pub fn insert_all(
     conn: &mut DbConnection,
     rows: &[NewContributionRow],
@@ -33,12 +49,18 @@ pub fn insert_all(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(on_backend!(conn, |conn| diesel::insert_into(
-        contributions::table
-    )
-    .values(rows)
-    .returning(ContributionRow::as_returning())
-    .get_results(conn))?)
+    let stored = on_backend!(conn, |conn| diesel::insert_into(contributions::table)
+        .values(rows)
+        .returning(ContributionRow::as_returning())
+        .get_results(conn))?;
+    indicator_counters::add_new(conn, rows.iter().map(NewContributionRow::counted_facts))?;
+    similarity_bands::insert_for(
+        conn,
+        stored
+            .iter()
+            .map(|row| (row.seq, row.title.as_str(), row.body.as_str())),
+    )?;
+    Ok(stored)
 }
 
 pub fn find_by_id(
@@ -100,64 +122,63 @@ pub struct PublishedFilter {
     pub sequence: Option<i64>,
 }
 
-/// Where a page stopped in a listing ordered by a time and the sequence
-/// (publication time for the public, arrival time for moderators).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Position {
-    pub at: NaiveDateTime,
-    pub seq: i64,
+impl PublishedFilter {
+    /// The same selection as moderation filters: approved contributions,
+    /// searched in their title and text only.
+    fn selection(&self) -> ModerationFilter {
+        ModerationFilter {
+            statuses: vec![ContributionStatus::Approved],
+            thematic_areas: self.thematic_area.iter().cloned().collect(),
+            quartieri: self
+                .quartiere
+                .map(|q| i16::from(q.number()))
+                .into_iter()
+                .collect(),
+            text: self.text.clone(),
+            sequence: self.sequence,
+            ..ModerationFilter::default()
+        }
+    }
 }
 
-/// Approved contributions, newest publication first, `limit + 1` rows at most
-/// so that the caller knows whether another page follows.
-/// Approved contributions matching `filter`, unordered.
-fn published_matching(filter: &PublishedFilter) -> contributions::BoxedQuery<'static, Backend> {
-    let mut query = contributions::table
-        .filter(contributions::status.eq(ContributionStatus::Approved.as_str()))
-        .into_boxed();
-    if let Some(area) = &filter.thematic_area {
-        query = query.filter(contributions::thematic_area.eq(area.clone()));
-    }
-    if let Some(quartiere) = filter.quartiere {
-        query = query.filter(contributions::quartiere.eq(i16::from(quartiere.number())));
-    }
-    if let Some(sequence) = filter.sequence {
-        query = query.filter(contributions::seq.eq(sequence));
-    }
-    for pattern in text_patterns(filter.text.as_deref()) {
-        query = query.filter(contributions::search_text.like(pattern).escape('\\'));
-    }
-    query
+/// The order of a listing. Each ends with the sequence number, so that a
+/// page starts exactly where the previous one stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    /// By arrival, oldest or newest first (the moderation queue).
+    Arrival { newest_first: bool },
+    /// Newest publication first (the public listing).
+    Publication,
+    /// Best match of the text search first (PostgreSQL's `ts_rank`,
+    /// SQLite's `bm25`), then newest first.
+    Relevance,
+}
+
+/// Where a page stopped: the sort key of its last row.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Position {
+    /// Arrival or publication time.
+    Time { at: NaiveDateTime, seq: i64 },
+    /// Relevance score, higher first.
+    Score { score: f64, seq: i64 },
 }
 
 /// How many approved contributions match `filter`, on every page.
 pub fn count_published(conn: &mut DbConnection, filter: &PublishedFilter) -> Result<i64, DbError> {
-    Ok(published_matching(filter).count().get_result(conn)?)
+    Ok(filtered(conn, &filter.selection())
+        .count()
+        .get_result(conn)?)
 }
 
+/// Approved contributions matching `filter` (see [`list`]).
 pub fn list_published(
     conn: &mut DbConnection,
     filter: &PublishedFilter,
+    order: Order,
     after: Option<Position>,
     limit: i64,
-) -> Result<Vec<ContributionRow>, DbError> {
-    let mut query = published_matching(filter)
-        .select(ContributionRow::as_select())
-        .order((
-            contributions::published_at.desc(),
-            contributions::seq.desc(),
-        ))
-        .limit(limit + 1);
-    if let Some(position) = after {
-        query = query.filter(
-            contributions::published_at
-                .lt(position.at)
-                .or(contributions::published_at
-                    .eq(position.at)
-                    .and(contributions::seq.lt(position.seq))),
-        );
-    }
-    Ok(query.load(conn)?)
+) -> Result<Vec<(ContributionRow, Position)>, DbError> {
+    list(conn, &filter.selection(), order, after, limit)
 }
 
 type Backend = <DbConnection as diesel::Connection>::Backend;
@@ -175,7 +196,8 @@ pub struct ModerationFilter {
     pub quartieri: Vec<i16>,
     pub channels: Vec<Channel>,
     pub author_kinds: Vec<AuthorKind>,
-    /// Words of the title or body, or a receipt reference (`RF-000042`).
+    /// Words of the title or body (`domain::search::SearchQuery`), or a
+    /// receipt reference (`RF-000042`).
     pub text: Option<String>,
     /// Whether `text` also matches the author's names, organisation and
     /// e-mail: for staff only, never for exports or the public.
@@ -184,113 +206,261 @@ pub struct ModerationFilter {
     pub received_from: Option<NaiveDateTime>,
     /// Received before.
     pub received_to: Option<NaiveDateTime>,
+    /// The contribution with this receipt number only.
+    pub sequence: Option<i64>,
 }
 
-diesel::define_sql_function! {
-    /// Lowercase (ASCII letters only on SQLite).
-    fn lower(text: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+/// What the `text` of a filter looks for.
+enum TextSearch {
+    /// A receipt reference: that contribution.
+    Reference(i64),
+    Terms(SearchQuery),
+    /// Stop words or punctuation only: nothing matches.
+    Nothing,
 }
 
+impl ModerationFilter {
+    /// `None` when there is no text, or only spaces: no text filter.
+    fn text_search(&self) -> Option<TextSearch> {
+        let text = self.text.as_deref()?.trim();
+        if text.is_empty() {
+            return None;
+        }
+        if let Some(reference) = Reference::parse(text) {
+            return Some(TextSearch::Reference(reference.sequence()));
+        }
+        let query = SearchQuery::parse(text);
+        Some(if query.is_empty() {
+            TextSearch::Nothing
+        } else {
+            TextSearch::Terms(query)
+        })
+    }
+
+    fn reach(&self) -> Reach {
+        if self.text_matches_author {
+            Reach::TextAndAuthor
+        } else {
+            Reach::Text
+        }
+    }
+}
+
+fn dialect(conn: &DbConnection) -> Dialect {
+    match conn {
+        DbConnection::Pg(_) => Dialect::Postgres,
+        DbConnection::Sqlite(_) => Dialect::Sqlite,
+    }
+}
+
+/// Adds every filter but the text search to `$query`, a boxed query over
+/// the contributions alone or joined with SQLite's FTS5 index: a macro,
+/// because the two queries have different types.
+macro_rules! with_filters {
+    ($query:expr, $filter:expr) => {{
+        use super::schema::contribution_tags;
+        let filter: &ModerationFilter = $filter;
+        let mut query = $query;
+        if !filter.statuses.is_empty() {
+            query = query.filter(contributions::status.eq_any(filter.statuses.clone()));
+        }
+        if !filter.excluded_statuses.is_empty() {
+            query = query.filter(contributions::status.ne_all(filter.excluded_statuses.clone()));
+        }
+        if !filter.thematic_areas.is_empty() {
+            query =
+                query.filter(contributions::thematic_area.eq_any(filter.thematic_areas.clone()));
+        }
+        if !filter.tags.is_empty() {
+            let tagged = contribution_tags::table
+                .filter(contribution_tags::tag.eq_any(filter.tags.clone()))
+                .select(contribution_tags::contribution_id);
+            query = query.filter(contributions::id.eq_any(tagged));
+        }
+        if !filter.quartieri.is_empty() {
+            query = query.filter(contributions::quartiere.eq_any(filter.quartieri.clone()));
+        }
+        if !filter.channels.is_empty() {
+            query = query.filter(contributions::channel.eq_any(filter.channels.clone()));
+        }
+        if !filter.author_kinds.is_empty() {
+            query = query.filter(contributions::author_kind.eq_any(filter.author_kinds.clone()));
+        }
+        if let Some(from) = filter.received_from {
+            query = query.filter(contributions::received_at.ge(from));
+        }
+        if let Some(to) = filter.received_to {
+            query = query.filter(contributions::received_at.lt(to));
+        }
+        if let Some(sequence) = filter.sequence {
+            query = query.filter(contributions::seq.eq(sequence));
+        }
+        query
+    }};
+}
+
+/// The rows `filter` keeps, in no order. A text search goes through the
+/// backend's full-text index (see `db::search`).
 fn filtered(
+    conn: &DbConnection,
     filter: &ModerationFilter,
-) -> contributions::BoxedQuery<'static, Backend, ContributionRowSql> {
-    use super::schema::contribution_tags;
-    let mut query = contributions::table
-        .select(ContributionRow::as_select())
-        .into_boxed();
-    if !filter.statuses.is_empty() {
-        query = query.filter(contributions::status.eq_any(filter.statuses.clone()));
+) -> contributions::BoxedQuery<'static, Backend> {
+    let query = with_filters!(contributions::table.into_boxed(), filter);
+    match filter.text_search() {
+        None => query,
+        Some(TextSearch::Reference(seq)) => query.filter(contributions::seq.eq(seq)),
+        Some(TextSearch::Nothing) => query.filter(sql::<Bool>("1 = 0")),
+        Some(TextSearch::Terms(terms)) => match dialect(conn) {
+            Dialect::Postgres => query.filter(
+                sql::<Bool>("contributions.search_vector @@ CAST(")
+                    .bind::<Text, _>(tsquery(&terms, filter.reach()))
+                    .sql(" AS tsquery)"),
+            ),
+            Dialect::Sqlite => query.filter(
+                sql::<Bool>(
+                    "contributions.seq IN (SELECT rowid FROM contributions_fts \
+                     WHERE contributions_fts MATCH ",
+                )
+                .bind::<Text, _>(fts5_match(&terms, filter.reach()))
+                .sql(")"),
+            ),
+        },
     }
-    if !filter.excluded_statuses.is_empty() {
-        query = query.filter(contributions::status.ne_all(filter.excluded_statuses.clone()));
-    }
-    if !filter.thematic_areas.is_empty() {
-        query = query.filter(contributions::thematic_area.eq_any(filter.thematic_areas.clone()));
-    }
-    if !filter.tags.is_empty() {
-        let tagged = contribution_tags::table
-            .filter(contribution_tags::tag.eq_any(filter.tags.clone()))
-            .select(contribution_tags::contribution_id);
-        query = query.filter(contributions::id.eq_any(tagged));
-    }
-    if !filter.quartieri.is_empty() {
-        query = query.filter(contributions::quartiere.eq_any(filter.quartieri.clone()));
-    }
-    if !filter.channels.is_empty() {
-        query = query.filter(contributions::channel.eq_any(filter.channels.clone()));
-    }
-    if !filter.author_kinds.is_empty() {
-        query = query.filter(contributions::author_kind.eq_any(filter.author_kinds.clone()));
-    }
-    if let Some(reference) = filter
-        .text
-        .as_deref()
-        .and_then(crate::domain::Reference::parse)
-    {
-        query = query.filter(contributions::seq.eq(reference.sequence()));
-    } else if filter.text_matches_author {
-        for (folded, lowered) in author_patterns(filter.text.as_deref()) {
-            query = query.filter(
-                contributions::search_text
-                    .like(folded)
-                    .escape('\\')
-                    .nullable()
-                    .or(lower(contributions::given_name)
-                        .like(lowered.clone())
-                        .escape('\\'))
-                    .or(lower(contributions::family_name)
-                        .like(lowered.clone())
-                        .escape('\\'))
-                    .or(lower(contributions::organization_name)
-                        .like(lowered.clone())
-                        .escape('\\'))
-                    .or(contributions::email_normalised.like(lowered).escape('\\'))
-                    .assume_not_null(),
-            );
-        }
-    } else {
-        for pattern in text_patterns(filter.text.as_deref()) {
-            query = query.filter(contributions::search_text.like(pattern).escape('\\'));
-        }
-    }
-    if let Some(from) = filter.received_from {
-        query = query.filter(contributions::received_at.ge(from));
-    }
-    if let Some(to) = filter.received_to {
-        query = query.filter(contributions::received_at.lt(to));
-    }
-    query
 }
 
-type ContributionRowSql = diesel::dsl::AsSelect<ContributionRow, Backend>;
+/// One page of the contributions `filter` keeps, in `order`, after
+/// `after`, `limit + 1` rows at most (so that the caller knows whether
+/// another page follows), each with its position. A position of another
+/// order is a caller's bug, refused.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ModerationFilter,
+    order: Order,
+    after: Option<Position>,
+    limit: i64,
+) -> Result<Vec<(ContributionRow, Position)>, DbError> {
+    match order {
+        Order::Arrival { newest_first } => {
+            let after = after.map(time_position).transpose()?;
+            let rows = by_arrival(conn, filter, newest_first, after, limit)?;
+            Ok(rows
+                .into_iter()
+                .map(|row| {
+                    let position = Position::Time {
+                        at: row.received_at,
+                        seq: row.seq,
+                    };
+                    (row, position)
+                })
+                .collect())
+        }
+        Order::Publication => {
+            let after = after.map(time_position).transpose()?;
+            let rows = by_publication(conn, filter, after, limit)?;
+            Ok(rows
+                .into_iter()
+                .map(|row| {
+                    let position = Position::Time {
+                        at: row.published_at.unwrap_or(row.received_at),
+                        seq: row.seq,
+                    };
+                    (row, position)
+                })
+                .collect())
+        }
+        Order::Relevance => {
+            let after = match after {
+                None => None,
+                Some(Position::Score { score, seq }) => Some((score, seq)),
+                Some(Position::Time { .. }) => return Err(misplaced_position()),
+            };
+            let rows = by_relevance(conn, filter, after, limit)?;
+            Ok(rows
+                .into_iter()
+                .map(|(row, score)| {
+                    let position = Position::Score {
+                        score,
+                        seq: row.seq,
+                    };
+                    (row, position)
+                })
+                .collect())
+        }
+    }
+}
 
-/// One page of the moderation queue in order of arrival, `limit + 1` rows at most.
-pub fn list_for_moderation(
+fn time_position(position: Position) -> Result<(NaiveDateTime, i64), DbError> {
+    match position {
+        Position::Time { at, seq } => Ok((at, seq)),
+        Position::Score { .. } => Err(misplaced_position()),
+    }
+}
+
+fn misplaced_position() -> DbError {
+    DbError::Query(diesel::result::Error::QueryBuilderError(
+        "a page position of another order".into(),
+    ))
+}
+
+/// A text search matching at most this many rows is listed from its matches
+/// (see [`in_time_order`]).
+const FEW_MATCHES: i64 = 1000;
+
+/// The rows `filter` keeps, for a listing in time order. A rare word would
+/// lead PostgreSQL astray: it estimates any word missing from its
+/// statistics at 0.5 % of the rows, so it walks the time index backwards
+/// checking every row for a word that is in none (seconds at a million
+/// rows). So the matches of a text search are looked up first, through the
+/// full-text index and at most `FEW_MATCHES + 1` of them; when they are
+/// few, the listing is restricted to them (primary-key lookups and a sort).
+/// Many matches are dense enough in time for the walk to stop soon.
+fn in_time_order(
+    conn: &mut DbConnection,
+    filter: &ModerationFilter,
+) -> Result<contributions::BoxedQuery<'static, Backend>, DbError> {
+    let query = filtered(conn, filter);
+    if !matches!(filter.text_search(), Some(TextSearch::Terms(_))) {
+        return Ok(query);
+    }
+    let matches: Vec<i64> = filtered(conn, filter)
+        .select(contributions::seq)
+        .limit(FEW_MATCHES + 1)
+        .load(conn)?;
+    Ok(if matches.len() as i64 <= FEW_MATCHES {
+        query.filter(contributions::seq.eq_any(matches))
+    } else {
+        query
+    })
+}
+
+fn by_arrival(
     conn: &mut DbConnection,
     filter: &ModerationFilter,
     newest_first: bool,
-    after: Option<Position>,
+    after: Option<(NaiveDateTime, i64)>,
     limit: i64,
 ) -> Result<Vec<ContributionRow>, DbError> {
-    let mut query = filtered(filter).limit(limit + 1);
+    let mut query = in_time_order(conn, filter)?
+        .select(ContributionRow::as_select())
+        .limit(limit + 1);
     query = if newest_first {
         query.order((contributions::received_at.desc(), contributions::seq.desc()))
     } else {
         query.order((contributions::received_at.asc(), contributions::seq.asc()))
     };
-    if let Some(position) = after {
-        let same_time = contributions::received_at.eq(position.at);
+    if let Some((at, seq)) = after {
+        let same_time = contributions::received_at.eq(at);
         query = if newest_first {
             query.filter(
                 contributions::received_at
-                    .lt(position.at)
-                    .or(same_time.and(contributions::seq.lt(position.seq))),
+                    .lt(at)
+                    .or(same_time.and(contributions::seq.lt(seq))),
             )
         } else {
             query.filter(
                 contributions::received_at
-                    .gt(position.at)
-                    .or(same_time.and(contributions::seq.gt(position.seq))),
+                    .gt(at)
+                    .or(same_time.and(contributions::seq.gt(seq))),
             )
         };
     }
@@ -299,27 +469,140 @@ pub fn list_for_moderation(
 
 /// How many rows the filter keeps.
 pub fn count_matching(conn: &mut DbConnection, filter: &ModerationFilter) -> Result<i64, DbError> {
-    Ok(filtered(filter).count().get_result(conn)?)
+    Ok(filtered(conn, filter).count().get_result(conn)?)
 }
 
-/// How many rows the filter keeps in each status, whatever its `statuses`
-/// (one count per status: diesel cannot group a boxed query).
+fn by_publication(
+    conn: &mut DbConnection,
+    filter: &ModerationFilter,
+    after: Option<(NaiveDateTime, i64)>,
+    limit: i64,
+) -> Result<Vec<ContributionRow>, DbError> {
+    let mut query = in_time_order(conn, filter)?
+        .select(ContributionRow::as_select())
+        .order((
+            contributions::published_at.desc(),
+            contributions::seq.desc(),
+        ))
+        .limit(limit + 1);
+    if let Some((at, seq)) = after {
+        query = query.filter(
+            contributions::published_at
+                .lt(at)
+                .or(contributions::published_at
+                    .eq(at)
+                    .and(contributions::seq.lt(seq))),
+        );
+    }
+    Ok(query.load(conn)?)
+}
+
+/// Orders `$query` by `$score` (higher first, then newest first), after
+/// `$after`, and selects each row with its score: a macro, because the
+/// queries and the score expressions differ in type.
+macro_rules! by_score {
+    ($query:expr, $score:expr, $after:expr, $limit:expr) => {{
+        let score = $score;
+        let mut query = $query
+            .select((ContributionRow::as_select(), score.clone()))
+            .order((score.clone().desc(), contributions::seq.desc()))
+            .limit($limit + 1);
+        if let Some((after_score, after_seq)) = $after {
+            query = query.filter(
+                score
+                    .clone()
+                    .lt(after_score)
+                    .or(score.eq(after_score).and(contributions::seq.lt(after_seq))),
+            );
+        }
+        query
+    }};
+}
+
+/// Weights of the title, text and author columns in SQLite's `bm25`, in
+/// the proportions of PostgreSQL's default weights for A, B and C.
+const SQLITE_SCORE: &str = "-bm25(contributions_fts, 1.0, 0.4, 0.2)";
+
+/// Rows by relevance with their scores. Without search terms (no text, a
+/// reference, only stop words) every row scores 0. On SQLite the query
+/// starts from the FTS5 index, which `bm25` needs (it weighs each term by
+/// how rare it is in the whole index).
+fn by_relevance(
+    conn: &mut DbConnection,
+    filter: &ModerationFilter,
+    after: Option<(f64, i64)>,
+    limit: i64,
+) -> Result<Vec<(ContributionRow, f64)>, DbError> {
+    let terms = match filter.text_search() {
+        Some(TextSearch::Terms(terms)) => terms,
+        _ => {
+            let score = sql::<Double>("CAST(0 AS DOUBLE PRECISION)");
+            return Ok(by_score!(filtered(conn, filter), score, after, limit).load(conn)?);
+        }
+    };
+    match dialect(conn) {
+        Dialect::Postgres => {
+            // Normalisation 1: divided by 1 + the logarithm of the length.
+            let score = sql::<Double>("CAST(ts_rank(contributions.search_vector, CAST(")
+                .bind::<Text, _>(tsquery(&terms, filter.reach()))
+                .sql(" AS tsquery), 1) AS DOUBLE PRECISION)");
+            Ok(by_score!(filtered(conn, filter), score, after, limit).load(conn)?)
+        }
+        Dialect::Sqlite => {
+            let matching = with_filters!(
+                contributions::table
+                    .inner_join(
+                        contributions_fts::table
+                            .on(contributions_fts::rowid.eq(contributions::seq)),
+                    )
+                    .into_boxed(),
+                filter
+            )
+            .filter(
+                sql::<Bool>("contributions_fts MATCH ")
+                    .bind::<Text, _>(fts5_match(&terms, filter.reach())),
+            );
+            let score = sql::<Double>(SQLITE_SCORE);
+            Ok(by_score!(matching, score, after, limit).load(conn)?)
+        }
+    }
+}
+
+/// How many rows the filter keeps in each status, whatever its `statuses`,
+/// in one pass over them: a sum per status (diesel cannot group a boxed
+/// query).
 pub fn count_by_status(
     conn: &mut DbConnection,
     filter: &ModerationFilter,
 ) -> Result<Vec<(ContributionStatus, i64)>, DbError> {
-    ContributionStatus::ALL
+    let any_status = ModerationFilter {
+        statuses: Vec::new(),
+        ..filter.clone()
+    };
+    let sums: Vec<String> = ContributionStatus::ALL
         .iter()
-        .map(|&status| {
-            let one_status = ModerationFilter {
-                statuses: vec![status],
-                ..filter.clone()
-            };
-            let count: i64 = filtered(&one_status).count().get_result(conn)?;
-            Ok((status, count))
+        .map(|status| {
+            format!(
+                "COALESCE(SUM(CASE WHEN contributions.status = '{}' THEN 1 ELSE 0 END), 0)",
+                status.as_str()
+            )
         })
-        .collect()
+        .collect();
+    let counts: StatusSums = filtered(conn, &any_status)
+        .select(sql::<StatusSumsSql>(&sums.join(", ")))
+        .get_result(conn)?;
+    let counts = [counts.0, counts.1, counts.2, counts.3, counts.4, counts.5];
+    Ok(ContributionStatus::ALL
+        .iter()
+        .copied()
+        .zip(counts)
+        .collect())
 }
+
+/// One count per status, in the order of `ContributionStatus::ALL`.
+type StatusSums = (i64, i64, i64, i64, i64, i64);
+const _: () = assert!(ContributionStatus::ALL.len() == 6, "one sum per status");
+type StatusSumsSql = (BigInt, BigInt, BigInt, BigInt, BigInt, BigInt);
 
 /// What a moderation step changes; `None` leaves a column as it is.
 #[derive(Clone, Debug, Default, AsChangeset)]
@@ -332,27 +615,40 @@ pub struct ModerationChanges {
     pub published_at: Option<Option<NaiveDateTime>>,
 }
 
-/// Applies `changes` if the row is still at `version`; false when someone
-/// else changed it first.
+/// Applies `changes` if the row is still as `current` was read (same
+/// version), and moves the indicator's counters by what they change; false
+/// when someone else changed it first.
 pub fn update_if_version(
     conn: &mut DbConnection,
-    id: ContributionId,
-    version: i64,
+    current: &ContributionRow,
     changes: &ModerationChanges,
     now: NaiveDateTime,
 ) -> Result<bool, DbError> {
     let updated = diesel::update(
         contributions::table
-            .filter(contributions::id.eq(id))
-            .filter(contributions::version.eq(version)),
+            .filter(contributions::id.eq(current.id))
+            .filter(contributions::version.eq(current.version)),
     )
     .set((
         changes,
-        contributions::version.eq(version + 1),
+        contributions::version.eq(current.version + 1),
         contributions::updated_at.eq(now),
     ))
     .execute(conn)?;
-    Ok(updated == 1)
+    if updated != 1 {
+        return Ok(false);
+    }
+    let before = current.counted_facts();
+    let after = CountedFacts {
+        status: changes.status.unwrap_or(before.status),
+        thematic_area: changes
+            .thematic_area
+            .as_deref()
+            .unwrap_or(before.thematic_area),
+        ..before
+    };
+    indicator_counters::add(conn, &Counts::change(&before, &after))?;
+    Ok(true)
 }
 
 /// A new version of each of `ids`, changed by something other than a step
@@ -371,62 +667,24 @@ pub fn touch_all(
     Ok(())
 }
 
-/// Sequence numbers visible in `(above, up_to]`.
-pub fn seqs_between(conn: &mut DbConnection, above: i64, up_to: i64) -> Result<Vec<i64>, DbError> {
-    Ok(contributions::table
-        .filter(contributions::seq.gt(above))
-        .filter(contributions::seq.le(up_to))
-        .select(contributions::seq)
-        .load(conn)?)
-}
-
-/// Sequence number, id, title and body of the rows with these numbers.
-pub fn texts_of(
-    conn: &mut DbConnection,
-    seqs: &[i64],
-) -> Result<Vec<(i64, ContributionId, String, String)>, DbError> {
-    if seqs.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(contributions::table
-        .filter(contributions::seq.eq_any(seqs))
-        .order(contributions::seq.asc())
-        .select(TEXT_COLUMNS)
-        .load(conn)?)
-}
-
-const TEXT_COLUMNS: (
-    contributions::seq,
-    contributions::id,
-    contributions::title,
-    contributions::body,
-) = (
-    contributions::seq,
-    contributions::id,
-    contributions::title,
-    contributions::body,
-);
-
-/// Title and body of contributions after `seq`, in order, for indexing.
-pub fn texts_after(
-    conn: &mut DbConnection,
-    seq: i64,
-    batch: i64,
-) -> Result<Vec<(i64, ContributionId, String, String)>, DbError> {
-    Ok(contributions::table
-        .filter(contributions::seq.gt(seq))
-        .order(contributions::seq.asc())
-        .limit(batch)
-        .select(TEXT_COLUMNS)
-        .load(conn)?)
-}
-
+/// The contributions with these ids, in no promised order.
 pub fn find_many(
     conn: &mut DbConnection,
     ids: &[ContributionId],
 ) -> Result<Vec<ContributionRow>, DbError> {
     Ok(contributions::table
         .filter(contributions::id.eq_any(ids))
+        .select(ContributionRow::as_select())
+        .load(conn)?)
+}
+
+/// The contributions with these sequence numbers, in no promised order.
+pub fn find_many_by_seq(
+    conn: &mut DbConnection,
+    seqs: &[i64],
+) -> Result<Vec<ContributionRow>, DbError> {
+    Ok(contributions::table
+        .filter(contributions::seq.eq_any(seqs))
         .select(ContributionRow::as_select())
         .load(conn)?)
 }
@@ -524,7 +782,7 @@ pub fn export_batch(
         "(SELECT {aggregate}(t.tag, ',' ORDER BY t.tag) FROM contribution_tags t \
          WHERE t.contribution_id = contributions.id)"
     ));
-    Ok(filtered(filter)
+    Ok(filtered(conn, filter)
         .filter(contributions::seq.gt(after))
         .filter(contributions::seq.le(until))
         .order(contributions::seq.asc())
@@ -627,27 +885,88 @@ pub fn erase_personal_data(
     scope: &ErasureScope<'_>,
     now: NaiveDateTime,
 ) -> Result<Vec<i64>, DbError> {
-    let seqs: Vec<i64> = contributions::table
+    let found: Vec<(i64, Option<String>)> = contributions::table
         .filter(holding_personal_data_in(scope))
         .order(contributions::seq.asc())
-        .select(contributions::seq)
+        .select((contributions::seq, contributions::organization_name))
         .load(conn)?;
-    for chunk in seqs.chunks(ERASURE_CHUNK) {
-        diesel::update(contributions::table.filter(contributions::seq.eq_any(chunk)))
+    // What stays searchable of the author is the organisation's name: the
+    // rows are updated in groups that keep the same words.
+    let mut by_remaining_words: BTreeMap<Option<String>, Vec<i64>> = BTreeMap::new();
+    for (seq, organization) in &found {
+        by_remaining_words
+            .entry(author_terms(&[organization.as_deref()]))
+            .or_default()
+            .push(*seq);
+    }
+    for (remaining_words, seqs) in &by_remaining_words {
+        for chunk in seqs.chunks(ERASURE_CHUNK) {
+            diesel::update(contributions::table.filter(contributions::seq.eq_any(chunk)))
+                .set((
+                    contributions::given_name.eq(None::<String>),
+                    contributions::family_name.eq(None::<String>),
+                    contributions::email.eq(None::<String>),
+                    contributions::email_normalised.eq(None::<String>),
+                    contributions::search_author.eq(remaining_words),
+                    // The link no longer confirms anything; the author group stays.
+                    contributions::confirmation_token_hash.eq(None::<String>),
+                    contributions::personal_data_erased_at.eq(Some(now)),
+                    contributions::updated_at.eq(now),
+                    contributions::version.eq(contributions::version + 1),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(found.into_iter().map(|(seq, _)| seq).collect())
+}
+
+/// Rows whose search terms a batch of [`fill_search_terms`] computes.
+const SEARCH_TERMS_BATCH: i64 = 1000;
+
+/// Writes the search terms of up to 1,000 rows stored before full-text
+/// search (which have none; migration `2026-12-05-000060`); returns how many
+/// it wrote, 0 when none is left. The terms come from `domain::search`, as
+/// for a new contribution.
+pub fn fill_search_terms(conn: &mut DbConnection) -> Result<usize, DbError> {
+    type Unindexed = (
+        i64,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Unindexed> = contributions::table
+        .filter(contributions::search_title.is_null())
+        .order(contributions::seq.asc())
+        .limit(SEARCH_TERMS_BATCH)
+        .select((
+            contributions::seq,
+            contributions::title,
+            contributions::body,
+            contributions::given_name,
+            contributions::family_name,
+            contributions::organization_name,
+            contributions::email,
+        ))
+        .load(conn)?;
+    for (seq, title, body, given_name, family_name, organization, email) in &rows {
+        let author = author_terms(&[
+            given_name.as_deref(),
+            family_name.as_deref(),
+            organization.as_deref(),
+            email.as_deref(),
+        ]);
+        diesel::update(contributions::table.filter(contributions::seq.eq(seq)))
             .set((
-                contributions::given_name.eq(None::<String>),
-                contributions::family_name.eq(None::<String>),
-                contributions::email.eq(None::<String>),
-                contributions::email_normalised.eq(None::<String>),
-                // The link no longer confirms anything; the author group stays.
-                contributions::confirmation_token_hash.eq(None::<String>),
-                contributions::personal_data_erased_at.eq(Some(now)),
-                contributions::updated_at.eq(now),
-                contributions::version.eq(contributions::version + 1),
+                contributions::search_title.eq(text_terms(title)),
+                contributions::search_body.eq(text_terms(body)),
+                contributions::search_author.eq(author),
             ))
             .execute(conn)?;
     }
-    Ok(seqs)
+    Ok(rows.len())
 }
 
 /// The contribution with this reference's sequence number.
@@ -670,8 +989,10 @@ pub fn is_demo(conn: &mut DbConnection, id: ContributionId) -> Result<bool, DbEr
         .unwrap_or(false))
 }
 
-/// Deletes every demo contribution with its tags, notes and the
-/// milestones it reached; returns how many contributions went.
+/// Deletes every demo contribution with its tags, notes, near-duplicate keys
+/// and the milestones it reached, and takes them out of the indicator's
+/// counters;
+/// returns how many contributions went.
 pub fn delete_demo(conn: &mut DbConnection) -> Result<usize, DbError> {
     use super::schema::{contribution_tags, indicator_milestones, notes};
     let demo_ids = contributions::table
@@ -684,5 +1005,8 @@ pub fn delete_demo(conn: &mut DbConnection) -> Result<usize, DbError> {
     diesel::delete(notes::table.filter(notes::contribution_id.eq_any(demo_ids))).execute(conn)?;
     diesel::delete(indicator_milestones::table.filter(indicator_milestones::demo.eq(true)))
         .execute(conn)?;
-    Ok(diesel::delete(contributions::table.filter(contributions::demo.eq(true))).execute(conn)?)
+    similarity_bands::delete_demo(conn)?;
+    let (deleted, counted) = super::indicators::delete_demo_contributions(conn)?;
+    indicator_counters::add(conn, &counted.negated())?;
+    Ok(deleted as usize)
 }

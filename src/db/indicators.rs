@@ -6,12 +6,15 @@ use diesel::sql_types::{BigInt, Date, Nullable, SmallInt, Text};
 
 use super::schema::{contributions, indicator_milestones};
 use super::{DbConnection, DbError};
-use crate::domain::indicators::FormTally;
+use crate::domain::indicator_counts::{CountedFacts, Counts};
 use crate::domain::{AuthorKind, Channel, ContributionStatus};
 
-/// One group of form contributions; `date()` exists on both backends.
+/// Contributions alike in everything the indicator counts; `date()`
+/// exists on both backends.
 #[derive(QueryableByName)]
 struct TallyRow {
+    #[diesel(sql_type = Text)]
+    channel: Channel,
     #[diesel(sql_type = Text)]
     thematic_area: String,
     #[diesel(sql_type = Nullable<SmallInt>)]
@@ -26,26 +29,66 @@ struct TallyRow {
     count: i64,
 }
 
-/// Form contributions grouped by everything the indicator breaks down by.
-pub fn form_tallies(conn: &mut DbConnection) -> Result<Vec<FormTally>, DbError> {
-    let rows: Vec<TallyRow> = diesel::sql_query(
-        "SELECT thematic_area, quartiere, author_kind, date(received_at) AS day, status, \
-                COUNT(*) AS count \
-         FROM contributions WHERE channel = 'form' \
-         GROUP BY thematic_area, quartiere, author_kind, date(received_at), status",
+/// The columns and grouping of a tally of the rows of `source` that meet
+/// `condition`.
+fn tally_sql(source: &str, condition: &str) -> String {
+    format!(
+        "SELECT channel, thematic_area, quartiere, author_kind, date(received_at) AS day, \
+                status, COUNT(*) AS count \
+         FROM {source} WHERE {condition} \
+         GROUP BY channel, thematic_area, quartiere, author_kind, date(received_at), status"
     )
-    .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|row| FormTally {
-            thematic_area: row.thematic_area,
+}
+
+/// Runs a tally query: how many rows it grouped, and what they count for.
+fn tally(conn: &mut DbConnection, sql: &str) -> Result<(i64, Counts), DbError> {
+    let rows: Vec<TallyRow> = diesel::sql_query(sql).load(conn)?;
+    let mut counts = Counts::default();
+    let mut total = 0;
+    for row in &rows {
+        total += row.count;
+        let facts = CountedFacts {
+            channel: row.channel,
+            status: row.status,
+            thematic_area: &row.thematic_area,
             quartiere: row.quartiere,
             author_kind: row.author_kind,
             day: row.day,
-            status: row.status,
-            count: row.count,
-        })
-        .collect())
+        };
+        counts.add(&facts, row.count);
+    }
+    Ok((total, counts))
+}
+
+/// The indicator's counts recounted from the contributions themselves: a
+/// scan of every form contribution, for checking and rebuilding the
+/// counters, never for serving the indicator.
+pub fn recount(conn: &mut DbConnection) -> Result<Counts, DbError> {
+    let (_, counts) = tally(conn, &tally_sql("contributions", "channel = 'form'"))?;
+    Ok(counts)
+}
+
+/// Deletes the demo contributions; answers how many went and what they
+/// counted for, as one statement on PostgreSQL, so that a moderator's change
+/// to a demo row cannot fall between the count and the delete (SQLite holds
+/// its write lock from `BEGIN IMMEDIATE`).
+pub fn delete_demo_contributions(conn: &mut DbConnection) -> Result<(i64, Counts), DbError> {
+    match conn {
+        DbConnection::Pg(_) => {
+            let sql = format!(
+                "WITH gone AS (DELETE FROM contributions WHERE demo \
+                 RETURNING channel, thematic_area, quartiere, author_kind, received_at, status) {}",
+                tally_sql("gone", "TRUE")
+            );
+            tally(conn, &sql)
+        }
+        DbConnection::Sqlite(_) => {
+            let gone = tally(conn, &tally_sql("contributions", "demo"))?;
+            diesel::delete(contributions::table.filter(contributions::demo.eq(true)))
+                .execute(conn)?;
+            Ok(gone)
+        }
+    }
 }
 
 pub fn reached_at(conn: &mut DbConnection, target: i64) -> Result<Option<NaiveDateTime>, DbError> {
@@ -68,7 +111,12 @@ pub fn record_target_reached(
     conn: &mut DbConnection,
     target: i64,
 ) -> Result<Option<NaiveDateTime>, DbError> {
-    if target < 1 || reached_at(conn, target)?.is_some() {
+    // The counter first: until the target is reached this costs a few
+    // rows, not a scan of the counted contributions.
+    if target < 1
+        || reached_at(conn, target)?.is_some()
+        || super::indicator_counters::counted(conn)? < target
+    {
         return Ok(None);
     }
     let uncounted = UNCOUNTED.map(ContributionStatus::as_str);

@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{contributions, idempotency_keys, status_links, thematic_areas};
+use crate::domain::indicator_counts::CountedFacts;
 use crate::domain::{AuthorKind, Channel, ContributionId, ContributionStatus, StaffId};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -47,7 +48,6 @@ pub struct ContributionRow {
     pub thematic_area: String,
     pub title: String,
     pub body: String,
-    pub search_text: String,
     pub author_kind: AuthorKind,
     pub given_name: Option<String>,
     pub family_name: Option<String>,
@@ -64,6 +64,20 @@ pub struct ContributionRow {
     pub version: i64,
 }
 
+impl ContributionRow {
+    /// What the indicator counts of it.
+    pub fn counted_facts(&self) -> CountedFacts<'_> {
+        CountedFacts {
+            channel: self.channel,
+            status: self.status,
+            thematic_area: &self.thematic_area,
+            quartiere: self.quartiere,
+            author_kind: self.author_kind,
+            day: self.received_at.date(),
+        }
+    }
+}
+
 /// `None` is bound as NULL rather than written as DEFAULT, so the statement
 /// text is always the same and PostgreSQL keeps it prepared.
 #[derive(Clone, Debug, Insertable)]
@@ -76,7 +90,11 @@ pub struct NewContributionRow {
     pub thematic_area: String,
     pub title: String,
     pub body: String,
-    pub search_text: String,
+    /// Search terms of the title, the body and the author
+    /// (`domain::search`).
+    pub search_title: String,
+    pub search_body: String,
+    pub search_author: Option<String>,
     pub author_kind: AuthorKind,
     pub given_name: Option<String>,
     pub family_name: Option<String>,
@@ -97,6 +115,20 @@ pub struct NewContributionRow {
     pub received_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+}
+
+impl NewContributionRow {
+    /// What the indicator counts of it.
+    pub fn counted_facts(&self) -> CountedFacts<'_> {
+        CountedFacts {
+            channel: self.channel,
+            status: self.status,
+            thematic_area: &self.thematic_area,
+            quartiere: self.quartiere,
+            author_kind: self.author_kind,
+            day: self.received_at.date(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Queryable, Selectable, Insertable)]

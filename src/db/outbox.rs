@@ -5,7 +5,6 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::outbox;
-use super::search::escape_like;
 use super::{on_backend, DbConnection, DbError};
 use crate::domain::{normalise_email, ContributionId, MessageId, MessageKind, OutboxStatus};
 use crate::mail::Message;
@@ -357,4 +356,16 @@ pub fn erase_older_than(conn: &mut DbConnection, cutoff: NaiveDateTime) -> Resul
     )
     .set(blanked())
     .execute(conn)?)
+}
+
+/// `word` with LIKE's wildcards and escape character escaped (by `\\`).
+fn escape_like(word: &str) -> String {
+    let mut escaped = String::with_capacity(word.len());
+    for c in word.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
 }

@@ -38,7 +38,6 @@ diesel::table! {
         thematic_area -> Text,
         title -> Text,
         body -> Text,
-        search_text -> Text,
         author_kind -> Text,
         given_name -> Nullable<Text>,
         family_name -> Nullable<Text>,
@@ -58,6 +57,19 @@ diesel::table! {
         author_group -> Nullable<Text>,
         author_confirmed_at -> Nullable<Timestamp>,
         confirmation_token_hash -> Nullable<Text>,
+        /// Search terms (`domain::search`), NULL until filled for rows
+        /// stored before full-text search. PostgreSQL's generated
+        /// `search_vector` is left out: only raw SQL reads it.
+        search_title -> Nullable<Text>,
+        search_body -> Nullable<Text>,
+        search_author -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// SQLite only: the FTS5 index of the search terms (rowid = seq).
+    contributions_fts (rowid) {
+        rowid -> BigInt,
     }
 }
 
@@ -152,6 +164,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Running counts behind the indicator, each split over stripes summed
+    /// when read (see `db::indicator_counters`).
+    indicator_counters (dimension, value, stripe) {
+        dimension -> Text,
+        value -> Text,
+        stripe -> SmallInt,
+        tally -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// The near-duplicate index (see `db::similarity_bands`).
+    similarity_bands (band_key, contribution_seq) {
+        band_key -> BigInt,
+        contribution_seq -> BigInt,
+    }
+}
+
+diesel::table! {
     claims (contribution_id) {
         contribution_id -> Text,
         staff_id -> Text,
@@ -224,6 +255,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     thematic_areas,
     staff,
     contributions,
+    contributions_fts,
     tags,
     contribution_tags,
     contribution_meetings,
@@ -233,6 +265,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     status_links,
     indicator_milestones,
+    indicator_counters,
+    similarity_bands,
     settings,
     claims,
     console_sessions,

@@ -1,59 +1,88 @@
-//! Text search over the `search_text` column: the title and body folded to
-//! lowercase without accents, written by the service (SQLite's `lower()`
-//! folds ASCII only).
+//! Text search through each backend's full-text index, over the terms the
+//! service stores with each contribution (`domain::search`): PostgreSQL
+//! matches a `tsquery` against the generated `search_vector` (GIN index),
+//! SQLite an FTS5 query against `contributions_fts`. Both are built here
+//! from the same parsed query, so they look for the same terms.
 
-use crate::domain::text::search_fold;
+use crate::domain::search::{SearchItem, SearchQuery};
 
-/// One LIKE pattern per word of the search text, every word required.
-pub fn text_patterns(text: Option<&str>) -> Vec<String> {
-    let Some(text) = text else {
-        return Vec::new();
-    };
-    search_fold(text)
-        .split_whitespace()
-        .map(|word| format!("%{}%", escape_like(word)))
-        .collect()
+/// Whose words a search reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// The title and the text: the public, and exports.
+    Text,
+    /// The title and the text, or the author's names, organisation and
+    /// e-mail: staff only.
+    TextAndAuthor,
 }
 
-/// For staff searches that also match the author: per word of the search
-/// text, the folded pattern of `search_text` and a lowercase pattern for
-/// names and e-mail, which are stored as typed (SQLite's `lower()` folds
-/// ASCII only, so accented letters match as typed).
-pub fn author_patterns(text: Option<&str>) -> Vec<(String, String)> {
-    let Some(text) = text else {
-        return Vec::new();
-    };
-    text.split_whitespace()
-        .map(|word| {
-            (
-                format!("%{}%", escape_like(&search_fold(word))),
-                format!("%{}%", escape_like(&word.to_lowercase())),
-            )
-        })
-        .collect()
-}
+/// The author's lexemes carry this mark in the tsvector (see the migration
+/// `2026-12-05-000060_full_text_search`): a term is alphanumeric, so no
+/// title or text lexeme starts with it.
+const AUTHOR_MARK: &str = "~";
 
-pub fn escape_like(word: &str) -> String {
-    let mut escaped = String::with_capacity(word.len());
-    for c in word.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
+/// The query as a PostgreSQL `tsquery` literal: items ANDed, each a phrase
+/// (`<->`), and for staff either the text's phrase or the author's. Terms
+/// are letters and digits only, so quoting them needs no escape.
+pub fn tsquery(query: &SearchQuery, reach: Reach) -> String {
+    let item = |item: &SearchItem| {
+        let text = ts_phrase(&item.text, "");
+        match reach {
+            Reach::Text => text,
+            Reach::TextAndAuthor => {
+                format!("({text} | {})", ts_phrase(&item.author, AUTHOR_MARK))
+            }
         }
-        escaped.push(c);
-    }
-    escaped
+    };
+    query.items.iter().map(item).collect::<Vec<_>>().join(" & ")
+}
+
+fn ts_phrase(terms: &[String], mark: &str) -> String {
+    let lexemes: Vec<String> = terms.iter().map(|t| format!("'{mark}{t}'")).collect();
+    format!("({})", lexemes.join(" <-> "))
+}
+
+/// The query as an FTS5 expression: items ANDed, each a phrase (a quoted
+/// string) in the title or text columns, and for staff either that or the
+/// author's phrase in its own column.
+pub fn fts5_match(query: &SearchQuery, reach: Reach) -> String {
+    let item = |item: &SearchItem| {
+        let text = format!("{{search_title search_body}} : \"{}\"", item.text.join(" "));
+        match reach {
+            Reach::Text => text,
+            Reach::TextAndAuthor => {
+                format!("({text} OR search_author : \"{}\")", item.author.join(" "))
+            }
+        }
+    };
+    query
+        .items
+        .iter()
+        .map(item)
+        .collect::<Vec<_>>()
+        .join(" AND ")
 }
 
 #[cfg(test)]
 mod tests {
-    use super::text_patterns;
+    use super::*;
 
     #[test]
-    fn patterns_fold_and_escape_each_word() {
+    fn both_backends_get_the_same_phrases() {
+        let query = SearchQuery::parse("Piste dell'Acqua");
+        assert_eq!(tsquery(&query, Reach::Text), "('pist') & ('acqua')");
         assert_eq!(
-            text_patterns(Some("Mobilità  50%_off")),
-            vec!["%mobilita%".to_owned(), "%50\\%\\_off%".to_owned()]
+            tsquery(&query, Reach::TextAndAuthor),
+            "(('pist') | ('~piste')) & (('acqua') | ('~dell' <-> '~acqua'))"
         );
-        assert!(text_patterns(Some("   ")).is_empty());
+        assert_eq!(
+            fts5_match(&query, Reach::Text),
+            "{search_title search_body} : \"pist\" AND {search_title search_body} : \"acqua\""
+        );
+        assert_eq!(
+            fts5_match(&query, Reach::TextAndAuthor),
+            "({search_title search_body} : \"pist\" OR search_author : \"piste\") AND \
+             ({search_title search_body} : \"acqua\" OR search_author : \"dell acqua\")"
+        );
     }
 }

@@ -45,3 +45,8 @@ pub fn compare_and_set(
     .execute(conn)?;
     Ok(updated == 1)
 }
+
+pub fn delete(conn: &mut DbConnection, key: &str) -> Result<(), DbError> {
+    diesel::delete(settings::table.filter(settings::key.eq(key))).execute(conn)?;
+    Ok(())
+}

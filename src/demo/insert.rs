@@ -1,7 +1,11 @@
 //! Writing a demo batch: one multi-row `INSERT` of contributions, one of
-//! their tags and one of their meetings. The multi-backend connection has no multi-row insert, so the
-//! statements run on the backend's own connection (`on_backend!`), as
+//! their tags and one of their meetings, counted in the indicator's
+//! counters and indexed for near-duplicate search. The multi-backend
+//! connection has no multi-row insert, so the statements run on the
+//! backend's own connection (`on_backend!`), as
 //! `db::contributions::insert_all` does for a group of submissions.
+
+use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::connection::SimpleConnection;
@@ -10,7 +14,8 @@ use diesel::prelude::*;
 use super::generator::Batch;
 use crate::db::meetings::MeetingRow;
 use crate::db::schema::{contribution_meetings, contribution_tags, contributions, tags};
-use crate::db::{on_backend, DbConnection, DbError};
+use crate::db::{indicator_counters, on_backend, similarity_bands, DbConnection, DbError};
+use crate::domain::ContributionId;
 
 /// Creates the demo's tags that do not exist yet.
 pub(super) fn ensure_tags(
@@ -50,9 +55,27 @@ pub(super) fn insert_batch(conn: &mut DbConnection, batch: &Batch) -> Result<(),
             )
         })
         .collect();
-    on_backend!(conn, |conn| diesel::insert_into(contributions::table)
-        .values(rows)
-        .execute(conn))?;
+    let stored: HashMap<ContributionId, i64> =
+        on_backend!(conn, |conn| diesel::insert_into(contributions::table)
+            .values(rows)
+            .returning((contributions::id, contributions::seq))
+            .get_results(conn))?
+        .into_iter()
+        .collect();
+    indicator_counters::add_new(
+        conn,
+        batch
+            .contributions
+            .iter()
+            .map(|made| made.row.counted_facts()),
+    )?;
+    similarity_bands::insert_for(
+        conn,
+        batch.contributions.iter().filter_map(|made| {
+            let seq = stored.get(&made.row.id)?;
+            Some((*seq, made.row.title.as_str(), made.row.body.as_str()))
+        }),
+    )?;
     if !batch.tags.is_empty() {
         on_backend!(conn, |conn| diesel::insert_into(contribution_tags::table)
             .values(&batch.tags)

@@ -38,6 +38,7 @@ text_enum!(
         ErasureRequest => "erasure_request",
         RetentionErasure => "retention_erasure",
         PersonalDataExported => "personal_data_exported",
+        IndicatorCountersRebuilt => "indicator_counters_rebuilt",
     }
 );
 
@@ -52,6 +53,7 @@ text_enum!(
         Staff => "staff",
         PersonalData => "personal_data",
         Export => "export",
+        Indicator => "indicator",
     }
 );
 
@@ -319,6 +321,14 @@ impl AuditEvent {
     pub fn personal_data_exported(rows: u64, details: String) -> AuditEvent {
         AuditEvent::operation(AuditAction::PersonalDataExported, TargetType::Export)
             .changing(None, Some(rows.to_string()))
+            .with_details(Some(details))
+    }
+
+    /// The indicator's counters rebuilt from the contributions (`rinasce
+    /// indicators --repair`); `details` lists the counters that were wrong,
+    /// with what they held and what the rows gave.
+    pub fn indicator_counters_rebuilt(details: String) -> AuditEvent {
+        AuditEvent::operation(AuditAction::IndicatorCountersRebuilt, TargetType::Indicator)
             .with_details(Some(details))
     }
 }

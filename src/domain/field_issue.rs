@@ -97,6 +97,8 @@ pub enum FieldIssue {
     EmptyList,
     /// A tag merged into itself.
     SameTag,
+    /// `sort=relevance` without a search in `q`: nothing to rank by.
+    RelevanceNeedsSearch,
 }
 
 impl FieldIssue {
@@ -226,6 +228,12 @@ impl FieldIssue {
                 "deve essere un codice di ricevuta come RF-000042".into()
             }
             (InvalidReference, Language::En) => "must be a receipt code such as RF-000042".into(),
+            (RelevanceNeedsSearch, Language::It) => {
+                "l'ordine per pertinenza richiede una ricerca nel parametro q".into()
+            }
+            (RelevanceNeedsSearch, Language::En) => {
+                "ordering by relevance needs a search in the q parameter".into()
+            }
             (InvalidCursor, Language::It) => "cursore non valido".into(),
             (InvalidCursor, Language::En) => "is not a valid cursor".into(),
             (NoVisibleText, Language::It) => {

@@ -1,5 +1,6 @@
 //! The PEG indicator: how many form contributions count toward the target,
-//! and how they break down. Computed from one grouped query.
+//! and how they break down. Computed from the running counts kept beside
+//! the contributions (see `indicator_counts`).
 
 use std::collections::BTreeMap;
 
@@ -7,18 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{AuthorKind, ContributionStatus, Quartiere};
-
-/// Form contributions sharing area, quartiere, author kind, day and status.
-#[derive(Clone, Debug)]
-pub struct FormTally {
-    pub thematic_area: String,
-    pub quartiere: Option<i16>,
-    pub author_kind: AuthorKind,
-    pub day: NaiveDate,
-    pub status: ContributionStatus,
-    pub count: i64,
-}
+use super::indicator_counts::{Counter, Counts};
+use super::{AuthorKind, Quartiere};
 
 /// An active area, in display order.
 #[derive(Clone, Debug)]
@@ -103,7 +94,7 @@ pub struct DailyCount {
 }
 
 pub struct IndicatorInputs<'a> {
-    pub tallies: &'a [FormTally],
+    pub counts: &'a Counts,
     pub areas: &'a [AreaLabel],
     pub target: i64,
     pub reached_at: Option<DateTime<Utc>>,
@@ -112,27 +103,19 @@ pub struct IndicatorInputs<'a> {
 }
 
 pub fn compute(inputs: IndicatorInputs<'_>) -> Indicators {
-    let mut received = 0;
-    let mut counted = 0;
-    let mut by_area: BTreeMap<&str, i64> = BTreeMap::new();
-    let mut by_quartiere: BTreeMap<Option<i16>, i64> = BTreeMap::new();
-    let mut by_kind: BTreeMap<AuthorKind, i64> = BTreeMap::new();
-    let mut by_day: BTreeMap<NaiveDate, i64> = BTreeMap::new();
-    for tally in inputs.tallies {
-        received += tally.count;
-        if !tally.status.is_counted() {
-            continue;
-        }
-        counted += tally.count;
-        *by_area.entry(&tally.thematic_area).or_default() += tally.count;
-        *by_quartiere.entry(tally.quartiere).or_default() += tally.count;
-        *by_kind.entry(tally.author_kind).or_default() += tally.count;
-        *by_day.entry(tally.day).or_default() += tally.count;
-    }
+    let counts = inputs.counts;
+    let counted = counts.get(&Counter::Counted);
+    let by_day: BTreeMap<NaiveDate, i64> = counts
+        .iter()
+        .filter_map(|(counter, count)| match counter {
+            Counter::Day(day) => Some((*day, count)),
+            _ => None,
+        })
+        .collect();
     Indicators {
         target: inputs.target,
         counted,
-        received,
+        received: counts.get(&Counter::Received),
         percent: percent(counted, inputs.target),
         reached_at: inputs.reached_at,
         window: inputs.window,
@@ -142,7 +125,7 @@ pub fn compute(inputs: IndicatorInputs<'_>) -> Indicators {
             .map(|area| AreaCount {
                 code: area.code.clone(),
                 name: area.name.clone(),
-                count: by_area.get(area.code.as_str()).copied().unwrap_or(0),
+                count: counts.get(&Counter::ThematicArea(area.code.clone())),
             })
             .zip(inputs.areas)
             .filter(|(count, area)| area.active || count.count > 0)
@@ -154,17 +137,14 @@ pub fn compute(inputs: IndicatorInputs<'_>) -> Indicators {
             .chain([None])
             .map(|quartiere| QuartiereCount {
                 quartiere,
-                count: by_quartiere
-                    .get(&quartiere.map(i16::from))
-                    .copied()
-                    .unwrap_or(0),
+                count: counts.get(&Counter::Quartiere(quartiere.map(i16::from))),
             })
             .collect(),
         by_author_kind: AuthorKind::ALL
             .iter()
             .map(|&kind| AuthorKindCount {
                 kind,
-                count: by_kind.get(&kind).copied().unwrap_or(0),
+                count: counts.get(&Counter::AuthorKind(kind)),
             })
             .collect(),
         daily: daily_series(&by_day),
@@ -204,32 +184,42 @@ fn daily_series(by_day: &BTreeMap<NaiveDate, i64>) -> Vec<DailyCount> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::indicator_counts::CountedFacts;
+    use crate::domain::{Channel, ContributionStatus};
 
-    fn tally(area: &str, status: &str, day: u32, count: i64) -> FormTally {
-        FormTally {
-            thematic_area: area.into(),
-            quartiere: Some(2),
-            author_kind: AuthorKind::Citizen,
-            day: NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
-            status: ContributionStatus::parse(status).unwrap(),
-            count,
+    /// `count` form contributions alike, as the counters hold them.
+    type Tally<'a> = (&'a str, &'a str, u32, i64);
+
+    fn counts(tallies: &[Tally<'_>]) -> Counts {
+        let mut counts = Counts::default();
+        for &(area, status, day, count) in tallies {
+            let facts = CountedFacts {
+                channel: Channel::Form,
+                status: ContributionStatus::parse(status).unwrap(),
+                thematic_area: area,
+                quartiere: Some(2),
+                author_kind: AuthorKind::Citizen,
+                day: NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
+            };
+            counts.add(&facts, count);
         }
+        counts
     }
 
     #[test]
     fn counts_all_but_spam_and_duplicates_and_fills_gaps() {
         let tallies = [
-            tally("mobilita-green", "pending", 1, 2),
-            tally("mobilita-green", "spam", 1, 5),
-            tally("cultura-diffusa", "approved", 3, 1),
-            tally("cultura-diffusa", "duplicate", 3, 1),
+            ("mobilita-green", "pending", 1, 2),
+            ("mobilita-green", "spam", 1, 5),
+            ("cultura-diffusa", "approved", 3, 1),
+            ("cultura-diffusa", "duplicate", 3, 1),
         ];
         let areas = [
             area("mobilita-green", true),
             area("cultura-diffusa", true),
             area("bambini-famiglie", true),
         ];
-        let result = compute(inputs(&tallies, &areas));
+        let result = compute(inputs(&counts(&tallies), &areas));
         assert_eq!(result.received, 9);
         assert_eq!(result.counted, 3);
         assert_eq!(result.percent, 1.0);
@@ -261,9 +251,9 @@ mod tests {
         }
     }
 
-    fn inputs<'a>(tallies: &'a [FormTally], areas: &'a [AreaLabel]) -> IndicatorInputs<'a> {
+    fn inputs<'a>(counts: &'a Counts, areas: &'a [AreaLabel]) -> IndicatorInputs<'a> {
         IndicatorInputs {
-            tallies,
+            counts,
             areas,
             target: 300,
             reached_at: None,
@@ -278,9 +268,9 @@ mod tests {
     #[test]
     fn an_inactive_area_is_listed_while_it_has_counted_contributions() {
         let tallies = [
-            tally("mobilita-green", "pending", 1, 2),
-            tally("chiusa-con-contributi", "approved", 1, 1),
-            tally("chiusa-solo-spam", "spam", 1, 4),
+            ("mobilita-green", "pending", 1, 2),
+            ("chiusa-con-contributi", "approved", 1, 1),
+            ("chiusa-solo-spam", "spam", 1, 4),
         ];
         let areas = [
             area("mobilita-green", true),
@@ -288,7 +278,7 @@ mod tests {
             area("chiusa-solo-spam", false),
             area("chiusa-vuota", false),
         ];
-        let result = compute(inputs(&tallies, &areas));
+        let result = compute(inputs(&counts(&tallies), &areas));
         let listed: Vec<(&str, i64)> = result
             .by_thematic_area
             .iter()

@@ -67,17 +67,24 @@ fn intersection_size(a: &[u32], b: &[u32]) -> usize {
     shared
 }
 
-/// Number of slots of a MinHash signature: enough to shortlist candidates,
-/// small enough (256 bytes) to keep one per contribution in memory.
-const SIGNATURE_SLOTS: usize = 64;
+/// Locality-sensitive hashing of the MinHash signature: [`BANDS`] bands of
+/// [`SLOTS_PER_BAND`] slots each. Two texts share a band's key with
+/// probability s^5 (s their Jaccard similarity), so at least one of the 16
+/// with probability 1 − (1 − s^5)^16: 0.95 at s = 0.7, 0.73 at 0.6, 0.40
+/// at 0.5, 0.0002 at 0.2. Chosen on 100,000 demo contributions, a corpus
+/// dense with alike texts: 4 slots per band made four times the candidates,
+/// 6 lost too many of the best matches.
+pub const BANDS: usize = 16;
+pub const SLOTS_PER_BAND: usize = 5;
+const SIGNATURE_SLOTS: usize = BANDS * SLOTS_PER_BAND;
 
 /// A MinHash signature: the share of equal slots of two signatures
 /// estimates the Jaccard similarity of their fingerprints.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Signature([u32; SIGNATURE_SLOTS]);
+struct Signature([u32; SIGNATURE_SLOTS]);
 
 impl Signature {
-    pub fn of(fingerprint: &Fingerprint) -> Signature {
+    fn of(fingerprint: &Fingerprint) -> Signature {
         let mut slots = [u32::MAX; SIGNATURE_SLOTS];
         for &hash in &fingerprint.0 {
             for (slot, minimum) in slots.iter_mut().enumerate() {
@@ -89,16 +96,44 @@ impl Signature {
         }
         Signature(slots)
     }
+}
 
-    pub fn estimate(&self, other: &Signature) -> f64 {
-        let equal = self
-            .0
-            .iter()
-            .zip(other.0.iter())
-            .filter(|(a, b)| a == b)
-            .count();
-        equal as f64 / SIGNATURE_SLOTS as f64
+impl Fingerprint {
+    /// The fingerprint of a contribution: its title and body together.
+    pub fn of_contribution(title: &str, body: &str) -> Fingerprint {
+        Fingerprint::of(&format!("{title}\n{body}"))
     }
+
+    /// The keys under which near-duplicates of this text are found: one per
+    /// band, each a hash of the band's number and slots (so equal slots in
+    /// different bands do not meet). None for a text without trigrams.
+    pub fn band_keys(&self) -> Vec<i64> {
+        if self.is_empty() {
+            return Vec::new();
+        }
+        let signature = Signature::of(self);
+        signature
+            .0
+            .chunks(SLOTS_PER_BAND)
+            .enumerate()
+            .map(|(band, slots)| band_key(band, slots))
+            .collect()
+    }
+}
+
+/// FNV-1a over the band's number and its slots, 64 bits, stored as a
+/// signed integer (both backends' BIGINT).
+fn band_key(band: usize, slots: &[u32]) -> i64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let bytes = (band as u32)
+        .to_le_bytes()
+        .into_iter()
+        .chain(slots.iter().flat_map(|slot| slot.to_le_bytes()));
+    for byte in bytes {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash as i64
 }
 
 /// A cheap, fixed permutation of 32-bit hashes, one per slot.
@@ -139,21 +174,36 @@ mod tests {
     }
 
     #[test]
-    fn signatures_estimate_the_similarity() {
-        let a = Fingerprint::of(
-            "Più piste ciclabili sui viali di circonvallazione, protette e illuminate.",
+    fn near_duplicates_share_band_keys_and_unrelated_texts_none() {
+        let keys = |title: &str, body: &str| Fingerprint::of_contribution(title, body).band_keys();
+        let original = keys(
+            "Più piste ciclabili sui viali di circonvallazione",
+            "Chiedo piste ciclabili protette e illuminate sui viali, collegate alla tramvia e ai parcheggi scambiatori.",
         );
-        let b = Fingerprint::of(
-            "Piu piste ciclabili sui viali di circonvallazione protette e ben illuminate",
+        let copy = keys(
+            "PIU' PISTE CICLABILI sui viali di circonvallazione!",
+            "Chiedo piste ciclabili protette, illuminate, sui viali; collegate alla tramvia e ai parcheggi scambiatori",
         );
-        let c = Fingerprint::of("Aprire le biblioteche di quartiere anche la domenica pomeriggio.");
-        let (sa, sb, sc) = (
-            super::Signature::of(&a),
-            super::Signature::of(&b),
-            super::Signature::of(&c),
+        let unrelated = keys(
+            "Biblioteche aperte la domenica",
+            "Aprire le biblioteche di quartiere anche la domenica pomeriggio, con attività per bambini.",
         );
-        assert_eq!(sa.estimate(&sa), 1.0);
-        assert!(sa.estimate(&sb) > sa.estimate(&sc));
-        assert!((sa.estimate(&sb) - a.similarity(&b)).abs() < 0.25);
+        let shared = |a: &[i64], b: &[i64]| a.iter().zip(b).filter(|(x, y)| x == y).count();
+        assert_eq!(original.len(), super::BANDS);
+        assert_eq!(shared(&original, &original), super::BANDS);
+        assert!(shared(&original, &copy) >= 1);
+        assert_eq!(shared(&original, &unrelated), 0);
+        assert!(Fingerprint::of("").band_keys().is_empty());
+    }
+
+    #[test]
+    fn band_keys_are_stable_across_versions() {
+        // Stored with every contribution: a change here needs a migration
+        // that recomputes them all.
+        let keys = Fingerprint::of_contribution("Titolo", "Testo del contributo").band_keys();
+        assert_eq!(
+            keys[..2],
+            [-2_231_061_777_085_239_591, 8_554_111_257_357_622_306]
+        );
     }
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::input::FieldErrors;
-use crate::db::contributions::Position;
+use crate::db::contributions::{Order, Position};
 use crate::domain::FieldIssue;
 
 pub const DEFAULT_LIMIT: i64 = 50;
@@ -77,24 +77,46 @@ pub fn decode_cursor(
 /// `received_at` was bounded.
 const CURSOR_YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
 
-/// Encodes the position of the last row of a page ordered by time and sequence.
-pub fn time_cursor(at: chrono::NaiveDateTime, seq: i64) -> Vec<i64> {
-    vec![at.and_utc().timestamp_micros(), seq]
+/// The first part of a relevance cursor, which has three parts, so that a
+/// time cursor (two) is never read as one.
+const SCORE_CURSOR: i64 = 1;
+
+/// The cursor parts of a row's position: its time in microseconds and its
+/// sequence number, or the marker, the score's bits and the sequence number.
+pub fn position_cursor(position: &Position) -> Vec<i64> {
+    match *position {
+        Position::Time { at, seq } => vec![at.and_utc().timestamp_micros(), seq],
+        Position::Score { score, seq } => vec![SCORE_CURSOR, score.to_bits() as i64, seq],
+    }
 }
 
-/// Decodes a cursor made from [`time_cursor`].
-pub fn decode_time_cursor(raw: Option<&str>, errors: &mut FieldErrors) -> Option<Position> {
-    let parts = decode_cursor(raw, 2, errors)?;
-    let at = chrono::DateTime::<chrono::Utc>::from_timestamp_micros(parts[0])
-        .map(|t| t.naive_utc())
-        .filter(|t| CURSOR_YEARS.contains(&chrono::Datelike::year(t)));
-    match at {
-        Some(at) => Some(Position { at, seq: parts[1] }),
-        None => {
-            errors.add("cursor", FieldIssue::InvalidCursor);
-            None
+/// Decodes a cursor made by [`position_cursor`] for a listing in `order`.
+pub fn decode_position(
+    raw: Option<&str>,
+    order: Order,
+    errors: &mut FieldErrors,
+) -> Option<Position> {
+    let position = match order {
+        Order::Relevance => {
+            let parts = decode_cursor(raw, 3, errors)?;
+            let score = f64::from_bits(parts[1] as u64);
+            (parts[0] == SCORE_CURSOR && score.is_finite()).then_some(Position::Score {
+                score,
+                seq: parts[2],
+            })
         }
+        Order::Arrival { .. } | Order::Publication => {
+            let parts = decode_cursor(raw, 2, errors)?;
+            chrono::DateTime::<chrono::Utc>::from_timestamp_micros(parts[0])
+                .map(|t| t.naive_utc())
+                .filter(|t| CURSOR_YEARS.contains(&chrono::Datelike::year(t)))
+                .map(|at| Position::Time { at, seq: parts[1] })
+        }
+    };
+    if position.is_none() {
+        errors.add("cursor", FieldIssue::InvalidCursor);
     }
+    position
 }
 
 /// One page of a list.
@@ -145,6 +167,44 @@ mod tests {
         assert_eq!(decode_cursor(Some("%%%"), 2, &mut errors), None);
         assert_eq!(
             decode_cursor(Some(&encode_cursor(&[1])), 2, &mut errors),
+            None
+        );
+        assert!(!errors.is_empty());
+    }
+
+    #[test]
+    fn positions_round_trip_in_their_own_order_only() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 5)
+            .unwrap()
+            .and_hms_micro_opt(10, 0, 0, 42)
+            .unwrap();
+        let time = Position::Time { at, seq: 7 };
+        let score = Position::Score {
+            score: 0.0607927,
+            seq: 7,
+        };
+        let token = |position: &Position| encode_cursor(&position_cursor(position));
+        let mut errors = FieldErrors::default();
+        assert_eq!(
+            decode_position(Some(&token(&time)), Order::Publication, &mut errors),
+            Some(time)
+        );
+        assert_eq!(
+            decode_position(Some(&token(&score)), Order::Relevance, &mut errors),
+            Some(score)
+        );
+        assert!(errors.is_empty());
+        assert_eq!(
+            decode_position(Some(&token(&time)), Order::Relevance, &mut errors),
+            None
+        );
+        assert_eq!(
+            decode_position(Some(&token(&score)), Order::Publication, &mut errors),
+            None
+        );
+        let not_a_number = encode_cursor(&[SCORE_CURSOR, f64::NAN.to_bits() as i64, 7]);
+        assert_eq!(
+            decode_position(Some(&not_a_number), Order::Relevance, &mut errors),
             None
         );
         assert!(!errors.is_empty());

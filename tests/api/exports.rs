@@ -1587,7 +1587,7 @@ async fn demo_data_is_varied_and_exports_in_batches() {
     assert!(items
         .iter()
         .any(|i| !i["tags"].as_array().unwrap().is_empty()));
-    // search_text was written: text search finds words of the texts.
+    // The search terms were written: text search finds words of the texts.
     let found = ids_of(&app, &researcher, "q=TRAMVIA").await;
     assert!(!found.is_empty());
     for item in items

@@ -5,8 +5,9 @@ use chrono::{DateTime, NaiveDateTime};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::app::listing;
 use crate::app::AppError;
-use crate::db::contributions::ModerationFilter;
+use crate::db::contributions::{ModerationFilter, Order};
 use crate::db::{tags, thematic_areas, DbConnection};
 use crate::domain::query::{parse_quartiere, query_list, query_text};
 use crate::domain::{
@@ -36,9 +37,15 @@ pub struct ModerationQuery {
     /// Author kinds, comma-separated.
     #[param(max_length = 100, example = "citizen")]
     pub author_kind: Option<String>,
-    /// Words of the title or text, or a receipt reference such as
-    /// `RF-000042`. In the moderation queue words also match the author's
-    /// names, organisation and e-mail; exports never match personal data.
+    /// Words that must all appear (AND) in the title or text, or a receipt
+    /// reference such as `RF-000042`. Searched through the full-text index:
+    /// case and accents are ignored, each word matches its inflections
+    /// (Italian stemming: `ciclabili` finds `ciclabile`), and Italian stop
+    /// words (`il`, `della`, `per`…) are left out; a query of stop words
+    /// only matches nothing. Text between double quotes is a phrase, its
+    /// words in that order. In the moderation queue each word may instead
+    /// match the author's names, organisation or e-mail address (whole
+    /// words, not stemmed); exports never match personal data.
     #[param(max_length = 200)]
     pub q: Option<String>,
     /// Received at or after this time (RFC 3339).
@@ -47,7 +54,9 @@ pub struct ModerationQuery {
     /// Received before this time (RFC 3339).
     #[param(value_type = Option<DateTime<Utc>>)]
     pub received_to: Option<String>,
-    /// `received_at` (oldest first, the default) or `-received_at`.
+    /// `received_at` (oldest first, the default), `-received_at`, or
+    /// `relevance` (best match of `q` first, then newest first; only with
+    /// words in `q`, 422 otherwise).
     #[param(max_length = 20, example = "received_at")]
     pub sort: Option<String>,
     #[param(max_length = 200)]
@@ -128,24 +137,26 @@ impl ModerationQuery {
                 errors,
                 parse_timestamp,
             ),
+            sequence: None,
         }
     }
 
-    /// Whether `sort` asks for the newest first.
-    pub fn newest_first(&self, errors: &mut FieldErrors) -> bool {
-        match self.sort.as_deref() {
-            None | Some("received_at") => false,
-            Some("-received_at") => true,
-            Some(_) => {
-                errors.add(
-                    "sort",
-                    FieldIssue::UnknownValue {
-                        allowed: vec!["received_at".into(), "-received_at".into()],
-                    },
-                );
-                false
-            }
-        }
+    /// The order `sort` asks for.
+    pub fn order(&self, errors: &mut FieldErrors) -> Order {
+        const OLDEST_FIRST: Order = Order::Arrival {
+            newest_first: false,
+        };
+        listing::order(
+            self.sort.as_deref(),
+            &[
+                ("received_at", OLDEST_FIRST),
+                ("-received_at", Order::Arrival { newest_first: true }),
+                ("relevance", Order::Relevance),
+            ],
+            OLDEST_FIRST,
+            self.q.as_deref(),
+            errors,
+        )
     }
 }
 

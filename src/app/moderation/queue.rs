@@ -4,7 +4,7 @@
 use super::detail::{details_of, ContributionDetail};
 use super::filter::check_known;
 use crate::app::{AppError, Services};
-use crate::db::contributions::{self, ModerationFilter, Position};
+use crate::db::contributions::{self, ModerationFilter, Order, Position};
 use crate::domain::ContributionStatus;
 
 /// One page of the queue.
@@ -12,16 +12,19 @@ pub struct QueuePage {
     /// `limit + 1` rows at most, so that the caller knows whether another
     /// page follows.
     pub details: Vec<ContributionDetail>,
+    /// Where each row stands in the order, for the next page's cursor.
+    pub positions: Vec<Position>,
     /// Every status with how many contributions the filters keep in it,
     /// leaving out the status filter itself.
     pub status_counts: Vec<(ContributionStatus, i64)>,
 }
 
-/// One page of the queue. Staff search the author's names and e-mail too.
+/// One page of the queue in `order`. Staff search the author's names,
+/// organisation and e-mail too.
 pub async fn list(
     services: &Services,
     mut filter: ModerationFilter,
-    newest_first: bool,
+    order: Order,
     after: Option<Position>,
     limit: i64,
 ) -> Result<QueuePage, AppError> {
@@ -30,11 +33,13 @@ pub async fn list(
         .read(move |conn| {
             check_known(conn, &filter)?;
             filter.text_matches_author = true;
-            let rows =
-                contributions::list_for_moderation(conn, &filter, newest_first, after, limit)?;
+            let (rows, positions) = contributions::list(conn, &filter, order, after, limit)?
+                .into_iter()
+                .unzip();
             let status_counts = contributions::count_by_status(conn, &filter)?;
             Ok(QueuePage {
                 details: details_of(conn, rows)?,
+                positions,
                 status_counts,
             })
         })

@@ -146,7 +146,7 @@ fn commit(
     row: &ContributionRow,
     plan: Plan,
 ) -> Result<(), AppError> {
-    if !contributions::update_if_version(conn, row.id, row.version, &plan.changes, step.now)? {
+    if !contributions::update_if_version(conn, row, &plan.changes, step.now)? {
         return Err(AppError::StaleVersion(Resource::Contribution));
     }
     let mut events = plan.events;

@@ -2,7 +2,7 @@
 //! they are counted.
 
 use super::detail;
-use crate::app::{AppError, Resource, Services};
+use crate::app::{similarity, AppError, Services};
 use crate::db::models::ContributionRow;
 use crate::domain::ContributionRef;
 
@@ -14,13 +14,11 @@ pub async fn similar_to(
     limit: usize,
 ) -> Result<Vec<(ContributionRow, f64)>, AppError> {
     let key = key.into();
-    let id = services
-        .db
-        .read(move |conn| detail::find(conn, key).map(|row| row.id))
-        .await?;
     services
-        .similarity
-        .similar_to(&services.db, id, limit)
-        .await?
-        .ok_or(AppError::NotFound(Resource::Contribution))
+        .db
+        .read(move |conn| {
+            let target = detail::find(conn, key)?;
+            Ok(similarity::similar_to(conn, &target, limit)?)
+        })
+        .await
 }

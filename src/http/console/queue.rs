@@ -11,6 +11,7 @@ use super::labels::{self, moment, problem_lines, Choice, Moment};
 use super::{ConsoleError, ConsoleUser, Layout};
 use crate::app::moderation::{queue, tags, ContributionDetail, ModerationQuery};
 use crate::app::public;
+use crate::db::contributions::Position;
 use crate::domain::{Channel, ContributionStatus, FieldErrors, Reference, Role};
 use crate::error::ApiError;
 use crate::http::page;
@@ -296,12 +297,16 @@ pub async fn queue_page(
     let query = params.moderation_query();
     let mut errors = FieldErrors::default();
     let filter = query.filter(&mut errors);
-    let newest_first = query.newest_first(&mut errors);
-    let after = pagination::decode_time_cursor(query.cursor.as_deref(), &mut errors);
+    let order = query.order(&mut errors);
+    let after = pagination::decode_position(query.cursor.as_deref(), order, &mut errors);
     let areas = area_names(state).await?;
-    let (details, counts, problems) = match errors.finish(Some(())) {
-        Ok(()) => match queue::list(state, filter, newest_first, after, PAGE_SIZE).await {
-            Ok(page) => (page.details, page.status_counts, Vec::new()),
+    let (rows, counts, problems) = match errors.finish(Some(())) {
+        Ok(()) => match queue::list(state, filter, order, after, PAGE_SIZE).await {
+            Ok(page) => (
+                page.details.into_iter().zip(page.positions).collect(),
+                page.status_counts,
+                Vec::new(),
+            ),
             Err(error) => {
                 let error = ApiError::from(error);
                 if actix_web::ResponseError::status_code(&error).is_client_error() {
@@ -322,19 +327,18 @@ pub async fn queue_page(
     } else {
         status_count_links(&params, counts, user.language)
     };
-    let mut details = details;
-    let has_more = details.len() as i64 > PAGE_SIZE;
-    details.truncate(PAGE_SIZE as usize);
+    let mut rows: Vec<(ContributionDetail, Position)> = rows;
+    let has_more = rows.len() as i64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
     let base = params.without_cursor();
-    let next_page = details.last().filter(|_| has_more).map(|last| {
-        let cursor =
-            pagination::encode_cursor(&pagination::time_cursor(last.row.received_at, last.row.seq));
+    let next_page = rows.last().filter(|_| has_more).map(|(_, position)| {
+        let cursor = pagination::encode_cursor(&pagination::position_cursor(position));
         queue_href(&base, Some(&cursor))
     });
     let first_page = (!params.value("cursor").is_empty()).then(|| queue_href(&base, None));
-    let rows = details
+    let rows = rows
         .into_iter()
-        .map(|detail| QueueRow::new(detail, &areas, user))
+        .map(|(detail, _)| QueueRow::new(detail, &areas, user))
         .collect();
     let page = QueuePage {
         layout: user.layout(),

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::app::public;
+use crate::app::{listing, public};
 use crate::clock;
-use crate::db::contributions::PublishedFilter;
+use crate::db::contributions::{Order, PublishedFilter};
 use crate::db::models::ContributionRow;
 use crate::domain::{AuthorKind, FieldIssue, Reference, ThematicAreaCode};
 use crate::error::{ApiError, Problem};
@@ -94,10 +94,20 @@ pub struct PublicListQuery {
     /// Only this quartiere (1–5).
     #[param(value_type = Option<i32>, format = Int32, minimum = 1, maximum = 5)]
     quartiere: Option<String>,
-    /// Words that must all appear in the title or text (case and accents
-    /// ignored); a receipt code (`RF-000042`) finds that contribution.
+    /// Words that must all appear (AND) in the title or text, searched
+    /// through the full-text index: case and accents are ignored, each word
+    /// matches its inflections (Italian stemming: `ciclabili` finds
+    /// `ciclabile`), and Italian stop words (`il`, `della`, `per`…) are left
+    /// out; a query of stop words only matches nothing. Text between double
+    /// quotes is a phrase, its words in that order. A receipt code
+    /// (`RF-000042`) finds that contribution.
     #[param(max_length = 200)]
     q: Option<String>,
+    /// `-published_at` (newest publication first, the default) or
+    /// `relevance` (best match of `q` first, then newest first; only with
+    /// words in `q`, 422 otherwise).
+    #[param(max_length = 20, example = "relevance")]
+    sort: Option<String>,
     /// `next_cursor` of the previous page.
     #[param(max_length = 200)]
     cursor: Option<String>,
@@ -108,7 +118,8 @@ pub struct PublicListQuery {
 
 /// List published contributions
 ///
-/// Approved contributions, newest publication first, without personal data.
+/// Approved contributions, newest publication first (or by relevance to a
+/// search), without personal data.
 #[utoipa::path(
     get,
     path = "/contributions",
@@ -130,7 +141,17 @@ pub async fn list_published_contributions(
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = FieldErrors::default();
     let limit = pagination::limit(query.limit.as_deref(), &mut errors);
-    let after = pagination::decode_time_cursor(query.cursor.as_deref(), &mut errors);
+    let order = listing::order(
+        query.sort.as_deref(),
+        &[
+            ("-published_at", Order::Publication),
+            ("relevance", Order::Relevance),
+        ],
+        Order::Publication,
+        query.q.as_deref(),
+        &mut errors,
+    );
+    let after = pagination::decode_position(query.cursor.as_deref(), order, &mut errors);
     let text = query_text(query.q.as_deref(), "q", &mut errors);
     let (text, reference_in_q) = match text.as_deref().and_then(Reference::parse) {
         Some(reference) => (None, Some(reference)),
@@ -155,13 +176,13 @@ pub async fn list_published_contributions(
         sequence: reference.or(reference_in_q).map(Reference::sequence),
     };
     errors.finish(Some(()))?;
-    let found = public::list_published(&state, filter, after, limit).await?;
+    let found = public::list_published(&state, filter, order, after, limit).await?;
     let names = public::area_names(&state).await?;
     let page = Page::from_rows(
         found.rows,
         limit,
-        |row| pagination::time_cursor(row.published_at.unwrap_or(row.received_at), row.seq),
-        |row| PublicContribution::from_row(row, &names),
+        |(_, position)| pagination::position_cursor(position),
+        |(row, _)| PublicContribution::from_row(row, &names),
     );
     cacheable_json(
         &request,

@@ -7,6 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::app::moderation::{queue, ContributionDetail, ModerationQuery};
+use crate::db::contributions::Position;
 use crate::domain::ContributionStatus;
 use crate::error::ApiError;
 use crate::http::auth::Moderator;
@@ -42,18 +43,16 @@ pub async fn list_moderation_queue(
     let mut errors = FieldErrors::default();
     reject_unknown_parameters::<ModerationQuery>(&request, &mut errors);
     let filter = query.filter(&mut errors);
-    let newest_first = query.newest_first(&mut errors);
+    let order = query.order(&mut errors);
     let limit = pagination::limit(query.limit.as_deref(), &mut errors);
-    let after = pagination::decode_time_cursor(query.cursor.as_deref(), &mut errors);
+    let after = pagination::decode_position(query.cursor.as_deref(), order, &mut errors);
     errors.finish(Some(()))?;
-    let queue = queue::list(&state, filter, newest_first, after, limit).await?;
+    let queue = queue::list(&state, filter, order, after, limit).await?;
     let page = Page::from_rows(
-        queue.details,
+        queue.details.into_iter().zip(queue.positions).collect(),
         limit,
-        |detail: &ContributionDetail| {
-            pagination::time_cursor(detail.row.received_at, detail.row.seq)
-        },
-        ModerationContribution::from,
+        |(_, position): &(ContributionDetail, Position)| pagination::position_cursor(position),
+        |(detail, _)| ModerationContribution::from(detail),
     );
     let answer = QueuePage {
         items: page.items,

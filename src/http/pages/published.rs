@@ -13,11 +13,11 @@ use serde::Deserialize;
 use super::PageError;
 use crate::app::public;
 use crate::clock;
-use crate::db::contributions::PublishedFilter;
+use crate::db::contributions::{Order, PublishedFilter};
 use crate::db::models::{ContributionRow, ThematicAreaRow};
 use crate::domain::{FieldErrors, Quartiere, Reference};
 use crate::http::input::{query_quartiere, query_text};
-use crate::http::pagination::{decode_time_cursor, encode_cursor, time_cursor};
+use crate::http::pagination::{decode_position, encode_cursor, position_cursor};
 use crate::http::{page, AppState};
 use crate::i18n::format::italian_moment;
 
@@ -136,7 +136,7 @@ pub async fn show_list(
         // A receipt code was sent to its own page above.
         sequence: None,
     };
-    let after = decode_time_cursor(given(&query.dopo), &mut errors);
+    let after = decode_position(given(&query.dopo), Order::Publication, &mut errors);
     let (areas, names) = area_names(&state).await?;
     let problems: Vec<String> = errors
         .into_error()
@@ -151,22 +151,20 @@ pub async fn show_list(
         })
         .collect();
     let (mut rows, status) = if problems.is_empty() {
-        let rows = public::list_published(&state, filter.clone(), after, PER_PAGE)
-            .await?
-            .rows;
+        let rows =
+            public::list_published(&state, filter.clone(), Order::Publication, after, PER_PAGE)
+                .await?
+                .rows;
         (rows, HttpResponse::Ok())
     } else {
         (Vec::new(), HttpResponse::UnprocessableEntity())
     };
     let has_more = rows.len() as i64 > PER_PAGE;
     rows.truncate(PER_PAGE as usize);
-    let next = has_more.then(|| rows.last()).flatten().map(|last| {
-        let cursor = encode_cursor(&time_cursor(
-            last.published_at.unwrap_or(last.received_at),
-            last.seq,
-        ));
-        next_page_query(&query, &cursor)
-    });
+    let next = has_more
+        .then(|| rows.last())
+        .flatten()
+        .map(|(_, position)| next_page_query(&query, &encode_cursor(&position_cursor(position))));
     let area_code = given(&query.area).unwrap_or_default();
     let quartiere = filter
         .quartiere
@@ -197,7 +195,7 @@ pub async fn show_list(
         problems,
         contributions: rows
             .into_iter()
-            .map(|row| ContributionView::new(row, &names))
+            .map(|(row, _)| ContributionView::new(row, &names))
             .collect(),
         next,
         first_page: given(&query.dopo).is_none(),

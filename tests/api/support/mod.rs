@@ -578,9 +578,8 @@ pub fn manual_mail(config: &mut Config) {
 }
 
 /// Writes the API has no way to make, isolated here. Each is a state that
-/// only time or an accident produces (a stored time in the past, rows that
-/// became visible out of order, a change no writer saw), so the tests make it
-/// in the database directly.
+/// only time or an accident produces (a stored time in the past, a change no
+/// writer saw), so the tests make it in the database directly.
 impl TestApp {
     fn execute_sql_behind_the_api(&self, sql: &str) {
         let sql = sql.to_owned();
@@ -598,6 +597,11 @@ impl TestApp {
         self.execute_sql_behind_the_api(&format!(
             "UPDATE contributions SET received_at = '{at}' WHERE id = '{id}'"
         ));
+        // As if it had arrived then: the indicator's counters follow, as
+        // `rinasce indicators --repair` would rebuild them.
+        self.db
+            .write_blocking(rinasce::db::indicator_counters::rebuild)
+            .expect("the counters are rebuilt");
     }
 
     /// Records the last digest as queued at `at` (RFC 3339), so that one is
@@ -606,14 +610,6 @@ impl TestApp {
         self.execute_sql_behind_the_api(&format!(
             "DELETE FROM settings WHERE key = 'digest_last_queued_at'; \
              INSERT INTO settings (key, value) VALUES ('digest_last_queued_at', '{at}')"
-        ));
-    }
-
-    /// Gives a contribution another sequence number, as when concurrent
-    /// transactions commit out of order.
-    pub fn set_sequence_number(&self, id: &str, seq: i64) {
-        self.execute_sql_behind_the_api(&format!(
-            "UPDATE contributions SET seq = {seq} WHERE id = '{id}'"
         ));
     }
 
@@ -645,6 +641,15 @@ impl TestApp {
     pub fn expire_sign_in_links(&self) {
         self.execute_sql_behind_the_api(
             "UPDATE sign_in_links SET expires_at = '2000-01-01 00:00:00'",
+        );
+    }
+
+    /// Clears every contribution's search terms, as rows stored before
+    /// full-text search have none.
+    pub fn forget_search_terms(&self) {
+        self.execute_sql_behind_the_api(
+            "UPDATE contributions SET search_title = NULL, search_body = NULL, \
+             search_author = NULL",
         );
     }
 

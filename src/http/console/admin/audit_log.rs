@@ -196,6 +196,7 @@ pub fn action_label(action: AuditAction, language: Language) -> &'static str {
             "esportazione con dati personali",
             "export with personal data",
         ),
+        IndicatorCountersRebuilt => tr("contatori ricalcolati", "counters rebuilt"),
     }
 }
 
@@ -211,6 +212,7 @@ fn target_type_label(target_type: TargetType, language: Language) -> &'static st
         Staff => tr("account", "account"),
         PersonalData => tr("dati personali", "personal data"),
         Export => tr("esportazione", "export"),
+        Indicator => tr("indicatore", "indicator"),
     }
 }
 

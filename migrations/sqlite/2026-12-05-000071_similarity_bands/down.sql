@@ -1,0 +1,2 @@
+DROP TABLE similarity_bands;
+DELETE FROM settings WHERE key = 'similarity_backfill_below';
