@@ -19,15 +19,27 @@
   const keyField = form.elements.namedItem("idempotency_key");
   const TEXT_FIELDS = ["given_name", "family_name", "organization_name", "email"];
 
-  // What the server counts: characters (code points) after trimming.
-  const length = (text) => Array.from(text.normalize("NFC").trim()).length;
+  // What the server counts (src/domain/text.rs): characters (code points),
+  // after dropping what pasted text hides (soft hyphens, zero-width and
+  // direction marks), with CR LF as one line break and a paragraph
+  // separator as two (one space on one line), then trimming.
+  const INVISIBLE = /[\u00AD\u200B\u2060-\u2064\uFEFF\u180E\u200E\u200F\u061C]/g;
+  const length = (text, multiline) =>
+    Array.from(
+      text
+        .replace(INVISIBLE, "")
+        .replace(/\r\n/g, "\n")
+        .replace(/\u2029/g, multiline ? "\n\n" : " ")
+        .normalize("NFC")
+        .trim(),
+    ).length;
 
   function updateCounter(input) {
     const counter = document.getElementById(`${input.id}-contatore`);
     if (!counter) return;
     const min = Number(input.dataset.min);
     const max = Number(input.dataset.max);
-    const used = length(input.value);
+    const used = length(input.value, input.tagName === "TEXTAREA");
     counter.hidden = false;
     counter.textContent = `${used} caratteri su ${max} (minimo ${min})`;
     counter.classList.toggle("oltre", used > max);
@@ -162,6 +174,9 @@
       document.getElementById("ricevuta-codice").textContent = answer.reference;
       receipt.hidden = false;
       document.title = document.title.replace(/^Errore: /, "").replace("Invia un contributo", "Contributo ricevuto");
+      // The page's heading says what the page now is, as the page without scripts does.
+      const heading = document.querySelector("h1");
+      if (heading) heading.textContent = "Contributo ricevuto";
       receipt.focus();
       return;
     }

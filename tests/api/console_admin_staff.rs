@@ -231,7 +231,7 @@ async fn a_refused_new_account_comes_back_with_the_messages_and_what_was_typed()
     let admin = app.console_sign_in("admin").await;
     let before = account_count(&app);
 
-    let cases: [RefusedForm; 4] = [
+    let cases: [RefusedForm; 5] = [
         (
             &[
                 ("name", "  "),
@@ -267,6 +267,15 @@ async fn a_refused_new_account_comes_back_with_the_messages_and_what_was_typed()
             ],
             "Ruolo: valore non ammesso",
             "value=\"gino@comune.example.org\"",
+        ),
+        (
+            &[
+                ("name", "Gino Rossi"),
+                ("email", "gino@comune.example.org"),
+                ("role", ""),
+            ],
+            "Ruolo: campo obbligatorio",
+            "value=\"Gino Rossi\"",
         ),
     ];
     for (fields, message, kept) in cases {

@@ -176,6 +176,7 @@ async fn the_review_page_shows_the_author_history_with_names_and_the_claim() {
         reference.as_str(),
         "maria.rossi@example.org",
         "Maria Rossi",
+        "Quartiere 2 – Campo di Marte",
         "modulo online",
         "Da verificare con il Quartiere",
         "Anna Bianchi",

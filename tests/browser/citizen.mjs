@@ -205,6 +205,15 @@ async function formWithJavaScript() {
     await page.fill("#body", "x".repeat(5001));
     assert.match(await page.locator("#body-contatore").textContent(), /^5001 caratteri su 5000/, "body counter");
     assert.ok(await page.locator("#body-contatore.oltre").count(), "counter marks the excess");
+    // Counted as the server counts: pasted soft hyphens and zero-width spaces are not characters.
+    await page.fill("#body", PASTED);
+    assert.equal(
+      await page.locator("#body-contatore").textContent(),
+      `${[...PASTED_STORED].length} caratteri su 5000 (minimo 20)`,
+      "body counter on pasted text",
+    );
+    await page.fill("#body", "x".repeat(4999) + "\u00AD".repeat(50));
+    assert.equal(await page.locator("#body-contatore.oltre").count(), 0, "soft hyphens do not push the text over");
 
     // Every kind of invalid field, from the API's answer.
     await page.fill("#title", "");

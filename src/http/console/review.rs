@@ -57,7 +57,8 @@ pub struct ContributionView {
     pub author_name: String,
     pub organization: Option<String>,
     pub email: Option<String>,
-    pub quartiere: Option<i16>,
+    /// "Quartiere 2 – Campo di Marte".
+    pub quartiere: Option<String>,
     pub contact_consent: bool,
     pub privacy_notice_accepted: bool,
     /// The meeting it was handed in at.
@@ -65,6 +66,16 @@ pub struct ContributionView {
     pub tags: Vec<String>,
     pub notes: Vec<NoteLine>,
     pub version: i64,
+}
+
+/// "Quartiere 4 – Isolotto-Legnaia", for a stored quartiere number.
+fn quartiere_text(number: i16) -> Option<String> {
+    let quartiere = Quartiere::parse(number.into()).ok()?;
+    Some(format!(
+        "Quartiere {} – {}",
+        quartiere.number(),
+        quartiere.name()
+    ))
 }
 
 /// A meeting as the page names it.
@@ -85,10 +96,7 @@ impl MeetingLine {
                 Language::It => italian_date(meeting.held_on),
                 Language::En => meeting.held_on.format("%-d %b %Y").to_string(),
             },
-            quartiere: meeting
-                .quartiere
-                .and_then(|q| Quartiere::parse(q.into()).ok())
-                .map(|q| format!("Quartiere {} – {}", q.number(), q.name())),
+            quartiere: meeting.quartiere.and_then(quartiere_text),
             name: meeting.name,
         }
     }
@@ -311,7 +319,7 @@ fn contribution_view(
         author_name,
         organization: row.organization_name,
         email: row.email,
-        quartiere: row.quartiere,
+        quartiere: row.quartiere.and_then(quartiere_text),
         contact_consent: row.contact_consent,
         privacy_notice_accepted: row.privacy_notice_accepted,
         meeting: detail.meeting.map(|m| MeetingLine::of(m, language)),

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::forms::{ConfirmPage, Refusal};
 use crate::app::staff::{self, NewStaff, StaffChange, StaffOverview};
 use crate::db::staff::StaffRow;
-use crate::domain::{Actor, EmailAddress, FieldErrors, PersonName, Role, StaffId};
+use crate::domain::{Actor, EmailAddress, FieldErrors, FieldIssue, PersonName, Role, StaffId};
 use crate::error::ApiError;
 use crate::http::console::labels::{moment, pick, Choice, Moment};
 use crate::http::console::layout::role_label;
@@ -261,11 +261,19 @@ pub async fn show_staff(
     Ok(response)
 }
 
+/// The role picked on a form: none picked is a missing field, not a wrong value.
+fn chosen_role(raw: &str) -> Result<Role, FieldIssue> {
+    match raw.trim() {
+        "" => Err(FieldIssue::Required),
+        role => Role::parse(role),
+    }
+}
+
 fn parse_new_account(fields: &NewAccountFields) -> Result<NewStaff, ApiError> {
     let mut errors = FieldErrors::default();
     let name = errors.check("name", PersonName::parse(&fields.name));
     let email = errors.check("email", EmailAddress::parse(&fields.email));
-    let role = errors.check("role", Role::parse(fields.role.trim()));
+    let role = errors.check("role", chosen_role(&fields.role));
     let new = match (name, email, role) {
         (Some(name), Some(email), Some(role)) => Some(NewStaff { email, name, role }),
         _ => None,
@@ -372,7 +380,7 @@ pub async fn change_role(
 ) -> Result<HttpResponse, ConsoleError> {
     user.require(&[Role::Admin])?;
     let id = account_in_path(&path)?;
-    let changed = match Role::parse(fields.role.trim()) {
+    let changed = match chosen_role(&fields.role) {
         Ok(role) => {
             let change = StaffChange {
                 role: Some(role),
