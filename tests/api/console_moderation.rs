@@ -226,6 +226,15 @@ async fn one_step_actions_use_the_version_in_the_form_and_approve_and_next_goes_
     assert_eq!(response.status(), 303);
     assert_eq!(location(&response), format!("/console/coda/{second_ref}"));
     assert_eq!(stored_status(&app, &first).await, "approved");
+    // The next page names the contribution just saved, once.
+    let next = app.console_follow(&anna, &response).await;
+    let html = next.text().await.unwrap();
+    assert!(
+        html.contains(&format!("{first_ref}: modifica salvata.")),
+        "{html}"
+    );
+    let (_, again) = page(&app, &anna, &format!("/console/coda/{second_ref}")).await;
+    assert!(!again.contains("modifica salvata"), "{again}");
 
     // Rejecting with a standard reason; the written one would win.
     let (_, html) = page(&app, &anna, &format!("/console/coda/{second_ref}")).await;

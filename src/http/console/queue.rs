@@ -384,13 +384,14 @@ pub async fn show_queue(
     user: ConsoleUser,
     state: web::Data<crate::http::AppState>,
     query: web::Query<Vec<(String, String)>>,
+    request: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ConsoleError> {
     user.require(&[Role::Moderator])?;
     let mut pairs = query.into_inner();
     // `vuota`: "next pending" found none; a message, not a filter.
     let nothing_left = pairs.iter().any(|(name, _)| name == "vuota");
     pairs.retain(|(name, _)| name != "vuota");
-    let notice = nothing_left.then(|| {
+    let none_left = nothing_left.then(|| {
         user.layout()
             .tr(
                 "Nessun altro contributo in attesa che nessuno stia già rivedendo.",
@@ -398,5 +399,13 @@ pub async fn show_queue(
             )
             .to_owned()
     });
-    queue_page(&state, &user, QueueParams::from_pairs(pairs), notice).await
+    // What the last step saved, then that nothing is left.
+    let notice = match (super::flash::message(&request), none_left) {
+        (Some(saved), Some(none_left)) => Some(format!("{saved} {none_left}")),
+        (saved, none_left) => saved.or(none_left),
+    };
+    let params = QueueParams::from_pairs(pairs);
+    let mut response = queue_page(&state, &user, params, notice).await?;
+    super::flash::clear(&mut response, &state.config);
+    Ok(response)
 }

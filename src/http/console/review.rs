@@ -17,7 +17,7 @@ use askama::Template;
 
 use super::labels::{self, moment, problem_lines, Choice, Moment};
 use super::queue::{area_names, claim_text};
-use super::{ConsoleError, ConsoleUser, Layout};
+use super::{flash, ConsoleError, ConsoleUser, Layout};
 use crate::app::moderation::claims::{self, ClaimOutcome};
 use crate::app::moderation::{detail, similar, tags, ContributionDetail};
 use crate::app::{audit_log, staff};
@@ -448,11 +448,18 @@ pub async fn canonical_href(
     state: &AppState,
     key: ContributionRef,
 ) -> Result<String, ConsoleError> {
-    let reference = match key {
-        ContributionRef::Reference(reference) => reference,
-        ContributionRef::Id(id) => reference_of(state, id).await?,
-    };
-    Ok(review_href(reference))
+    Ok(review_href(reference_of_key(state, key).await?))
+}
+
+/// The reference of the contribution `key` names.
+pub async fn reference_of_key(
+    state: &AppState,
+    key: ContributionRef,
+) -> Result<Reference, ConsoleError> {
+    match key {
+        ContributionRef::Reference(reference) => Ok(reference),
+        ContributionRef::Id(id) => reference_of(state, id).await,
+    }
 }
 
 /// Whether `raw` is the reference exactly as the console writes it.
@@ -496,10 +503,12 @@ pub async fn show_review(
             Language::En => "Change saved.".to_owned(),
         });
     let feedback = Feedback {
-        notice,
+        notice: flash::message(&request).or(notice),
         ..Feedback::default()
     };
-    review_page(&state, &user, key, HttpResponse::Ok(), feedback).await
+    let mut response = review_page(&state, &user, key, HttpResponse::Ok(), feedback).await?;
+    flash::clear(&mut response, &state.config);
+    Ok(response)
 }
 
 /// What went wrong with a step, shown on the page with the right status.

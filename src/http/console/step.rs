@@ -7,8 +7,10 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use super::review::{canonical_href, contribution_in_path, refused_step, review_href, stale_step};
-use super::{ConsoleError, ConsoleForm, ConsoleUser};
+use super::review::{
+    canonical_href, contribution_in_path, reference_of_key, refused_step, review_href, stale_step,
+};
+use super::{flash, ConsoleError, ConsoleForm, ConsoleUser};
 use crate::app::moderation::{claims, notes, review, ModerationRequest};
 use crate::app::AppError;
 use crate::domain::text::{bounded_text, Lines};
@@ -18,6 +20,7 @@ use crate::domain::{
 };
 use crate::error::ApiError;
 use crate::http::AppState;
+use crate::i18n::Language;
 
 /// The fields of the review page's forms; each action reads its own.
 #[derive(Debug, Default, Deserialize)]
@@ -149,7 +152,14 @@ pub async fn after_step(
         let page = canonical_href(state, key).await?;
         return Ok(see_other(format!("{page}?fatto=1")));
     }
-    next_pending_answer(state, user, Some(id)).await
+    // The next page names the contribution just saved, which is no longer in sight.
+    let done = reference_of_key(state, key).await?;
+    let message = match user.language {
+        Language::It => format!("{done}: modifica salvata."),
+        Language::En => format!("{done}: change saved."),
+    };
+    let next = next_pending_location(state, user, Some(id)).await?;
+    Ok(flash::redirect_with(&next, &message, &state.config))
 }
 
 /// Claims the next pending contribution and sends the browser there, or
@@ -159,12 +169,21 @@ pub async fn next_pending_answer(
     user: &ConsoleUser,
     skip: Option<ContributionId>,
 ) -> Result<HttpResponse, ConsoleError> {
-    match claims::claim_next_pending(state, user.staff.id, skip).await? {
-        Some(next) => Ok(see_other(review_href(Reference::from_sequence(
-            next.row.seq,
-        )))),
-        None => Ok(see_other("/console/coda?status=pending&vuota=1".to_owned())),
-    }
+    Ok(see_other(next_pending_location(state, user, skip).await?))
+}
+
+/// Where "next pending" leads, once its contribution is claimed.
+async fn next_pending_location(
+    state: &AppState,
+    user: &ConsoleUser,
+    skip: Option<ContributionId>,
+) -> Result<String, ConsoleError> {
+    Ok(
+        match claims::claim_next_pending(state, user.staff.id, skip).await? {
+            Some(next) => review_href(Reference::from_sequence(next.row.seq)),
+            None => "/console/coda?status=pending&vuota=1".to_owned(),
+        },
+    )
 }
 
 /// `POST /console/coda/{id}`
