@@ -269,13 +269,33 @@ async fn one_step_actions_use_the_version_in_the_form_and_approve_and_next_goes_
             &format!("/console/coda/{second}"),
             &[
                 ("azione", "add_tag"),
-                ("tag", "verde-urbano"),
+                ("tag", "Verde urbano"),
                 ("versione", &hidden(&html, "versione")),
                 ("storia", "0"),
             ],
         )
         .await;
-    assert_eq!(response.status(), 303);
+    assert_eq!(response.status(), 303, "words become the tag verde-urbano");
+    // A tag that no words make is refused by the field's label.
+    let (_, html) = page(&app, &anna, &format!("/console/coda/{second_ref}")).await;
+    let response = app
+        .console_post(
+            &anna,
+            &format!("/console/coda/{second}"),
+            &[
+                ("azione", "add_tag"),
+                ("tag", " -- "),
+                ("versione", &hidden(&html, "versione")),
+                ("storia", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let refused = response.text().await.unwrap();
+    assert!(
+        refused.contains("Etichetta: deve contenere solo lettere minuscole"),
+        "{refused}"
+    );
     let response = app
         .console_post(
             &anna,

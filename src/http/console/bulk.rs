@@ -5,7 +5,7 @@
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::labels::problem_lines;
+use super::labels::{self, problem_lines, problem_lines_naming};
 use super::queue::queue_href;
 use super::step::{contribution_ref, edit_request, reason_of, status_request};
 use super::{ConsoleError, ConsoleForm, Layout};
@@ -125,7 +125,11 @@ pub async fn apply_to_selected(
                 .collect();
             (lines, Vec::new())
         }
-        Err(error) => (Vec::new(), problem_lines(&ApiError::from(error), language)),
+        Err(error) => {
+            let name = |field: &str| labels::moderation_field_label(field, language);
+            let lines = problem_lines_naming(&ApiError::from(error), language, name);
+            (Vec::new(), lines)
+        }
     };
     let status = if problems.is_empty() {
         HttpResponse::Ok()

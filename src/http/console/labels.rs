@@ -117,6 +117,22 @@ pub fn problem_lines_naming(
     lines
 }
 
+/// The label of a moderation form's field, for the messages of a refusal
+/// (the problem names fields as the forms post them).
+pub fn moderation_field_label(field: &str, language: Language) -> String {
+    let label = match field {
+        "tag" => pick(language, "Etichetta", "Tag"),
+        "area" => pick(language, "Area di destinazione", "Destination area"),
+        "nota" => pick(language, "Nota", "Note"),
+        "stato" | "status" => pick(language, "Stato", "Status"),
+        "motivo" | "status_reason" => pick(language, "Motivo", "Reason"),
+        "duplicate_of" | "originale" => pick(language, "Originale", "Original"),
+        "ids" => pick(language, "Contributi selezionati", "Selected contributions"),
+        other => return other.to_owned(),
+    };
+    label.to_owned()
+}
+
 /// The five Quartieri as options; `selected` says which are chosen.
 pub fn quartiere_choices(selected: impl Fn(&str) -> bool) -> Vec<Choice> {
     (1..=5)

@@ -15,7 +15,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
 use askama::Template;
 
-use super::labels::{self, moment, problem_lines, Choice, Moment};
+use super::labels::{self, moment, problem_lines_naming, Choice, Moment};
 use super::queue::{area_names, claim_text};
 use super::{flash, ConsoleError, ConsoleUser, Layout};
 use crate::app::moderation::claims::{self, ClaimOutcome};
@@ -523,7 +523,9 @@ pub async fn refused_step(
         return Err(error.into());
     }
     let feedback = Feedback {
-        problems: problem_lines(&error, user.language),
+        problems: problem_lines_naming(&error, user.language, |field| {
+            labels::moderation_field_label(field, user.language)
+        }),
         ..Feedback::default()
     };
     review_page(state, user, key, HttpResponse::build(status), feedback).await

@@ -96,7 +96,11 @@ pub fn edit_request(
     area: Option<&str>,
     tag: Option<&str>,
 ) -> Result<ModerationRequest, AppError> {
-    let tag = || TagName::parse(tag.unwrap_or_default()).map_err(|issue| invalid("tag", issue));
+    // Words become a tag as in the API ("Mercati Rionali" is mercati-rionali).
+    let tag = || match tag.map(str::trim).unwrap_or_default() {
+        "" => Err(invalid("tag", FieldIssue::Required)),
+        words => TagName::from_words(words).map_err(|issue| invalid("tag", issue)),
+    };
     let mut request = ModerationRequest::default();
     match action {
         "move" => {
