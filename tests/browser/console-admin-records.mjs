@@ -124,7 +124,7 @@ async function auditLog(page, paper) {
   // The reference leads to the contribution's review page.
   await page.goto(filtered);
   await submitForm(page, page.getByRole("link", { name: paper.reference }).first());
-  assert.equal(new URL(page.url()).pathname, `/console/coda/${paper.id}`);
+  assert.equal(new URL(page.url()).pathname, `/console/coda/${paper.reference}`);
   assert.equal((await page.locator("h1 .codice").textContent()).trim(), paper.reference);
   log(`audit log filtered by actor and action; ${paper.reference} opens its review page`);
 

@@ -107,7 +107,7 @@ async function registerFromAMeeting(anna, problems) {
   await anna.mouse.click(x, y);
   while (posts === 0) await new Promise((resolve) => setTimeout(resolve, 20));
   await anna.mouse.click(x, y);
-  await anna.waitForURL(/\/console\/coda\/[0-9a-f-]{36}$/);
+  await anna.waitForURL(/\/console\/coda\/RF-\d{6}$/);
   await anna.waitForLoadState("load");
   await anna.unroute(`${base}/console/offline`);
   assert.equal(posts, 2, "the form was sent twice");
@@ -115,7 +115,7 @@ async function registerFromAMeeting(anna, problems) {
   const { json: queue } = await api("GET", `/moderation/contributions?q=${encodeURIComponent(TITLE)}`);
   assert.equal(queue.items.length, 1, "stored once");
   const registered = queue.items[0];
-  assert.equal(anna.url(), `${base}/console/coda/${registered.id}`);
+  assert.equal(anna.url(), `${base}/console/coda/${registered.reference}`);
   assert.deepEqual(registered.meeting, { name: MEETING, date: "2026-11-20", quartiere: 4 });
   assert.equal(registered.privacy_notice_accepted, true);
   assert.equal(registered.channel, "event");
