@@ -117,6 +117,7 @@ pub(super) fn make_batches(
                 areas,
                 &earlier,
                 received_at,
+                options.to,
             );
             let made_one = match made_one {
                 Ok(made_one) => made_one,
@@ -171,6 +172,7 @@ fn contribution(
     areas: &[String],
     earlier: &[ContributionId],
     received_at: NaiveDateTime,
+    latest: NaiveDateTime,
 ) -> Result<DemoContribution, DemoError> {
     let author = author(seed, author_number);
     let area = random.pick(areas);
@@ -242,11 +244,17 @@ fn contribution(
         status,
         ContributionStatus::Approved | ContributionStatus::Hidden
     );
-    let published_at =
-        published.then(|| received_at + Duration::minutes(60 + random.below(72 * 60) as i64));
+    // Moderated within three days, but never after the period's end (now,
+    // by default): no demo contribution is published in the future.
+    let published_at = published.then(|| {
+        let after = received_at + Duration::minutes(60 + random.below(72 * 60) as i64);
+        after.min(latest.max(received_at))
+    });
     let moderated_at = match status {
         ContributionStatus::Pending => received_at,
-        _ => published_at.unwrap_or(received_at + Duration::hours(24)),
+        _ => {
+            published_at.unwrap_or((received_at + Duration::hours(24)).min(latest.max(received_at)))
+        }
     };
     let email = (channel != Channel::Paper || random.chance(0.4)).then_some(author.email);
     let input = ContributionInput {
@@ -325,9 +333,12 @@ mod tests {
                 &areas,
                 &[ContributionId::generate()],
                 now,
+                now,
             )
             .unwrap();
             assert_eq!(made.row.status, made.status);
+            // Received at the period's end: published then, not later.
+            assert!(made.published_at.is_none_or(|at| at == now));
             assert_eq!(
                 made.published_at.is_some(),
                 matches!(

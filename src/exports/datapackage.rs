@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use super::columns::{self, Values};
 use super::{file_name, ExportFormat};
 use crate::domain::Quartiere;
+use crate::i18n::format::rome_date;
 
 /// A Tabular Data Package with one resource: the CSV export.
 #[derive(Debug, Serialize, ToSchema)]
@@ -251,7 +252,7 @@ pub fn descriptor(
         resources: vec![DataResource {
             profile: "tabular-data-resource".into(),
             name: "contributi".into(),
-            path: file_name(ExportFormat::Csv, include_personal_data, now.date_naive()),
+            path: file_name(ExportFormat::Csv, include_personal_data, rome_date(now)),
             title: "Contributi".into(),
             description: "L'esportazione CSV di GET /api/v1/exports/contributions?format=csv (o di `rinasce export --format csv`).".into(),
             format: "csv".into(),

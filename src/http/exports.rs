@@ -41,6 +41,7 @@ use crate::error::{ApiError, Problem};
 use crate::exports::datapackage::{self, DataPackage};
 use crate::exports::{self, Export, ExportError, ExportFormat, ExportRequest};
 use crate::http::problems::{ExporterProblems, QueryProblems};
+use crate::i18n::format::rome_date;
 
 /// Size of the pieces sent to the client.
 const CHUNK_BYTES: usize = 64 * 1024;
@@ -233,7 +234,7 @@ pub(super) async fn send_export(
     let file = exports::file_name(
         format,
         request.include_personal_data,
-        clock::now().date_naive(),
+        rome_date(clock::now()),
     );
     let (sender, mut receiver) = mpsc::channel(CHANNEL_PIECES);
     let db = state.db.clone();

@@ -519,6 +519,21 @@ async fn the_keys_of_private_links_are_not_shown() {
         }
         assert!(page.contains("[chiave nascosta]"), "{page}");
     }
+    // Once delivered, a sign-in link is not kept, and the page says so in Italian.
+    app.deliver_pending_mail().await;
+    let sign_in = outbox_items(&app, "status=sent")
+        .await
+        .into_iter()
+        .find(|message| message["kind"] == "sign_in_link")
+        .expect("the sign-in link was sent");
+    let id = sign_in["id"].as_str().unwrap();
+    let (_, page) = app
+        .console_page(&elena, &format!("/console/admin/email/{id}"))
+        .await;
+    assert!(
+        page.contains("(link di accesso consegnato; non conservato)"),
+        "{page}"
+    );
 }
 
 #[actix_web::test]

@@ -18,7 +18,7 @@ use super::filters::{ListPage, TypedFilters};
 use super::forms::{see_other, with_query, Refusal};
 use crate::app::moderation::detail;
 use crate::app::outbox;
-use crate::db::outbox::OutboxRow;
+use crate::db::outbox::{OutboxRow, SENT_LINK_PLACEHOLDER};
 use crate::domain::{FieldErrors, MessageId, MessageKind, OutboxStatus, Role};
 use crate::error::ApiError;
 use crate::http::admin::outbox::OutboxQuery;
@@ -269,7 +269,16 @@ async fn message_view(
         None => None,
     };
     let placeholder = pick(language, "[chiave nascosta]", "[key withheld]");
-    let shown = |text: &str| (!text.is_empty()).then(|| without_link_keys(text, placeholder));
+    let delivered_link = pick(
+        language,
+        "(link di accesso consegnato; non conservato)",
+        "(sign-in link delivered; not kept)",
+    );
+    let shown = |text: &str| match text {
+        "" => None,
+        SENT_LINK_PLACEHOLDER => Some(delivered_link.to_owned()),
+        text => Some(without_link_keys(text, placeholder)),
+    };
     Ok(MessageView {
         id: row.id.to_string(),
         from: state.config.mail_from.clone(),

@@ -15,6 +15,7 @@ use crate::http::console::queue::area_names;
 use crate::http::console::{ConsoleError, ConsoleUser, Layout};
 use crate::http::{page, AppState};
 use crate::i18n::format::italian_count;
+use crate::i18n::format::rome_date;
 use crate::i18n::Language;
 
 /// The filter form as the page draws it.
@@ -136,7 +137,7 @@ pub async fn show_exports(
                 query: &query,
                 filters_query: &filters_query,
                 include_personal_data: selection.include_personal_data,
-                today: clock::now().date_naive(),
+                today: rome_date(clock::now()),
                 language,
             };
             let selected = Selected {
