@@ -104,6 +104,14 @@ async fn the_queue_lists_filtered_rows_with_status_area_time_and_who_is_reviewin
     let (status, html) = page(&app, &marco, "/console/coda?quartiere=9").await;
     assert_eq!(status, 422);
     assert!(html.contains("quartiere"), "{html}");
+    // So is a filter the page does not know (an Italian name typed by hand).
+    let (status, html) = page(&app, &marco, "/console/coda?stato=pending").await;
+    assert_eq!(status, 422);
+    assert!(html.contains("stato: campo non previsto"), "{html}");
+    assert!(
+        !html.contains(&first_ref),
+        "no list for a filter not applied"
+    );
 }
 
 #[actix_web::test]

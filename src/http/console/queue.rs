@@ -12,7 +12,7 @@ use super::{ConsoleError, ConsoleUser, Layout};
 use crate::app::moderation::{queue, tags, ContributionDetail, ModerationQuery};
 use crate::app::public;
 use crate::db::contributions::Position;
-use crate::domain::{Channel, ContributionStatus, FieldErrors, Reference, Role};
+use crate::domain::{Channel, ContributionStatus, FieldErrors, FieldIssue, Reference, Role};
 use crate::error::ApiError;
 use crate::http::page;
 use crate::http::pagination;
@@ -56,6 +56,31 @@ impl QueueParams {
 
     pub fn value(&self, name: &str) -> String {
         self.values(name).first().copied().unwrap_or("").to_owned()
+    }
+
+    /// The parameters that are none of the queue's filters.
+    fn unknown_names(&self) -> Vec<&str> {
+        const KNOWN: [&str; 11] = [
+            "status",
+            "thematic_area",
+            "tag",
+            "quartiere",
+            "channel",
+            "author_kind",
+            "q",
+            "received_from",
+            "received_to",
+            "sort",
+            "cursor",
+        ];
+        let mut unknown: Vec<&str> = self
+            .pairs
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .filter(|name| !KNOWN.contains(name))
+            .collect();
+        unknown.dedup();
+        unknown
     }
 
     /// The API's query: comma lists, and the day's bounds in Rome time as
@@ -296,6 +321,10 @@ pub async fn queue_page(
 ) -> Result<HttpResponse, ConsoleError> {
     let query = params.moderation_query();
     let mut errors = FieldErrors::default();
+    // A filter the page does not know is named, never silently ignored.
+    for name in params.unknown_names() {
+        errors.add(name, FieldIssue::NotAllowed);
+    }
     let filter = query.filter(&mut errors);
     let order = query.order(&mut errors);
     let after = pagination::decode_position(query.cursor.as_deref(), order, &mut errors);
