@@ -24,6 +24,7 @@ use crate::domain::{
 use crate::error::ApiError;
 use crate::http::admin::audit_log::AuditLogQuery;
 use crate::http::console::labels::{self, moment, pick, Choice, Moment};
+use crate::http::console::layout::role_label;
 use crate::http::console::review::review_href;
 use crate::http::console::{ConsoleError, ConsoleUser, Layout};
 use crate::http::page;
@@ -270,11 +271,72 @@ fn change_text(row: &AuditRow, names: &Names, language: Language) -> Option<Stri
             _ => raw.to_owned(),
         },
     };
+    if let (Some(from), Some(to)) = (&row.from_value, &row.to_value) {
+        if let Some((from, to)) = changed_fields(from, to, language) {
+            return Some(format!("{from} → {to}"));
+        }
+    }
     Some(format!(
         "{} → {}",
         word(&row.from_value),
         word(&row.to_value)
     ))
+}
+
+/// Two recorded objects (an account, an area) as the fields that differ,
+/// named and valued as people read them: "posizione: 2 → posizione: 3".
+fn changed_fields(from: &str, to: &str, language: Language) -> Option<(String, String)> {
+    use serde_json::Value;
+    let (Ok(Value::Object(from)), Ok(Value::Object(to))) = (
+        serde_json::from_str::<Value>(from),
+        serde_json::from_str::<Value>(to),
+    ) else {
+        return None;
+    };
+    let mut keys: Vec<&String> = from.keys().chain(to.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.retain(|key| from.get(*key) != to.get(*key));
+    let side = |object: &serde_json::Map<String, Value>| {
+        let fields: Vec<String> = keys
+            .iter()
+            .map(|key| {
+                let value = field_value(key, object.get(*key), language);
+                format!("{}: {value}", field_name(key, language))
+            })
+            .collect();
+        fields.join(", ")
+    };
+    Some((side(&from), side(&to)))
+}
+
+fn field_name(key: &str, language: Language) -> &str {
+    match key {
+        "role" => pick(language, "ruolo", "role"),
+        "active" => pick(language, "attivo", "active"),
+        "position" => pick(language, "posizione", "position"),
+        "name" => pick(language, "nome", "name"),
+        "description" => pick(language, "descrizione", "description"),
+        other => other,
+    }
+}
+
+fn field_value(key: &str, value: Option<&serde_json::Value>, language: Language) -> String {
+    use serde_json::Value;
+    match (key, value) {
+        (_, None | Some(Value::Null)) => "—".to_owned(),
+        (_, Some(Value::Bool(yes))) => pick(
+            language,
+            if *yes { "sì" } else { "no" },
+            if *yes { "yes" } else { "no" },
+        )
+        .to_owned(),
+        ("role", Some(Value::String(role))) => Role::parse(role)
+            .map(|role| role_label(role, language).to_owned())
+            .unwrap_or_else(|_| role.clone()),
+        (_, Some(Value::String(text))) => text.clone(),
+        (_, Some(other)) => other.to_string(),
+    }
 }
 
 fn log_line(event: NamedEvent, names: &Names, language: Language) -> LogLine {
@@ -372,6 +434,31 @@ pub async fn show_audit_log(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recorded_objects_show_the_fields_that_changed_in_words() {
+        let area = |position: i32| {
+            format!(r#"{{"active":true,"description":"Verde","position":{position}}}"#)
+        };
+        assert_eq!(
+            changed_fields(&area(2), &area(3), Language::It),
+            Some(("posizione: 2".to_owned(), "posizione: 3".to_owned()))
+        );
+        let account =
+            |role: &str, active: bool| format!(r#"{{"role":"{role}","active":{active}}}"#);
+        assert_eq!(
+            changed_fields(
+                &account("moderator", false),
+                &account("researcher", true),
+                Language::It
+            ),
+            Some((
+                "attivo: no, ruolo: moderazione".to_owned(),
+                "attivo: sì, ruolo: ricerca".to_owned()
+            ))
+        );
+        assert_eq!(changed_fields("pending", "approved", Language::It), None);
+    }
 
     #[test]
     fn days_and_times_typed_are_rome_time() {
