@@ -45,6 +45,21 @@
     counter.classList.toggle("oltre", used > max);
   }
 
+  // The organisation's name is for associations: hidden while a citizen
+  // writes, unless it holds something (typed, or refused by the server).
+  const organization = document.getElementById("author-organization_name");
+  const organizationField = organization && organization.closest(".campo");
+  function showOrganizationForKind() {
+    if (!organizationField) return;
+    const kind = form.querySelector('input[name="author.kind"]:checked');
+    const keep = organization.value !== "" || organization.getAttribute("aria-invalid") === "true";
+    organizationField.hidden = kind !== null && kind.value === "citizen" && !keep;
+  }
+  for (const radio of form.querySelectorAll('input[name="author.kind"]')) {
+    radio.addEventListener("change", showOrganizationForKind);
+  }
+  showOrganizationForKind();
+
   for (const input of form.querySelectorAll("[data-max]")) {
     updateCounter(input);
     input.addEventListener("input", () => updateCounter(input));

@@ -200,6 +200,11 @@ async function formWithJavaScript() {
     const page = context.pages()[0] ?? (await context.newPage());
     const problems = watch(page, [422]);
     await page.goto(`${base}/partecipa`);
+    await page.check('input[name="author.kind"][value="citizen"]');
+    assert.equal(await page.locator("#author-organization_name").isVisible(), false, "no organisation for a citizen");
+    await page.check('input[name="author.kind"][value="trade_association"]');
+    assert.equal(await page.locator("#author-organization_name").isVisible(), true, "an association gives its name");
+    await page.goto(`${base}/partecipa`);
     await page.fill("#title", "Contatore");
     assert.equal(await page.locator("#title-contatore").textContent(), "9 caratteri su 150 (minimo 5)", "title counter");
     await page.fill("#body", "x".repeat(5001));
