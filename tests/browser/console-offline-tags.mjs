@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import process from "node:process";
-import { checkPage, launch, log, signInWithLink, submitAndWait, watch } from "./kit.mjs";
+import { checkPage, launch, log, signInWithLink, submitAndWait, waitFor, watch } from "./kit.mjs";
 
 const [baseArg, signInLink, mailDir] = process.argv.slice(2);
 const base = baseArg.replace(/\/$/, "");
@@ -107,7 +107,9 @@ async function registerFromAMeeting(anna, problems) {
   await anna.mouse.click(x, y);
   while (posts === 0) await new Promise((resolve) => setTimeout(resolve, 20));
   await anna.mouse.click(x, y);
-  await anna.waitForURL(/\/console\/coda\/RF-\d{6}$/);
+  // The second post aborts the first navigation (net::ERR_ABORTED), which
+  // waitForURL may catch: wait instead for the page that lands.
+  await waitFor(() => /\/console\/coda\/RF-\d{6}$/.test(anna.url()), "the review page after the double click");
   await anna.waitForLoadState("load");
   await anna.unroute(`${base}/console/offline`);
   assert.equal(posts, 2, "the form was sent twice");
