@@ -265,6 +265,9 @@ async fn limit(
             let response = next.call(request).await?.map_into_boxed_body();
             let used = match accepted(&response).and_then(|a| a.quota_used) {
                 Some(used) => Some(used),
+                // A 503 because the database is down: asking it again would
+                // only make the citizen wait another connection timeout.
+                None if response.status().is_server_error() => None,
                 // Nothing stored, or stored by another process meanwhile:
                 // the database says what is left.
                 None => submission_quota::used_by(&state.services, client)
