@@ -515,7 +515,7 @@ pub struct ProblemField {
     #[schema(max_length = 200, example = "author.email")]
     pub field: String,
     /// Why the value was refused.
-    #[schema(max_length = 500, example = "non è un indirizzo e-mail valido")]
+    #[schema(max_length = 2000, example = "non è un indirizzo e-mail valido")]
     pub message: String,
 }
 
