@@ -69,36 +69,37 @@ server_log() {
     fi
 }
 
-start_server() {
-    local port
+# `launch_server LOG [ENV=VALUE…]`: a server on a free port, on the suite's
+# database, writing to $work/LOG; sets launched_base and launched_pid. Its
+# public URL is the first server's, as behind one load balancer.
+launch_server() {
+    local log=$1 port
+    shift
     port=$(free_port)
-    base="http://127.0.0.1:${port}"
+    launched_base="http://127.0.0.1:${port}"
     env DATABASE_URL="${database:-$work/rinasce.db}" \
         RINASCE_BIND="127.0.0.1:${port}" \
-        RINASCE_PUBLIC_URL="$base" \
+        RINASCE_PUBLIC_URL="${base:-$launched_base}" \
         RINASCE_MAIL=off \
         RINASCE_RATE_LIMIT_PER_MINUTE=100000 \
         RUST_LOG=warn \
         "$@" \
-        "$RINASCE_BIN" serve >"$work/server.log" 2>&1 &
-    server_pid=$!
-    wait_until_answering "$base" "$server_pid"
+        "$RINASCE_BIN" serve >"$work/$log" 2>&1 &
+    launched_pid=$!
+    wait_until_answering "$launched_base" "$launched_pid"
+}
+
+start_server() {
+    base=
+    launch_server server.log "$@"
+    base=$launched_base
+    server_pid=$launched_pid
 }
 
 start_second_server() {
-    local port
-    port=$(free_port)
-    second_base="http://127.0.0.1:${port}"
-    env DATABASE_URL="${database:-$work/rinasce.db}" \
-        RINASCE_BIND="127.0.0.1:${port}" \
-        RINASCE_PUBLIC_URL="$base" \
-        RINASCE_MAIL=off \
-        RINASCE_RATE_LIMIT_PER_MINUTE=100000 \
-        RUST_LOG=warn \
-        "$@" \
-        "$RINASCE_BIN" serve >"$work/second.log" 2>&1 &
-    second_pid=$!
-    wait_until_answering "$second_base" "$second_pid"
+    launch_server second.log "$@"
+    second_base=$launched_base
+    second_pid=$launched_pid
 }
 
 # `wait_until_answering URL PID`: until the server at URL answers, or dies.
