@@ -4,8 +4,8 @@
 --   request from 127.0.0.1, so every transaction shares one row, as the
 --   service's do), the contribution with its search terms (the tsvector is
 --   a generated column), its 16 near-duplicate band keys, the indicator's
---   six counters on one stripe drawn at random, and the acknowledgement in
---   the outbox.
+--   six counters and the queue's five counts of its status on one stripe
+--   drawn at random, and the acknowledgement in the outbox.
 \set stripe random(0, 15)
 BEGIN;
 INSERT INTO submission_quotas (client, full_at) VALUES ('127.0.0.1', now())
@@ -26,7 +26,11 @@ INSERT INTO similarity_bands (band_key, contribution_seq)
 INSERT INTO indicator_counters (dimension, value, stripe, tally) VALUES
     ('author_kind', 'citizen', :stripe, 1), ('counted', '', :stripe, 1),
     ('day', to_char(now(), 'YYYY-MM-DD'), :stripe, 1), ('quartiere', '2', :stripe, 1),
-    ('received', '', :stripe, 1), ('thematic_area', 'mobilita-green', :stripe, 1)
+    ('received', '', :stripe, 1), ('status', 'pending', :stripe, 1),
+    ('status_author_kind', 'pending citizen', :stripe, 1),
+    ('status_channel', 'pending form', :stripe, 1), ('status_quartiere', 'pending 2', :stripe, 1),
+    ('status_thematic_area', 'pending mobilita-green', :stripe, 1),
+    ('thematic_area', 'mobilita-green', :stripe, 1)
     ON CONFLICT (dimension, value, stripe) DO UPDATE
     SET tally = indicator_counters.tally + excluded.tally;
 UPDATE submission_quotas SET full_at = now() WHERE client = '127.0.0.1';

@@ -166,7 +166,7 @@ async fn compute_now(db: &Db, config: &Config, mail: &MailContext) -> Result<Ind
     let target = config.target;
     let (counts, areas, mut reached_at) = db
         .read(move |conn| {
-            let counts = indicator_counters::totals(conn)?;
+            let counts = indicator_counters::indicator_totals(conn)?;
             let areas = thematic_areas::list(conn, false)?;
             let reached_at = queries::reached_at(conn, target)?;
             Ok::<_, AppError>((counts, areas, reached_at))

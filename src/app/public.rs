@@ -8,6 +8,7 @@ use crate::app::submissions::{
 };
 use crate::app::{AppError, Resource, Services};
 use crate::clock;
+use crate::db::contribution_counts::Total;
 use crate::db::contributions::{self, Order, Position, PublishedFilter};
 use crate::db::models::{ContributionRow, ThematicAreaRow};
 use crate::db::thematic_areas;
@@ -149,7 +150,7 @@ pub async fn thematic_areas(services: &Services) -> Result<Fresh<Vec<ThematicAre
 pub struct PublishedPage {
     /// In the order asked for, `limit + 1` at most, each with its position.
     pub rows: Vec<(ContributionRow, Position)>,
-    pub total: i64,
+    pub total: Total,
 }
 
 /// Published contributions matching `filter`, and how many match in all.
@@ -163,8 +164,7 @@ pub async fn list_published(
     services
         .db
         .read(move |conn| {
-            let rows = contributions::list_published(conn, &filter, order, after, limit)?;
-            let total = contributions::count_published(conn, &filter)?;
+            let (rows, total) = contributions::list_published(conn, &filter, order, after, limit)?;
             Ok::<_, AppError>(PublishedPage { rows, total })
         })
         .await

@@ -6,8 +6,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use diesel::dsl::sql;
-use diesel::sql_types::{BigInt, Bool, Double, Text};
+use diesel::sql_types::{Bool, Double, Text};
 
+use super::contribution_counts::{self, Total};
 use super::models::{ContributionRow, NewContributionRow};
 use super::schema::{contributions, contributions_fts};
 use super::search::{fts5_match, tsquery, Reach};
@@ -163,22 +164,20 @@ pub enum Position {
     Score { score: f64, seq: i64 },
 }
 
-/// How many approved contributions match `filter`, on every page.
-pub fn count_published(conn: &mut DbConnection, filter: &PublishedFilter) -> Result<i64, DbError> {
-    Ok(filtered(conn, &filter.selection())
-        .count()
-        .get_result(conn)?)
-}
-
-/// Approved contributions matching `filter` (see [`list`]).
+/// Approved contributions matching `filter` (see [`list`]), and how many
+/// match on every page.
 pub fn list_published(
     conn: &mut DbConnection,
     filter: &PublishedFilter,
     order: Order,
     after: Option<Position>,
     limit: i64,
-) -> Result<Vec<(ContributionRow, Position)>, DbError> {
-    list(conn, &filter.selection(), order, after, limit)
+) -> Result<(Vec<(ContributionRow, Position)>, Total), DbError> {
+    let selection = filter.selection();
+    let probe = probe_text(conn, &selection)?;
+    let rows = list(conn, &selection, probe.as_ref(), order, after, limit)?;
+    let total = contribution_counts::count(conn, &selection, probe.as_ref())?;
+    Ok((rows, total))
 }
 
 type Backend = <DbConnection as diesel::Connection>::Backend;
@@ -301,7 +300,7 @@ macro_rules! with_filters {
 
 /// The rows `filter` keeps, in no order. A text search goes through the
 /// backend's full-text index (see `db::search`).
-fn filtered(
+pub(super) fn filtered(
     conn: &DbConnection,
     filter: &ModerationFilter,
 ) -> contributions::BoxedQuery<'static, Backend> {
@@ -328,6 +327,33 @@ fn filtered(
     }
 }
 
+/// The rows `filter` keeps, to be looked up a few at a time (at most
+/// `COUNT_LIMIT + 1`) rather than listed in order. PostgreSQL underestimates
+/// how many rows two common words match, and would AND the full-text index
+/// with the status index (half a million rows read for one status at a
+/// million): with a text search, the status is checked on the matches
+/// instead, through an expression no index serves.
+fn probed(
+    conn: &DbConnection,
+    filter: &ModerationFilter,
+) -> contributions::BoxedQuery<'static, Backend> {
+    let text_first = matches!(filter.text_search(), Some(TextSearch::Terms(_)))
+        && dialect(conn) == Dialect::Postgres
+        && !filter.statuses.is_empty();
+    if !text_first {
+        return filtered(conn, filter);
+    }
+    let any_status = ModerationFilter {
+        statuses: Vec::new(),
+        ..filter.clone()
+    };
+    filtered(conn, &any_status).filter(
+        contributions::status
+            .concat("")
+            .eq_any(filter.statuses.iter().map(|status| status.as_str())),
+    )
+}
+
 /// One page of the contributions `filter` keeps, in `order`, after
 /// `after`, `limit + 1` rows at most (so that the caller knows whether
 /// another page follows), each with its position. A position of another
@@ -335,6 +361,7 @@ fn filtered(
 pub fn list(
     conn: &mut DbConnection,
     filter: &ModerationFilter,
+    probe: Option<&Probe>,
     order: Order,
     after: Option<Position>,
     limit: i64,
@@ -342,7 +369,7 @@ pub fn list(
     match order {
         Order::Arrival { newest_first } => {
             let after = after.map(time_position).transpose()?;
-            let rows = by_arrival(conn, filter, newest_first, after, limit)?;
+            let rows = by_arrival(conn, filter, probe, newest_first, after, limit)?;
             Ok(rows
                 .into_iter()
                 .map(|row| {
@@ -356,7 +383,7 @@ pub fn list(
         }
         Order::Publication => {
             let after = after.map(time_position).transpose()?;
-            let rows = by_publication(conn, filter, after, limit)?;
+            let rows = by_publication(conn, filter, probe, after, limit)?;
             Ok(rows
                 .into_iter()
                 .map(|row| {
@@ -404,7 +431,15 @@ fn misplaced_position() -> DbError {
 
 /// A text search matching at most this many rows is listed from its matches
 /// (see [`in_time_order`]).
-const FEW_MATCHES: i64 = 1000;
+const FEW_MATCHES: i64 = contribution_counts::COUNT_LIMIT;
+
+/// The rows a listing in time order reads, and how.
+struct TimeOrdered {
+    query: contributions::BoxedQuery<'static, Backend>,
+    /// A text search matched many rows: PostgreSQL is to walk the time
+    /// index rather than read every match through the full-text index.
+    walk: bool,
+}
 
 /// The rows `filter` keeps, for a listing in time order. A rare word would
 /// lead PostgreSQL astray: it estimates any word missing from its
@@ -413,36 +448,116 @@ const FEW_MATCHES: i64 = 1000;
 /// rows). So the matches of a text search are looked up first, through the
 /// full-text index and at most `FEW_MATCHES + 1` of them; when they are
 /// few, the listing is restricted to them (primary-key lookups and a sort).
-/// Many matches are dense enough in time for the walk to stop soon.
+/// Many matches are dense enough in time for the walk to stop soon, but
+/// PostgreSQL underestimates two common words as well, and would rather
+/// read and sort all their matches (tens of thousands): see [`load_walking`].
 fn in_time_order(
     conn: &mut DbConnection,
     filter: &ModerationFilter,
-) -> Result<contributions::BoxedQuery<'static, Backend>, DbError> {
+    probe: Option<&Probe>,
+) -> Result<TimeOrdered, DbError> {
     let query = filtered(conn, filter);
-    if !matches!(filter.text_search(), Some(TextSearch::Terms(_))) {
-        return Ok(query);
+    let probe = match probe {
+        Some(probe) => Some(probe.clone()),
+        None => probe_text(conn, filter)?,
+    };
+    Ok(match probe {
+        None => TimeOrdered { query, walk: false },
+        Some(probe) if probe.complete => TimeOrdered {
+            query: query.filter(contributions::seq.eq_any(probe.seqs)),
+            walk: false,
+        },
+        Some(_) => TimeOrdered { query, walk: true },
+    })
+}
+
+/// The first matches of a text search, looked up through the full-text
+/// index: enough to list them when they are few, and to count them.
+#[derive(Clone, Debug)]
+pub struct Probe {
+    /// `FEW_MATCHES + 1` at most.
+    seqs: Vec<i64>,
+    /// The status of each match, in the same order.
+    statuses: Vec<ContributionStatus>,
+    /// Every match is here: no more than `FEW_MATCHES` matched.
+    complete: bool,
+}
+
+impl Probe {
+    /// How many matched, if every match is here.
+    pub fn count(&self) -> Option<i64> {
+        self.complete.then_some(self.seqs.len() as i64)
     }
-    let matches: Vec<i64> = filtered(conn, filter)
-        .select(contributions::seq)
+
+    /// How many matched in each status, if every match is here.
+    pub fn count_by_status(&self) -> Option<Vec<(ContributionStatus, i64)>> {
+        self.complete.then(|| {
+            ContributionStatus::ALL
+                .iter()
+                .map(|status| {
+                    let count = self.statuses.iter().filter(|s| *s == status).count();
+                    (*status, count as i64)
+                })
+                .collect()
+        })
+    }
+}
+
+/// The probe of `filter`'s text search (see [`in_time_order`]); `None`
+/// without one. A listing and its count take the same probe, so that the
+/// full-text index is read once.
+pub fn probe_text(
+    conn: &mut DbConnection,
+    filter: &ModerationFilter,
+) -> Result<Option<Probe>, DbError> {
+    if !matches!(filter.text_search(), Some(TextSearch::Terms(_))) {
+        return Ok(None);
+    }
+    probe(conn, filter).map(Some)
+}
+
+/// The first `FEW_MATCHES + 1` rows `filter` keeps, in no order.
+pub fn probe(conn: &mut DbConnection, filter: &ModerationFilter) -> Result<Probe, DbError> {
+    let matches: Vec<(i64, ContributionStatus)> = probed(conn, filter)
+        .select((contributions::seq, contributions::status))
         .limit(FEW_MATCHES + 1)
         .load(conn)?;
-    Ok(if matches.len() as i64 <= FEW_MATCHES {
-        query.filter(contributions::seq.eq_any(matches))
-    } else {
-        query
+    let complete = matches.len() as i64 <= FEW_MATCHES;
+    let (seqs, statuses) = matches.into_iter().unzip();
+    Ok(Probe {
+        seqs,
+        statuses,
+        complete,
     })
+}
+
+/// Runs `load`; when `walk`, PostgreSQL may not read through a bitmap (the
+/// only way it reads the full-text index) in this transaction, so it walks
+/// the order's index and stops at the page's end.
+fn load_walking<T>(
+    conn: &mut DbConnection,
+    walk: bool,
+    load: impl FnOnce(&mut DbConnection) -> QueryResult<T>,
+) -> Result<T, DbError> {
+    if !walk || dialect(conn) != Dialect::Postgres {
+        return Ok(load(conn)?);
+    }
+    Ok(conn.transaction(|conn| {
+        diesel::sql_query("SET LOCAL enable_bitmapscan = off").execute(conn)?;
+        load(conn)
+    })?)
 }
 
 fn by_arrival(
     conn: &mut DbConnection,
     filter: &ModerationFilter,
+    probe: Option<&Probe>,
     newest_first: bool,
     after: Option<(NaiveDateTime, i64)>,
     limit: i64,
 ) -> Result<Vec<ContributionRow>, DbError> {
-    let mut query = in_time_order(conn, filter)?
-        .select(ContributionRow::as_select())
-        .limit(limit + 1);
+    let TimeOrdered { query, walk } = in_time_order(conn, filter, probe)?;
+    let mut query = query.select(ContributionRow::as_select()).limit(limit + 1);
     query = if newest_first {
         query.order((contributions::received_at.desc(), contributions::seq.desc()))
     } else {
@@ -464,7 +579,7 @@ fn by_arrival(
             )
         };
     }
-    Ok(query.load(conn)?)
+    load_walking(conn, walk, |conn| query.load(conn))
 }
 
 /// How many rows the filter keeps.
@@ -475,10 +590,12 @@ pub fn count_matching(conn: &mut DbConnection, filter: &ModerationFilter) -> Res
 fn by_publication(
     conn: &mut DbConnection,
     filter: &ModerationFilter,
+    probe: Option<&Probe>,
     after: Option<(NaiveDateTime, i64)>,
     limit: i64,
 ) -> Result<Vec<ContributionRow>, DbError> {
-    let mut query = in_time_order(conn, filter)?
+    let TimeOrdered { query, walk } = in_time_order(conn, filter, probe)?;
+    let mut query = query
         .select(ContributionRow::as_select())
         .order((
             contributions::published_at.desc(),
@@ -494,7 +611,7 @@ fn by_publication(
                     .and(contributions::seq.lt(seq))),
         );
     }
-    Ok(query.load(conn)?)
+    load_walking(conn, walk, |conn| query.load(conn))
 }
 
 /// Orders `$query` by `$score` (higher first, then newest first), after
@@ -567,42 +684,6 @@ fn by_relevance(
         }
     }
 }
-
-/// How many rows the filter keeps in each status, whatever its `statuses`,
-/// in one pass over them: a sum per status (diesel cannot group a boxed
-/// query).
-pub fn count_by_status(
-    conn: &mut DbConnection,
-    filter: &ModerationFilter,
-) -> Result<Vec<(ContributionStatus, i64)>, DbError> {
-    let any_status = ModerationFilter {
-        statuses: Vec::new(),
-        ..filter.clone()
-    };
-    let sums: Vec<String> = ContributionStatus::ALL
-        .iter()
-        .map(|status| {
-            format!(
-                "COALESCE(SUM(CASE WHEN contributions.status = '{}' THEN 1 ELSE 0 END), 0)",
-                status.as_str()
-            )
-        })
-        .collect();
-    let counts: StatusSums = filtered(conn, &any_status)
-        .select(sql::<StatusSumsSql>(&sums.join(", ")))
-        .get_result(conn)?;
-    let counts = [counts.0, counts.1, counts.2, counts.3, counts.4, counts.5];
-    Ok(ContributionStatus::ALL
-        .iter()
-        .copied()
-        .zip(counts)
-        .collect())
-}
-
-/// One count per status, in the order of `ContributionStatus::ALL`.
-type StatusSums = (i64, i64, i64, i64, i64, i64);
-const _: () = assert!(ContributionStatus::ALL.len() == 6, "one sum per status");
-type StatusSumsSql = (BigInt, BigInt, BigInt, BigInt, BigInt, BigInt);
 
 /// What a moderation step changes; `None` leaves a column as it is.
 #[derive(Clone, Debug, Default, AsChangeset)]

@@ -1,4 +1,5 @@
-//! The indicator's running counts (see `domain::indicator_counts`), kept in
+//! The running counts of the indicator and of the moderation queue (see
+//! `domain::indicator_counts`), kept in
 //! the transaction of every write that changes what they count: the
 //! contributions' inserts (`contributions::insert`, `insert_all`, the demo
 //! data's batches), moderation (`contributions::update_if_version`) and the
@@ -97,21 +98,39 @@ struct TotalRow {
     tally: i64,
 }
 
-/// Every counter's total: a few dozen rows, whatever the number of
-/// contributions (one per area, quartiere, kind and day, times the stripes).
+/// Every counter's total: a few hundred rows, whatever the number of
+/// contributions (one per area, quartiere, kind and day, and per status
+/// with each of those, times the stripes).
 pub fn totals(conn: &mut DbConnection) -> Result<Counts, DbError> {
+    totals_where(conn, "TRUE")
+}
+
+/// The indicator's counters alone (see `Counter::is_indicator`).
+pub fn indicator_totals(conn: &mut DbConnection) -> Result<Counts, DbError> {
+    totals_where(conn, "dimension NOT LIKE 'status%'")
+}
+
+/// The moderation queue's counters of one kind: `dimension` is one of the
+/// `status…` dimensions of `Counter`.
+pub fn status_totals(conn: &mut DbConnection, dimension: &'static str) -> Result<Counts, DbError> {
+    debug_assert!(dimension.starts_with("status"));
+    totals_where(conn, &format!("dimension = '{dimension}'"))
+}
+
+/// `condition` is a constant of this module, never a caller's text.
+fn totals_where(conn: &mut DbConnection, condition: &str) -> Result<Counts, DbError> {
     // SUM of a BIGINT is NUMERIC on PostgreSQL: cast back.
-    let rows: Vec<TotalRow> = diesel::sql_query(
+    let rows: Vec<TotalRow> = diesel::sql_query(format!(
         "SELECT dimension, value, CAST(SUM(tally) AS BIGINT) AS tally \
-         FROM indicator_counters GROUP BY dimension, value",
-    )
+         FROM indicator_counters WHERE {condition} GROUP BY dimension, value"
+    ))
     .load(conn)?;
     rows.into_iter()
         .map(|row| match Counter::parse(&row.dimension, &row.value) {
             Some(counter) => Ok((counter, row.tally)),
             None => Err(DbError::StoredValue {
                 row: format!("indicator_counters {} {:?}", row.dimension, row.value),
-                problem: "not a counter of the indicator".to_owned(),
+                problem: "not a known counter".to_owned(),
             }),
         })
         .collect()

@@ -60,11 +60,11 @@ fn tally(conn: &mut DbConnection, sql: &str) -> Result<(i64, Counts), DbError> {
     Ok((total, counts))
 }
 
-/// The indicator's counts recounted from the contributions themselves: a
-/// scan of every form contribution, for checking and rebuilding the
+/// The running counts recounted from the contributions themselves: a
+/// scan of every contribution, for checking and rebuilding the
 /// counters, never for serving the indicator.
 pub fn recount(conn: &mut DbConnection) -> Result<Counts, DbError> {
-    let (_, counts) = tally(conn, &tally_sql("contributions", "channel = 'form'"))?;
+    let (_, counts) = tally(conn, &tally_sql("contributions", "TRUE"))?;
     Ok(counts)
 }
 

@@ -5,6 +5,7 @@ pub mod author_groups;
 pub mod claims;
 pub mod connection;
 pub mod console_sessions;
+pub mod contribution_counts;
 pub mod contributions;
 pub mod idempotency;
 pub mod indicator_counters;

@@ -1,8 +1,11 @@
-//! The indicator's figures as running counts. Each form contribution adds
-//! one to a few counters (`received`, and while it counts: `counted`, its
-//! area, quartiere, author kind and UTC day); every write that changes one
-//! of those facts adds the difference in the same transaction, so reading
-//! the indicator costs the same at a hundred contributions or a million.
+//! Running counts of the contributions. Each form contribution adds one to
+//! the indicator's counters (`received`, and while it counts: `counted`, its
+//! area, quartiere, author kind and UTC day); every contribution, of any
+//! channel, adds one to the moderation queue's counters (its status, alone
+//! and with each of its area, quartiere, channel and author kind). Every
+//! write that changes one of those facts adds the difference in the same
+//! transaction, so reading the indicator or the queue's numbers costs the
+//! same at a hundred contributions or a million.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -26,6 +29,31 @@ pub enum Counter {
     AuthorKind(AuthorKind),
     /// …received on one UTC day.
     Day(NaiveDate),
+    /// Contributions of every channel in one status, alone or with one
+    /// other fact: what the moderation queue shows per status.
+    Status(ContributionStatus, Facet),
+}
+
+/// What a [`Counter::Status`] counts besides the status.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Facet {
+    All,
+    ThematicArea(String),
+    Quartiere(Option<i16>),
+    Channel(Channel),
+    AuthorKind(AuthorKind),
+}
+
+impl Facet {
+    fn of(facts: &CountedFacts<'_>) -> [Facet; 5] {
+        [
+            Facet::All,
+            Facet::ThematicArea(facts.thematic_area.to_owned()),
+            Facet::Quartiere(facts.quartiere),
+            Facet::Channel(facts.channel),
+            Facet::AuthorKind(facts.author_kind),
+        ]
+    }
 }
 
 /// Stored `value` of the quartiere counter of contributions without one.
@@ -34,20 +62,30 @@ const NO_QUARTIERE: &str = "none";
 impl Counter {
     /// The counters one contribution with these facts adds one to.
     pub fn of(facts: &CountedFacts<'_>) -> Vec<Counter> {
+        let mut counters: Vec<Counter> = Facet::of(facts)
+            .into_iter()
+            .map(|facet| Counter::Status(facts.status, facet))
+            .collect();
         if facts.channel != Channel::Form {
-            return Vec::new();
+            return counters;
         }
-        if !facts.status.is_counted() {
-            return vec![Counter::Received];
+        counters.push(Counter::Received);
+        if facts.status.is_counted() {
+            counters.extend([
+                Counter::Counted,
+                Counter::ThematicArea(facts.thematic_area.to_owned()),
+                Counter::Quartiere(facts.quartiere),
+                Counter::AuthorKind(facts.author_kind),
+                Counter::Day(facts.day),
+            ]);
         }
-        vec![
-            Counter::Received,
-            Counter::Counted,
-            Counter::ThematicArea(facts.thematic_area.to_owned()),
-            Counter::Quartiere(facts.quartiere),
-            Counter::AuthorKind(facts.author_kind),
-            Counter::Day(facts.day),
-        ]
+        counters
+    }
+
+    /// Whether the indicator reads this counter (the others serve the
+    /// moderation queue).
+    pub fn is_indicator(&self) -> bool {
+        !matches!(self, Counter::Status(..))
     }
 
     /// The stored `dimension` of the counter.
@@ -59,19 +97,26 @@ impl Counter {
             Counter::Quartiere(_) => "quartiere",
             Counter::AuthorKind(_) => "author_kind",
             Counter::Day(_) => "day",
+            Counter::Status(_, Facet::All) => "status",
+            Counter::Status(_, Facet::ThematicArea(_)) => "status_thematic_area",
+            Counter::Status(_, Facet::Quartiere(_)) => "status_quartiere",
+            Counter::Status(_, Facet::Channel(_)) => "status_channel",
+            Counter::Status(_, Facet::AuthorKind(_)) => "status_author_kind",
         }
     }
 
     /// The stored `value`: which area, quartiere, kind or day (empty for
-    /// the two totals).
+    /// the two totals); for a status counter, the status, then a space and
+    /// the other fact's value.
     pub fn value(&self) -> String {
         match self {
             Counter::Received | Counter::Counted => String::new(),
             Counter::ThematicArea(code) => code.clone(),
-            Counter::Quartiere(Some(number)) => number.to_string(),
-            Counter::Quartiere(None) => NO_QUARTIERE.to_owned(),
+            Counter::Quartiere(quartiere) => quartiere_value(*quartiere),
             Counter::AuthorKind(kind) => kind.as_str().to_owned(),
             Counter::Day(day) => day.format("%Y-%m-%d").to_string(),
+            Counter::Status(status, Facet::All) => status.as_str().to_owned(),
+            Counter::Status(status, facet) => format!("{status} {}", facet_value(facet)),
         }
     }
 
@@ -93,8 +138,39 @@ impl Counter {
             ("day", day) => NaiveDate::parse_from_str(day, "%Y-%m-%d")
                 .ok()
                 .map(Counter::Day),
-            _ => None,
+            ("status", status) => ContributionStatus::parse(status)
+                .ok()
+                .map(|status| Counter::Status(status, Facet::All)),
+            (dimension, value) => {
+                let facet_dimension = dimension.strip_prefix("status_")?;
+                let (status, facet_value) = value.split_once(' ')?;
+                let status = ContributionStatus::parse(status).ok()?;
+                let facet = match Counter::parse(facet_dimension, facet_value) {
+                    Some(Counter::ThematicArea(code)) => Facet::ThematicArea(code),
+                    Some(Counter::Quartiere(quartiere)) => Facet::Quartiere(quartiere),
+                    Some(Counter::AuthorKind(kind)) => Facet::AuthorKind(kind),
+                    None if facet_dimension == "channel" => {
+                        Facet::Channel(Channel::parse(facet_value).ok()?)
+                    }
+                    _ => return None,
+                };
+                Some(Counter::Status(status, facet))
+            }
         }
+    }
+}
+
+fn quartiere_value(quartiere: Option<i16>) -> String {
+    quartiere.map_or_else(|| NO_QUARTIERE.to_owned(), |number| number.to_string())
+}
+
+fn facet_value(facet: &Facet) -> String {
+    match facet {
+        Facet::All => String::new(),
+        Facet::ThematicArea(code) => code.clone(),
+        Facet::Quartiere(quartiere) => quartiere_value(*quartiere),
+        Facet::Channel(channel) => channel.as_str().to_owned(),
+        Facet::AuthorKind(kind) => kind.as_str().to_owned(),
     }
 }
 
@@ -145,6 +221,14 @@ impl Counts {
         change.add(after, 1);
         change.add(before, -1);
         change
+    }
+
+    /// The indicator's counters alone.
+    pub fn of_indicator(&self) -> Counts {
+        self.iter()
+            .filter(|(counter, _)| counter.is_indicator())
+            .map(|(counter, amount)| (counter.clone(), amount))
+            .collect()
     }
 
     /// The change that takes these counts away.
@@ -253,7 +337,7 @@ mod tests {
     fn a_status_change_moves_only_what_it_changes() {
         let pending = facts(ContributionStatus::Pending, "mobilita-green");
         let approved = facts(ContributionStatus::Approved, "mobilita-green");
-        assert!(Counts::change(&pending, &approved).is_zero());
+        assert!(Counts::change(&pending, &approved).of_indicator().is_zero());
         let spam = facts(ContributionStatus::Spam, "mobilita-green");
         let change = Counts::change(&pending, &spam);
         assert_eq!(change.get(&Counter::Received), 0);
@@ -261,6 +345,7 @@ mod tests {
         assert_eq!(change.get(&Counter::Quartiere(Some(2))), -1);
         let moved = facts(ContributionStatus::Pending, "cultura-diffusa");
         let change: Vec<_> = Counts::change(&pending, &moved)
+            .of_indicator()
             .iter()
             .map(|(c, n)| (c.to_string(), n))
             .collect();
@@ -274,12 +359,42 @@ mod tests {
     }
 
     #[test]
-    fn other_channels_count_nowhere() {
+    fn a_status_change_moves_the_queue_counts_of_every_facet() {
+        let pending = facts(ContributionStatus::Pending, "mobilita-green");
+        let approved = facts(ContributionStatus::Approved, "mobilita-green");
+        let change = Counts::change(&pending, &approved);
+        let area = Facet::ThematicArea("mobilita-green".into());
+        assert_eq!(
+            change.get(&Counter::Status(ContributionStatus::Approved, area.clone())),
+            1
+        );
+        assert_eq!(
+            change.get(&Counter::Status(ContributionStatus::Pending, area)),
+            -1
+        );
+        assert_eq!(
+            change.get(&Counter::Status(
+                ContributionStatus::Pending,
+                Facet::Channel(Channel::Form)
+            )),
+            -1
+        );
+        assert_eq!(change.iter().count(), 10, "five facets, two statuses");
+    }
+
+    #[test]
+    fn other_channels_count_in_the_queue_only() {
         let letter = CountedFacts {
             channel: Channel::Paper,
             ..facts(ContributionStatus::Approved, "mobilita-green")
         };
-        assert!(Counter::of(&letter).is_empty());
+        let counters = Counter::of(&letter);
+        assert_eq!(counters.len(), 5);
+        assert!(counters.iter().all(|counter| !counter.is_indicator()));
+        assert!(counters.contains(&Counter::Status(
+            ContributionStatus::Approved,
+            Facet::Channel(Channel::Paper)
+        )));
     }
 
     #[test]
@@ -292,6 +407,18 @@ mod tests {
             Counter::Quartiere(None),
             Counter::AuthorKind(AuthorKind::TradeAssociation),
             Counter::Day(NaiveDate::from_ymd_opt(2026, 2, 28).unwrap()),
+            Counter::Status(ContributionStatus::Spam, Facet::All),
+            Counter::Status(
+                ContributionStatus::Pending,
+                Facet::ThematicArea("mobilita-green".into()),
+            ),
+            Counter::Status(ContributionStatus::Approved, Facet::Quartiere(None)),
+            Counter::Status(ContributionStatus::Hidden, Facet::Quartiere(Some(3))),
+            Counter::Status(ContributionStatus::Rejected, Facet::Channel(Channel::Event)),
+            Counter::Status(
+                ContributionStatus::Duplicate,
+                Facet::AuthorKind(AuthorKind::Citizen),
+            ),
         ];
         for counter in counters {
             assert_eq!(
@@ -308,6 +435,11 @@ mod tests {
             ("day", "2026-13-01"),
             ("thematic_area", ""),
             ("weekday", "monday"),
+            ("status", "lost"),
+            ("status_channel", "pending fax"),
+            ("status_channel", "pending"),
+            ("status_quartiere", "limbo 3"),
+            ("status_weekday", "pending monday"),
         ] {
             assert_eq!(
                 Counter::parse(dimension, value),

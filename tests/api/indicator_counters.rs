@@ -7,7 +7,8 @@ use diesel::connection::SimpleConnection;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rinasce::app::indicators::verify_counters;
-use rinasce::domain::indicator_counts::{Counter, Counts};
+use rinasce::domain::indicator_counts::{Counter, Counts, Facet};
+use rinasce::domain::{Channel, ContributionStatus};
 use serde_json::{json, Value};
 
 const AREAS: [&str; 4] = [
@@ -474,17 +475,24 @@ async fn the_migration_counts_the_contributions_already_stored() {
         )
         .await;
     assert_eq!(letter.status(), 201);
-    // As before the migration: no counters, contributions stored.
-    let migration = match backend_name() {
-        "postgres" => {
-            include_str!("../../migrations/postgres/2026-12-05-000070_indicator_counters/up.sql")
-        }
-        _ => include_str!("../../migrations/sqlite/2026-12-05-000070_indicator_counters/up.sql"),
+    // As before the migrations: no counters, contributions stored. The
+    // second adds the queue's counts per status to the indicator's.
+    let migrations = match backend_name() {
+        "postgres" => [
+            include_str!("../../migrations/postgres/2026-12-05-000070_indicator_counters/up.sql"),
+            include_str!("../../migrations/postgres/2026-12-05-000090_status_counters/up.sql"),
+        ],
+        _ => [
+            include_str!("../../migrations/sqlite/2026-12-05-000070_indicator_counters/up.sql"),
+            include_str!("../../migrations/sqlite/2026-12-05-000090_status_counters/up.sql"),
+        ],
     };
     app.db
         .write_blocking(|conn| -> Result<(), rinasce::db::DbError> {
             conn.batch_execute("DROP TABLE indicator_counters")?;
-            conn.batch_execute(migration)?;
+            for migration in migrations {
+                conn.batch_execute(migration)?;
+            }
             Ok(())
         })
         .unwrap();
@@ -492,4 +500,12 @@ async fn the_migration_counts_the_contributions_already_stored() {
     assert_eq!(recounted.get(&Counter::Received), 3);
     assert_eq!(recounted.get(&Counter::Counted), 2);
     assert_eq!(recounted.get(&Counter::Quartiere(None)), 1);
+    let pending = |facet| recounted.get(&Counter::Status(ContributionStatus::Pending, facet));
+    assert_eq!(pending(Facet::All), 3);
+    assert_eq!(pending(Facet::Channel(Channel::Paper)), 1);
+    assert_eq!(
+        pending(Facet::Quartiere(None)),
+        2,
+        "the letter and the second"
+    );
 }

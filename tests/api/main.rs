@@ -34,6 +34,7 @@ mod hardening;
 mod http_errors;
 mod indicator_counters;
 mod indicators;
+mod listing_counts;
 mod mail;
 mod moderation;
 mod near_duplicates;

@@ -4,8 +4,8 @@
 use super::detail::{details_of, ContributionDetail};
 use super::filter::check_known;
 use crate::app::{AppError, Services};
+use crate::db::contribution_counts::{self, StatusCounts};
 use crate::db::contributions::{self, ModerationFilter, Order, Position};
-use crate::domain::ContributionStatus;
 
 /// One page of the queue.
 pub struct QueuePage {
@@ -15,8 +15,9 @@ pub struct QueuePage {
     /// Where each row stands in the order, for the next page's cursor.
     pub positions: Vec<Position>,
     /// Every status with how many contributions the filters keep in it,
-    /// leaving out the status filter itself.
-    pub status_counts: Vec<(ContributionStatus, i64)>,
+    /// leaving out the status filter itself; `None` when more than
+    /// `COUNT_LIMIT` match filters that no running count answers.
+    pub status_counts: Option<StatusCounts>,
 }
 
 /// One page of the queue in `order`. Staff search the author's names,
@@ -33,10 +34,13 @@ pub async fn list(
         .read(move |conn| {
             check_known(conn, &filter)?;
             filter.text_matches_author = true;
-            let (rows, positions) = contributions::list(conn, &filter, order, after, limit)?
-                .into_iter()
-                .unzip();
-            let status_counts = contributions::count_by_status(conn, &filter)?;
+            let probe = contributions::probe_text(conn, &filter)?;
+            let (rows, positions) =
+                contributions::list(conn, &filter, probe.as_ref(), order, after, limit)?
+                    .into_iter()
+                    .unzip();
+            let status_counts =
+                contribution_counts::count_by_status(conn, &filter, probe.as_ref())?;
             Ok(QueuePage {
                 details: details_of(conn, rows)?,
                 positions,

@@ -11,12 +11,13 @@ use super::labels::{self, moment, problem_lines, Choice, Moment};
 use super::{ConsoleError, ConsoleUser, Layout};
 use crate::app::moderation::{queue, tags, ContributionDetail, ModerationQuery};
 use crate::app::public;
+use crate::db::contribution_counts::{StatusCounts, COUNT_LIMIT};
 use crate::db::contributions::Position;
 use crate::domain::{Channel, ContributionStatus, FieldErrors, FieldIssue, Reference, Role};
 use crate::error::ApiError;
 use crate::http::page;
 use crate::http::pagination;
-use crate::i18n::format::ROME;
+use crate::i18n::format::{italian_count, ROME};
 use crate::i18n::Language;
 
 /// Rows per page.
@@ -201,31 +202,45 @@ pub struct StatusCount {
     pub label: &'static str,
     /// `None` for the total over every status.
     pub code: Option<&'static str>,
-    pub count: i64,
+    /// As shown; `None` when the statuses are not counted (more than
+    /// `COUNT_LIMIT` match filters no running count answers).
+    pub count: Option<String>,
     pub href: String,
     /// The queue shows exactly this status (or every status).
     pub current: bool,
 }
 
 /// Every status's count, after the total, as links that keep the other
-/// filters.
+/// filters; without counts when the statuses were not counted, the total
+/// then saying that more than `COUNT_LIMIT` match.
 fn status_count_links(
     params: &QueueParams,
-    counts: Vec<(ContributionStatus, i64)>,
+    counts: Option<StatusCounts>,
     language: Language,
 ) -> Vec<StatusCount> {
     let chosen = params.values("status");
     let total = StatusCount {
         label: labels::pick(language, "tutti gli stati", "every status"),
         code: None,
-        count: counts.iter().map(|(_, count)| count).sum(),
+        count: Some(match &counts {
+            Some(counts) => italian_count(counts.iter().map(|(_, count)| count).sum()),
+            None => format!(
+                "{} {}",
+                labels::pick(language, "più di", "more than"),
+                italian_count(COUNT_LIMIT)
+            ),
+        }),
         href: params.href_for_status(None),
         current: chosen.is_empty(),
     };
-    let each = counts.into_iter().map(|(status, count)| StatusCount {
+    let counted: Vec<(ContributionStatus, Option<i64>)> = match counts {
+        Some(counts) => counts.into_iter().map(|(s, n)| (s, Some(n))).collect(),
+        None => ContributionStatus::ALL.iter().map(|s| (*s, None)).collect(),
+    };
+    let each = counted.into_iter().map(|(status, count)| StatusCount {
         label: labels::status_label(status, language),
         code: Some(status.as_str()),
-        count,
+        count: count.map(italian_count),
         href: params.href_for_status(Some(status)),
         current: chosen == [status.as_str()],
     });
@@ -333,13 +348,13 @@ pub async fn queue_page(
         Ok(()) => match queue::list(state, filter, order, after, PAGE_SIZE).await {
             Ok(page) => (
                 page.details.into_iter().zip(page.positions).collect(),
-                page.status_counts,
+                Some(page.status_counts),
                 Vec::new(),
             ),
             Err(error) => {
                 let error = ApiError::from(error);
                 if actix_web::ResponseError::status_code(&error).is_client_error() {
-                    (Vec::new(), Vec::new(), problem_lines(&error, user.language))
+                    (Vec::new(), None, problem_lines(&error, user.language))
                 } else {
                     return Err(error.into());
                 }
@@ -347,14 +362,13 @@ pub async fn queue_page(
         },
         Err(invalid) => (
             Vec::new(),
-            Vec::new(),
+            None,
             problem_lines(&invalid.into(), user.language),
         ),
     };
-    let status_counts = if counts.is_empty() {
-        Vec::new()
-    } else {
-        status_count_links(&params, counts, user.language)
+    let status_counts = match counts {
+        Some(counts) => status_count_links(&params, counts, user.language),
+        None => Vec::new(),
     };
     let mut rows: Vec<(ContributionDetail, Position)> = rows;
     let has_more = rows.len() as i64 > PAGE_SIZE;

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::app::{listing, public};
 use crate::clock;
+use crate::db::contribution_counts::Total;
 use crate::db::contributions::{Order, PublishedFilter};
 use crate::db::models::ContributionRow;
 use crate::domain::{AuthorKind, FieldIssue, Reference, ThematicAreaCode};
@@ -74,9 +75,29 @@ impl PublicContribution {
 pub struct PublicPage {
     #[serde(flatten)]
     pub page: Page<PublicContribution>,
-    /// Published contributions matching the filters, on every page.
+    /// Published contributions matching the filters, on every page. When
+    /// `total_exact` is false, more than this many match (a text search, or
+    /// an area with a quartiere, matching more than 1,000 is not counted
+    /// one by one).
     #[schema(format = Int64, minimum = 0)]
     pub total: i64,
+    /// Whether `total` is the number of matches, rather than a bound they
+    /// exceed.
+    pub total_exact: bool,
+}
+
+impl PublicPage {
+    pub fn new(page: Page<PublicContribution>, total: Total) -> PublicPage {
+        let (total, total_exact) = match total {
+            Total::Exact(count) => (count, true),
+            Total::MoreThan(bound) => (bound, false),
+        };
+        PublicPage {
+            page,
+            total,
+            total_exact,
+        }
+    }
 }
 
 /// Query of the public listing. Any other parameter is refused (422), as is
@@ -184,13 +205,7 @@ pub async fn list_published_contributions(
         |(_, position)| pagination::position_cursor(position),
         |(row, _)| PublicContribution::from_row(row, &names),
     );
-    cacheable_json(
-        &request,
-        &PublicPage {
-            page,
-            total: found.total,
-        },
-    )
+    cacheable_json(&request, &PublicPage::new(page, found.total))
 }
 
 /// Read a published contribution

@@ -57,7 +57,7 @@ pub async fn list_moderation_queue(
     let answer = QueuePage {
         items: page.items,
         next_cursor: page.next_cursor,
-        status_counts: StatusCounts::from(queue.status_counts),
+        status_counts: queue.status_counts.map(StatusCounts::from),
     };
     Ok(no_store(HttpResponse::Ok(), answer))
 }
@@ -72,7 +72,10 @@ pub struct QueuePage {
     pub next_cursor: Option<String>,
     /// How many contributions the filters keep in each status, counted
     /// without the `status` filter, so that every tab shows its number.
-    pub status_counts: StatusCounts,
+    /// `null` when more than 1,000 contributions match filters that are not
+    /// counted as they change (a text search, a tag, dates, or two of area,
+    /// quartiere, channel and author kind together).
+    pub status_counts: Option<StatusCounts>,
 }
 
 /// A count per status.

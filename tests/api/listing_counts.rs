@@ -1,0 +1,230 @@
+//! The numbers beside a listing (issue 18): the queue's counts per status
+//! and the public total come from the running counts for no filter or one
+//! of area, quartiere, channel and author kind, and are counted one by one,
+//! up to 1,000, for any other filter. Either way they are the listing's own
+//! rows, which is what these tests compare them with.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use crate::support::*;
+
+const STATUSES: [&str; 6] = [
+    "pending",
+    "approved",
+    "rejected",
+    "spam",
+    "duplicate",
+    "hidden",
+];
+
+/// Every contribution the queue lists for `query`, page by page, counted
+/// per status.
+async fn listed_by_status(app: &TestApp, token: &str, query: &str) -> BTreeMap<String, i64> {
+    let mut counts: BTreeMap<String, i64> = STATUSES.iter().map(|s| (s.to_string(), 0)).collect();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut path = format!("/api/v1/moderation/contributions?limit=500&{query}");
+        if let Some(cursor) = &cursor {
+            path.push_str(&format!("&cursor={}", urlencoding(cursor)));
+        }
+        let page = app.get_json_as(token, &path).await;
+        for item in page["items"].as_array().unwrap() {
+            *counts.get_mut(item["status"].as_str().unwrap()).unwrap() += 1;
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return counts,
+        }
+    }
+}
+
+fn urlencoding(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn status_counts(app: &TestApp, token: &str, query: &str) -> Value {
+    app.get_json_as(
+        token,
+        &format!("/api/v1/moderation/contributions?limit=1&{query}"),
+    )
+    .await["status_counts"]
+        .clone()
+}
+
+/// The queue's counts for `query` are the statuses of the rows it lists.
+async fn assert_counts_match_rows(app: &TestApp, token: &str, query: &str) {
+    let listed = listed_by_status(app, token, query).await;
+    let counts = status_counts(app, token, query).await;
+    for status in STATUSES {
+        assert_eq!(
+            counts[status].as_i64(),
+            Some(listed[status]),
+            "{status} for ?{query}: {counts}"
+        );
+    }
+}
+
+/// Demo rows spread over every area, quartiere, channel, author kind,
+/// status and tag.
+fn seed(app: &TestApp, count: u32) {
+    app.run_command(&["demo-data", "--count", &count.to_string(), "--seed", "18"]);
+}
+
+const FILTERS: [&str; 11] = [
+    "",
+    "thematic_area=mobilita-green",
+    "thematic_area=mobilita-green,cultura-diffusa",
+    "quartiere=3",
+    "channel=paper",
+    "author_kind=cultural_association,trade_association",
+    // Counted one by one: none of these is a running count.
+    "thematic_area=mobilita-green&quartiere=2",
+    "channel=form&author_kind=citizen",
+    "tag=periferie",
+    "q=quartiere",
+    "received_from=2000-01-01T00:00:00Z",
+];
+
+#[actix_web::test]
+async fn the_queue_counts_are_the_statuses_of_the_rows_it_lists_after_every_change() {
+    let app = TestApp::spawn().await;
+    let moderator = app.moderator().await;
+    seed(&app, 150);
+    // In mobilita-green and quartiere 2, as the example is.
+    let submitted = app.submit_ok(&example_submission()).await;
+    let id = submitted["id"].as_str().unwrap();
+    for filter in FILTERS {
+        assert_counts_match_rows(&app, &moderator, filter).await;
+    }
+
+    // The status filter itself is left out of the counts, so that every
+    // tab shows its number.
+    assert_eq!(
+        status_counts(&app, &moderator, "status=pending&quartiere=1").await,
+        status_counts(&app, &moderator, "quartiere=1").await
+    );
+    assert_eq!(
+        status_counts(&app, &moderator, "status=spam&q=quartiere").await,
+        status_counts(&app, &moderator, "q=quartiere").await
+    );
+
+    // A status change and a change of area move the counts of both sides.
+    app.moderate(
+        id,
+        json!({"status": "approved", "thematic_area": "cultura-diffusa"}),
+    )
+    .await;
+    app.set_status(id, "hidden").await;
+    for filter in FILTERS {
+        assert_counts_match_rows(&app, &moderator, filter).await;
+    }
+
+    // Removing the demo data takes its counts away.
+    app.run_command(&["demo-data", "--remove"]);
+    let counts = status_counts(&app, &moderator, "").await;
+    assert_eq!(counts["hidden"], 1, "{counts}");
+    assert_eq!(
+        STATUSES
+            .iter()
+            .map(|s| counts[s].as_i64().unwrap())
+            .sum::<i64>(),
+        1,
+        "{counts}"
+    );
+    assert_counts_match_rows(&app, &moderator, "thematic_area=cultura-diffusa").await;
+
+    let verified = app.run_command(&["indicators", "--verify"]);
+    assert!(!verified.contains("differ"), "{verified}");
+}
+
+#[actix_web::test]
+async fn the_public_total_is_the_number_of_published_rows_for_every_filter() {
+    let app = TestApp::spawn().await;
+    seed(&app, 150);
+    for query in [
+        "",
+        "thematic_area=mobilita-green",
+        "quartiere=4",
+        "thematic_area=mobilita-green&quartiere=4",
+        "q=quartiere",
+    ] {
+        let mut listed = 0;
+        let mut path = format!("/api/v1/contributions?limit=100&{query}");
+        let first = app.get_json(&path).await;
+        let mut page = first.clone();
+        loop {
+            listed += page["items"].as_array().unwrap().len() as i64;
+            let Some(next) = page["next_cursor"].as_str() else {
+                break;
+            };
+            path = format!(
+                "/api/v1/contributions?limit=100&{query}&cursor={}",
+                urlencoding(next)
+            );
+            page = app.get_json(&path).await;
+        }
+        assert_eq!(first["total"], listed, "?{query}");
+        assert_eq!(first["total_exact"], true, "?{query}");
+    }
+}
+
+#[actix_web::test]
+async fn more_than_a_thousand_matches_of_an_uncounted_filter_are_not_counted_one_by_one() {
+    let app = TestApp::spawn().await;
+    let moderator = app.moderator().await;
+    seed(&app, 1_050);
+
+    // A running count answers however many match.
+    let counts = status_counts(&app, &moderator, "").await;
+    let total: i64 = STATUSES.iter().map(|s| counts[s].as_i64().unwrap()).sum();
+    assert_eq!(total, 1_050, "{counts}");
+
+    // Dates are not a running count: more than 1,000 match, so no numbers.
+    let since = "received_from=2000-01-01T00:00:00Z";
+    let page = app
+        .get_json_as(
+            &moderator,
+            &format!("/api/v1/moderation/contributions?limit=3&{since}"),
+        )
+        .await;
+    assert_eq!(page["status_counts"], Value::Null, "{page}");
+    assert_eq!(page["items"].as_array().unwrap().len(), 3);
+    // Within a status, the same filter counts its rows again.
+    assert_counts_match_rows(&app, &moderator, &format!("{since}&quartiere=5")).await;
+
+    // The console says so instead of showing numbers.
+    let anna = app.console_sign_in("moderator").await;
+    let html = app
+        .console_get(&anna, &format!("/console/coda?{since}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("tutti gli stati: <strong>più di 1.000</strong>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("class=\"conteggio-pending\">in attesa</a>"),
+        "{html}"
+    );
+    let html = app
+        .console_get(&anna, "/console/coda")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("tutti gli stati: <strong>1.050</strong>"),
+        "{html}"
+    );
+}
