@@ -14,6 +14,7 @@ pub mod idempotency;
 pub mod indicators;
 pub mod last_good;
 pub mod listing;
+pub mod many_matches;
 pub mod moderation;
 pub mod oidc_flows;
 pub mod outbox;
@@ -51,6 +52,8 @@ pub struct Services {
     /// every process on it (PostgreSQL); `None` where the HTTP front keeps
     /// it in the process (SQLite).
     pub shared_quota: Option<submission_quota::SharedQuota>,
+    /// Filters lately seen to match more than can be counted one by one.
+    pub many_matches: Arc<many_matches::ManyMatches>,
 }
 
 /// The form guard with the configured key, or one drawn for this process.
@@ -83,6 +86,7 @@ impl Services {
             config: Arc::new(config),
             indicators: IndicatorCache::default(),
             mail,
+            many_matches: Arc::default(),
         }
     }
 }

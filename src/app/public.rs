@@ -161,10 +161,14 @@ pub async fn list_published(
     after: Option<Position>,
     limit: i64,
 ) -> Result<PublishedPage, AppError> {
+    let many = services.many_matches.clone();
     services
         .db
         .read(move |conn| {
-            let (rows, total) = contributions::list_published(conn, &filter, order, after, limit)?;
+            let probe = many.probe(conn, &filter.selection())?;
+            let rows =
+                contributions::list_published(conn, &filter, probe.as_ref(), order, after, limit)?;
+            let total = contributions::count_published(conn, &filter, probe.as_ref())?;
             Ok::<_, AppError>(PublishedPage { rows, total })
         })
         .await

@@ -201,6 +201,12 @@ impl ConnectionManager {
                 let mut conn = PgConnection::establish(&self.url)
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
                 ensure_writable(&mut conn).map_err(diesel::r2d2::Error::QueryError)?;
+                // Every request reads a page or writes a few rows; parallel
+                // workers only make a page's walk read ahead of what it
+                // shows (twice the rows, at a million contributions), and
+                // take the cores concurrent requests need.
+                conn.batch_execute("SET max_parallel_workers_per_gather = 0")
+                    .map_err(diesel::r2d2::Error::QueryError)?;
                 Ok(DbConnection::Pg(conn))
             }
             Backend::Sqlite => {

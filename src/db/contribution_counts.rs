@@ -18,8 +18,9 @@ pub type StatusCounts = Vec<(ContributionStatus, i64)>;
 
 /// How many rows the filter keeps in each status, whatever its `statuses`
 /// (a status it excludes counts 0); `None` when more than [`COUNT_LIMIT`]
-/// match and no running count answers the filter. `probe` is the filter's
-/// own (`contributions::probe_text`), if it was taken.
+/// match and no running count answers the filter. `probe` is that of the
+/// filter without its statuses (`contributions::probe_uncounted`), if it
+/// was taken.
 pub fn count_by_status(
     conn: &mut DbConnection,
     filter: &ModerationFilter,
@@ -31,8 +32,8 @@ pub fn count_by_status(
     };
     let counted = match (from_counters(conn, &any_status)?, probe) {
         (Some(counts), _) => Some(counts),
-        (None, Some(probe)) if filter.statuses.is_empty() => probe.count_by_status(),
-        (None, _) => contributions::probe(conn, &any_status)?.count_by_status(),
+        (None, Some(probe)) => probe.count_by_status(),
+        (None, _) => contributions::first_matches(conn, &any_status)?.count_by_status(),
     };
     let Some(counts) = counted else {
         return Ok(None);
@@ -81,7 +82,7 @@ pub fn count(
     }
     let counted = match probe {
         Some(probe) => probe.count(),
-        None => contributions::probe(conn, filter)?.count(),
+        None => contributions::first_matches(conn, filter)?.count(),
     };
     Ok(match counted {
         Some(total) => Total::Exact(total),
@@ -89,13 +90,14 @@ pub fn count(
     })
 }
 
-/// The counts per status from the running counts, if the filter is one
-/// they keep: none, or one list of areas, quartieri, channels or author
-/// kinds alone.
-fn from_counters(
-    conn: &mut DbConnection,
-    filter: &ModerationFilter,
-) -> Result<Option<StatusCounts>, DbError> {
+/// Whether a running count answers `filter` (whatever its statuses): no
+/// filter, or one list of areas, quartieri, channels or author kinds alone.
+pub fn counted_as_it_changes(filter: &ModerationFilter) -> bool {
+    counter_facets(filter).is_some()
+}
+
+/// The facets whose running counts, summed, answer `filter`.
+fn counter_facets(filter: &ModerationFilter) -> Option<Vec<Facet>> {
     if filter
         .text
         .as_deref()
@@ -105,7 +107,7 @@ fn from_counters(
         || filter.received_to.is_some()
         || filter.sequence.is_some()
     {
-        return Ok(None);
+        return None;
     }
     let lists: [Vec<Facet>; 4] = [
         filter
@@ -133,10 +135,21 @@ fn from_counters(
             .collect(),
     ];
     let mut given = lists.into_iter().filter(|facets| !facets.is_empty());
-    let facets = match (given.next(), given.next()) {
-        (None, _) => vec![Facet::All],
-        (Some(facets), None) => facets,
-        (Some(_), Some(_)) => return Ok(None),
+    match (given.next(), given.next()) {
+        (None, _) => Some(vec![Facet::All]),
+        (Some(facets), None) => Some(facets),
+        (Some(_), Some(_)) => None,
+    }
+}
+
+/// The counts per status from the running counts, if they answer the
+/// filter (see [`counter_facets`]).
+fn from_counters(
+    conn: &mut DbConnection,
+    filter: &ModerationFilter,
+) -> Result<Option<StatusCounts>, DbError> {
+    let Some(facets) = counter_facets(filter) else {
+        return Ok(None);
     };
     let dimension = Counter::Status(ContributionStatus::Pending, facets[0].clone()).dimension();
     let totals = indicator_counters::status_totals(conn, dimension)?;

@@ -126,7 +126,7 @@ pub struct PublishedFilter {
 impl PublishedFilter {
     /// The same selection as moderation filters: approved contributions,
     /// searched in their title and text only.
-    fn selection(&self) -> ModerationFilter {
+    pub fn selection(&self) -> ModerationFilter {
         ModerationFilter {
             statuses: vec![ContributionStatus::Approved],
             thematic_areas: self.thematic_area.iter().cloned().collect(),
@@ -164,20 +164,26 @@ pub enum Position {
     Score { score: f64, seq: i64 },
 }
 
-/// Approved contributions matching `filter` (see [`list`]), and how many
-/// match on every page.
+/// Approved contributions matching `filter` (see [`list`]); `probe` is
+/// that of `filter.selection()`, if it was taken.
 pub fn list_published(
     conn: &mut DbConnection,
     filter: &PublishedFilter,
+    probe: Option<&Probe>,
     order: Order,
     after: Option<Position>,
     limit: i64,
-) -> Result<(Vec<(ContributionRow, Position)>, Total), DbError> {
-    let selection = filter.selection();
-    let probe = probe_text(conn, &selection)?;
-    let rows = list(conn, &selection, probe.as_ref(), order, after, limit)?;
-    let total = contribution_counts::count(conn, &selection, probe.as_ref())?;
-    Ok((rows, total))
+) -> Result<Vec<(ContributionRow, Position)>, DbError> {
+    list(conn, &filter.selection(), probe, order, after, limit)
+}
+
+/// How many approved contributions match `filter`, on every page.
+pub fn count_published(
+    conn: &mut DbConnection,
+    filter: &PublishedFilter,
+    probe: Option<&Probe>,
+) -> Result<Total, DbError> {
+    contribution_counts::count(conn, &filter.selection(), probe)
 }
 
 type Backend = <DbConnection as diesel::Connection>::Backend;
@@ -185,7 +191,7 @@ type Backend = <DbConnection as diesel::Connection>::Backend;
 /// Filters of the moderation queue and of the research exports. Each list
 /// keeps the rows matching any of its values (any value when empty); the
 /// filters together keep the rows matching all of them.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ModerationFilter {
     pub statuses: Vec<ContributionStatus>,
     /// Never these statuses.
@@ -457,9 +463,11 @@ fn in_time_order(
     probe: Option<&Probe>,
 ) -> Result<TimeOrdered, DbError> {
     let query = filtered(conn, filter);
+    let searches_text = matches!(filter.text_search(), Some(TextSearch::Terms(_)));
     let probe = match probe {
         Some(probe) => Some(probe.clone()),
-        None => probe_text(conn, filter)?,
+        None if searches_text => Some(first_matches(conn, filter)?),
+        None => None,
     };
     Ok(match probe {
         None => TimeOrdered { query, walk: false },
@@ -467,12 +475,15 @@ fn in_time_order(
             query: query.filter(contributions::seq.eq_any(probe.seqs)),
             walk: false,
         },
-        Some(_) => TimeOrdered { query, walk: true },
+        Some(_) => TimeOrdered {
+            query,
+            walk: searches_text,
+        },
     })
 }
 
-/// The first matches of a text search, looked up through the full-text
-/// index: enough to list them when they are few, and to count them.
+/// The first matches of a filter (of a text search: through the full-text
+/// index): enough to list them when they are few, and to count them.
 #[derive(Clone, Debug)]
 pub struct Probe {
     /// `FEW_MATCHES + 1` at most.
@@ -484,6 +495,20 @@ pub struct Probe {
 }
 
 impl Probe {
+    /// A probe known to find more than `FEW_MATCHES`, none of them kept.
+    pub fn many() -> Probe {
+        Probe {
+            seqs: Vec::new(),
+            statuses: Vec::new(),
+            complete: false,
+        }
+    }
+
+    /// Every match is here.
+    pub fn is_complete(&self) -> bool {
+        self.complete
+    }
+
     /// How many matched, if every match is here.
     pub fn count(&self) -> Option<i64> {
         self.complete.then_some(self.seqs.len() as i64)
@@ -503,21 +528,27 @@ impl Probe {
     }
 }
 
-/// The probe of `filter`'s text search (see [`in_time_order`]); `None`
-/// without one. A listing and its count take the same probe, so that the
-/// full-text index is read once.
-pub fn probe_text(
+/// The probe of `filter` (see [`in_time_order`]) when it has a text search
+/// or no running count answers it; `None` otherwise. A listing and its
+/// count take the same probe, so that the matches are looked up once.
+pub fn probe_uncounted(
     conn: &mut DbConnection,
     filter: &ModerationFilter,
 ) -> Result<Option<Probe>, DbError> {
-    if !matches!(filter.text_search(), Some(TextSearch::Terms(_))) {
+    if !needs_probe(filter) {
         return Ok(None);
     }
-    probe(conn, filter).map(Some)
+    first_matches(conn, filter).map(Some)
+}
+
+/// Whether a listing or count of `filter` looks up its matches first.
+pub fn needs_probe(filter: &ModerationFilter) -> bool {
+    matches!(filter.text_search(), Some(TextSearch::Terms(_)))
+        || !contribution_counts::counted_as_it_changes(filter)
 }
 
 /// The first `FEW_MATCHES + 1` rows `filter` keeps, in no order.
-pub fn probe(conn: &mut DbConnection, filter: &ModerationFilter) -> Result<Probe, DbError> {
+pub fn first_matches(conn: &mut DbConnection, filter: &ModerationFilter) -> Result<Probe, DbError> {
     let matches: Vec<(i64, ContributionStatus)> = probed(conn, filter)
         .select((contributions::seq, contributions::status))
         .limit(FEW_MATCHES + 1)

@@ -29,18 +29,28 @@ pub async fn list(
     after: Option<Position>,
     limit: i64,
 ) -> Result<QueuePage, AppError> {
+    let many = services.many_matches.clone();
     services
         .db
         .read(move |conn| {
             check_known(conn, &filter)?;
             filter.text_matches_author = true;
-            let probe = contributions::probe_text(conn, &filter)?;
+            let probe = many.probe(conn, &filter)?;
+            let any_status = ModerationFilter {
+                statuses: Vec::new(),
+                ..filter.clone()
+            };
+            let any_status_probe = if any_status == filter {
+                probe.clone()
+            } else {
+                many.probe(conn, &any_status)?
+            };
             let (rows, positions) =
                 contributions::list(conn, &filter, probe.as_ref(), order, after, limit)?
                     .into_iter()
                     .unzip();
             let status_counts =
-                contribution_counts::count_by_status(conn, &filter, probe.as_ref())?;
+                contribution_counts::count_by_status(conn, &filter, any_status_probe.as_ref())?;
             Ok(QueuePage {
                 details: details_of(conn, rows)?,
                 positions,
