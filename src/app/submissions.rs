@@ -275,20 +275,27 @@ impl Store {
     /// concurrent request the group is rolled back and each submission
     /// written alone, so that only the one concerned fails.
     fn write(&self, submissions: &[Submission]) -> Vec<Outcome> {
-        let write_group = |submissions: &[Submission], quota: QuotaTaking| {
-            self.db
-                .write_blocking(|conn| self.write_group(conn, submissions, quota))
+        // The quota is taken last (after the idempotency keys) unless another
+        // group took it meanwhile: a submission written alone after a taken
+        // key does the same, so that it never holds the quota's row while
+        // waiting for a key that a group holding the key waits to commit
+        // (a deadlock).
+        let write_group = |submissions: &[Submission]| {
+            let write = |quota: QuotaTaking| {
+                self.db
+                    .write_blocking(|conn| self.write_group(conn, submissions, quota))
+            };
+            match write(QuotaTaking::Last) {
+                Err(SubmitFailure::QuotaTakenMeanwhile) => write(QuotaTaking::First),
+                other => other,
+            }
         };
-        let together = match write_group(submissions, QuotaTaking::Last) {
-            Err(SubmitFailure::QuotaTakenMeanwhile) => write_group(submissions, QuotaTaking::First),
-            other => other,
-        };
-        match together {
+        match write_group(submissions) {
             Ok(outcomes) => outcomes,
             Err(SubmitFailure::KeyTaken) if submissions.len() > 1 => submissions
                 .iter()
                 .map(|submission| {
-                    write_group(std::slice::from_ref(submission), QuotaTaking::First)
+                    write_group(std::slice::from_ref(submission))
                         .and_then(|mut outcomes| outcomes.pop().unwrap_or_else(missing_outcome))
                 })
                 .collect(),
