@@ -98,14 +98,16 @@ echo "==> psql \\copy of the same rows and columns"
 COPY_QUERY="SELECT c.id, 'RF-' || lpad(c.seq::text, 6, '0'), c.received_at, c.channel, c.thematic_area, a.name,"
 COPY_QUERY+=" c.title, c.body, c.status,"
 COPY_QUERY+=" (SELECT string_agg(t.tag, ',' ORDER BY t.tag) FROM contribution_tags t WHERE t.contribution_id = c.id),"
-COPY_QUERY+=" c.author_kind, c.organization_name, c.quartiere, c.email, c.published_at"
+COPY_QUERY+=" c.author_kind, c.organization_name, c.quartiere, c.email, c.published_at,"
+COPY_QUERY+=" m.name, m.held_on, m.quartiere"
 COPY_QUERY+=" FROM contributions c JOIN thematic_areas a ON a.code = c.thematic_area"
-COPY_QUERY+=" WHERE c.status <> 'spam' ORDER BY c.seq"
+COPY_QUERY+=" LEFT JOIN contribution_meetings m ON m.contribution_id = c.id"
+COPY_QUERY+=" WHERE c.status NOT IN ('spam', 'hidden') ORDER BY c.seq"
 start=$(now)
 psql "$DB_URL" -qc "\\copy ($COPY_QUERY) TO STDOUT CSV" >"$WORK/psql.csv"
 psql_seconds=$(since "$start")
 psql_bytes=$(stat -c %s "$WORK/psql.csv")
-psql_rows=$(psql "$DB_URL" -tAc "SELECT count(*) FROM contributions WHERE status <> 'spam'")
+psql_rows=$(psql "$DB_URL" -tAc "SELECT count(*) FROM contributions WHERE status NOT IN ('spam', 'hidden')")
 
 xlsx_json="null"
 if [ "${XLSX:-0}" = 1 ]; then

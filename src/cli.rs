@@ -415,6 +415,7 @@ fn demo_data(args: DemoDataArgs) -> Result<(), Box<dyn std::error::Error>> {
             next_report += 100_000;
         }
     })?;
+    db.refresh_statistics()?;
     println!(
         "inserted {} demo contributions by about {} authors, received {} – {}, in {:.1} s",
         summary.inserted,

@@ -78,6 +78,8 @@ pub fn prepare_database(config: &Config) -> Result<Db, StartupError> {
         tracing::info!(filled, "normalised addresses filled");
     }
     fill_search_terms(&db)?;
+    db.refresh_statistics()
+        .map_err(|e| StartupError::Database(e.to_string()))?;
     let seeded = db
         .write_blocking(thematic_areas::seed)
         .map_err(|e| StartupError::Database(e.to_string()))?;

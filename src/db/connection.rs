@@ -418,6 +418,18 @@ impl Db {
         Ok(applied.iter().map(|version| version.to_string()).collect())
     }
 
+    /// Refreshes the query planner's statistics on SQLite, which keeps none
+    /// by itself; without them it sorts a whole status rather than walk a
+    /// list's order (seconds at a million rows). Sampled (`analysis_limit`),
+    /// so it takes a moment at any size. PostgreSQL's autovacuum does this.
+    pub fn refresh_statistics(&self) -> Result<(), DbError> {
+        let mut pooled = self.checkout()?;
+        if let DbConnection::Sqlite(sqlite) = &mut pooled.conn {
+            sqlite.batch_execute("PRAGMA analysis_limit = 1000; ANALYZE;")?;
+        }
+        Ok(())
+    }
+
     /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
         self.read(|conn| {

@@ -511,8 +511,7 @@ fn few_by_counts(conn: &mut DbConnection, filter: &ModerationFilter) -> Result<b
 
 /// The rows `filter` keeps, with its statuses, areas and channels checked
 /// on each row rather than looked up through their indexes (see
-/// [`in_time_order`]): SQLite only. Approved alone, listed by publication, stays a plain
-/// equality: the publication index holds the approved rows only.
+/// [`in_time_order`]): SQLite only.
 fn walked(
     conn: &DbConnection,
     filter: &ModerationFilter,
@@ -525,15 +524,12 @@ fn walked(
         ..filter.clone()
     };
     let mut query = filtered(conn, &rest);
-    if by_publication && filter.statuses == [ContributionStatus::Approved] {
-        // Written out, not bound: SQLite uses a partial index only for a
-        // condition it can see implies the index's own; and it reads the
-        // index only when it is also asked for a range of the index's
-        // column (which every approved row has: approving publishes).
-        query = query
-            .filter(sql::<Bool>("contributions.status = 'approved'"))
-            .filter(contributions::published_at.is_not_null());
-    } else if !filter.statuses.is_empty() {
+    if by_publication {
+        // Every published row has a publication time; the range lets SQLite
+        // walk its publication index (migration 2026-12-05-000091).
+        query = query.filter(contributions::published_at.is_not_null());
+    }
+    if !filter.statuses.is_empty() {
         query = query.filter(
             contributions::status
                 .concat("")

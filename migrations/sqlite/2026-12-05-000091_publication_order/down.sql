@@ -1,0 +1,1 @@
+DROP INDEX contributions_publication_order;
