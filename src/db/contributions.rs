@@ -11,7 +11,7 @@ use diesel::sql_types::{Bool, Double, Text};
 use super::contribution_counts::{self, Total};
 use super::models::{ContributionRow, NewContributionRow};
 use super::schema::{contributions, contributions_fts};
-use super::search::{fts5_match, tsquery, Reach};
+use super::search::{fts5_match, row_phrases, tsquery, Reach, RowPhrase, TermColumn};
 use super::stored::naming_row;
 use super::{
     indicator_counters, on_backend, similarity_bands, Backend as Dialect, DbConnection, DbError,
@@ -304,6 +304,28 @@ macro_rules! with_filters {
     }};
 }
 
+/// The rows `$filter` keeps that match `$terms` on SQLite, read from the
+/// FTS5 index joined with the contributions: FTS5 gives its matches one at
+/// a time, so a query that needs only the first few stops early (an
+/// `IN (SELECT rowid …)` reads them all first). A macro, as `with_filters!`.
+macro_rules! fts5_matching {
+    ($filter:expr, $terms:expr) => {{
+        let filter: &ModerationFilter = $filter;
+        with_filters!(
+            contributions::table
+                .inner_join(
+                    contributions_fts::table.on(contributions_fts::rowid.eq(contributions::seq)),
+                )
+                .into_boxed(),
+            filter
+        )
+        .filter(
+            sql::<Bool>("contributions_fts MATCH ")
+                .bind::<Text, _>(fts5_match($terms, filter.reach())),
+        )
+    }};
+}
+
 /// The rows `filter` keeps, in no order. A text search goes through the
 /// backend's full-text index (see `db::search`).
 pub(super) fn filtered(
@@ -527,13 +549,29 @@ fn walked(
     filter: &ModerationFilter,
     by_publication: bool,
 ) -> contributions::BoxedQuery<'static, Backend> {
+    let terms = match filter.text_search() {
+        Some(TextSearch::Terms(terms)) => Some(terms),
+        _ => None,
+    };
     let rest = ModerationFilter {
         statuses: Vec::new(),
         thematic_areas: Vec::new(),
+        tags: Vec::new(),
         channels: Vec::new(),
+        text: if terms.is_some() {
+            None
+        } else {
+            filter.text.clone()
+        },
         ..filter.clone()
     };
     let mut query = filtered(conn, &rest);
+    if let Some(terms) = terms {
+        query = query.filter(terms_in_row(&terms, filter.reach()));
+    }
+    if !filter.tags.is_empty() {
+        query = query.filter(tagged_row(&filter.tags));
+    }
     if by_publication {
         // Every published row has a publication time; the range lets SQLite
         // walk its publication index (migration 2026-12-05-000091).
@@ -557,6 +595,51 @@ fn walked(
         );
     }
     query
+}
+
+/// The row has one of `tags`, looked up for each row a walk reads: an
+/// `IN (SELECT …)` would gather every row of the tags first. SQLite only
+/// (`json_each`, so that any number of tags takes one parameter). The
+/// `LIMIT 1` keeps SQLite from making the `EXISTS` a join, which first
+/// reads every tagging of every contribution into a Bloom filter.
+fn tagged_row(tags: &[String]) -> Condition {
+    let tags = serde_json::to_string(tags).expect("a list of strings is JSON");
+    Box::new(
+        sql::<Bool>(
+            "EXISTS (SELECT 1 FROM contribution_tags \
+             WHERE contribution_tags.contribution_id = contributions.id \
+             AND contribution_tags.tag IN (SELECT value FROM json_each(",
+        )
+        .bind::<Text, _>(tags)
+        .sql(")) LIMIT 1)"),
+    )
+}
+
+/// The row's stored terms hold every item of `terms` (see
+/// [`row_phrases`]): checked on each row as a walk reads it. FTS5 would
+/// evaluate the whole query before the walk's first row, reading every
+/// match of two common words.
+fn terms_in_row(terms: &SearchQuery, reach: Reach) -> Condition {
+    let found = |phrase: RowPhrase| -> Condition {
+        let column = match phrase.column {
+            TermColumn::Title => "contributions.search_title",
+            TermColumn::Body => "contributions.search_body",
+            TermColumn::Author => "contributions.search_author",
+        };
+        Box::new(
+            sql::<Bool>(&format!("instr(' ' || {column} || ' ', "))
+                .bind::<Text, _>(phrase.needle)
+                .sql(") > 0"),
+        )
+    };
+    let any_of = |phrases: Vec<RowPhrase>| -> Condition {
+        let mut phrases = phrases.into_iter().map(found);
+        let first = phrases.next().expect("an item has a phrase");
+        phrases.fold(first, |either, phrase| Box::new(either.or(phrase)))
+    };
+    let mut items = row_phrases(terms, reach).into_iter().map(any_of);
+    let first = items.next().expect("a search has an item");
+    items.fold(first, |both, item| Box::new(both.and(item)))
 }
 
 /// The first matches of a filter (of a text search: through the full-text
@@ -626,10 +709,19 @@ pub fn needs_probe(filter: &ModerationFilter) -> bool {
 
 /// The first `FEW_MATCHES + 1` rows `filter` keeps, in no order.
 pub fn first_matches(conn: &mut DbConnection, filter: &ModerationFilter) -> Result<Probe, DbError> {
-    let matches: Vec<(i64, ContributionStatus)> = probed(conn, filter)
-        .select((contributions::seq, contributions::status))
-        .limit(FEW_MATCHES + 1)
-        .load(conn)?;
+    let columns = (contributions::seq, contributions::status);
+    let matches: Vec<(i64, ContributionStatus)> = match filter.text_search() {
+        Some(TextSearch::Terms(terms)) if dialect(conn) == Dialect::Sqlite => {
+            fts5_matching!(filter, &terms)
+                .select(columns)
+                .limit(FEW_MATCHES + 1)
+                .load(conn)?
+        }
+        _ => probed(conn, filter)
+            .select(columns)
+            .limit(FEW_MATCHES + 1)
+            .load(conn)?,
+    };
     let complete = matches.len() as i64 <= FEW_MATCHES;
     let (seqs, statuses) = matches.into_iter().unzip();
     Ok(Probe {
@@ -774,19 +866,7 @@ fn by_relevance(
             Ok(by_score!(filtered(conn, filter), score, after, limit).load(conn)?)
         }
         Dialect::Sqlite => {
-            let matching = with_filters!(
-                contributions::table
-                    .inner_join(
-                        contributions_fts::table
-                            .on(contributions_fts::rowid.eq(contributions::seq)),
-                    )
-                    .into_boxed(),
-                filter
-            )
-            .filter(
-                sql::<Bool>("contributions_fts MATCH ")
-                    .bind::<Text, _>(fts5_match(&terms, filter.reach())),
-            );
+            let matching = fts5_matching!(filter, &terms);
             let score = sql::<Double>(SQLITE_SCORE);
             Ok(by_score!(matching, score, after, limit).load(conn)?)
         }

@@ -63,6 +63,57 @@ pub fn fts5_match(query: &SearchQuery, reach: Reach) -> String {
         .join(" AND ")
 }
 
+/// A column of the terms stored with each contribution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TermColumn {
+    Title,
+    Body,
+    Author,
+}
+
+/// One phrase to find in one row's stored terms, without the full-text
+/// index: `needle` (the phrase's terms between single spaces, with a space
+/// either side) is in that column's terms, also with a space either side.
+/// The terms are stored space-separated, so this matches exactly where the
+/// FTS5 phrase does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowPhrase {
+    pub column: TermColumn,
+    pub needle: String,
+}
+
+/// The query as phrases to look for in one row's terms: every inner list
+/// must have a phrase found (items ANDed), any of its phrases will do. The
+/// same matches as [`fts5_match`], for a walk through another index that
+/// keeps the rows matching as it reads them (see `db::contributions`).
+pub fn row_phrases(query: &SearchQuery, reach: Reach) -> Vec<Vec<RowPhrase>> {
+    let needle = |terms: &[String]| format!(" {} ", terms.join(" "));
+    query
+        .items
+        .iter()
+        .map(|item| {
+            let text = needle(&item.text);
+            let mut phrases = vec![
+                RowPhrase {
+                    column: TermColumn::Title,
+                    needle: text.clone(),
+                },
+                RowPhrase {
+                    column: TermColumn::Body,
+                    needle: text,
+                },
+            ];
+            if reach == Reach::TextAndAuthor {
+                phrases.push(RowPhrase {
+                    column: TermColumn::Author,
+                    needle: needle(&item.author),
+                });
+            }
+            phrases
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,5 +135,30 @@ mod tests {
             "({search_title search_body} : \"pist\" OR search_author : \"piste\") AND \
              ({search_title search_body} : \"acqua\" OR search_author : \"dell acqua\")"
         );
+        let phrases = row_phrases(&query, Reach::TextAndAuthor);
+        let needles: Vec<Vec<(TermColumn, &str)>> = phrases
+            .iter()
+            .map(|item| {
+                item.iter()
+                    .map(|phrase| (phrase.column, phrase.needle.as_str()))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            needles,
+            [
+                vec![
+                    (TermColumn::Title, " pist "),
+                    (TermColumn::Body, " pist "),
+                    (TermColumn::Author, " piste ")
+                ],
+                vec![
+                    (TermColumn::Title, " acqua "),
+                    (TermColumn::Body, " acqua "),
+                    (TermColumn::Author, " dell acqua ")
+                ],
+            ]
+        );
+        assert_eq!(row_phrases(&query, Reach::Text)[1].len(), 2);
     }
 }

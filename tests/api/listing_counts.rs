@@ -290,3 +290,88 @@ async fn more_than_a_thousand_matches_of_an_uncounted_filter_are_not_counted_one
         "{html}"
     );
 }
+
+/// The ids a listing gives, page by page, sorted.
+async fn ids_of(app: &TestApp, token: &str, path: &str) -> Vec<String> {
+    let mut ids: Vec<String> = every_row(app, token, path, "id")
+        .await
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[actix_web::test]
+async fn searches_and_tags_matching_more_than_a_thousand_list_the_same_rows_as_few_would() {
+    let app = TestApp::spawn().await;
+    let moderator = app.moderator().await;
+    seed(&app, 2_100);
+
+    // Each of these matches more than 1,000 rows in the title and text
+    // ("potrebbe"), in the authors' e-mail addresses ("example") or both,
+    // so the queue walks its order checking each row. Ordered by relevance
+    // it lists the full-text index's own matches: the same rows.
+    for q in [
+        "potrebbe",
+        "example",
+        "potrebbe%20example",
+        "%22example%20com%22",
+    ] {
+        let queue = format!("/api/v1/moderation/contributions?q={q}");
+        let first = app
+            .get_json_as(&moderator, &format!("{queue}&limit=1"))
+            .await;
+        let walked = format!("{queue}&limit=500");
+        let ranked = ids_of(&app, &moderator, &format!("{walked}&sort=relevance")).await;
+        if ranked.len() > 1_000 {
+            assert_eq!(first["status_counts"], Value::Null, "q={q}: {first}");
+        }
+        let rows = every_row(&app, &moderator, &walked, "received_at").await;
+        let times: Vec<&String> = rows.iter().map(|(_, at)| at).collect();
+        let mut sorted = times.clone();
+        sorted.sort();
+        assert_eq!(times, sorted, "in order, q={q}");
+        let mut ids: Vec<String> = rows.into_iter().map(|(id, _)| id).collect();
+        ids.sort();
+        assert_eq!(ids, ranked, "q={q}");
+    }
+    let matched = ids_of(
+        &app,
+        &moderator,
+        "/api/v1/moderation/contributions?limit=500&q=potrebbe&sort=relevance",
+    )
+    .await;
+    assert!(matched.len() > 1_000, "{} match potrebbe", matched.len());
+
+    // A tag on 1,100 rows: walked too, every tagged row once.
+    let all = ids_of(
+        &app,
+        &moderator,
+        "/api/v1/moderation/contributions?limit=500",
+    )
+    .await;
+    let tagged: Vec<String> = all.iter().step_by(2).cloned().collect();
+    assert_eq!(tagged.len(), 1_050);
+    for ids in tagged.chunks(500) {
+        let action = json!({"ids": ids, "add_tags": ["cantieri aperti"]});
+        let response = app
+            .post_json_as(&moderator, &paths::bulk_actions(), &action)
+            .await;
+        assert_eq!(response.status(), 200);
+    }
+    let queue = "/api/v1/moderation/contributions?sort=-received_at&tag=cantieri-aperti";
+    let first = app
+        .get_json_as(&moderator, &format!("{queue}&limit=1"))
+        .await;
+    assert_eq!(first["status_counts"], Value::Null, "{first}");
+    let path = format!("{queue}&limit=500");
+    assert_eq!(ids_of(&app, &moderator, &path).await, tagged);
+    let either = format!("{queue},periferie&limit=500");
+    let with_periferie = ids_of(&app, &moderator, &either).await;
+    assert!(
+        with_periferie.len() > tagged.len(),
+        "{}",
+        with_periferie.len()
+    );
+}

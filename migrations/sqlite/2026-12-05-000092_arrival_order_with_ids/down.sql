@@ -1,0 +1,2 @@
+DROP INDEX contributions_received_at;
+CREATE INDEX contributions_received_at ON contributions (received_at);
