@@ -151,8 +151,7 @@ fn from_counters(
     let Some(facets) = counter_facets(filter) else {
         return Ok(None);
     };
-    let dimension = Counter::Status(ContributionStatus::Pending, facets[0].clone()).dimension();
-    let totals = indicator_counters::status_totals(conn, dimension)?;
+    let totals = indicator_counters::status_totals(conn, facets[0].status_dimension())?;
     Ok(Some(
         ContributionStatus::ALL
             .iter()

@@ -477,6 +477,10 @@ struct TimeOrdered {
     /// A text search matched many rows: PostgreSQL is to walk the time
     /// index rather than read every match through the full-text index.
     walk: bool,
+    /// PostgreSQL is to walk the arrival index for the page's keys alone,
+    /// then read those rows: a tag is looked up by the id the index holds,
+    /// so the walk reads no row it passes (migration 2026-12-05-000092).
+    keys_first: bool,
 }
 
 /// The rows `filter` keeps, for a listing in time order. A rare word would
@@ -508,6 +512,7 @@ fn in_time_order(
         return Ok(TimeOrdered {
             query: filtered(conn, filter).filter(contributions::seq.eq_any(probe.seqs.clone())),
             walk: false,
+            keys_first: false,
         });
     }
     // Many rows match: walk the order's index, checking each row. SQLite
@@ -522,6 +527,7 @@ fn in_time_order(
     Ok(TimeOrdered {
         query,
         walk: searches_text,
+        keys_first: !sqlite && !by_publication && !filter.tags.is_empty(),
     })
 }
 
@@ -756,8 +762,12 @@ fn by_arrival(
     after: Option<(NaiveDateTime, i64)>,
     limit: i64,
 ) -> Result<Vec<ContributionRow>, DbError> {
-    let TimeOrdered { query, walk } = in_time_order(conn, filter, probe, false)?;
-    let mut query = query.select(ContributionRow::as_select()).limit(limit + 1);
+    let TimeOrdered {
+        query,
+        walk,
+        keys_first,
+    } = in_time_order(conn, filter, probe, false)?;
+    let mut query = query.limit(limit + 1);
     query = if newest_first {
         query.order((contributions::received_at.desc(), contributions::seq.desc()))
     } else {
@@ -779,7 +789,24 @@ fn by_arrival(
             )
         };
     }
-    load_walking(conn, walk, |conn| query.load(conn))
+    if !keys_first {
+        return load_walking(conn, walk, |conn| {
+            query.select(ContributionRow::as_select()).load(conn)
+        });
+    }
+    // One snapshot for both reads, so that the rows are as the keys found them.
+    let mut rows = conn.transaction(|conn| {
+        diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(conn)?;
+        let seqs: Vec<i64> = load_walking(conn, walk, |conn| {
+            query.select(contributions::seq).load(conn)
+        })?;
+        find_many_by_seq(conn, &seqs)
+    })?;
+    rows.sort_by_key(|row| (row.received_at, row.seq));
+    if newest_first {
+        rows.reverse();
+    }
+    Ok(rows)
 }
 
 /// How many rows the filter keeps.
@@ -794,7 +821,7 @@ fn by_publication(
     after: Option<(NaiveDateTime, i64)>,
     limit: i64,
 ) -> Result<Vec<ContributionRow>, DbError> {
-    let TimeOrdered { query, walk } = in_time_order(conn, filter, probe, true)?;
+    let TimeOrdered { query, walk, .. } = in_time_order(conn, filter, probe, true)?;
     let mut query = query
         .select(ContributionRow::as_select())
         .order((

@@ -45,6 +45,17 @@ pub enum Facet {
 }
 
 impl Facet {
+    /// The stored `dimension` of the status counters of this facet.
+    pub fn status_dimension(&self) -> &'static str {
+        match self {
+            Facet::All => "status",
+            Facet::ThematicArea(_) => "status_thematic_area",
+            Facet::Quartiere(_) => "status_quartiere",
+            Facet::Channel(_) => "status_channel",
+            Facet::AuthorKind(_) => "status_author_kind",
+        }
+    }
+
     fn of(facts: &CountedFacts<'_>) -> [Facet; 5] {
         [
             Facet::All,
@@ -97,11 +108,7 @@ impl Counter {
             Counter::Quartiere(_) => "quartiere",
             Counter::AuthorKind(_) => "author_kind",
             Counter::Day(_) => "day",
-            Counter::Status(_, Facet::All) => "status",
-            Counter::Status(_, Facet::ThematicArea(_)) => "status_thematic_area",
-            Counter::Status(_, Facet::Quartiere(_)) => "status_quartiere",
-            Counter::Status(_, Facet::Channel(_)) => "status_channel",
-            Counter::Status(_, Facet::AuthorKind(_)) => "status_author_kind",
+            Counter::Status(_, facet) => facet.status_dimension(),
         }
     }
 

@@ -367,6 +367,15 @@ async fn searches_and_tags_matching_more_than_a_thousand_list_the_same_rows_as_f
     assert_eq!(first["status_counts"], Value::Null, "{first}");
     let path = format!("{queue}&limit=500");
     assert_eq!(ids_of(&app, &moderator, &path).await, tagged);
+    let times: Vec<String> = every_row(&app, &moderator, &path, "received_at")
+        .await
+        .into_iter()
+        .map(|(_, at)| at)
+        .collect();
+    let mut newest_first = times.clone();
+    newest_first.sort();
+    newest_first.reverse();
+    assert_eq!(times, newest_first, "newest first, ?{path}");
     let either = format!("{queue},periferie&limit=500");
     let with_periferie = ids_of(&app, &moderator, &either).await;
     assert!(

@@ -1,0 +1,1 @@
+DROP INDEX contributions_email_to_normalise;
