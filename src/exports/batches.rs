@@ -69,7 +69,7 @@ impl Export {
             names: &names,
         };
         let rows = &mut self.rows;
-        // One batch waits while the next is read: two in memory at most.
+        // One batch is written, one waits, one is read: three in memory at most.
         let (batches, arriving) = sync_channel(1);
         std::thread::scope(|scope| {
             scope.spawn(move || {
