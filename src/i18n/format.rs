@@ -63,11 +63,24 @@ pub fn italian_moment(at: DateTime<Utc>, with_seconds: bool) -> String {
 
 /// `1.234`: Italian digit grouping.
 pub fn italian_count(n: i64) -> String {
+    grouped_count(n, '.')
+}
+
+/// A count as the page's language writes it: `1.234` in Italian, `1,234`
+/// in English.
+pub fn count_in(language: super::Language, n: i64) -> String {
+    match language {
+        super::Language::It => italian_count(n),
+        super::Language::En => grouped_count(n, ','),
+    }
+}
+
+fn grouped_count(n: i64, separator: char) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut grouped = String::new();
     for (i, digit) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push('.');
+            grouped.push(separator);
         }
         grouped.push(digit);
     }

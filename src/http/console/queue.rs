@@ -17,7 +17,7 @@ use crate::domain::{Channel, ContributionStatus, FieldErrors, FieldIssue, Refere
 use crate::error::ApiError;
 use crate::http::page;
 use crate::http::pagination;
-use crate::i18n::format::{italian_count, ROME};
+use crate::i18n::format::{count_in, ROME};
 use crate::i18n::Language;
 
 /// Rows per page.
@@ -223,11 +223,11 @@ fn status_count_links(
         label: labels::pick(language, "tutti gli stati", "every status"),
         code: None,
         count: Some(match &counts {
-            Some(counts) => italian_count(counts.iter().map(|(_, count)| count).sum()),
+            Some(counts) => count_in(language, counts.iter().map(|(_, count)| count).sum()),
             None => format!(
                 "{} {}",
                 labels::pick(language, "più di", "more than"),
-                italian_count(COUNT_LIMIT)
+                count_in(language, COUNT_LIMIT)
             ),
         }),
         href: params.href_for_status(None),
@@ -240,7 +240,7 @@ fn status_count_links(
     let each = counted.into_iter().map(|(status, count)| StatusCount {
         label: labels::status_label(status, language),
         code: Some(status.as_str()),
-        count: count.map(italian_count),
+        count: count.map(|count| count_in(language, count)),
         href: params.href_for_status(Some(status)),
         current: chosen == [status.as_str()],
     });

@@ -11,7 +11,7 @@ use crate::http::console::labels::{moment, pick, Moment};
 use crate::http::console::{ConsoleError, ConsoleUser, Layout};
 use crate::http::page;
 use crate::http::AppState;
-use crate::i18n::format::italian_count;
+use crate::i18n::format::count_in;
 use crate::i18n::Language;
 
 /// One setting: what it is, its value in words, where it is set.
@@ -60,13 +60,6 @@ fn bound(
     }
 }
 
-fn count(n: i64, language: Language) -> String {
-    match language {
-        Language::It => italian_count(n),
-        Language::En => n.to_string(),
-    }
-}
-
 fn consultation_rows(s: &Settings, language: Language) -> Vec<SettingRow> {
     let tr = |it, en| pick(language, it, en);
     let retention = match (s.retention_days, language) {
@@ -80,7 +73,7 @@ fn consultation_rows(s: &Settings, language: Language) -> Vec<SettingRow> {
                 "Obiettivo dell'indicatore (contributi dal modulo)",
                 "Indicator target (form contributions)",
             ),
-            count(s.target, language),
+            count_in(language, s.target),
             "RINASCE_TARGET",
         ),
         bound(

@@ -14,7 +14,7 @@ use crate::http::console::labels::{self, problem_lines_naming, Choice};
 use crate::http::console::queue::area_names;
 use crate::http::console::{ConsoleError, ConsoleUser, Layout};
 use crate::http::{page, AppState};
-use crate::i18n::format::italian_count;
+use crate::i18n::format::count_in;
 use crate::i18n::format::rome_date;
 use crate::i18n::Language;
 
@@ -58,7 +58,7 @@ struct ExportsPage {
 }
 
 fn count_text(count: u64, language: Language) -> String {
-    let number = italian_count(i64::try_from(count).unwrap_or(i64::MAX));
+    let number = count_in(language, i64::try_from(count).unwrap_or(i64::MAX));
     match (language, count) {
         (Language::It, 1) => "1 contributo selezionato".to_owned(),
         (Language::It, _) => format!("{number} contributi selezionati"),
@@ -179,5 +179,9 @@ mod tests {
             "1.234 contributi selezionati"
         );
         assert_eq!(count_text(0, Language::En), "0 contributions selected");
+        assert_eq!(
+            count_text(1234, Language::En),
+            "1,234 contributions selected"
+        );
     }
 }
