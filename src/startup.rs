@@ -66,6 +66,13 @@ pub fn prepare_database(config: &Config) -> Result<Db, StartupError> {
     for version in applied {
         tracing::info!(%version, "migration applied");
     }
+    // A demo load that died left the near-duplicate index without its key.
+    if db
+        .write_blocking(crate::db::bulk_load::restore_similarity_key)
+        .map_err(|e| StartupError::Database(e.to_string()))?
+    {
+        tracing::info!("near-duplicate index key built again after an interrupted load");
+    }
     let filled = db
         .write_blocking(|conn| {
             Ok::<_, crate::db::DbError>(

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod author_groups;
+pub mod bulk_load;
 pub mod claims;
 pub mod connection;
 pub mod console_sessions;

@@ -18,6 +18,7 @@ use super::{DemoError, DemoOptions, BATCH_ROWS};
 use crate::app::submissions::{self, ContributionInput};
 use crate::db::meetings::MeetingRow;
 use crate::db::models::NewContributionRow;
+use crate::domain::similarity::Fingerprint;
 use crate::domain::staff::token_hash;
 use crate::domain::{
     Channel, ContributionBody, ContributionId, ContributionStatus, ContributionTitle, EmailAddress,
@@ -34,6 +35,9 @@ pub(super) struct DemoContribution {
     pub published_at: Option<NaiveDateTime>,
     /// The meeting it was handed in at (channel `event`).
     pub meeting: Option<MeetingRow>,
+    /// Its keys in the near-duplicate index, worked out here rather than
+    /// in the transaction that stores it.
+    pub band_keys: Vec<i64>,
 }
 
 /// A tag given by moderation.
@@ -158,6 +162,16 @@ pub(super) fn make_batches(
         }
     }
     Ok(())
+}
+
+/// The row's keys in the near-duplicate index, each once: they are
+/// written without `ON CONFLICT`, and two bands of one text could, however
+/// unlikely, hash alike.
+fn distinct_band_keys(row: &NewContributionRow) -> Vec<i64> {
+    let mut keys = Fingerprint::of_contribution(row.title.as_str(), row.body.as_str()).band_keys();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
 /// A value the domain type accepts, or the phrase lists have a bug.
@@ -304,6 +318,7 @@ fn contribution(
         ..submissions::new_row(&input, None, moderated_at)
     };
     Ok(DemoContribution {
+        band_keys: distinct_band_keys(&row),
         meeting: input
             .meeting
             .as_ref()

@@ -1,6 +1,7 @@
 //! Writing a demo batch: one multi-row `INSERT` of contributions, one of
 //! their tags and one of their meetings, counted in the indicator's
-//! counters and indexed for near-duplicate search. The multi-backend
+//! counters and indexed for near-duplicate search (with the keys the
+//! generator worked out). The multi-backend
 //! connection has no multi-row insert, so the statements run on the
 //! backend's own connection (`on_backend!`), as
 //! `db::contributions::insert_all` does for a group of submissions.
@@ -14,7 +15,8 @@ use diesel::prelude::*;
 use super::generator::Batch;
 use crate::db::meetings::MeetingRow;
 use crate::db::schema::{contribution_meetings, contribution_tags, contributions, tags};
-use crate::db::{indicator_counters, on_backend, similarity_bands, DbConnection, DbError};
+use crate::db::similarity_bands::{self, BandRow};
+use crate::db::{indicator_counters, on_backend, DbConnection, DbError};
 use crate::domain::ContributionId;
 
 /// Creates the demo's tags that do not exist yet.
@@ -69,13 +71,13 @@ pub(super) fn insert_batch(conn: &mut DbConnection, batch: &Batch) -> Result<(),
             .iter()
             .map(|made| made.row.counted_facts()),
     )?;
-    similarity_bands::insert_for(
-        conn,
-        batch.contributions.iter().filter_map(|made| {
-            let seq = stored.get(&made.row.id)?;
-            Some((*seq, made.row.title.as_str(), made.row.body.as_str()))
-        }),
-    )?;
+    let band_rows: Vec<BandRow> = batch
+        .contributions
+        .iter()
+        .filter_map(|made| Some(BandRow::of(*stored.get(&made.row.id)?, &made.band_keys)))
+        .flatten()
+        .collect();
+    similarity_bands::insert_new(conn, &band_rows)?;
     if !batch.tags.is_empty() {
         on_backend!(conn, |conn| diesel::insert_into(contribution_tags::table)
             .values(&batch.tags)

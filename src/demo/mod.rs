@@ -6,7 +6,10 @@
 //! for what was published. Each text goes through the domain types and the
 //! form's row code, so a demo contribution is one the form could have
 //! stored. Rows go in with multi-row `INSERT`s of [`BATCH_ROWS`], one
-//! transaction per batch (two connections at a time on PostgreSQL).
+//! transaction per batch (two connections at a time on PostgreSQL), their
+//! near-duplicate keys with `COPY`. Into a database without contributions,
+//! PostgreSQL loads with the near-duplicate index's primary key set aside
+//! and builds it at the end (`db::bulk_load`).
 //! Addresses use the reserved `example.*` domains, so no demo e-mail can
 //! reach anyone.
 
@@ -21,7 +24,7 @@ use std::sync::Mutex;
 
 use chrono::{Duration, NaiveDateTime};
 
-use crate::db::{thematic_areas, Backend, Db, DbError};
+use crate::db::{bulk_load, thematic_areas, Backend, Db, DbError};
 use crate::domain::FieldIssue;
 use generator::{make_batches, Batch};
 use phrases::{AREAS, OTHER_AREA};
@@ -87,13 +90,13 @@ pub enum DemoError {
     },
 }
 
-/// Inserts `options.count` contributions; `progress` is called after each batch.
 /// Deletes every row `generate` wrote (they are marked `demo`), with their
 /// tags, notes and the milestones they reached, in one transaction.
 pub fn remove(db: &Db) -> Result<usize, DemoError> {
     Ok(db.write_blocking(crate::db::contributions::delete_demo)?)
 }
 
+/// Inserts `options.count` contributions; `progress` is called after each batch.
 pub fn generate(
     db: &Db,
     options: &DemoOptions,
@@ -117,6 +120,27 @@ pub fn generate(
 
     // Each author writes about 2.5 contributions on average, a few many more.
     let authors = (options.count * 2 / 5).max(1);
+    let key_set_aside = db.write_blocking(bulk_load::set_similarity_key_aside)?;
+    let loaded = load(db, options, &areas, authors, progress);
+    // Built again whether the load succeeded or not: demo rows that made it
+    // in are kept either way.
+    if key_set_aside {
+        db.write_blocking(bulk_load::restore_similarity_key)?;
+    }
+    Ok(DemoSummary {
+        inserted: loaded?,
+        authors: authors.min(options.count),
+    })
+}
+
+/// Makes and inserts the contributions; how many went in.
+fn load(
+    db: &Db,
+    options: &DemoOptions,
+    areas: &[String],
+    authors: u64,
+    progress: impl FnMut(u64) + Send,
+) -> Result<u64, DemoError> {
     // One thread writes the texts while others insert them: on PostgreSQL
     // two connections, so that the server uses both cores; SQLite has one
     // writer at a time anyway.
@@ -130,7 +154,7 @@ pub fn generate(
     let failed = AtomicBool::new(false);
     let progress = Mutex::new(progress);
     std::thread::scope(|scope| {
-        let maker = scope.spawn(|| make_batches(options, &areas, authors, batches, &failed));
+        let maker = scope.spawn(|| make_batches(options, areas, authors, batches, &failed));
         // After a failure the inserters drain what is queued without
         // inserting it, so that the maker is never left blocked on a full
         // channel.
@@ -162,10 +186,7 @@ pub fn generate(
         maker.join().expect("the demo generator panicked")?;
         inserted.map_err(DemoError::from)
     })?;
-    Ok(DemoSummary {
-        inserted: inserted.into_inner(),
-        authors: authors.min(options.count),
-    })
+    Ok(inserted.into_inner())
 }
 
 #[cfg(test)]

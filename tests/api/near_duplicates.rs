@@ -223,17 +223,11 @@ async fn removing_the_demo_data_removes_its_keys() {
     let twin = id_of(&app.submit_ok(&example_submission()).await);
     app.run_command(&["demo-data", "--count", "50"]);
     app.run_command(&["demo-data", "--remove"]);
-    let keys: i64 = app
-        .db
-        .read_blocking(|conn| {
-            Ok::<_, DbError>(
-                rinasce::db::schema::similarity_bands::table
-                    .count()
-                    .get_result(conn)?,
-            )
-        })
-        .unwrap();
-    assert_eq!(keys, 2 * 16, "the two real contributions' keys stay");
+    assert_eq!(
+        stored_keys(&app),
+        (2 * 16, 2),
+        "the two real contributions' keys stay"
+    );
     assert_eq!(similar(&app, &moderator, &mine).await, [(twin, 1.0)]);
 }
 
@@ -261,18 +255,6 @@ async fn original_copy_and_other(app: &TestApp) -> (String, String, String) {
         ))
         .await;
     (id_of(&original), id_of(&copy), id_of(&other))
-}
-
-fn stored_keys(app: &TestApp) -> i64 {
-    app.db
-        .read_blocking(|conn| {
-            Ok::<_, DbError>(
-                rinasce::db::schema::similarity_bands::table
-                    .count()
-                    .get_result(conn)?,
-            )
-        })
-        .unwrap()
 }
 
 #[actix_web::test]
@@ -322,7 +304,7 @@ async fn status_changes_and_erasure_leave_the_answers_as_they_were() {
         answers.push(similar(&app, &moderator, id).await);
     }
     assert_eq!(answers[0][0].0, copy);
-    assert_eq!(stored_keys(&app), 3 * 16);
+    assert_eq!(stored_keys(&app), (3 * 16, 3));
 
     // Every status a contribution can take, and the erasure of its author:
     // the text stays, so its keys and the answers stay too.
@@ -341,8 +323,97 @@ async fn status_changes_and_erasure_leave_the_answers_as_they_were() {
     let erased: Value = response.json().await.unwrap();
     assert_eq!(erased["contributions_affected"], 3, "{erased}");
 
-    assert_eq!(stored_keys(&app), 3 * 16);
+    assert_eq!(stored_keys(&app), (3 * 16, 3));
     for (id, answer) in before.iter().zip(&answers) {
         assert_eq!(&similar(&app, &moderator, id).await, answer, "{id}");
     }
+}
+
+/// How many band keys are stored, and for how many contributions.
+fn stored_keys(app: &TestApp) -> (i64, i64) {
+    use rinasce::db::schema::similarity_bands::dsl::*;
+    app.db
+        .read_blocking(|conn| {
+            Ok::<_, DbError>((
+                similarity_bands.count().get_result(conn)?,
+                similarity_bands
+                    .select(diesel::dsl::count(contribution_seq).aggregate_distinct())
+                    .get_result(conn)?,
+            ))
+        })
+        .unwrap()
+}
+
+/// Whether the near-duplicate index refuses a second copy of a key, as its
+/// primary key makes it; what the test writes is rolled back.
+fn refuses_a_repeated_key(app: &TestApp) -> bool {
+    use rinasce::db::schema::similarity_bands::dsl::*;
+    let tried = app.db.write_blocking(|conn| -> Result<(), DbError> {
+        for _ in 0..2 {
+            diesel::insert_into(similarity_bands)
+                .values((band_key.eq(7), contribution_seq.eq(7)))
+                .execute(conn)?;
+        }
+        Err(DbError::Query(diesel::result::Error::RollbackTransaction))
+    });
+    match tried {
+        Err(refused) if refused.is_unique_violation() => true,
+        Err(DbError::Query(diesel::result::Error::RollbackTransaction)) => false,
+        other => panic!("unexpected: {other:?}"),
+    }
+}
+
+fn key_set_aside(app: &TestApp) -> Option<String> {
+    app.db
+        .read_blocking(|conn| rinasce::db::settings::get(conn, "similarity_key_set_aside"))
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn a_demo_load_indexes_every_contribution_and_leaves_the_key_in_place() {
+    let app = TestApp::spawn().await;
+    let moderator = app.moderator().await;
+    // More than one batch: on PostgreSQL two connections insert at once,
+    // into an index whose primary key is built at the end.
+    app.run_command(&["demo-data", "--count", "2100", "--seed", "4"]);
+    assert_eq!(stored_keys(&app), (2100 * 16, 2100));
+    assert!(refuses_a_repeated_key(&app));
+    assert_eq!(key_set_aside(&app), None);
+    // A copy of a demo text is found through the keys the load wrote.
+    let (demo, title, body) = every_text(&app).swap_remove(1234);
+    let copy = with(
+        with(example_submission(), "title", json!(title)),
+        "body",
+        json!(body),
+    );
+    let copy = id_of(&app.submit_ok(&copy).await);
+    let found = similar(&app, &moderator, &copy).await;
+    assert!(found.contains(&(demo, 1.0)), "{found:?}");
+
+    // A load into a database with contributions writes beside them.
+    app.run_command(&["demo-data", "--count", "30", "--seed", "5"]);
+    assert_eq!(stored_keys(&app), (2131 * 16, 2131));
+    assert!(refuses_a_repeated_key(&app));
+}
+
+#[actix_web::test]
+async fn a_key_set_aside_by_a_load_that_died_is_built_at_the_next_start() {
+    use rinasce::db::bulk_load::set_similarity_key_aside;
+    let app = TestApp::spawn().await;
+    let set_aside = app.db.write_blocking(set_similarity_key_aside).unwrap();
+    // SQLite loads with its key in place.
+    assert_eq!(set_aside, backend_name() == "postgres");
+    assert_eq!(refuses_a_repeated_key(&app), !set_aside);
+    assert_eq!(key_set_aside(&app).is_some(), set_aside);
+
+    // Any command's start builds it again, as a server's does.
+    let printed = app.run_command(&["migrate"]);
+    assert!(printed.contains("database up to date"), "{printed}");
+    assert!(refuses_a_repeated_key(&app));
+    assert_eq!(key_set_aside(&app), None);
+
+    // Once a contribution is stored, no load sets the key aside.
+    app.submit_ok(&example_submission()).await;
+    assert!(!app.db.write_blocking(set_similarity_key_aside).unwrap());
+    assert!(refuses_a_repeated_key(&app));
 }
