@@ -97,9 +97,13 @@ done <"$WORK/paths/mod_q_two.txt" | python3 -c 'import sys; print(round(max(floa
 
 measure() { # measure NAME: p95 of the paths in NAME.txt
     echo "==> $BACKEND: $1" >&2
-    BENCH_PATHS=$WORK/paths/$1.txt BENCH_TOKEN=$TOKEN \
-        wrk -t2 -c"$READERS" -d"${SECONDS_EACH}s" -s bench/paths.lua "$BASE" | grep '^RESULT' | tail -n 1 |
-        tee /dev/stderr | sed "s/^RESULT/$1/"
+    local line
+    line=$(BENCH_PATHS=$WORK/paths/$1.txt BENCH_TOKEN=$TOKEN \
+        wrk -t2 -c"$READERS" -d"${SECONDS_EACH}s" -s bench/paths.lua "$BASE" | grep '^RESULT' | tail -n 1)
+    # Echoed to stderr through the inherited descriptor: `tee /dev/stderr`
+    # reopened it and truncated a log that stderr was redirected to.
+    echo "$line" >&2
+    echo "${line/#RESULT/$1}"
 }
 {
     for name in public_list public_q_rare public_q_two public_one mod_list mod_status mod_area mod_tag \
