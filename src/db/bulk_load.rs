@@ -9,8 +9,9 @@
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text};
+use diesel::sql_types::Text;
 
+use super::schema::contributions;
 use super::{settings, DbConnection, DbError};
 
 /// The setting holding the dropped key's definition while it is set aside.
@@ -24,12 +25,6 @@ struct PrimaryKey {
     definition: String,
 }
 
-#[derive(QueryableByName)]
-struct Emptiness {
-    #[diesel(sql_type = Bool)]
-    empty: bool,
-}
-
 /// Drops the primary key of `similarity_bands` when no contribution is
 /// stored yet, on PostgreSQL; whether it did. While it is aside, searches
 /// for near-duplicates read the whole table.
@@ -39,10 +34,11 @@ pub fn set_similarity_key_aside(conn: &mut DbConnection) -> Result<bool, DbError
     }
     // Two loads starting at once take turns; the second finds the key gone.
     conn.batch_execute("LOCK TABLE similarity_bands IN ACCESS EXCLUSIVE MODE")?;
-    let database: Emptiness =
-        diesel::sql_query("SELECT NOT EXISTS (SELECT 1 FROM contributions) AS empty")
-            .get_result(conn)?;
-    if !database.empty {
+    let any_contribution = contributions::table
+        .select(contributions::seq)
+        .first::<i64>(conn)
+        .optional()?;
+    if any_contribution.is_some() {
         return Ok(false);
     }
     let key: Option<PrimaryKey> = diesel::sql_query(

@@ -24,18 +24,10 @@ pub fn insert_for<'a>(
     conn: &mut DbConnection,
     texts: impl IntoIterator<Item = (i64, &'a str, &'a str)>,
 ) -> Result<(), DbError> {
-    let rows: Vec<_> = texts
+    let rows: Vec<BandRow> = texts
         .into_iter()
         .flat_map(|(seq, title, body)| {
-            Fingerprint::of_contribution(title, body)
-                .band_keys()
-                .into_iter()
-                .map(move |key| {
-                    (
-                        similarity_bands::band_key.eq(key),
-                        similarity_bands::contribution_seq.eq(seq),
-                    )
-                })
+            BandRow::of(seq, Fingerprint::of_contribution(title, body).band_keys())
         })
         .collect();
     for chunk in rows.chunks(INSERT_CHUNK) {
@@ -59,8 +51,8 @@ pub struct BandRow {
 
 impl BandRow {
     /// The rows of a contribution of sequence number `seq` and band keys `keys`.
-    pub fn of(seq: i64, keys: &[i64]) -> impl Iterator<Item = BandRow> + '_ {
-        keys.iter().map(move |&band_key| BandRow {
+    pub fn of(seq: i64, keys: impl IntoIterator<Item = i64>) -> impl Iterator<Item = BandRow> {
+        keys.into_iter().map(move |band_key| BandRow {
             band_key,
             contribution_seq: seq,
         })

@@ -74,7 +74,12 @@ pub(super) fn insert_batch(conn: &mut DbConnection, batch: &Batch) -> Result<(),
     let band_rows: Vec<BandRow> = batch
         .contributions
         .iter()
-        .filter_map(|made| Some(BandRow::of(*stored.get(&made.row.id)?, &made.band_keys)))
+        .filter_map(|made| {
+            Some(BandRow::of(
+                *stored.get(&made.row.id)?,
+                made.band_keys.iter().copied(),
+            ))
+        })
         .flatten()
         .collect();
     similarity_bands::insert_new(conn, &band_rows)?;
